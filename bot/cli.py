@@ -1,0 +1,214 @@
+"""The `smtpbot` command line: explain texts and files, inspect the knowledge base, run the bot."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import sys
+from collections.abc import Sequence
+
+from .engine import Engine
+from .engine.lint import lint
+from .render_text import render
+
+SAMPLE_BOUNCE = """\
+This is the mail system at host mail.example.org.
+
+I'm sorry to have to inform you that your message could not
+be delivered to one or more recipients.
+
+<ana@example.com>: host gmail-smtp-in.l.google.com[142.250.27.26] said:
+    550-5.7.26 Unauthenticated email from example.org is not accepted due to
+    domain's DMARC policy. Please contact the administrator of example.org
+    domain if this was a legitimate mail. To learn about the DMARC initiative,
+    go to https://support.google.com/mail/?p=DmarcRejection - gsmtp (in reply
+    to end of DATA command)
+"""
+
+
+def _engine() -> Engine:
+    engine = Engine.load()
+    for problem in engine.kb.problems:
+        print(f"warning: knowledge: {problem}", file=sys.stderr)
+    return engine
+
+
+def cmd_explain(args: argparse.Namespace) -> int:
+    engine = _engine()
+    mode = "passive" if args.passive else "explicit"
+    if args.files:
+        status = 0
+        for path in args.files:
+            try:
+                result = engine.explain_file(path, mode)
+            except OSError as exc:
+                print(f"smtpbot: {path}: {exc.strerror or exc}", file=sys.stderr)
+                status = 1
+                if args.json:
+                    print(json.dumps({"source": path, "findings": [], "error": str(exc.strerror or exc)}))
+                continue
+            if args.json:
+                print(json.dumps({"source": path, **result.contract()}, ensure_ascii=False))
+            else:
+                print(f"== {path}\n{render(result)}\n")
+        return status
+    if not args.text or args.text == ["-"]:
+        text = sys.stdin.read() if args.text == ["-"] or not sys.stdin.isatty() else ""
+    else:
+        text = " ".join(args.text)
+    result = engine.explain(text, mode)
+    if args.json:
+        print(
+            json.dumps(
+                {"source": "-" if args.text in ([], ["-"]) else "args", **result.contract()},
+                ensure_ascii=False,
+            )
+        )
+    else:
+        print(render(result))
+    return 0
+
+
+def cmd_kb_lint(args: argparse.Namespace) -> int:
+    engine = Engine.load()
+    problems = lint(engine.kb)
+    for problem in problems:
+        print(problem)
+    entries = len(engine.entries)
+    print(
+        f"{len(problems)} problem(s) in {entries} entries from {len(engine.kb.files)} files", file=sys.stderr
+    )
+    return 1 if problems else 0
+
+
+def cmd_kb_search(args: argparse.Namespace) -> int:
+    engine = _engine()
+    results = engine.search(" ".join(args.words), limit=args.limit)
+    if not results:
+        print("No entries match.")
+        return 1
+    for entry, _score in results:
+        codes = ", ".join(entry.codes) or "-"
+        print(f"{entry.id:<48} {codes:<20} {entry.reason:<15} {entry.title}")
+    return 0
+
+
+def cmd_kb_show(args: argparse.Namespace) -> int:
+    engine = _engine()
+    entries = engine.lookup(args.key)
+    if not entries:
+        print(f"No entry or code {args.key!r}. Try `smtpbot kb search WORDS`.", file=sys.stderr)
+        return 1
+    for entry in entries:
+        print(f"[{entry.id}]  {entry.file}:{entry.line}")
+        print(f"title:      {entry.title}")
+        print(f"codes:      {', '.join(entry.codes) or '-'}")
+        print(f"reason:     {entry.reason}    permanence: {entry.permanence}    who: {entry.who}")
+        if entry.provider:
+            print(f"provider:   {entry.provider}")
+        if entry.phrases:
+            print(f"phrases:    {'; '.join(entry.phrases)}")
+        print(f"meaning:    {entry.meaning}")
+        print(f"retry:      {entry.retry}")
+        for fix in entry.sender_fix:
+            print(f"fix:        {fix}")
+        for ref in entry.references:
+            print(f"reference:  {ref}")
+        print()
+    return 0
+
+
+def cmd_kb_list(args: argparse.Namespace) -> int:
+    engine = _engine()
+    for entry in engine.entries:
+        if args.json:
+            print(
+                json.dumps(
+                    {"id": entry.id, "codes": list(entry.codes), "reason": entry.reason, "file": entry.file}
+                )
+            )
+        else:
+            print(f"{entry.id:<48} {', '.join(entry.codes) or '-':<20} {entry.reason}")
+    return 0
+
+
+def cmd_serve(args: argparse.Namespace) -> int:
+    from .slack.runner import serve
+
+    return serve(http=args.http, port=args.port)
+
+
+def cmd_start(args: argparse.Namespace) -> int:
+    """The main job: the bot when Slack tokens are configured, else a demo in the terminal."""
+    from dotenv import load_dotenv
+
+    load_dotenv(override=False)
+    if os.environ.get("SLACK_BOT_TOKEN") or os.environ.get("SLACK_CLIENT_ID"):
+        return cmd_serve(argparse.Namespace(http=False, port=None))
+    engine = _engine()
+    print("No Slack tokens in the environment or .env, so here is smtpbot explaining a sample bounce:\n")
+    print(SAMPLE_BOUNCE)
+    print("-" * 88)
+    print(render(engine.explain(SAMPLE_BOUNCE)))
+    print("-" * 88)
+    print(
+        "\nTry your own: .venv/bin/smtpbot explain '452 4.2.2 mailbox full'"
+        "\nConnect Slack: create the app from deploy/slack-manifest.yml, copy .env.example to .env,"
+        "\nfill in SLACK_BOT_TOKEN and SLACK_APP_TOKEN (or SLACK_SIGNING_SECRET), run this again."
+        "\nSee README.md, 'Connect to Slack'."
+    )
+    return 0
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="smtpbot", description="Explain SMTP errors and bounces.")
+    sub = parser.add_subparsers(dest="command", required=True)
+
+    p = sub.add_parser("explain", help="explain a code, an SMTP reply, a log line or a bounce")
+    p.add_argument("text", nargs="*", help="text to explain; '-' reads standard input")
+    p.add_argument(
+        "--passive", action="store_true", help="answer only clear mail failures (alert-channel mode)"
+    )
+    p.add_argument("--json", action="store_true", help="print JSON (JSON Lines with --files)")
+    p.add_argument("--files", nargs="+", metavar="PATH", help="explain files, one result per file")
+    p.set_defaults(func=cmd_explain)
+
+    kb = sub.add_parser("kb", help="inspect and check the knowledge base").add_subparsers(
+        dest="kb", required=True
+    )
+    p = kb.add_parser("lint", help="check every entry; non-zero exit on any problem")
+    p.set_defaults(func=cmd_kb_lint)
+    p = kb.add_parser("search", help="find entries by words")
+    p.add_argument("words", nargs="+")
+    p.add_argument("--limit", type=int, default=10)
+    p.set_defaults(func=cmd_kb_search)
+    p = kb.add_parser("show", help="show an entry by id, or the entries for a code")
+    p.add_argument("key")
+    p.set_defaults(func=cmd_kb_show)
+    p = kb.add_parser("list", help="list entries")
+    p.add_argument("--json", action="store_true", help="one JSON object per entry")
+    p.set_defaults(func=cmd_kb_list)
+
+    p = sub.add_parser("serve", help="run the Slack bot (Socket Mode with SLACK_APP_TOKEN, else HTTP)")
+    p.add_argument("--http", action="store_true", help="HTTP mode even when SLACK_APP_TOKEN is set")
+    p.add_argument("--port", type=int, default=None, help="HTTP port (default $PORT or 3000)")
+    p.set_defaults(func=cmd_serve)
+
+    p = sub.add_parser("start", help="run the bot if Slack is configured, else show a demo")
+    p.set_defaults(func=cmd_start)
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    try:
+        return args.func(args)
+    except BrokenPipeError:
+        return 0
+    except KeyboardInterrupt:
+        return 130
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

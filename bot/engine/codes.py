@@ -1,0 +1,70 @@
+"""Finding reply codes and enhanced status codes in text, and telling SMTP use from other numbers."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+# 5.7.26, but not part of 1.5.7.26, 5.7.26.1 or a version like v4.2.2
+ENHANCED_RE = re.compile(r"(?<![\w.])(?<!\d\.)([245])\.(\d{1,3})\.(\d{1,3})(?!\.?\d)(?!\.[a-z0-9])", re.I)
+# 550, 550-5.7.26 and #550; not 5500, $550, 550.00, 555-123-4567, 550ms or 1/550
+REPLY_RE = re.compile(
+    r"(?<![\w.,/$€£+=:@%-])([245][0-5]\d)"
+    r"(?=[ \t]|-(?=[245]\.\d)|-[ \t]*[A-Za-z\[<(]|[:)\]';\"]|$)",
+    re.M,
+)
+# What comes right before a reply code when a server or a log quotes it.
+REPLY_CONTEXT_RE = re.compile(
+    r"(?:said|smtp;|error|returned|reply|response|responded|answer|code|status|failed"
+    r"|rejected|host \S+|server)\W{0,6}$",
+    re.I,
+)
+LINE_START_RE = re.compile(r"(?:^|\n)[ \t>#'\"(\[*-]*$")
+REPLY_BEFORE_RE = re.compile(r"(?<!\d)[245][0-5]\d[ \t-]#?$")
+
+
+@dataclass(frozen=True, slots=True)
+class CodeHit:
+    code: str
+    start: int
+    strong: bool  # used the way SMTP uses it, not just a number in a sentence
+
+
+def enhanced_codes(text: str) -> list[CodeHit]:
+    hits = []
+    for m in ENHANCED_RE.finditer(text):
+        before = text[max(0, m.start() - 24) : m.start()]
+        after = text[m.end() : m.end() + 1]
+        strong = bool(
+            REPLY_BEFORE_RE.search(before)
+            or before.endswith(("#", "(", "=", "status: ", "Status: ", "[", "<"))
+            or LINE_START_RE.search(before)
+            or REPLY_CONTEXT_RE.search(before)
+        ) and after not in ("%",)
+        hits.append(CodeHit(f"{m.group(1)}.{int(m.group(2))}.{int(m.group(3))}", m.start(), strong))
+    return hits
+
+
+def reply_codes(text: str) -> list[CodeHit]:
+    hits = []
+    for m in REPLY_RE.finditer(text):
+        before = text[max(0, m.start() - 24) : m.start()]
+        after = text[m.end() : m.end() + 14]
+        strong = bool(
+            LINE_START_RE.search(before)
+            or REPLY_CONTEXT_RE.search(before)
+            or ENHANCED_RE.match(after.lstrip(" -#"))
+        )
+        hits.append(CodeHit(m.group(1), m.start(), strong))
+    return hits
+
+
+def class_of(code: str | None) -> str | None:
+    return code[0] if code else None
+
+
+def first(hits: list[CodeHit], strong_only: bool = False) -> CodeHit | None:
+    for hit in hits:
+        if hit.strong or not strong_only:
+            return hit
+    return None

@@ -1,0 +1,276 @@
+"""The explanation engine: text in, `Explanation` out. No Slack in here."""
+
+from __future__ import annotations
+
+import re
+import time
+from pathlib import Path
+
+from rapidfuzz import fuzz, process
+
+from .formats import dsn, freetext, jsonbounce, mime, mtalog
+from .incident import Incident
+from .knowledge import KnowledgeBase, knowledge_dirs, load_knowledge
+from .matcher import Match, Matcher
+from .model import Entry, Explanation, Finding, Mode, is_enhanced_code, is_reply_code
+from .providers import ProviderIndex
+from .text import clean, decode_bytes, fold, shorten
+
+MAX_FINDINGS = 10
+MATCHED_TEXT_CHARS = 300
+DIAGNOSTIC_CHARS = 1000
+EMPTY_NOTICE = (
+    "Nothing to explain. Give me an SMTP reply code, an enhanced status code or a pasted bounce, "
+    "for example `452`, `550 5.1.1` or the whole bounce message."
+)
+NO_FINDING_NOTICE = (
+    "I found no SMTP reply code, enhanced status code or known bounce wording in that. "
+    "Try a code such as `550 5.7.26`, or paste the server's whole reply or the bounce message."
+)
+BARE_CODE_RE = re.compile(
+    r"^\s*(?:[245]\d\d|[245]\.\d{1,3}\.\d{1,3})(?:\s+(?:[245]\d\d|[245]\.\d{1,3}\.\d{1,3}))?\s*\??\s*$"
+)
+MAIL_WORDS_RE = re.compile(
+    r"\b(?:e?-?mail|smtp|e?smtp|gsmtp|mx|recipient|sender|mailbox|bounced?|deliver\w*|relay\w*|rcpt"
+    r"|postmaster|mailer-daemon|dsn|spf|dkim|dmarc|helo|ehlo|undeliverable|quota|message)\b",
+    re.I,
+)
+PASSIVE_MIN_PHRASE = 12
+
+
+class Engine:
+    """Holds the loaded knowledge and its indexes; `explain` is cheap and thread-safe."""
+
+    def __init__(self, kb: KnowledgeBase) -> None:
+        self.kb = kb
+        self.entries = kb.entries
+        self.by_id = kb.by_id()
+        self.matcher = Matcher(kb.entries)
+        self.providers = ProviderIndex(kb.providers)
+        self._search_docs = [
+            " ".join(
+                [
+                    e.id.replace(".", " "),
+                    e.title,
+                    " ".join(e.codes),
+                    e.reason,
+                    e.provider or "",
+                    " ".join(e.phrases),
+                ]
+            ).lower()
+            for e in kb.entries
+        ]
+
+    @classmethod
+    def load(cls, extra_dir: str | None = None) -> Engine:
+        return cls(load_knowledge(knowledge_dirs(extra_dir)))
+
+    # --- explaining -------------------------------------------------------------------------
+
+    def explain(self, text: str | bytes, mode: Mode = "explicit") -> Explanation:
+        started = time.perf_counter()
+        if isinstance(text, bytes):
+            text = decode_bytes(text)
+        if not text or not text.strip():
+            return Explanation(
+                mode=mode, input_kind="empty", notice=EMPTY_NOTICE if mode == "explicit" else None
+            )
+        text, truncated = clean(text)
+        explicit = mode == "explicit"
+        kind, incidents, hint_text = self._incidents(text, explicit)
+        findings = self._findings(incidents, explicit, hint_text)
+        notice = None if findings or not explicit else NO_FINDING_NOTICE
+        return Explanation(
+            mode=mode,
+            input_kind=kind,
+            findings=tuple(findings),
+            notice=notice,
+            truncated=truncated,
+            extra={"elapsed_ms": round((time.perf_counter() - started) * 1000, 3)},
+        )
+
+    def explain_file(self, path: str | Path, mode: Mode = "explicit") -> Explanation:
+        with open(path, "rb") as fh:
+            return self.explain(fh.read(4_000_000), mode)
+
+    def _incidents(self, text: str, explicit: bool) -> tuple[str, list[Incident], str]:
+        stripped = text.strip()
+        if BARE_CODE_RE.match(stripped):
+            return "code", freetext.incidents(stripped, explicit=True, kind="code"), ""
+        if stripped[:1] in "{[":
+            obj = jsonbounce.parse(stripped)
+            if obj is not None:
+                found = jsonbounce.incidents(obj, explicit)
+                if found:
+                    return "json", found, ""
+        if mime.looks_like_email(text):
+            found, headers = mime.incidents(text, explicit)
+            if found:
+                return "email", found, headers
+        if dsn.looks_like_dsn(text):
+            found = dsn.incidents(text)
+            if found:
+                for incident in found:
+                    incident.context = text[:4000]
+                return "dsn", found, ""
+        if mtalog.looks_like_log(text):
+            found = mtalog.incidents(text)
+            if found:
+                return "log", found, ""
+        found = freetext.incidents(text, explicit)
+        kind = "smtp" if any(i.strong_code for i in found) else "text"
+        return kind, found, ""
+
+    def _findings(self, incidents: list[Incident], explicit: bool, hint_text: str) -> list[Finding]:
+        scored: list[tuple[int, float, int, Finding]] = []
+        seen: set[tuple] = set()
+        for order, incident in enumerate(incidents):
+            best = self._best_match(incident, explicit)
+            if best is None:
+                continue
+            match, provider = best
+            if not explicit and not self._passive_ok(incident, match):
+                continue
+            finding = self._finding(incident, match, provider or self.providers.detect(hint_text))
+            key = (finding.entry_id, finding.recipient, finding.reply_code, finding.enhanced_code)
+            if key in seen:
+                continue
+            seen.add(key)
+            # structured records keep their order (one per recipient); free text: coded first
+            tier = 0 if (incident.structured and incident.kind != "email") or incident.action else 1
+            has_code = 0 if (incident.reply_code or incident.enhanced_code) else 1
+            scored.append((tier, has_code + (0 if match.rank >= 3 else 0.5), order, finding))
+        scored.sort(key=lambda s: (s[0], s[1], s[2]))
+        return [s[3] for s in scored[:MAX_FINDINGS]]
+
+    def _best_match(self, incident: Incident, explicit: bool) -> tuple[Match, str | None] | None:
+        provider = self.providers.from_host(incident.remote_mta)
+        folded = fold(incident.text)
+        provider = provider or self.providers.detect(incident.text)
+        codes = {c for c in (incident.reply_code, incident.enhanced_code) if c}
+        matches = self.matcher.phrase_matches(folded, codes, provider) if folded else []
+        if not matches and incident.context:
+            matches = self.matcher.phrase_matches(fold(incident.context), codes, provider)
+            provider = provider or self.providers.detect(incident.context)
+        if not matches:
+            matches = self.matcher.code_matches(incident.reply_code, incident.enhanced_code)
+        if not matches and explicit and not codes:
+            matches = self.matcher.fuzzy_matches(folded)
+        if not matches:
+            return None
+        return matches[0], provider
+
+    @staticmethod
+    def _passive_ok(incident: Incident, match: Match) -> bool:
+        """In an alert channel speak only when the text is clearly a mail delivery problem."""
+        if incident.structured:
+            return True
+        phrase = match.rank >= 3
+        if incident.strong_code:
+            both = (
+                incident.reply_code
+                and incident.enhanced_code
+                and incident.reply_code[0] == incident.enhanced_code[0]
+            )
+            return bool(both or phrase or MAIL_WORDS_RE.search(incident.text))
+        return (
+            phrase
+            and len(match.matched) >= PASSIVE_MIN_PHRASE
+            and len(MAIL_WORDS_RE.findall(incident.text)) >= 2
+        )
+
+    def _finding(self, incident: Incident, match: Match, provider: str | None) -> Finding:
+        entry = match.entry
+        reply, enhanced = incident.reply_code, incident.enhanced_code
+        if enhanced is None:
+            enhanced = _implied_status(entry, reply, incident.action)
+        return Finding(
+            entry_id=entry.id,
+            reason=entry.reason,
+            bounce=_bounce(entry, reply, enhanced, incident.action),
+            title=entry.title,
+            meaning=entry.meaning,
+            retry=entry.retry,
+            who=entry.who,
+            causes=entry.causes,
+            sender_fix=entry.sender_fix,
+            admin_fix=entry.admin_fix,
+            references=entry.references,
+            confidence=match.confidence,
+            matched_text=shorten(match.matched, MATCHED_TEXT_CHARS),
+            reply_code=reply,
+            enhanced_code=enhanced,
+            provider=provider or entry.provider,
+            recipient=incident.recipient,
+            remote_mta=incident.remote_mta,
+            diagnostic=shorten(incident.text, DIAGNOSTIC_CHARS),
+        )
+
+    # --- knowledge look-ups (used by the CLI and the Slack commands) --------------------------
+
+    def lookup(self, key: str) -> list[Entry]:
+        """Entries by id, or every entry that lists a code."""
+        key = key.strip().lower()
+        if key in self.by_id:
+            return [self.by_id[key]]
+        if is_reply_code(key) or is_enhanced_code(key):
+            code_first = sorted(
+                (e for e in self.entries if key in e.codes), key=lambda e: (not e.is_code_entry, e.id)
+            )
+            return code_first
+        return []
+
+    def search(self, words: str, limit: int = 10) -> list[tuple[Entry, float]]:
+        query = fold(words)
+        if not query:
+            return []
+        results = process.extract(
+            query, self._search_docs, scorer=fuzz.token_set_ratio, limit=limit, score_cutoff=50
+        )
+        return [(self.entries[i], score) for _, score, i in results]
+
+    def list_prefix(self, prefix: str) -> list[Entry]:
+        """Code entries whose codes start with a prefix such as `5.7` or `45`."""
+        prefix = prefix.strip().rstrip(".")
+        out = []
+        for entry in self.entries:
+            codes = [
+                c
+                for c in entry.codes
+                if c == prefix
+                or c.startswith(prefix + ".")
+                or (len(prefix) < 3 and "." not in prefix and is_reply_code(c) and c.startswith(prefix))
+            ]
+            if codes:
+                out.append(entry)
+        return sorted(out, key=lambda e: (not e.is_code_entry, _code_sort_key(e.codes[0]), e.id))
+
+
+def _code_sort_key(code: str) -> tuple[int, ...]:
+    return tuple(int(p) for p in code.split("."))
+
+
+def _implied_status(entry: Entry, reply: str | None, action: str | None) -> str | None:
+    """The entry's own enhanced code of the right class, when the text gave none."""
+    wanted = reply[0] if reply else ("4" if action == "delayed" else "5" if action == "failed" else None)
+    statuses = entry.enhanced_codes
+    if not statuses:
+        return None
+    if wanted:
+        return next((c for c in statuses if c[0] == wanted), None)
+    return statuses[0] if len(statuses) == 1 else None
+
+
+def _bounce(entry: Entry, reply: str | None, enhanced: str | None, action: str | None) -> str:
+    cls = (enhanced or reply or "")[:1]
+    if cls == "5":
+        return "hard"
+    if cls == "4":
+        return "soft"
+    if cls == "2":
+        return "none"
+    if action == "failed":
+        return "hard"
+    if action == "delayed":
+        return "soft"
+    return {"permanent": "hard", "temporary": "soft", "none": "none"}.get(entry.permanence, "soft")

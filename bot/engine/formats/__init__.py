@@ -1,0 +1,1 @@
+"""Parsers that turn each input format into incidents."""

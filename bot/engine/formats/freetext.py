@@ -1,0 +1,70 @@
+"""Free text: pasted SMTP replies, bounce bodies, questions."""
+
+from __future__ import annotations
+
+import re
+
+from ..incident import Incident, incident_from_text
+
+MULTILINE_START_RE = re.compile(r"^[ \t>]*([245]\d\d)-(?:([245]\.\d{1,3}\.\d{1,3})[ \t]+)?(.*)$")
+MAX_PARAGRAPH_LINES = 40
+MAX_PARAGRAPH_CHARS = 4000
+MAX_UNITS = 400
+
+
+def join_multiline_replies(text: str) -> str:
+    """`550-5.7.26 a` / `550-5.7.26 b` / `550 5.7.26 c` becomes one line `550 5.7.26 a b c`."""
+    if "-" not in text:
+        return text
+    lines = text.split("\n")
+    out: list[str] = []
+    i = 0
+    while i < len(lines):
+        m = MULTILINE_START_RE.match(lines[i])
+        if not m:
+            out.append(lines[i])
+            i += 1
+            continue
+        code, status, rest = m.groups()
+        cont = re.compile(r"^[ \t>]*" + code + r"[ \t-](?:" + re.escape(status or "") + r"[ \t]+)?(.*)$")
+        parts = [rest.strip()]
+        i += 1
+        while i < len(lines):
+            c = cont.match(lines[i])
+            if not c:
+                break
+            parts.append(c.group(1).strip())
+            last = lines[i].lstrip(" \t>")[3:4] != "-"
+            i += 1
+            if last:
+                break
+        out.append(" ".join(filter(None, [code, status, *parts])))
+    return "\n".join(out)
+
+
+def units(text: str) -> list[str]:
+    """Paragraphs; a paragraph too long to be one message is split into lines and their continuations."""
+    result: list[str] = []
+    for paragraph in re.split(r"\n[ \t]*\n", text):
+        if not paragraph.strip():
+            continue
+        lines = paragraph.split("\n")
+        if len(lines) <= MAX_PARAGRAPH_LINES and len(paragraph) <= MAX_PARAGRAPH_CHARS:
+            result.append(paragraph.strip("\n"))
+            continue
+        current: list[str] = []
+        for line in lines:
+            if current and not line[:1].isspace():
+                result.append("\n".join(current))
+                current = []
+            current.append(line[:MAX_PARAGRAPH_CHARS])
+        if current:
+            result.append("\n".join(current))
+        if len(result) >= MAX_UNITS:
+            break
+    return result[:MAX_UNITS]
+
+
+def incidents(text: str, explicit: bool, kind: str = "text", structured: bool = False) -> list[Incident]:
+    joined = join_multiline_replies(text)
+    return [incident_from_text(unit, kind, explicit, structured=structured) for unit in units(joined)]

@@ -1,0 +1,84 @@
+"""An incident: one failure as the input describes it, before the knowledge base explains it."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from .codes import enhanced_codes, first, reply_codes
+from .text import EMAIL_RE
+
+
+@dataclass(slots=True)
+class Incident:
+    text: str  # the server's diagnostic, or the paragraph that carries it
+    kind: str  # where it came from: text, smtp, log, dsn, email, json
+    reply_code: str | None = None
+    enhanced_code: str | None = None
+    recipient: str | None = None
+    remote_mta: str | None = None
+    action: str | None = None  # failed, delayed, delivered, relayed, expanded
+    context: str = ""  # nearby text to consult when `text` alone matches nothing
+    structured: bool = False  # came from a bounce format, so it is a mail failure by construction
+    strong_code: bool = False  # a code used the way SMTP uses it
+
+
+RECIPIENT_RES = (
+    re.compile(r"RCPT TO:?\s*<([^<>\s]+@[^<>\s]+)>", re.I),
+    re.compile(r"(?:Final|Original)-Recipient:\s*(?:rfc822;)?\s*<?([^<>\s;]+@[^<>\s;]+)", re.I),
+    re.compile(r"\bto=<([^<>\s]+@[^<>\s]+)>", re.I),
+    re.compile(r"^[ \t]*<([^<>\s]+@[^<>\s]+)>[:.]*", re.M),
+    re.compile(r"^[ \t]*([^<>\s]+@[^<>\s]+?)[:.]*[ \t]*$", re.M),
+)
+REMOTE_MTA_RES = (
+    re.compile(r"Remote-MTA:\s*(?:dns;)?\s*\[?([\w.-]+)", re.I),
+    re.compile(r"\bhost\s+([\w-]+(?:\.[\w-]+)+)\.?\s*\[[\d.:a-f]+\]", re.I),
+    re.compile(r"\brelay=([\w-]+(?:\.[\w-]+)+)", re.I),
+    re.compile(r"\bH=([\w-]+(?:\.[\w-]+)+)", re.I),
+    re.compile(r"while talking to\s+([\w-]+(?:\.[\w-]+)+)", re.I),
+    re.compile(r"\b(?:remote (?:server|host)|mail server)\s+\[?([a-z][\w-]*(?:\.[\w-]+)+)", re.I),
+)
+
+
+def find_recipient(text: str) -> str | None:
+    for regex in RECIPIENT_RES:
+        m = regex.search(text)
+        if m:
+            return m.group(1).strip(".:;,'\"")
+    m = EMAIL_RE.search(text)
+    return m.group(0) if m else None
+
+
+def find_remote_mta(text: str) -> str | None:
+    for regex in REMOTE_MTA_RES:
+        m = regex.search(text)
+        if m:
+            host = m.group(1).strip(".")
+            if "." in host and not host.replace(".", "").isdigit():
+                return host.lower()
+    return None
+
+
+def incident_from_text(text: str, kind: str, explicit: bool, **fields) -> Incident:
+    """Read codes, recipient and remote MTA out of a piece of free text."""
+    replies = reply_codes(text)
+    enhanced = enhanced_codes(text)
+    reply = first(replies, strong_only=True) or (first(replies) if explicit else None)
+    status = first(enhanced, strong_only=True) or (first(enhanced) if explicit else None)
+    if status and status.code.endswith(".0.0"):
+        # prefer a specific status to a class-only one
+        specific = next((h for h in enhanced if not h.code.endswith(".0.0") and h.strong), None)
+        status = specific or status
+    incident = Incident(
+        text=text,
+        kind=kind,
+        reply_code=reply.code if reply else None,
+        enhanced_code=status.code if status else None,
+        strong_code=bool((reply and reply.strong) or (status and status.strong)),
+        **fields,
+    )
+    if incident.recipient is None:
+        incident.recipient = find_recipient(text)
+    if incident.remote_mta is None:
+        incident.remote_mta = find_remote_mta(text)
+    return incident

@@ -1,0 +1,239 @@
+"""Load and validate the knowledge base: TOML files of entries and providers."""
+
+from __future__ import annotations
+
+import os
+import re
+import tomllib
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from .model import PERMANENCES, REASONS, WHO, Entry, Provider, is_enhanced_code, is_reply_code
+
+KNOWLEDGE_DIR_ENV = "SMTPBOT_KNOWLEDGE_DIR"
+ID_RE = re.compile(r"^[a-z0-9][a-z0-9._-]*$")
+MIN_PHRASE_LEN = 8
+REQUIRED = ("id", "title", "reason", "permanence", "retry", "who", "meaning", "sender_fix")
+REQUIRED_LISTS = ("references", "examples")
+TEXT_FIELDS = ("id", "title", "reason", "permanence", "retry", "who", "meaning", "provider")
+LIST_FIELDS = (
+    "codes",
+    "phrases",
+    "patterns",
+    "causes",
+    "sender_fix",
+    "admin_fix",
+    "references",
+    "examples",
+)
+KNOWN_FIELDS = frozenset(TEXT_FIELDS + LIST_FIELDS)
+TOML_ERROR_LINE_RE = re.compile(r"at line (\d+)")
+
+
+@dataclass(frozen=True, slots=True)
+class Problem:
+    file: str
+    line: int
+    message: str
+
+    def __str__(self) -> str:
+        return f"{self.file}:{self.line}: {self.message}"
+
+
+@dataclass(slots=True)
+class KnowledgeBase:
+    entries: list[Entry] = field(default_factory=list)
+    providers: list[Provider] = field(default_factory=list)
+    problems: list[Problem] = field(default_factory=list)
+    files: list[str] = field(default_factory=list)
+
+    def by_id(self) -> dict[str, Entry]:
+        return {e.id: e for e in self.entries}
+
+
+def builtin_knowledge_dir() -> Path:
+    """The knowledge folder: beside the package in a checkout, or installed as package data."""
+    checkout = Path(__file__).resolve().parents[2] / "knowledge"
+    if (checkout / "providers.toml").exists() or (checkout / "rfc").is_dir():
+        return checkout
+    try:
+        from importlib.resources import files
+
+        return Path(str(files("smtpbot_knowledge")))
+    except (ModuleNotFoundError, TypeError):
+        return checkout
+
+
+def knowledge_dirs(extra: str | None = None) -> list[tuple[Path, bool]]:
+    """(folder, is_local) pairs in load order: ours first, the organisation's after."""
+    dirs = [(builtin_knowledge_dir(), False)]
+    extra = extra if extra is not None else os.environ.get(KNOWLEDGE_DIR_ENV, "")
+    for part in filter(None, (p.strip() for p in extra.split(os.pathsep))):
+        dirs.append((Path(part).expanduser(), True))
+    return dirs
+
+
+def load_knowledge(dirs: Iterable[tuple[Path, bool]] | None = None) -> KnowledgeBase:
+    """Read every *.toml below each folder; collect problems instead of raising."""
+    kb = KnowledgeBase()
+    seen: dict[str, int] = {}
+    for folder, local in dirs if dirs is not None else knowledge_dirs():
+        if not folder.is_dir():
+            kb.problems.append(Problem(str(folder), 0, "knowledge folder does not exist"))
+            continue
+        for path in sorted(folder.rglob("*.toml")):
+            _load_file(path, local, kb, seen)
+    return kb
+
+
+def _load_file(path: Path, local: bool, kb: KnowledgeBase, seen: dict[str, int]) -> None:
+    name = str(path)
+    kb.files.append(name)
+    try:
+        raw = path.read_bytes()
+        text = raw.decode("utf-8")
+        data = tomllib.loads(text)
+    except (OSError, UnicodeDecodeError) as exc:
+        kb.problems.append(Problem(name, 0, f"cannot read file: {exc}"))
+        return
+    except tomllib.TOMLDecodeError as exc:
+        m = TOML_ERROR_LINE_RE.search(str(exc))
+        kb.problems.append(Problem(name, int(m.group(1)) if m else 0, f"invalid TOML: {exc}"))
+        return
+    lines = text.splitlines()
+    unknown = set(data) - {"entry", "provider"}
+    for key in sorted(unknown):
+        kb.problems.append(Problem(name, _line_of(lines, key), f"unknown top-level key {key!r}"))
+    for table in _tables(data, "provider", name, kb):
+        provider = _provider(table, name, lines, kb)
+        if provider:
+            kb.providers.append(provider)
+    for table in _tables(data, "entry", name, kb):
+        entry = _entry(table, name, lines, local, kb)
+        if entry is None:
+            continue
+        if entry.id in seen:
+            previous = kb.entries[seen[entry.id]]
+            if local and not previous.local:
+                kb.entries[seen[entry.id]] = entry  # an organisation's entry replaces ours
+                continue
+            kb.problems.append(
+                Problem(name, entry.line, f"duplicate id {entry.id!r} (first in {previous.file})")
+            )
+            continue
+        seen[entry.id] = len(kb.entries)
+        kb.entries.append(entry)
+
+
+def _tables(data: dict, key: str, name: str, kb: KnowledgeBase) -> list[dict]:
+    value = data.get(key, [])
+    if not isinstance(value, list) or not all(isinstance(t, dict) for t in value):
+        kb.problems.append(Problem(name, 0, f"'{key}' must be an array of tables ([[{key}]])"))
+        return []
+    return value
+
+
+def _line_of(lines: list[str], needle: str, after: int = 0) -> int:
+    for i in range(after, len(lines)):
+        if needle in lines[i]:
+            return i + 1
+    return 0
+
+
+def _provider(table: dict, name: str, lines: list[str], kb: KnowledgeBase) -> Provider | None:
+    pname = table.get("name")
+    line = _line_of(lines, f'"{pname}"') if isinstance(pname, str) else 0
+    if not isinstance(pname, str) or not pname.strip():
+        kb.problems.append(Problem(name, line, "provider without a name"))
+        return None
+    lists = {}
+    for key in ("hosts", "tags", "urls"):
+        value = table.get(key, [])
+        if not isinstance(value, list) or not all(isinstance(v, str) and v for v in value):
+            kb.problems.append(Problem(name, line, f"provider {pname}: {key} must be strings"))
+            value = []
+        lists[key] = tuple(v.lower().strip(".") for v in value)
+    return Provider(name=pname, **lists)
+
+
+def _entry(table: dict, name: str, lines: list[str], local: bool, kb: KnowledgeBase) -> Entry | None:
+    eid = table.get("id")
+    line = _line_of(lines, f'"{eid}"') if isinstance(eid, str) else 0
+    label = eid if isinstance(eid, str) else "(no id)"
+    errors: list[str] = []
+
+    def err(msg: str) -> None:
+        errors.append(f"entry {label}: {msg}")
+
+    for key in sorted(set(table) - KNOWN_FIELDS):
+        err(f"unknown field {key!r}")
+    for key in REQUIRED + REQUIRED_LISTS:
+        if not table.get(key):
+            err(f"missing {key}")
+    for key in TEXT_FIELDS:
+        if key in table and not isinstance(table[key], str):
+            err(f"{key} must be a string")
+    for key in LIST_FIELDS:
+        value = table.get(key, [])
+        if isinstance(value, str) and key in ("sender_fix", "admin_fix", "causes"):
+            continue  # a single paragraph is allowed for prose lists
+        if not isinstance(value, list) or not all(isinstance(v, str) and v.strip() for v in value):
+            err(f"{key} must be a list of non-empty strings")
+    if errors:
+        kb.problems.extend(Problem(name, line, e) for e in errors)
+        return None
+
+    if not ID_RE.match(eid):
+        err("id must be lowercase letters, digits, '.', '-' or '_'")
+    if table["reason"] not in REASONS:
+        err(f"unknown reason {table['reason']!r}")
+    if table["permanence"] not in PERMANENCES:
+        err(f"permanence must be one of {', '.join(sorted(PERMANENCES))}")
+    if table["who"] not in WHO:
+        err(f"who must be one of {', '.join(sorted(WHO))}")
+    codes = tuple(c.strip() for c in table.get("codes", []))
+    for code in codes:
+        if not (is_reply_code(code) or is_enhanced_code(code)):
+            err(f"invalid code {code!r} (want 3 digits like 452 or a status like 5.7.26)")
+    phrases = tuple(" ".join(p.lower().split()) for p in table.get("phrases", []))
+    for phrase in phrases:
+        if len(phrase) < MIN_PHRASE_LEN:
+            err(f"phrase {phrase!r} is shorter than {MIN_PHRASE_LEN} characters")
+    patterns = []
+    for source in table.get("patterns", []):
+        try:
+            patterns.append(re.compile(source, re.IGNORECASE))
+        except re.error as exc:
+            err(f"pattern {source!r} does not compile: {exc}")
+    if not codes and not phrases and not patterns:
+        err("needs at least one of codes, phrases, patterns")
+    if errors:
+        kb.problems.extend(Problem(name, line, e) for e in errors)
+        return None
+
+    def as_tuple(key: str) -> tuple[str, ...]:
+        value = table.get(key, [])
+        return (value.strip(),) if isinstance(value, str) else tuple(v.strip() for v in value)
+
+    return Entry(
+        id=eid,
+        title=table["title"].strip(),
+        reason=table["reason"],
+        permanence=table["permanence"],
+        retry=table["retry"].strip(),
+        who=table["who"],
+        meaning=" ".join(table["meaning"].split()),
+        sender_fix=as_tuple("sender_fix"),
+        references=as_tuple("references"),
+        examples=tuple(table["examples"]),
+        codes=codes,
+        phrases=phrases,
+        patterns=tuple(patterns),
+        provider=table.get("provider") or None,
+        causes=as_tuple("causes"),
+        admin_fix=as_tuple("admin_fix"),
+        file=name,
+        line=line,
+        local=local,
+    )

@@ -1,0 +1,157 @@
+"""Match one incident against the knowledge base: exact codes, phrases, patterns, then fuzzy."""
+
+from __future__ import annotations
+
+import re
+from collections import defaultdict
+from dataclasses import dataclass
+
+from rapidfuzz import fuzz, process
+
+from .model import Entry, is_enhanced_code
+
+# Ranks: any phrase or pattern entry beats an enhanced code entry, which beats a reply code entry.
+RANK_PHRASE = 3.0
+RANK_ENHANCED = 2.0
+RANK_ENHANCED_SUBJECT = 1.6
+RANK_REPLY = 1.2
+RANK_CLASS = 1.0
+RANK_FUZZY = 0.5
+FUZZY_CUTOFF = 86.0
+FUZZY_MAX_QUERY = 160
+PATTERN_MAX_TEXT = 4000
+
+
+@dataclass(frozen=True, slots=True)
+class Match:
+    entry: Entry
+    rank: float
+    confidence: float
+    matched: str  # the phrase, pattern match or code that led here
+
+
+def _trie_regex(phrases: list[str]) -> re.Pattern[str] | None:
+    """One regex for many literal phrases; a trie keeps it fast on long texts."""
+    if not phrases:
+        return None
+    trie: dict = {}
+    for phrase in phrases:
+        node = trie
+        for ch in phrase:
+            node = node.setdefault(ch, {})
+        node[""] = {}
+
+    def build(node: dict) -> str:
+        ends = "" in node
+        branches = [re.escape(ch) + build(child) for ch, child in sorted(node.items()) if ch]
+        if not branches:
+            return ""
+        body = branches[0] if len(branches) == 1 else "(?:" + "|".join(branches) + ")"
+        if ends:
+            body = "(?:" + body + ")?"
+        return body
+
+    # The lookahead reports a match at every start position, so overlapping phrases all count.
+    return re.compile("(?=(" + build(trie) + "))")
+
+
+class Matcher:
+    def __init__(self, entries: list[Entry]) -> None:
+        self.code_index: dict[str, Entry] = {}
+        self.phrase_entries: dict[str, list[Entry]] = defaultdict(list)
+        self.pattern_entries: list[tuple[re.Pattern[str], Entry]] = []
+        for entry in entries:
+            if entry.is_code_entry:
+                for code in entry.codes:
+                    # an organisation's code entry replaces ours for the same code
+                    if code not in self.code_index or entry.local:
+                        self.code_index[code] = entry
+                continue
+            for phrase in entry.phrases:
+                self.phrase_entries[phrase].append(entry)
+            for pattern in entry.patterns:
+                self.pattern_entries.append((pattern, entry))
+        self.phrase_re = _trie_regex(sorted(self.phrase_entries))
+        self.fuzzy_choices = sorted(self.phrase_entries)
+
+    def phrase_matches(self, folded: str, codes: set[str], provider: str | None) -> list[Match]:
+        found: dict[str, Match] = {}
+        hits: set[str] = set()
+        if self.phrase_re is not None:
+            hits = {m.group(1) for m in self.phrase_re.finditer(folded)}
+        for phrase in hits:
+            for entry in self.phrase_entries[phrase]:
+                self._keep(found, self._score(entry, phrase, len(phrase), codes, provider))
+        text = folded[:PATTERN_MAX_TEXT]
+        for pattern, entry in self.pattern_entries:
+            m = pattern.search(text)
+            if m:
+                # a pattern is as specific as a phrase of the length it matched, capped
+                self._keep(found, self._score(entry, m.group(0), min(len(m.group(0)), 40), codes, provider))
+        return sorted(found.values(), key=lambda m: (-m.rank, m.entry.id))
+
+    @staticmethod
+    def _keep(found: dict[str, Match], match: Match) -> None:
+        old = found.get(match.entry.id)
+        if old is None or match.rank > old.rank:
+            found[match.entry.id] = match
+
+    @staticmethod
+    def _score(entry: Entry, matched: str, length: int, codes: set[str], provider: str | None) -> Match:
+        rank = RANK_PHRASE + min(length, 60) / 100
+        confidence = 0.8 + (0.05 if length >= 25 else 0.0)
+        if entry.codes and codes:
+            if codes & set(entry.codes):
+                rank += 0.3
+                confidence += 0.1
+            elif not _same_class(codes, entry.codes):
+                rank -= 0.3
+                confidence -= 0.15
+            else:
+                rank -= 0.1
+                confidence -= 0.05
+        if entry.provider and provider:
+            rank += 0.2 if entry.provider == provider else -0.2
+        if entry.local:
+            rank += 0.001  # theirs win a tie with ours
+        return Match(entry, rank, min(confidence, 0.97), matched)
+
+    def code_matches(self, reply: str | None, enhanced: str | None) -> list[Match]:
+        out = []
+        if enhanced:
+            entry = self.code_index.get(enhanced)
+            if entry:
+                out.append(Match(entry, RANK_ENHANCED, 0.9, enhanced))
+            else:
+                cls, subject, _ = enhanced.split(".")
+                for fallback in (f"{cls}.{subject}.0", f"{cls}.0.0"):
+                    entry = self.code_index.get(fallback)
+                    if entry:
+                        out.append(Match(entry, RANK_ENHANCED_SUBJECT, 0.6, enhanced))
+                        break
+        if reply:
+            entry = self.code_index.get(reply)
+            if entry:
+                out.append(Match(entry, RANK_REPLY, 0.8, reply))
+            else:
+                entry = self.code_index.get(f"{reply[0]}.0.0")
+                if entry:
+                    out.append(Match(entry, RANK_CLASS, 0.5, reply))
+        return out
+
+    def fuzzy_matches(self, folded: str, limit: int = 3) -> list[Match]:
+        if not folded or len(folded) > FUZZY_MAX_QUERY or not self.fuzzy_choices:
+            return []
+        results = process.extract(
+            folded, self.fuzzy_choices, scorer=fuzz.WRatio, score_cutoff=FUZZY_CUTOFF, limit=limit
+        )
+        out = []
+        for phrase, score, _ in results:
+            for entry in self.phrase_entries[phrase]:
+                out.append(Match(entry, RANK_FUZZY + score / 1000, round(score / 100 * 0.75, 2), phrase))
+        return out
+
+
+def _same_class(codes: set[str], entry_codes: tuple[str, ...]) -> bool:
+    classes = {c[0] for c in codes}
+    return any(c[0] in classes for c in entry_codes if is_enhanced_code(c) or len(c) == 3)

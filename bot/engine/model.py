@@ -1,0 +1,197 @@
+"""Data types shared by the engine and everything that calls it."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import asdict, dataclass, field
+from typing import Any, Literal
+
+REASONS: frozenset[str] = frozenset(
+    {
+        "authfailure",
+        "badreputation",
+        "blocked",
+        "contenterror",
+        "delivered",
+        "exceedlimit",
+        "expired",
+        "failedstarttls",
+        "feedback",
+        "filtered",
+        "hasmoved",
+        "hostunknown",
+        "mailboxfull",
+        "mailererror",
+        "mesgtoobig",
+        "networkerror",
+        "norelaying",
+        "notaccept",
+        "notcompliantrfc",
+        "onhold",
+        "policyviolation",
+        "rejected",
+        "requireptr",
+        "securityerror",
+        "spamdetected",
+        "speeding",
+        "suppressed",
+        "suspend",
+        "syntaxerror",
+        "systemerror",
+        "systemfull",
+        "toomanyconn",
+        "undefined",
+        "userunknown",
+        "vacation",
+        "virusdetected",
+    }
+)
+PERMANENCES: frozenset[str] = frozenset({"permanent", "temporary", "either", "none"})
+WHO: frozenset[str] = frozenset({"sender", "sender_admin", "recipient", "recipient_admin", "network", "none"})
+WHO_LABELS: dict[str, str] = {
+    "sender": "the sender",
+    "sender_admin": "the sending side's mail admin",
+    "recipient": "the recipient",
+    "recipient_admin": "the receiving side's mail admin",
+    "network": "whoever runs the network or DNS in between",
+    "none": "nobody",
+}
+
+Bounce = Literal["hard", "soft", "none"]
+Mode = Literal["explicit", "passive"]
+
+REPLY_CODE_RE = re.compile(r"^[2-5][0-5]\d$")
+ENHANCED_CODE_RE = re.compile(r"^[245]\.\d{1,3}\.\d{1,3}$")
+
+
+def is_reply_code(code: str) -> bool:
+    return bool(REPLY_CODE_RE.match(code))
+
+
+def is_enhanced_code(code: str) -> bool:
+    return bool(ENHANCED_CODE_RE.match(code))
+
+
+@dataclass(frozen=True, slots=True)
+class Entry:
+    """One knowledge base entry, validated and ready for matching."""
+
+    id: str
+    title: str
+    reason: str
+    permanence: str
+    retry: str
+    who: str
+    meaning: str
+    sender_fix: tuple[str, ...]
+    references: tuple[str, ...]
+    examples: tuple[str, ...]
+    codes: tuple[str, ...] = ()
+    phrases: tuple[str, ...] = ()
+    patterns: tuple[re.Pattern[str], ...] = ()
+    provider: str | None = None
+    causes: tuple[str, ...] = ()
+    admin_fix: tuple[str, ...] = ()
+    file: str = ""
+    line: int = 0
+    local: bool = False  # loaded from SMTPBOT_KNOWLEDGE_DIR
+
+    @property
+    def is_code_entry(self) -> bool:
+        return not self.phrases and not self.patterns
+
+    @property
+    def reply_codes(self) -> tuple[str, ...]:
+        return tuple(c for c in self.codes if is_reply_code(c))
+
+    @property
+    def enhanced_codes(self) -> tuple[str, ...]:
+        return tuple(c for c in self.codes if is_enhanced_code(c))
+
+
+@dataclass(frozen=True, slots=True)
+class Provider:
+    name: str
+    hosts: tuple[str, ...] = ()
+    tags: tuple[str, ...] = ()
+    urls: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
+class Finding:
+    """One explained failure: what the text said, which entry explains it, and what to do."""
+
+    entry_id: str
+    reason: str
+    bounce: Bounce
+    title: str
+    meaning: str
+    retry: str
+    who: str
+    causes: tuple[str, ...]
+    sender_fix: tuple[str, ...]
+    admin_fix: tuple[str, ...]
+    references: tuple[str, ...]
+    confidence: float
+    matched_text: str
+    reply_code: str | None = None
+    enhanced_code: str | None = None
+    provider: str | None = None
+    recipient: str | None = None
+    remote_mta: str | None = None
+    diagnostic: str = ""  # the server's own words, as found
+
+    @property
+    def codes_label(self) -> str:
+        return " ".join(c for c in (self.reply_code, self.enhanced_code) if c)
+
+    @property
+    def who_label(self) -> str:
+        return WHO_LABELS.get(self.who, self.who)
+
+    def contract(self) -> dict[str, Any]:
+        """The stable JSON shape other tools rely on (see `smtpbot explain --json`)."""
+        return {
+            "reply_code": self.reply_code,
+            "enhanced_code": self.enhanced_code,
+            "reason": self.reason,
+            "bounce": self.bounce,
+            "title": self.title,
+            "provider": self.provider,
+            "recipient": self.recipient,
+            "confidence": round(self.confidence, 2),
+            "entry_id": self.entry_id,
+        }
+
+    def to_dict(self) -> dict[str, Any]:
+        data = asdict(self)
+        data["confidence"] = round(self.confidence, 2)
+        return data
+
+
+@dataclass(frozen=True, slots=True)
+class Explanation:
+    """What the engine says about one text: findings, best first, or a notice why there are none."""
+
+    mode: Mode
+    input_kind: str  # empty, code, text, smtp, log, dsn, email, json
+    findings: tuple[Finding, ...] = ()
+    notice: str | None = None
+    truncated: bool = False
+    extra: dict[str, Any] = field(default_factory=dict)
+
+    @property
+    def best(self) -> Finding | None:
+        return self.findings[0] if self.findings else None
+
+    def contract(self) -> dict[str, Any]:
+        return {"findings": [f.contract() for f in self.findings]}
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "mode": self.mode,
+            "input_kind": self.input_kind,
+            "notice": self.notice,
+            "truncated": self.truncated,
+            "findings": [f.to_dict() for f in self.findings],
+        }

@@ -1,0 +1,74 @@
+"""Text clean-up shared by every input format: Slack's encoding, code fences, size limits."""
+
+from __future__ import annotations
+
+import html
+import re
+
+# Slack escapes &, < and > and wraps links, mentions and channels in <...>.
+SLACK_MARKERS_RE = re.compile(r"&(?:lt|gt|amp);|<(?:mailto:|https?://|[@#!])")
+SLACK_LINK_RE = re.compile(r"<(mailto:|https?://|[@#!])([^<>|\s]*)(?:\|([^<>]*))?>")
+CODE_FENCE_RE = re.compile(r"```")
+CONTROL_RE = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+WHITESPACE_RE = re.compile(r"\s+")
+EMAIL_RE = re.compile(r"[A-Za-z0-9._%+'=/-]{1,64}@[A-Za-z0-9-]{1,63}(?:\.[A-Za-z0-9-]{1,63})+")
+HOST_RE = re.compile(r"(?<![\w@.-])((?:[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2,24})\b", re.I)
+
+# Work on at most this much of any one text; a longer paste is cut at a line boundary.
+MAX_TEXT_CHARS = 256_000
+
+
+def _slack_link(match: re.Match[str]) -> str:
+    kind, target, label = match.groups()
+    if kind == "mailto:":
+        return label or target
+    if kind.startswith("http"):
+        return kind + target if not label or label in target else f"{label} ({kind}{target})"
+    if kind == "#":
+        return f"#{label}" if label else ""
+    return ""  # user mentions and <!here>-style specials carry no mail meaning
+
+
+def decode_slack(text: str) -> str:
+    """Undo Slack's message encoding; leave any other text as it is."""
+    if not SLACK_MARKERS_RE.search(text):
+        return text
+    text = SLACK_LINK_RE.sub(_slack_link, text)
+    return html.unescape(text) if "&" in text else text
+
+
+def strip_markup(text: str) -> str:
+    """Remove code fences and inline code ticks that people wrap pasted errors in."""
+    if "`" not in text:
+        return text
+    text = CODE_FENCE_RE.sub("\n", text)
+    return text.replace("`", "")
+
+
+def clean(text: str) -> tuple[str, bool]:
+    """Return the text ready for parsing and whether it was cut to MAX_TEXT_CHARS."""
+    truncated = len(text) > MAX_TEXT_CHARS
+    if truncated:
+        cut = text.rfind("\n", 0, MAX_TEXT_CHARS)
+        text = text[: cut if cut > MAX_TEXT_CHARS // 2 else MAX_TEXT_CHARS]
+    text = text.replace("\r\n", "\n").replace("\r", "\n")
+    text = CONTROL_RE.sub(" ", text)
+    return strip_markup(decode_slack(text)), truncated
+
+
+def fold(text: str) -> str:
+    """Lower case with runs of white space folded to one space: the form phrases match against."""
+    return WHITESPACE_RE.sub(" ", text).strip().lower()
+
+
+def shorten(text: str, limit: int) -> str:
+    text = WHITESPACE_RE.sub(" ", text).strip()
+    return text if len(text) <= limit else text[: limit - 1].rstrip() + "…"
+
+
+def decode_bytes(data: bytes) -> str:
+    """Bytes from a file or an upload as text, never failing."""
+    try:
+        return data.decode("utf-8")
+    except UnicodeDecodeError:
+        return data.decode("latin-1")

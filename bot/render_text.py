@@ -1,0 +1,63 @@
+"""Terminal rendering of an Explanation: the same parts Slack shows, as plain text."""
+
+from __future__ import annotations
+
+import textwrap
+
+from .engine.model import Explanation, Finding
+
+WIDTH = 88
+BOUNCE_LABELS = {
+    "hard": "hard bounce (permanent)",
+    "soft": "soft bounce (temporary)",
+    "none": "not a failure",
+}
+
+
+def _wrap(text: str, indent: str = "  ") -> str:
+    return textwrap.fill(text, WIDTH, initial_indent=indent, subsequent_indent=indent)
+
+
+def _bullets(items: tuple[str, ...]) -> list[str]:
+    return [textwrap.fill(item, WIDTH, initial_indent="  - ", subsequent_indent="    ") for item in items]
+
+
+def render_finding(finding: Finding, show_addresses: bool = True) -> str:
+    head = f"{finding.codes_label}  {finding.title}".strip()
+    lines = [head, "=" * min(len(head), WIDTH)]
+    facts = [
+        ("Reason", finding.reason),
+        ("Kind", BOUNCE_LABELS.get(finding.bounce, finding.bounce)),
+        ("Retry", finding.retry),
+        ("Who acts", finding.who_label),
+        ("Provider", finding.provider or ""),
+        ("Recipient", (finding.recipient or "") if show_addresses else ""),
+        ("Remote MTA", finding.remote_mta or ""),
+    ]
+    for label, value in facts:
+        if value:
+            lines.append(
+                textwrap.fill(value, WIDTH, initial_indent=f"{label + ':':<12}", subsequent_indent=" " * 12)
+            )
+    lines += ["", "What it means", _wrap(finding.meaning)]
+    if finding.causes:
+        lines += ["", "Likely causes", *_bullets(finding.causes)]
+    lines += ["", "How to fix (sender)", *_bullets(finding.sender_fix)]
+    if finding.admin_fix:
+        lines += ["", "How to fix (recipient's admin)", *_bullets(finding.admin_fix)]
+    if finding.references:
+        lines += ["", "References", *_bullets(finding.references)]
+    lines += [
+        "",
+        f"confidence {finding.confidence:.2f} · matched: {finding.matched_text} · entry {finding.entry_id}",
+    ]
+    return "\n".join(lines)
+
+
+def render(explanation: Explanation, show_addresses: bool = True) -> str:
+    if not explanation.findings:
+        return explanation.notice or "Nothing to explain."
+    parts = [render_finding(f, show_addresses) for f in explanation.findings]
+    if explanation.truncated:
+        parts.append("(The input was long; only its first part was read.)")
+    return "\n\n".join(parts)
