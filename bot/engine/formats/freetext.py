@@ -12,6 +12,9 @@ MAX_PARAGRAPH_CHARS = 4000
 MAX_UNITS = 400
 
 
+CONTINUATION_RE = re.compile(r"^[ \t>]*([245]\d\d)([ \t-])(?:([245]\.\d{1,3}\.\d{1,3})[ \t]+)?(.*)$")
+
+
 def join_multiline_replies(text: str) -> str:
     """`550-5.7.26 a` / `550-5.7.26 b` / `550 5.7.26 c` becomes one line `550 5.7.26 a b c`."""
     if "-" not in text:
@@ -26,17 +29,15 @@ def join_multiline_replies(text: str) -> str:
             i += 1
             continue
         code, status, rest = m.groups()
-        cont = re.compile(r"^[ \t>]*" + code + r"[ \t-](?:" + re.escape(status or "") + r"[ \t]+)?(.*)$")
         parts = [rest.strip()]
         i += 1
         while i < len(lines):
-            c = cont.match(lines[i])
-            if not c:
+            c = CONTINUATION_RE.match(lines[i])
+            if not c or c.group(1) != code or (c.group(3) and status and c.group(3) != status):
                 break
-            parts.append(c.group(1).strip())
-            last = lines[i].lstrip(" \t>")[3:4] != "-"
+            parts.append(c.group(4).strip())
             i += 1
-            if last:
+            if c.group(2) != "-":
                 break
         out.append(" ".join(filter(None, [code, status, *parts])))
     return "\n".join(out)

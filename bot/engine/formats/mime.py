@@ -2,14 +2,11 @@
 
 from __future__ import annotations
 
-import email
-import email.policy
 import re
-from email.message import Message
 
 from ..incident import Incident
-from ..text import decode_bytes, fold
-from . import dsn, freetext
+from ..text import fold
+from . import dsn, freetext, mimeparts
 
 HEADER_RE = re.compile(
     r"^(?:From|To|Subject|Date|Received|Return-Path|Message-I[Dd]|MIME-Version|Content-Type"
@@ -18,17 +15,26 @@ HEADER_RE = re.compile(
     r":",
     re.I,
 )
-# Where a bounce body starts quoting the original message; what follows is not the diagnosis.
-ORIGINAL_MESSAGE_RE = re.compile(
-    r"^[ \t]*(?:-{2,}|={2,}|\*{2,})?[ \t]*(?:[\w ]*original message|[\w ]*copy of (?:the|your)"
-    r" message|[\w ]*returned message|below this line is a copy|undelivered message|"
-    r"[\w ]*message headers? follows?|the (?:original|returned) message (?:was|is|follows))"
-    r"|^[ \t]*content-type:\s*message/rfc822",
-    re.I | re.M,
+# Words on a separator line where a bounce body starts quoting the original message.
+ORIGINAL_MARKERS = (
+    "original message",
+    "copy of the message",
+    "copy of your message",
+    "returned message",
+    "below this line is a copy",
+    "undelivered message",
+    "headers of the original",
+    "original message headers",
+    "message headers follow",
+    "unsent message below",
+    "content-type: message/rfc822",
 )
-MAX_PARTS = 40
-MAX_PART_CHARS = 64_000
+SEPARATOR_LINE_RE = re.compile(r"^[ \t]*[-=*_#<>]{0,40}[ \t]*[\w ,:/()'.-]{0,80}[-=*_#<>]*[ \t]*$")
+SKIP_TYPES = frozenset({"message/rfc822", "text/rfc822-headers", "message/rfc822-headers", "message/global"})
+STATUS_TYPES = frozenset({"message/delivery-status", "message/global-delivery-status"})
+HINT_HEADERS = ("from", "subject", "x-mailer", "x-failed-recipients", "received")
 TAG_RE = re.compile(r"<[^>]{0,2000}>")
+MAX_PART_CHARS = 64_000
 
 
 def looks_like_email(text: str) -> bool:
@@ -37,77 +43,57 @@ def looks_like_email(text: str) -> bool:
     return headers >= 2 and (headers >= 4 or bool(HEADER_RE.match(head[0])))
 
 
-def _payload_text(part: Message) -> str:
-    try:
-        payload = part.get_payload(decode=True)
-    except Exception:  # a broken transfer encoding still leaves the raw text to read
-        payload = None
-    if payload is None:
-        raw = part.get_payload()
-        return raw if isinstance(raw, str) else ""
-    charset = part.get_content_charset() or "utf-8"
-    try:
-        return payload[:MAX_PART_CHARS].decode(charset, errors="replace")
-    except LookupError:
-        return decode_bytes(payload[:MAX_PART_CHARS])
-
-
 def body_before_original(text: str) -> str:
-    m = ORIGINAL_MESSAGE_RE.search(text)
-    return text[: m.start()] if m and m.start() > 40 else text
-
-
-def _status_text(part: Message) -> str:
-    """The body of a message/delivery-status part as field text, however the parser held it."""
-    payload = part.get_payload()
-    if isinstance(payload, list):
-        blocks = []
-        for sub in payload:
-            if isinstance(sub, Message):
-                blocks.append("\n".join(f"{k}: {v}" for k, v in sub.items()))
-        return "\n\n".join(blocks)
-    return _payload_text(part)
+    """Cut a bounce body where it starts quoting the message that bounced."""
+    lowered = text.lower()
+    cut = len(text)
+    for marker in ORIGINAL_MARKERS:
+        pos = lowered.find(marker, 40)
+        while 0 <= pos < cut:
+            start = lowered.rfind("\n", 0, pos) + 1
+            end = lowered.find("\n", pos)
+            line = text[start : end if end >= 0 else len(text)]
+            if len(line) < 100 and SEPARATOR_LINE_RE.match(line):
+                cut = start
+                break
+            pos = lowered.find(marker, pos + 1)
+    return text[:cut]
 
 
 def incidents(text: str, explicit: bool) -> tuple[list[Incident], str]:
     """Incidents, best source first, and the bounce's own headers (for provider hints)."""
-    msg = email.message_from_string(text, policy=email.policy.compat32)
-    header_text = " ".join(
-        f"{k}: {v}"
-        for k, v in list(msg.items())[:60]
-        if k.lower() in ("from", "subject", "received", "x-mailer", "x-failed-recipients")
-    )
-    dsn_incidents: list[Incident] = []
-    texts: list[str] = []
-    parts = 0
-    stack: list[Message] = [msg]
-    while stack and parts < MAX_PARTS:
-        part = stack.pop(0)
-        parts += 1
-        ctype = part.get_content_type()
-        if ctype in ("message/rfc822", "text/rfc822-headers", "message/rfc822-headers"):
+    root = mimeparts.parse(text)
+    header_text = " ".join(f"{k}: {root.headers[k]}" for k in HINT_HEADERS if k in root.headers)
+    status_texts: list[str] = []
+    bodies: list[str] = []
+    stack = [root]
+    while stack:
+        part = stack.pop()
+        ctype = part.content_type
+        if ctype in SKIP_TYPES:
             continue  # the original message: its words are not the server's diagnosis
-        if ctype in ("message/delivery-status", "message/global-delivery-status"):
-            dsn_incidents.extend(dsn.incidents_from_blocks(dsn.field_blocks(_status_text(part)), "email"))
-            continue
-        if part.is_multipart():
-            payload = part.get_payload()
-            if isinstance(payload, list):
-                stack[0:0] = [p for p in payload if isinstance(p, Message)]
-            continue
-        if ctype.startswith("text/"):
-            body = _payload_text(part)
+        if ctype in STATUS_TYPES:
+            status_texts.append(part.text())
+        elif part.parts:
+            stack.extend(reversed(part.parts))
+        elif ctype.startswith("text/") or not part.headers.get("content-type"):
+            body = part.text()[:MAX_PART_CHARS]
             if ctype == "text/html":
                 body = TAG_RE.sub(" ", body)
-            texts.append(body_before_original(body))
-    body = "\n\n".join(texts)
+            bodies.append(body_before_original(body))
+    body = "\n\n".join(bodies)
+    dsn_incidents: list[Incident] = []
+    for status_text in status_texts:
+        dsn_incidents.extend(dsn.incidents_from_blocks(dsn.field_blocks(status_text), "email"))
     if not dsn_incidents and dsn.looks_like_dsn(body):
         dsn_incidents = [i for i in dsn.incidents(body) if i.recipient or i.text]
     text_incidents = freetext.incidents(body, explicit, kind="email", structured=True)
+    if not dsn_incidents:
+        return text_incidents, header_text
     for incident in dsn_incidents:
         incident.kind = "email"
         incident.context = _context_for(incident, text_incidents)
-    return dsn_incidents + text_incidents, header_text
+    return dsn_incidents, header_text
 
 
 def _context_for(incident: Incident, text_incidents: list[Incident]) -> str:
