@@ -9,7 +9,7 @@ from pathlib import Path
 from rapidfuzz import fuzz, process
 
 from .formats import dsn, freetext, jsonbounce, mime, mtalog
-from .incident import Incident
+from .incident import Incident, complete
 from .knowledge import KnowledgeBase, knowledge_dirs, load_knowledge
 from .matcher import Match, Matcher
 from .model import Entry, Explanation, Finding, Mode, is_enhanced_code, is_reply_code
@@ -144,18 +144,37 @@ class Engine:
         return [s[3] for s in scored[:MAX_FINDINGS]]
 
     def _best_match(self, incident: Incident, explicit: bool) -> tuple[Match, str | None] | None:
-        provider = self.providers.from_host(incident.remote_mta)
         folded = fold(incident.text)
-        provider = provider or self.providers.detect(incident.text)
         codes = {c for c in (incident.reply_code, incident.enhanced_code) if c}
-        matches = self.matcher.phrase_matches(folded, codes, provider) if folded else []
-        if not matches and incident.context:
-            matches = self.matcher.phrase_matches(fold(incident.context), codes, provider)
+        hits = self.matcher.phrase_hits(folded) if folded else set()
+        context_hits: set[str] = set()
+        if not hits and incident.context:
+            context_hits = self.matcher.phrase_hits(fold(incident.context))
+        code_matches = (
+            []
+            if hits or context_hits
+            else self.matcher.code_matches(incident.reply_code, incident.enhanced_code)
+        )
+        fuzzy = []
+        if (
+            not (hits or context_hits or code_matches)
+            and explicit
+            and not codes
+            and incident.kind in ("text", "code")
+        ):
+            fuzzy = self.matcher.fuzzy_matches(folded)
+        if not (hits or context_hits or code_matches or fuzzy):
+            return None
+        # only now, with something to explain, is it worth reading the rest of the incident
+        complete(incident)
+        provider = self.providers.from_host(incident.remote_mta) or self.providers.detect(incident.text)
+        if context_hits:
             provider = provider or self.providers.detect(incident.context)
-        if not matches:
-            matches = self.matcher.code_matches(incident.reply_code, incident.enhanced_code)
-        if not matches and explicit and not codes:
-            matches = self.matcher.fuzzy_matches(folded)
+            matches = self.matcher.phrase_matches(fold(incident.context), codes, provider, context_hits)
+        elif hits:
+            matches = self.matcher.phrase_matches(folded, codes, provider, hits)
+        else:
+            matches = code_matches or fuzzy
         if not matches:
             return None
         return matches[0], provider

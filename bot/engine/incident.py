@@ -77,8 +77,13 @@ def incident_from_text(text: str, kind: str, explicit: bool, **fields) -> Incide
         strong_code=bool((reply and reply.strong) or (status and status.strong)),
         **fields,
     )
+    return incident
+
+
+def complete(incident: Incident) -> Incident:
+    """Fill in recipient and remote MTA from the text; done only for incidents that matched."""
     if incident.recipient is None:
-        incident.recipient = find_recipient(text)
+        incident.recipient = find_recipient(incident.text)
     if incident.remote_mta is None:
-        incident.remote_mta = find_remote_mta(text)
+        incident.remote_mta = find_remote_mta(incident.text)
     return incident

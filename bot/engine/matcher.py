@@ -5,6 +5,8 @@ from __future__ import annotations
 import re
 from collections import defaultdict
 from dataclasses import dataclass
+from re import _constants as re_constants  # the regex parser has been stable since 3.11
+from re import _parser as re_parser
 
 from rapidfuzz import fuzz, process
 
@@ -28,6 +30,27 @@ class Match:
     rank: float
     confidence: float
     matched: str  # the phrase, pattern match or code that led here
+
+
+def required_literal(pattern: re.Pattern[str]) -> str:
+    """The longest run of plain characters every match must contain, lower-cased ('' if none).
+
+    Checking `literal in text` first lets most patterns be skipped without running the regex.
+    """
+    try:
+        parsed = re_parser.parse(pattern.pattern, pattern.flags)
+    except re.error:
+        return ""
+    best, run = "", []
+    for op, arg in list(parsed):
+        if op is re_constants.LITERAL:
+            run.append(chr(arg))
+            continue
+        best = max(best, "".join(run), key=len)
+        run = []
+    best = max(best, "".join(run), key=len).lower()
+    # white space in a pattern may meet any run of white space, which folding makes one space
+    return best if len(best) >= 4 and not any(ch.isspace() and ch != " " for ch in best) else ""
 
 
 def _trie_regex(phrases: list[str]) -> re.Pattern[str] | None:
@@ -59,7 +82,7 @@ class Matcher:
     def __init__(self, entries: list[Entry]) -> None:
         self.code_index: dict[str, Entry] = {}
         self.phrase_entries: dict[str, list[Entry]] = defaultdict(list)
-        self.pattern_entries: list[tuple[re.Pattern[str], Entry]] = []
+        self.pattern_entries: list[tuple[re.Pattern[str], Entry, str]] = []
         for entry in entries:
             if entry.is_code_entry:
                 for code in entry.codes:
@@ -70,24 +93,40 @@ class Matcher:
             for phrase in entry.phrases:
                 self.phrase_entries[phrase].append(entry)
             for pattern in entry.patterns:
-                self.pattern_entries.append((pattern, entry))
+                self.pattern_entries.append((pattern, entry, required_literal(pattern)))
         self.phrase_re = _trie_regex(sorted(self.phrase_entries))
         self.fuzzy_choices = sorted(self.phrase_entries)
 
-    def phrase_matches(self, folded: str, codes: set[str], provider: str | None) -> list[Match]:
-        found: dict[str, Match] = {}
+    def phrase_hits(self, folded: str) -> set[str]:
+        """Phrases found in the text, plus a marker for every pattern that matches."""
         hits: set[str] = set()
         if self.phrase_re is not None:
             hits = {m.group(1) for m in self.phrase_re.finditer(folded)}
+        text = folded[:PATTERN_MAX_TEXT]
+        for index, (pattern, _entry, literal) in enumerate(self.pattern_entries):
+            if literal and literal not in text:
+                continue
+            if pattern.search(text):
+                hits.add(f"\0{index}")
+        return hits
+
+    def phrase_matches(
+        self, folded: str, codes: set[str], provider: str | None, hits: set[str]
+    ) -> list[Match]:
+        """Score the entries behind `hits` (from phrase_hits on the same text)."""
+        found: dict[str, Match] = {}
         for phrase in hits:
+            if phrase.startswith("\0"):
+                pattern, entry, _ = self.pattern_entries[int(phrase[1:])]
+                m = pattern.search(folded[:PATTERN_MAX_TEXT])
+                if m:
+                    # a pattern is as specific as a phrase of the length it matched, capped
+                    self._keep(
+                        found, self._score(entry, m.group(0), min(len(m.group(0)), 40), codes, provider)
+                    )
+                continue
             for entry in self.phrase_entries[phrase]:
                 self._keep(found, self._score(entry, phrase, len(phrase), codes, provider))
-        text = folded[:PATTERN_MAX_TEXT]
-        for pattern, entry in self.pattern_entries:
-            m = pattern.search(text)
-            if m:
-                # a pattern is as specific as a phrase of the length it matched, capped
-                self._keep(found, self._score(entry, m.group(0), min(len(m.group(0)), 40), codes, provider))
         return sorted(found.values(), key=lambda m: (-m.rank, m.entry.id))
 
     @staticmethod
