@@ -168,6 +168,9 @@ class Engine:
         # only now, with something to explain, is it worth reading the rest of the incident
         complete(incident)
         provider = self.providers.from_host(incident.remote_mta) or self.providers.detect(incident.text)
+        if provider is None and incident.recipient and "@" in incident.recipient:
+            # a consumer mailbox domain is a fair hint when nothing in the reply names the server
+            provider = self.providers.from_host(incident.recipient.rsplit("@", 1)[1])
         if context_hits:
             provider = provider or self.providers.detect(incident.context)
             matches = self.matcher.phrase_matches(fold(incident.context), codes, provider, context_hits)
@@ -281,15 +284,12 @@ def _implied_status(entry: Entry, reply: str | None, action: str | None) -> str 
 
 
 def _bounce(entry: Entry, reply: str | None, enhanced: str | None, action: str | None) -> str:
-    cls = (enhanced or reply or "")[:1]
-    if cls == "5":
+    """Hard when anything says the failure is final: a 5xx code or a DSN that gave up."""
+    classes = {c[0] for c in (reply, enhanced) if c}
+    if "5" in classes or action == "failed":
         return "hard"
-    if cls == "4":
+    if "4" in classes or action == "delayed":
         return "soft"
-    if cls == "2":
+    if "2" in classes:
         return "none"
-    if action == "failed":
-        return "hard"
-    if action == "delayed":
-        return "soft"
     return {"permanent": "hard", "temporary": "soft", "none": "none"}.get(entry.permanence, "soft")
