@@ -11,7 +11,7 @@ from rapidfuzz import fuzz, process
 from .formats import dsn, freetext, jsonbounce, mime, mtalog
 from .incident import Incident, complete
 from .knowledge import KnowledgeBase, knowledge_dirs, load_knowledge
-from .matcher import Match, Matcher
+from .matcher import RANK_FALLBACK, Match, Matcher
 from .model import Entry, Explanation, Finding, Mode, is_enhanced_code, is_reply_code
 from .providers import ProviderIndex
 from .text import clean, decode_bytes, fold, shorten
@@ -45,6 +45,8 @@ class Engine:
         self.kb = kb
         self.entries = kb.entries
         self.by_id = kb.by_id()
+        # later entries (an organisation's) replace earlier ones for the same action
+        self.fallbacks = {e.fallback_for: e for e in kb.entries if e.fallback_for}
         self.matcher = Matcher(kb.entries)
         self.providers = ProviderIndex(kb.providers)
         self._search_docs = [
@@ -164,7 +166,11 @@ class Engine:
         ):
             fuzzy = self.matcher.fuzzy_matches(folded)
         if not (hits or context_hits or code_matches or fuzzy):
-            return None
+            fallback = self._fallback(incident)
+            if fallback is None:
+                return None
+            complete(incident)
+            return fallback, self.providers.from_host(incident.remote_mta)
         # only now, with something to explain, is it worth reading the rest of the incident
         complete(incident)
         provider = self.providers.from_host(incident.remote_mta) or self.providers.detect(incident.text)
@@ -181,6 +187,13 @@ class Engine:
         if not matches:
             return None
         return matches[0], provider
+
+    def _fallback(self, incident: Incident) -> Match | None:
+        """A bounce record that failed or was delayed but says nothing we recognise."""
+        if not incident.structured or incident.action not in ("failed", "delayed"):
+            return None
+        entry = self.fallbacks.get(incident.action)
+        return Match(entry, RANK_FALLBACK, 0.3, incident.action) if entry else None
 
     @staticmethod
     def _passive_ok(incident: Incident, match: Match) -> bool:

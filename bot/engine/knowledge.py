@@ -16,7 +16,8 @@ ID_RE = re.compile(r"^[a-z0-9][a-z0-9._-]*$")
 MIN_PHRASE_LEN = 8
 REQUIRED = ("id", "title", "reason", "permanence", "retry", "who", "meaning", "sender_fix")
 REQUIRED_LISTS = ("references", "examples")
-TEXT_FIELDS = ("id", "title", "reason", "permanence", "retry", "who", "meaning", "provider")
+TEXT_FIELDS = ("id", "title", "reason", "permanence", "retry", "who", "meaning", "provider", "fallback_for")
+FALLBACK_ACTIONS = ("failed", "delayed")
 LIST_FIELDS = (
     "codes",
     "phrases",
@@ -206,8 +207,11 @@ def _entry(table: dict, name: str, lines: list[str], local: bool, kb: KnowledgeB
             patterns.append(re.compile(source, re.IGNORECASE))
         except re.error as exc:
             err(f"pattern {source!r} does not compile: {exc}")
-    if not codes and not phrases and not patterns:
-        err("needs at least one of codes, phrases, patterns")
+    fallback_for = table.get("fallback_for")
+    if fallback_for is not None and fallback_for not in FALLBACK_ACTIONS:
+        err(f"fallback_for must be one of {', '.join(FALLBACK_ACTIONS)}")
+    if not codes and not phrases and not patterns and not fallback_for:
+        err("needs at least one of codes, phrases, patterns, fallback_for")
     if errors:
         kb.problems.extend(Problem(name, line, e) for e in errors)
         return None
@@ -236,4 +240,5 @@ def _entry(table: dict, name: str, lines: list[str], local: bool, kb: KnowledgeB
         file=name,
         line=line,
         local=local,
+        fallback_for=fallback_for,
     )

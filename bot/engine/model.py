@@ -95,10 +95,11 @@ class Entry:
     file: str = ""
     line: int = 0
     local: bool = False  # loaded from SMTPBOT_KNOWLEDGE_DIR
+    fallback_for: str | None = None  # "failed"/"delayed": explains bounce records nothing else matched
 
     @property
     def is_code_entry(self) -> bool:
-        return not self.phrases and not self.patterns
+        return bool(self.codes) and not self.phrases and not self.patterns
 
     @property
     def reply_codes(self) -> tuple[str, ...]:
