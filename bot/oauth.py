@@ -13,9 +13,9 @@ one SLACK_BOT_TOKEN.
 from __future__ import annotations
 
 import logging
-import os
 import threading
 import time
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -29,14 +29,13 @@ from sqlalchemy.engine import Engine
 from sqlalchemy.exc import SQLAlchemyError
 
 from .observability import redact
+from .settings import Settings
 
 log = logging.getLogger(__name__)
 
 INSTALL_PATH = "/slack/install"
 REDIRECT_PATH = "/slack/oauth_redirect"
 SQLITE_FILE_NAME = "smtpbot.sqlite3"
-DEFAULT_DATA_DIR = "./data"
-DEFAULT_SLACK_API_URL = "https://slack.com/api/"
 # Bolt's default: refresh a rotating token when it has less than this left.
 TOKEN_ROTATION_MINUTES_BEFORE_EXPIRY = 120
 # How long an install link stays valid between /slack/install and the redirect.
@@ -61,20 +60,8 @@ BOT_SCOPES: tuple[str, ...] = (
 
 
 # ---------------------------------------------------------------------------------------------------------
-# Settings access
+# Database
 # ---------------------------------------------------------------------------------------------------------
-
-
-def _setting(settings: Any, name: str) -> Any:
-    """A value from the settings object (attribute `name`), else the environment variable NAME."""
-    if settings is not None and hasattr(settings, name):
-        return getattr(settings, name)
-    return os.environ.get(name.upper()) or None
-
-
-def oauth_enabled(settings: Any = None) -> bool:
-    """Multi-workspace mode is on when both OAuth client credentials are configured."""
-    return bool(_setting(settings, "slack_client_id")) and bool(_setting(settings, "slack_client_secret"))
 
 
 def normalise_database_url(url: str) -> str:
@@ -90,23 +77,12 @@ def normalise_database_url(url: str) -> str:
     return url
 
 
-def database_url(settings: Any = None) -> str:
+def database_url(settings: Settings) -> str:
     """DATABASE_URL (normalised), else a SQLite file in SMTPBOT_DATA_DIR."""
-    url = _setting(settings, "database_url")
-    if url:
-        return normalise_database_url(str(url))
-    data_dir = Path(str(_setting(settings, "smtpbot_data_dir") or DEFAULT_DATA_DIR))
-    return f"sqlite:///{(data_dir / SQLITE_FILE_NAME).resolve()}"
+    if settings.database_url:
+        return normalise_database_url(settings.database_url)
+    return f"sqlite:///{(Path(settings.smtpbot_data_dir) / SQLITE_FILE_NAME).resolve()}"
 
-
-def slack_api_url(settings: Any = None) -> str:
-    url = str(_setting(settings, "slack_api_url") or DEFAULT_SLACK_API_URL)
-    return url if url.endswith("/") else url + "/"
-
-
-# ---------------------------------------------------------------------------------------------------------
-# Database
-# ---------------------------------------------------------------------------------------------------------
 
 _engines: dict[str, Engine] = {}
 _engines_lock = threading.Lock()
@@ -149,7 +125,7 @@ def dispose_engines() -> None:
         _engines.clear()
 
 
-def _create_tables(create: Any, what: str) -> None:
+def _create_tables(create: Callable[[], None], what: str) -> None:
     """Create a store's tables if missing, tolerating another replica doing the same at the same moment.
 
     Two replicas starting together can both see "no table" and both CREATE; the loser gets an error, and
@@ -169,11 +145,9 @@ def _create_tables(create: Any, what: str) -> None:
             time.sleep(0.2 * attempt)
 
 
-def build_stores(
-    settings: Any = None,
-) -> tuple[SQLAlchemyInstallationStore, SQLAlchemyOAuthStateStore]:
+def build_stores(settings: Settings) -> tuple[SQLAlchemyInstallationStore, SQLAlchemyOAuthStateStore]:
     """The installation store and OAuth state store on the configured database, tables created."""
-    client_id = str(_setting(settings, "slack_client_id") or "")
+    client_id = settings.slack_client_id or ""
     engine = database_engine(database_url(settings))
     installation_store = SQLAlchemyInstallationStore(
         client_id=client_id, engine=engine, logger=logging.getLogger("smtpbot.installations")
@@ -193,16 +167,19 @@ def build_stores(
 # ---------------------------------------------------------------------------------------------------------
 
 
-def build_oauth_settings(settings: Any = None, *, client: WebClient | None = None) -> OAuthSettings | None:
+def build_oauth_settings(
+    settings: Settings | None = None, *, client: WebClient | None = None
+) -> OAuthSettings | None:
     """Bolt's OAuth settings for `App(oauth_settings=...)`, or None in single-workspace mode.
 
-    `client` is the WebClient token rotation talks to; by default one on SLACK_API_URL, so a stand-in
-    Slack (tests, benchmarks) sees the refresh calls too instead of slack.com.
+    `settings` defaults to `Settings.from_env()`. `client` is the WebClient token rotation talks to; by
+    default one on SLACK_API_URL, so a stand-in Slack (tests, benchmarks) sees the refresh calls too
+    instead of slack.com.
     """
-    if not oauth_enabled(settings):
+    settings = settings if settings is not None else Settings.from_env()
+    if not settings.oauth_enabled:
         return None
-    client_id = str(_setting(settings, "slack_client_id"))
-    client_secret = str(_setting(settings, "slack_client_secret"))
+    client_id, client_secret = str(settings.slack_client_id), str(settings.slack_client_secret)
     installation_store, state_store = build_stores(settings)
     oauth_settings = OAuthSettings(
         client_id=client_id,
@@ -225,7 +202,7 @@ def build_oauth_settings(settings: Any = None, *, client: WebClient | None = Non
         client_secret=client_secret,
         installation_store=installation_store,
         token_rotation_expiration_minutes=TOKEN_ROTATION_MINUTES_BEFORE_EXPIRY,
-        client=client or WebClient(base_url=slack_api_url(settings)),
+        client=client or WebClient(base_url=settings.api_url),
     )
     log.info(
         "multi-workspace mode: installations in %s",

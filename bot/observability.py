@@ -25,6 +25,8 @@ from prometheus_client import (
     generate_latest,
 )
 
+from .settings import Settings
+
 # ---------------------------------------------------------------------------------------------------------
 # Redaction
 # ---------------------------------------------------------------------------------------------------------
@@ -307,13 +309,6 @@ def metered_web_client_class() -> type:
 READINESS_TIMEOUT_SECONDS = 2.0
 
 
-def _setting(settings: Any, name: str) -> Any:
-    """A value from the settings object (attribute `name`), else the environment variable NAME."""
-    if settings is not None and hasattr(settings, name):
-        return getattr(settings, name)
-    return os.environ.get(name.upper()) or None
-
-
 def _check(probe: Callable[[], None]) -> str:
     try:
         probe()
@@ -342,20 +337,28 @@ def _redis_ping(url: str) -> None:
         raise RuntimeError("PING did not answer PONG")
 
 
-def readiness(settings: Any = None) -> dict[str, Any]:
+def readiness(settings: Settings | None = None, state: Any = None) -> dict[str, Any]:
     """Whether this replica can serve: the installation store (if OAuth is on) and Redis (if set) answer.
 
     Returns {"ready": bool, "checks": {"installation_store": "ok" | "not configured" | "error: ...",
     "redis": ...}}. The HTTP server answers /readyz with 200 when ready, else 503, and this as the body.
+    `settings` defaults to `Settings.from_env()`. `state`: the app's shared state (bot.state); when given,
+    Redis is checked through its own connection (`state.ping()`), the one the bot really uses.
     """
-    from . import oauth  # oauth imports this module for logging; import here to keep the cycle lazy
+    from . import oauth  # oauth imports this module for redaction; import here to keep the cycle lazy
 
+    settings = settings if settings is not None else Settings.from_env()
     checks: dict[str, str] = {}
-    if oauth.oauth_enabled(settings):
+    if settings.oauth_enabled:
         checks["installation_store"] = _check(lambda: oauth.ping_database(oauth.database_url(settings)))
     else:
         checks["installation_store"] = "not configured"
-    redis_url = _setting(settings, "redis_url")
-    checks["redis"] = _check(lambda: _redis_ping(str(redis_url))) if redis_url else "not configured"
+    redis_url = settings.redis_url
+    if not redis_url:
+        checks["redis"] = "not configured"
+    elif state is not None and hasattr(state, "ping"):
+        checks["redis"] = _check(state.ping)
+    else:
+        checks["redis"] = _check(lambda: _redis_ping(redis_url))
     ready = all(value in ("ok", "not configured") for value in checks.values())
     return {"ready": ready, "checks": checks}

@@ -1,0 +1,407 @@
+"""The one place an `Explanation` (and every other answer) becomes Block Kit plus a plain-text fallback.
+
+Everything here stays inside Slack's limits before anything is sent: at most 50 blocks, 3,000 characters
+per section text, 150 per header, 2,000 per field, and about 12,000 characters for the whole message
+(Slack answers `msg_blocks_too_long` a little above that). Long answers lose detail from the end, never
+their first finding; long pastes are cut at a line or word boundary.
+"""
+
+from __future__ import annotations
+
+import json
+import time
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from typing import Any, Literal
+
+from ..engine.model import Entry, Explanation, Finding
+from .text import clip, escape, mask_addresses
+
+MAX_BLOCKS = 50
+MAX_SECTION_CHARS = 3000
+MAX_HEADER_CHARS = 150
+MAX_FIELD_CHARS = 2000
+MAX_FIELDS = 10
+MAX_CONTEXT_ELEMENTS = 10
+MAX_BUTTON_VALUE = 2000
+MAX_MESSAGE_CHARS = 12_000  # the whole `blocks` array as JSON
+MAX_FALLBACK_CHARS = 3000
+MAX_DETAILED_FINDINGS = 3
+SERVER_REPLY_CHARS = 700
+MATCHED_CHARS = 200
+
+SHARE_ACTION = "share_answer"
+HELPFUL_ACTION = "feedback_helpful"
+NOT_HELPFUL_ACTION = "feedback_not_helpful"
+FLOOD_BLOCK_ID = "flood_count"
+ACTIONS_BLOCK_ID = "answer_actions"
+
+BOUNCE_LABELS = {
+    "hard": "Hard bounce (permanent)",
+    "soft": "Soft bounce (temporary)",
+    "none": "Not a failure",
+}
+
+Audience = Literal["private", "channel"]
+
+USAGE = (
+    "*How to use smtpbot*\n"
+    "• `/smtp 550 5.7.26` — explain a reply code, an enhanced status code or a server's reply\n"
+    "• `/smtp` followed by a pasted bounce, log line or JSON bounce record — explain all of it\n"
+    "• `/smtp list 5.7` — the codes the knowledge base has under a prefix\n"
+    "• `/smtp search mailbox full` — search the knowledge base\n"
+    "• `@smtpbot` with a paste or a question in any channel I am in — I answer in the thread\n"
+    "• a direct message to me works the same way\n"
+    "• message menu (⋮) › *Explain this bounce* — explain any message\n"
+    "Answers to `/smtp` are only visible to you; *Share in channel* posts them for everyone."
+)
+
+
+@dataclass(frozen=True, slots=True)
+class Rendered:
+    blocks: list[dict[str, Any]]
+    text: str  # the notification / accessibility fallback
+
+    def message(self) -> dict[str, Any]:
+        return {"blocks": self.blocks, "text": self.text}
+
+
+# --- small block builders --------------------------------------------------------------------------
+
+
+def _mrkdwn(text: str, limit: int = MAX_SECTION_CHARS) -> dict[str, Any]:
+    return {"type": "mrkdwn", "text": clip(text, limit)}
+
+
+def section(text: str, block_id: str | None = None) -> dict[str, Any]:
+    block: dict[str, Any] = {"type": "section", "text": _mrkdwn(text)}
+    if block_id:
+        block["block_id"] = block_id
+    return block
+
+
+def header(text: str) -> dict[str, Any]:
+    return {
+        "type": "header",
+        "text": {"type": "plain_text", "text": clip(text, MAX_HEADER_CHARS), "emoji": True},
+    }
+
+
+def context(*texts: str, block_id: str | None = None) -> dict[str, Any]:
+    block: dict[str, Any] = {
+        "type": "context",
+        "elements": [_mrkdwn(t, MAX_SECTION_CHARS) for t in texts[:MAX_CONTEXT_ELEMENTS] if t],
+    }
+    if block_id:
+        block["block_id"] = block_id
+    return block
+
+
+def divider() -> dict[str, Any]:
+    return {"type": "divider"}
+
+
+def button(text: str, action_id: str, value: str, style: str | None = None) -> dict[str, Any]:
+    element: dict[str, Any] = {
+        "type": "button",
+        "text": {"type": "plain_text", "text": clip(text, 75), "emoji": True},
+        "action_id": action_id,
+        "value": value[:MAX_BUTTON_VALUE],
+    }
+    if style:
+        element["style"] = style
+    return element
+
+
+def _size(blocks: Sequence[dict[str, Any]]) -> int:
+    return len(json.dumps(blocks, ensure_ascii=False))
+
+
+def _bullets(items: Iterable[str]) -> str:
+    return "\n".join(f"• {escape(item)}" for item in items)
+
+
+def _reference(ref: str) -> str:
+    ref = ref.strip()
+    if ref.startswith(("https://", "http://")) and " " not in ref and "|" not in ref and ">" not in ref:
+        label = ref.split("://", 1)[1].rstrip("/")
+        return f"<{ref}|{escape(clip(label, 80))}>"
+    return escape(ref)
+
+
+def _code(text: str) -> str:
+    """Inline code that cannot be broken out of."""
+    return "`" + escape(text.replace("`", "ˋ").replace("\n", " ")) + "`"
+
+
+# --- explanations ------------------------------------------------------------------------------------
+
+
+class _Privacy:
+    def __init__(self, audience: Audience, show_addresses: bool) -> None:
+        self.hide = audience == "channel" and not show_addresses
+
+    def __call__(self, text: str | None) -> str:
+        if not text:
+            return ""
+        return mask_addresses(text) if self.hide else text
+
+
+def finding_title(finding: Finding) -> str:
+    return f"{finding.codes_label} {finding.title}".strip()
+
+
+def _finding_blocks(finding: Finding, privacy: _Privacy, server_reply: bool) -> list[dict[str, Any]]:
+    blocks: list[dict[str, Any]] = [header(finding_title(finding))]
+    facts = [
+        ("Reason", f"`{finding.reason}`"),
+        ("Bounce", BOUNCE_LABELS.get(finding.bounce, finding.bounce)),
+        ("Retry?", escape(finding.retry)),
+        ("Who must act", escape(finding.who_label.capitalize())),
+        ("Provider", escape(finding.provider or "")),
+        ("Recipient", escape(finding.recipient or "") if not privacy.hide else ""),
+        ("Remote server", escape(finding.remote_mta or "")),
+    ]
+    fields = [_mrkdwn(f"*{label}*\n{value}", MAX_FIELD_CHARS) for label, value in facts if value]
+    blocks.append({"type": "section", "fields": fields[:MAX_FIELDS]})
+    meaning = f"*What it means*\n{escape(finding.meaning)}"
+    if finding.causes:
+        meaning += f"\n*Likely causes*\n{_bullets(finding.causes)}"
+    blocks.append(section(meaning))
+    if finding.sender_fix:
+        blocks.append(section(f"*How to fix it (sender)*\n{_bullets(finding.sender_fix)}"))
+    if finding.admin_fix:
+        blocks.append(section(f"*How to fix it (recipient's admin)*\n{_bullets(finding.admin_fix)}"))
+    if finding.references:
+        blocks.append(section("*References*\n" + "\n".join(f"• {_reference(r)}" for r in finding.references)))
+    if server_reply and finding.diagnostic and finding.diagnostic.strip() != finding.matched_text.strip():
+        reply = clip(privacy(finding.diagnostic), SERVER_REPLY_CHARS).replace("```", "ˋˋˋ")
+        blocks.append(section(f"*The server said*\n```{escape(reply)}```"))
+    matched = clip(privacy(finding.matched_text), MATCHED_CHARS)
+    blocks.append(
+        context(
+            f"Confidence {round(finding.confidence * 100)}%",
+            f"matched {_code(matched)}" if matched else "",
+            f"entry `{escape(finding.entry_id)}`",
+        )
+    )
+    return blocks
+
+
+def _summary_line(finding: Finding, privacy: _Privacy) -> str:
+    who = f" — {escape(privacy(finding.recipient))}" if finding.recipient and not privacy.hide else ""
+    bounce = BOUNCE_LABELS.get(finding.bounce, finding.bounce).split(" (")[0].lower()
+    codes = f"`{escape(finding.codes_label)}` " if finding.codes_label else ""
+    return f"• {codes}{escape(finding.title)} ({bounce}){who}"
+
+
+def fallback_text(explanation: Explanation, privacy: _Privacy | None = None) -> str:
+    privacy = privacy or _Privacy("private", True)
+    best = explanation.best
+    if best is None:
+        return clip(explanation.notice or "Nothing to explain.", MAX_FALLBACK_CHARS)
+    bounce = BOUNCE_LABELS.get(best.bounce, best.bounce)
+    text = f"{finding_title(best)}: {bounce}. Who must act: {best.who_label}. Retry? {best.retry}"
+    more = len(explanation.findings) - 1
+    if more > 0:
+        text += f" (+{more} more finding{'s' if more > 1 else ''})"
+    return clip(privacy(text), MAX_FALLBACK_CHARS)
+
+
+def feedback_value(explanation: Explanation) -> str:
+    return ",".join(f.entry_id for f in explanation.findings)[:MAX_BUTTON_VALUE]
+
+
+def render_explanation(
+    explanation: Explanation,
+    *,
+    audience: Audience,
+    show_addresses: bool = False,
+    share_id: str | None = None,
+    feedback: bool = True,
+    intro: str | None = None,
+) -> Rendered:
+    """The answer to one text. `audience="channel"` hides failed recipients' addresses unless
+    `show_addresses`; `share_id` adds the *Share in channel* button."""
+    privacy = _Privacy(audience, show_addresses)
+    footer: list[dict[str, Any]] = []
+    if explanation.truncated:
+        footer.append(context("The paste was long: I read only its first part."))
+    buttons = []
+    if share_id:
+        buttons.append(button("Share in channel", SHARE_ACTION, share_id, style="primary"))
+    if feedback and explanation.findings:
+        value = feedback_value(explanation)
+        buttons.append(button("👍 Helpful", HELPFUL_ACTION, value))
+        buttons.append(button("👎 Not helpful", NOT_HELPFUL_ACTION, value))
+    if buttons:
+        footer.append({"type": "actions", "block_id": ACTIONS_BLOCK_ID, "elements": buttons})
+
+    blocks: list[dict[str, Any]] = []
+    if intro:
+        blocks.append(section(intro))
+    if not explanation.findings:
+        blocks.append(section(escape(explanation.notice or "Nothing to explain.")))
+        return Rendered(_enforce(blocks + footer), fallback_text(explanation, privacy))
+
+    # room for the footer, a summary of what did not fit and a flood-count line added later
+    reserve_blocks = len(footer) + 3
+    reserve_chars = _size(footer) + MAX_SECTION_CHARS // 2 + 400
+    rest: list[Finding] = []
+    for i, finding in enumerate(explanation.findings):
+        if rest or i >= MAX_DETAILED_FINDINGS:
+            rest.append(finding)
+            continue
+        candidate = ([divider()] if i else []) + _finding_blocks(finding, privacy, server_reply=i == 0)
+        fits = (
+            len(blocks) + len(candidate) + reserve_blocks <= MAX_BLOCKS
+            and _size(blocks) + _size(candidate) + reserve_chars <= MAX_MESSAGE_CHARS
+        )
+        if fits or i == 0:
+            blocks.extend(candidate)
+        else:
+            rest.append(finding)
+    if rest:
+        lines = "\n".join(_summary_line(f, privacy) for f in rest)
+        blocks.append(divider())
+        blocks.append(section(f"*Also found*\n{lines}"))
+    return Rendered(_enforce(blocks + footer), fallback_text(explanation, privacy))
+
+
+def _enforce(blocks: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """Last line of defence: whatever was built, what leaves here is inside Slack's limits.
+
+    Drops blocks before the trailing actions until the count and total size fit; clips the longest
+    section when even the first finding alone is too big.
+    """
+    tail = [b for b in blocks[-1:] if b.get("type") == "actions"]
+    body = blocks[: len(blocks) - len(tail)]
+    while body and (len(body) + len(tail) > MAX_BLOCKS or _size(body + tail) > MAX_MESSAGE_CHARS):
+        if len(body) > 3:
+            body.pop()
+            continue
+        longest = max(
+            (b for b in body if b.get("type") == "section" and "text" in b),
+            key=lambda b: len(b["text"]["text"]),
+            default=None,
+        )
+        if longest is None or len(longest["text"]["text"]) < 200:
+            body.pop()
+            continue
+        longest["text"]["text"] = clip(longest["text"]["text"], len(longest["text"]["text"]) // 2)
+    return body + tail
+
+
+# --- flood control -----------------------------------------------------------------------------------
+
+
+def flood_line(count: int, last_seen: float) -> dict[str, Any]:
+    stamp = int(last_seen)
+    fallback = time.strftime("%Y-%m-%d %H:%M UTC", time.gmtime(stamp))
+    return context(
+        f"Seen *{count}* times in this channel · last "
+        f"<!date^{stamp}^{{date_short_pretty}} {{time_secs}}|{fallback}>",
+        block_id=FLOOD_BLOCK_ID,
+    )
+
+
+def with_flood_count(blocks: list[dict[str, Any]], count: int, last_seen: float) -> list[dict[str, Any]]:
+    """The answer's blocks with its "seen N times" line replaced or added (before the buttons)."""
+    kept = [b for b in blocks if b.get("block_id") != FLOOD_BLOCK_ID]
+    at = len(kept) - 1 if kept and kept[-1].get("type") == "actions" else len(kept)
+    return _enforce([*kept[:at], flood_line(count, last_seen), *kept[at:]])
+
+
+def flood_fallback(text: str, count: int) -> str:
+    return clip(f"{text} (seen {count} times)", MAX_FALLBACK_CHARS)
+
+
+# --- the other answers -------------------------------------------------------------------------------
+
+
+def render_usage(note: str | None = None) -> Rendered:
+    blocks = [section(escape(note))] if note else []
+    blocks.append(section(USAGE))
+    return Rendered(blocks, "How to use smtpbot: /smtp CODE-OR-BOUNCE, /smtp list 5.7, /smtp search WORDS")
+
+
+def _entry_line(entry: Entry) -> str:
+    codes = ", ".join(entry.codes[:4]) + ("…" if len(entry.codes) > 4 else "")
+    codes_part = f"`{escape(codes)}` " if codes else ""
+    return f"• {codes_part}{escape(entry.title)}"
+
+
+def _listing(title: str, lines: list[str], empty: str, fallback: str) -> Rendered:
+    """A title and as many lines as fit, in sections of up to 3,000 characters, then "and N more"."""
+    if not lines:
+        return Rendered([section(escape(empty))], empty)
+    budget = MAX_MESSAGE_CHARS - 600  # room for the "and N more" line
+    blocks = [section(title)]
+    chunk: list[str] = []
+    shown = 0
+    for line in lines:
+        candidate = "\n".join([*chunk, line])
+        if len(candidate) > MAX_SECTION_CHARS - 100:
+            blocks.append(section("\n".join(chunk)))
+            chunk, candidate = [], line
+        if _size([*blocks, section(candidate)]) > budget or len(blocks) >= MAX_BLOCKS - 2:
+            break
+        chunk.append(line)
+        shown += 1
+    if chunk:
+        blocks.append(section("\n".join(chunk)))
+    if shown < len(lines):
+        blocks.append(context(f"…and {len(lines) - shown} more. Narrow it down, e.g. `/smtp list 5.7.1`."))
+    return Rendered(_enforce(blocks), fallback)
+
+
+def render_list(prefix: str, entries: list[Entry]) -> Rendered:
+    return _listing(
+        f"*Codes under `{escape(prefix)}`* ({len(entries)} entries)",
+        [_entry_line(e) for e in entries],
+        f"No knowledge entries have codes under {prefix}. Try a shorter prefix such as 5.7 or 4.",
+        f"{len(entries)} entries under {prefix}",
+    )
+
+
+def render_search(words: str, results: list[tuple[Entry, float]]) -> Rendered:
+    return _listing(
+        f"*Knowledge entries for “{escape(clip(words, 100))}”*",
+        [_entry_line(entry) for entry, _ in results],
+        f"Nothing in the knowledge base matches “{clip(words, 100)}”. Try other words or paste the error.",
+        f"{len(results)} entries match {clip(words, 100)}",
+    )
+
+
+def render_text(text: str) -> Rendered:
+    return Rendered([section(escape(text))], clip(text, MAX_FALLBACK_CHARS))
+
+
+def home_view(alert_channels: Sequence[str], flood_window: int, show_addresses: bool) -> dict[str, Any]:
+    if alert_channels:
+        watched = ", ".join(f"<#{c}>" for c in alert_channels[:40])
+        if len(alert_channels) > 40:
+            watched += f" and {len(alert_channels) - 40} more"
+        alerts = (
+            f"*Alert channels I watch*\n{watched}\n"
+            f"I answer bounces posted there by integrations and people, in the alert's thread. The same "
+            f"problem again within {flood_window // 60 or 1} min updates my first answer with a count "
+            f"instead of a new message."
+        )
+    else:
+        alerts = "*Alert channels*\nNone configured (SMTPBOT_ALERT_CHANNELS)."
+    privacy = (
+        "Failed recipients' addresses are shown in channels."
+        if show_addresses
+        else "Failed recipients' addresses are hidden in channels (only you see them in answers to /smtp)."
+    )
+    return {
+        "type": "home",
+        "blocks": [
+            header("smtpbot explains SMTP errors and bounces"),
+            section(USAGE),
+            divider(),
+            section(alerts),
+            context(privacy),
+        ],
+    }

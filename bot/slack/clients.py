@@ -1,0 +1,68 @@
+"""Web API and response_url clients: Slack's rate limits and dropped connections are retried here,
+so no call site has to remember."""
+
+from __future__ import annotations
+
+import logging
+from urllib.parse import urlsplit
+
+from slack_sdk import WebClient
+from slack_sdk.http_retry import RetryHandler
+from slack_sdk.http_retry.builtin_handlers import (
+    ConnectionErrorRetryHandler,
+    RateLimitErrorRetryHandler,
+    ServerErrorRetryHandler,
+)
+from slack_sdk.webhook import WebhookClient
+
+from ..observability import metered_web_client_class
+
+log = logging.getLogger(__name__)
+
+API_TIMEOUT_SECONDS = 15
+# Slack's rate-limit answers say how long to wait (Retry-After); a few waits cover any burst we cause.
+RATE_LIMIT_RETRIES = 5
+CONNECTION_RETRIES = 3
+SERVER_ERROR_RETRIES = 2
+# response_url hosts Slack uses; the Web API host (SLACK_API_URL) is trusted as well, for stand-ins.
+RESPONSE_URL_HOSTS = ("hooks.slack.com", "slack.com")
+
+_MeteredWebClient = metered_web_client_class()
+
+
+def retry_handlers() -> list[RetryHandler]:
+    return [
+        RateLimitErrorRetryHandler(max_retry_count=RATE_LIMIT_RETRIES),
+        ConnectionErrorRetryHandler(max_retry_count=CONNECTION_RETRIES),
+        ServerErrorRetryHandler(max_retry_count=SERVER_ERROR_RETRIES),
+    ]
+
+
+def web_client(token: str | None, api_url: str) -> WebClient:
+    """A WebClient on SLACK_API_URL that retries rate-limited calls and connection errors, and counts
+    failed calls in the smtpbot_slack_api_errors metric."""
+    return _MeteredWebClient(
+        token=token,
+        base_url=api_url,
+        timeout=API_TIMEOUT_SECONDS,
+        retry_handlers=retry_handlers(),
+        logger=logging.getLogger("smtpbot.slack_api"),
+    )
+
+
+def response_url_allowed(url: str, api_url: str) -> bool:
+    """Only post to Slack's own response URLs (and the configured API host): a request that somehow got
+    past signature checking must not turn the bot into a proxy for arbitrary URLs."""
+    try:
+        parts = urlsplit(url)
+    except ValueError:
+        return False
+    host = (parts.hostname or "").lower()
+    api_host = (urlsplit(api_url).hostname or "").lower()
+    if parts.scheme == "https" and any(host == h or host.endswith("." + h) for h in RESPONSE_URL_HOSTS):
+        return True
+    return bool(api_host) and host == api_host and parts.scheme in ("http", "https")
+
+
+def webhook_client(url: str) -> WebhookClient:
+    return WebhookClient(url=url, timeout=API_TIMEOUT_SECONDS, retry_handlers=retry_handlers())

@@ -1,0 +1,298 @@
+"""The slow half of every request: explain, render, post. Runs on a worker lane after the ack.
+
+Each handler gets the job and a `done` callback and must call it exactly once, when the job's last Slack
+call has finished (the runtime calls it if a handler raises). Until then the job stays in the journal.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import hashlib
+import json
+import logging
+import time
+import uuid
+from collections.abc import Callable
+from typing import TYPE_CHECKING, Any
+
+from ..engine.model import Explanation, Finding
+from ..observability import log_text, observe_explain_seconds, record_answer, record_findings
+from .blocks import (
+    Rendered,
+    context,
+    home_view,
+    render_explanation,
+    render_list,
+    render_search,
+    render_text,
+    render_usage,
+)
+from .clients import response_url_allowed, webhook_client
+from .flood import flood_key
+from .job import Job
+
+if TYPE_CHECKING:
+    from .runtime import BotRuntime
+
+log = logging.getLogger(__name__)
+
+Done = Callable[[], None]
+
+ALREADY_ANSWERED = "I already explained this in this thread — see my answer above."
+SHARE_EXPIRED = "That answer is too old to share now. Run the command again and share the new answer."
+
+
+def share_key(share_id: str) -> str:
+    return f"share:{share_id}"
+
+
+def answered_key(channel: str, thread_ts: str, finding: Finding) -> str:
+    """One finding in one thread. Hashed: recipients are addresses and keys may be logged."""
+    identity = "|".join(
+        [finding.entry_id, finding.reply_code or "", finding.enhanced_code or "", finding.recipient or ""]
+    )
+    digest = hashlib.sha256(identity.encode()).hexdigest()[:24]
+    return f"answered:{channel}:{thread_ts}:{digest}"
+
+
+class JobHandlers:
+    def __init__(self, runtime: BotRuntime) -> None:
+        self.rt = runtime
+
+    def run(self, job: Job, done: Done) -> None:
+        handler = getattr(self, f"_{job.kind}", None)
+        if handler is None:
+            log.error("unknown job kind", extra={"kind": job.kind})
+            done()
+            return
+        handler(job, done)
+
+    # --- shared steps ---------------------------------------------------------------------------
+
+    def explain(self, text: str, mode: str) -> Explanation:
+        started = time.perf_counter()
+        explanation = self.rt.engine.explain(text, mode)  # type: ignore[arg-type]
+        observe_explain_seconds(time.perf_counter() - started)
+        record_findings(f.reason for f in explanation.findings)
+        log.info(
+            "explained",
+            extra={
+                "mode": mode,
+                "input_kind": explanation.input_kind,
+                "findings": [f.entry_id for f in explanation.findings],
+                "text": log_text(text),
+            },
+        )
+        return explanation
+
+    def unanswered(self, job: Job, thread_ts: str, findings: tuple[Finding, ...]) -> tuple[Finding, ...]:
+        """The findings not yet answered in this thread (claiming them for this job)."""
+        assert job.channel
+        ttl = self.rt.tunables.answered_ttl
+        return tuple(
+            f
+            for f in findings
+            if self.rt.state.claim(answered_key(job.channel, thread_ts, f), ttl, owner=job.id)
+        )
+
+    def respond(self, job: Job, payload: dict[str, Any]) -> bool:
+        """Post to the request's response_url (works in DMs and channels the bot is not in)."""
+        url = job.response_url
+        if not url or not response_url_allowed(url, self.rt.settings.api_url):
+            log.warning("no usable response_url; answer dropped", extra={"kind": job.kind})
+            return False
+        response = webhook_client(url).send_dict(payload)
+        if response.status_code != 200:
+            log.warning(
+                "response_url post failed",
+                extra={"status": response.status_code, "body": response.body[:200]},
+            )
+            return False
+        return True
+
+    def post(self, job: Job, thread_ts: str | None, rendered: Rendered, mode: str, then: Callable) -> None:
+        """chat.postMessage in the job's channel, at the channel's pace; `then(ts or None)`."""
+        client = self.rt.client_for(job.team_id, job.enterprise_id, job.id)
+        channel = job.channel
+        if client is None or not channel:
+            log.error("no token for this workspace; answer dropped", extra={"team": job.team_id})
+            then(None)
+            return
+
+        def call() -> Any:
+            return client.chat_postMessage(
+                channel=channel,
+                thread_ts=thread_ts,
+                blocks=rendered.blocks,
+                text=rendered.text,
+                unfurl_links=False,
+                unfurl_media=False,
+            )
+
+        def posted(response: Any, error: BaseException | None) -> None:
+            if error is not None:
+                log.warning("chat.postMessage failed", extra={"channel": channel, "error": str(error)[:300]})
+                then(None)
+                return
+            record_answer(mode, "post")
+            then(response.get("ts"))
+
+        self.rt.outbox.send(channel, call, posted)
+
+    def private_answer(self, job: Job, explanation: Explanation) -> dict[str, Any]:
+        """An ephemeral answer with a *Share in channel* button; the shareable version (addresses hidden
+        as in any channel answer) waits in shared state for the click."""
+        share_id = None
+        if explanation.findings:
+            share_id = uuid.uuid4().hex
+            shared = render_explanation(
+                explanation, audience="channel", show_addresses=self.rt.settings.smtpbot_show_addresses
+            )
+            self.rt.state.put(share_key(share_id), json.dumps(shared.message()), self.rt.tunables.share_ttl)
+        rendered = render_explanation(explanation, audience="private", share_id=share_id)
+        return {"response_type": "ephemeral", **rendered.message()}
+
+    # --- kinds ------------------------------------------------------------------------------------
+
+    def _command(self, job: Job, done: Done) -> None:
+        if job.action == "list":
+            payload = {
+                "response_type": "ephemeral",
+                **render_list(job.text, self.rt.engine.list_prefix(job.text)).message(),
+            }
+        elif job.action == "search":
+            payload = {
+                "response_type": "ephemeral",
+                **render_search(job.text, self.rt.engine.search(job.text)).message(),
+            }
+        else:
+            payload = self.private_answer(job, self.explain(job.text, "explicit"))
+        if self.respond(job, payload):
+            record_answer("explicit", "respond")
+        done()
+
+    def _shortcut(self, job: Job, done: Done) -> None:
+        explanation = self.explain(job.text, "explicit")
+        if self.respond(job, self.private_answer(job, explanation)):
+            record_answer("explicit", "respond")
+        done()
+
+    def _mention(self, job: Job, done: Done) -> None:
+        """A mention in a channel or a direct message: explicit mode, answered in the thread."""
+        explanation = self.explain(job.text, "explicit")
+        thread_ts = job.thread_ts or job.ts
+        assert thread_ts
+        private = job.channel_type == "im"
+        if explanation.input_kind == "empty":
+            rendered = render_usage()
+        elif not explanation.findings:
+            rendered = render_text(explanation.notice or "Nothing to explain.")
+        else:
+            fresh = self.unanswered(job, thread_ts, explanation.findings)
+            if not fresh:
+                rendered = render_text(ALREADY_ANSWERED)
+            else:
+                rendered = render_explanation(
+                    dataclasses.replace(explanation, findings=fresh),
+                    audience="private" if private else "channel",
+                    show_addresses=self.rt.settings.smtpbot_show_addresses,
+                )
+        self.post(job, thread_ts, rendered, "explicit", lambda ts: done())
+
+    def _alert(self, job: Job, done: Done) -> None:
+        """A message in an alert channel: passive mode, flood-controlled."""
+        explanation = self.explain(job.text, "passive")
+        if not explanation.findings:
+            done()  # ordinary chat: no Slack call at all
+            return
+        assert job.channel and job.ts
+        thread_ts = job.thread_ts or job.ts
+        fresh = self.unanswered(job, thread_ts, explanation.findings)
+        if not fresh:
+            done()
+            return
+        explanation = dataclasses.replace(explanation, findings=fresh)
+        key = flood_key(job.channel, fresh[0])
+        tun = self.rt.tunables
+        hit = self.rt.state.flood_hit(
+            key, f"{job.channel}:{job.ts}", self.rt.settings.smtpbot_flood_window, tun.flood_poster_lease
+        )
+        if not hit.post:
+            if hit.state.answer_ts:
+                self.rt.flood.request_update(key)
+            done()  # counted; the answer shows it with the next update
+            return
+        rendered = render_explanation(
+            explanation, audience="channel", show_addresses=self.rt.settings.smtpbot_show_addresses
+        )
+        self.rt.flood.remember_answer(
+            key,
+            {
+                "channel": job.channel,
+                "team_id": job.team_id,
+                "enterprise_id": job.enterprise_id,
+                "blocks": rendered.blocks,
+                "text": rendered.text,
+            },
+        )
+
+        def posted(ts: str | None) -> None:
+            try:
+                if ts:
+                    after = self.rt.state.flood_posted(key, ts, shown=1)
+                    if after is not None and after.count > 1:
+                        self.rt.flood.request_update(key)
+            finally:
+                done()
+
+        self.post(job, thread_ts, rendered, "passive", posted)
+
+    def _share(self, job: Job, done: Done) -> None:
+        raw = self.rt.state.get(share_key(job.value or ""))
+        if raw is None:
+            self.respond(
+                job, {"response_type": "ephemeral", "replace_original": False, "text": SHARE_EXPIRED}
+            )
+            done()
+            return
+        message = json.loads(raw)
+        blocks = [context(f"Shared by <@{job.user}>"), *message["blocks"]] if job.user else message["blocks"]
+        shared = self.respond(
+            job,
+            {
+                "response_type": "in_channel",
+                "replace_original": False,
+                "blocks": blocks,
+                "text": message["text"],
+            },
+        )
+        if shared:
+            record_answer("explicit", "share")
+            self.respond(job, {"delete_original": True})
+        done()
+
+    def _feedback(self, job: Job, done: Done) -> None:
+        self.respond(
+            job,
+            {
+                "response_type": "ephemeral",
+                "replace_original": False,
+                "text": "Thanks, noted."
+                if job.action == "helpful"
+                else "Thanks, noted: this answer needs work.",
+            },
+        )
+        done()
+
+    def _home(self, job: Job, done: Done) -> None:
+        client = self.rt.client_for(job.team_id, job.enterprise_id, job.id)
+        if client is not None and job.user:
+            client.views_publish(
+                user_id=job.user,
+                view=home_view(
+                    sorted(self.rt.alert_channels),
+                    self.rt.settings.smtpbot_flood_window,
+                    self.rt.settings.smtpbot_show_addresses,
+                ),
+            )
+        done()

@@ -1,0 +1,76 @@
+"""Posting at Slack's pace: at most one message per channel per interval, across all replicas.
+
+Each send reserves the channel's next slot in shared state and waits for it on the timer, not in a
+worker thread, so a busy channel never holds up the others. Nothing is dropped: a burst becomes a queue.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable
+from typing import Any
+
+from ..state import MemoryState, SharedState
+from .work import Lane, Scheduler
+
+log = logging.getLogger(__name__)
+
+# Slack allows about one message per second per channel (chat.postMessage), with short bursts.
+DEFAULT_INTERVAL = 1.0
+# Slots closer than this are not worth a trip through the timer.
+IMMEDIATE = 0.005
+
+Then = Callable[[Any, BaseException | None], None]
+
+
+class Outbox:
+    def __init__(self, state: SharedState, scheduler: Scheduler, lane: Lane, interval: float) -> None:
+        self.state = state
+        self.scheduler = scheduler
+        self.lane = lane
+        self.interval = interval
+        self._local = MemoryState()  # pace kept per replica while shared state is unreachable
+
+    def reserve(self, channel: str) -> float:
+        try:
+            return self.state.pace_reserve(channel, self.interval)
+        except Exception as exc:
+            log.warning(
+                "pace: shared state unavailable, pacing this replica alone", extra={"error": str(exc)}
+            )
+            return self._local.pace_reserve(channel, self.interval)
+
+    def send(self, channel: str, call: Callable[[], Any], then: Then) -> None:
+        """Run `call` (a Web API call for `channel`) in the channel's next slot, then `then(res, err)`."""
+
+        def run() -> None:
+            try:
+                result = call()
+            except Exception as exc:
+                then(None, exc)
+            else:
+                then(result, None)
+
+        def enqueue() -> None:
+            if not self.lane.submit(run):
+                then(None, RuntimeError("the send lane is full or stopped"))
+
+        delay = self.reserve(channel)
+        if delay <= IMMEDIATE:
+            enqueue()
+        else:
+            self.scheduler.call_later(delay, enqueue)
+
+    def now(self, call: Callable[[], Any], then: Then) -> None:
+        """Run a call that is not tied to a channel's pace (response_url posts, views.publish)."""
+
+        def run() -> None:
+            try:
+                result = call()
+            except Exception as exc:
+                then(None, exc)
+            else:
+                then(result, None)
+
+        if not self.lane.submit(run):
+            then(None, RuntimeError("the send lane is full or stopped"))

@@ -1,0 +1,175 @@
+"""The benchmark scripts run end to end on a tiny corpus and print their tables (figures are not checked:
+the machine is shared and noisy; bench/README.md says how to read them)."""
+
+from __future__ import annotations
+
+import importlib.util
+import json
+import os
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+REPO = Path(__file__).resolve().parent.parent
+CORPUS = REPO.parent / "shared" / "corpus" / "sisimai-dev"
+# Three bounces from different MTAs whose first label Debian's Sisimai 4.25 reproduces exactly.
+SAMPLE = ("lhost-amavis-01", "lhost-sendmail-01", "lhost-postfix-01")
+
+needs_corpus = pytest.mark.skipif(
+    not (CORPUS / "labels.jsonl").is_file(), reason=f"no labelled corpus at {CORPUS}"
+)
+
+
+def _has_sisimai() -> bool:
+    if shutil.which("perl") is None:
+        return False
+    return subprocess.run(["perl", "-MSisimai", "-e", "1"], capture_output=True).returncode == 0
+
+
+def _env() -> dict[str, str]:
+    env = {k: v for k, v in os.environ.items() if k.upper() not in {"HTTP_PROXY", "HTTPS_PROXY"}}
+    env.pop("SMTPBOT_KNOWLEDGE_DIR", None)
+    return env
+
+
+def _load_compare_module():
+    spec = importlib.util.spec_from_file_location("compare_sisimai", REPO / "bench" / "compare_sisimai.py")
+    assert spec and spec.loader
+    module = importlib.util.module_from_spec(spec)
+    sys.modules["compare_sisimai"] = module  # dataclasses look their module up by name
+    spec.loader.exec_module(module)
+    return module
+
+
+@pytest.fixture()
+def tiny_corpus(tmp_path: Path) -> Path:
+    """A labelled folder with the same layout as sisimai-dev: three emails plus one label whose file is
+    missing, which both tools must count as a miss without stopping."""
+    rows = {}
+    with open(CORPUS / "labels.jsonl", encoding="utf-8") as fh:
+        for line in fh:
+            row = json.loads(line)
+            rows[row["id"]] = row
+    (tmp_path / "eml").mkdir()
+    lines = []
+    for sample_id in SAMPLE:
+        row = rows[sample_id]
+        shutil.copy(CORPUS / row["file"], tmp_path / row["file"])
+        lines.append(json.dumps(row))
+    missing = {**rows[SAMPLE[0]], "id": "gone", "file": "eml/gone.eml"}
+    lines.append(json.dumps(missing))
+    (tmp_path / "labels.jsonl").write_text("\n".join(lines) + "\n", encoding="utf-8")
+    return tmp_path
+
+
+def test_status_codes_that_count_are_real_rfc3463_codes() -> None:
+    compare = _load_compare_module()
+    for code in ("5.1.1", "4.7.0", "5.0.0", "5.7.26", "5.7.509", "2.1.5"):
+        assert compare.is_rfc3463_status(code), code
+    for code in ("", "5.0.947", "4.0.901", "5.0.910", "550", "6.1.1", "5.1"):
+        assert not compare.is_rfc3463_status(code), code
+
+
+def test_a_tool_that_dies_part_way_loses_only_the_file_it_died_on(tmp_path: Path) -> None:
+    compare = _load_compare_module()
+    # A stand-in tool: answers every file, but exits hard when it reaches one named "boom".
+    tool = tmp_path / "tool.py"
+    tool.write_text(
+        "import json, os, sys\n"
+        "for path in sys.argv[1:]:\n"
+        "    if path.endswith('boom'):\n"
+        "        sys.stdout.flush(); os._exit(3)\n"
+        "    print(json.dumps({'source': path, 'findings': [{'reason': 'userunknown',"
+        " 'enhanced_code': '5.1.1', 'reply_code': '550'}]}), flush=True)\n"
+    )
+    files = ["a", "b", "boom", "c", "d"]
+    result = compare.ToolResult("stand-in")
+    compare.run_batch([sys.executable, str(tool)], files, compare.parse_smtpbot, result)
+    assert [result.answers[f].reason for f in files] == [
+        "userunknown",
+        "userunknown",
+        "",
+        "userunknown",
+        "userunknown",
+    ]
+    assert result.answers["boom"].error.startswith("exit status 3")
+    assert result.crashed == 1
+
+
+@needs_corpus
+@pytest.mark.skipif(not _has_sisimai(), reason="Perl Sisimai not installed (apt-get install libsisimai-perl)")
+def test_compare_sisimai_prints_both_tools_side_by_side(tiny_corpus: Path) -> None:
+    proc = subprocess.run(
+        [
+            sys.executable,
+            str(REPO / "bench" / "compare_sisimai.py"),
+            *("--corpus", str(tiny_corpus), "--rounds", "1"),
+            *("--misses", "--sisimai-confusion", "--json"),
+        ],
+        capture_output=True,
+        text=True,
+        timeout=300,
+        cwd=REPO,
+        env=_env(),
+    )
+    assert proc.returncode == 0, proc.stderr
+    out = proc.stdout
+    for heading in (
+        "reason agreement",
+        "enhanced status agreement",
+        "reply code agreement",
+        "emails/s, subprocess wall time",
+        "emails/s, in-process",
+        "speed ratio smtpbot / Sisimai",
+        "smtpbot reason errors",
+        "Per expected reason",
+        "smtpbot per bounce engine",
+    ):
+        assert heading in out, heading
+    report = json.loads(out.strip().splitlines()[-1])
+    assert report["emails"] == 4
+    tools = report["tools"]
+    assert set(tools) == {"smtpbot", next(name for name in tools if name.startswith("Sisimai 4."))}
+    sisimai = next(v for k, v in tools.items() if k != "smtpbot")
+    # Sisimai agrees with its own labels on the three real emails; the missing file is a miss for both
+    assert sisimai["reason"] == [3, 4]
+    assert sisimai["status"] == [3, 4]
+    assert sisimai["no_finding"] == 1
+    assert tools["smtpbot"]["reason"][1] == 4
+    assert tools["smtpbot"]["no_finding"] >= 1
+    assert report["speed_ratio_subprocess"] > 0
+
+
+@needs_corpus
+def test_engine_bench_quick_prints_every_figure_against_its_target(tiny_corpus: Path) -> None:
+    proc = subprocess.run(
+        [
+            sys.executable,
+            str(REPO / "bench" / "engine_bench.py"),
+            *("--quick", "--json", "--corpus", str(tiny_corpus / "eml")),
+        ],
+        capture_output=True,
+        text=True,
+        timeout=300,
+        cwd=REPO,
+        env=_env(),
+    )
+    assert proc.returncode == 0, proc.stderr
+    out = proc.stdout
+    for heading in (
+        "short snippet latency, p99",
+        "40 KB paste latency, p99",
+        "emails/s over corpus (3 emails",
+        "start-up: smtpbot explain 452, median",
+        "peak RSS: load + explain whole corpus",
+    ):
+        assert heading in out, heading
+    report = json.loads(out.strip().splitlines()[-1])
+    assert report["paste_chars"] == 40 * 1024
+    assert report["corpus_emails"] == 3
+    for key in ("short_p99_ms", "paste_p99_ms", "emails_per_s", "startup_median_ms", "peak_rss_mb"):
+        assert report[key] > 0, key
+    assert set(report["verdicts"].values()) <= {"PASS", "MISS"}

@@ -1,0 +1,229 @@
+"""`smtpbot serve` as a real process: refuses bad settings with one message, serves, stops on SIGTERM."""
+
+from __future__ import annotations
+
+import json
+import os
+import signal
+import socket
+import subprocess
+import sys
+import time
+from pathlib import Path
+from urllib.parse import urlencode
+
+import pytest
+from slack_fixtures import SIGNING_SECRET, event_body, http_request, mention_event, sign
+from slack_standin import SlackStandIn
+
+REPO = Path(__file__).resolve().parents[1]
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+def base_env() -> dict[str, str]:
+    keep = ("PATH", "HOME", "LANG", "SYSTEMROOT")
+    return {k: v for k, v in os.environ.items() if k in keep}
+
+
+def serve(args: list[str], env: dict[str, str], cwd: Path) -> subprocess.Popen:
+    return subprocess.Popen(
+        [sys.executable, "-m", "bot", "serve", *args],
+        cwd=cwd,
+        env={**env, "PYTHONPATH": str(REPO)},
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+
+
+def wait_healthy(port: int, proc: subprocess.Popen, timeout: float = 30) -> None:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if proc.poll() is not None:
+            raise AssertionError(f"serve exited early: {proc.stderr.read() if proc.stderr else ''}")
+        try:
+            if http_request(port, "GET", "/healthz").status == 200:
+                return
+        except OSError:
+            pass
+        time.sleep(0.1)
+    raise AssertionError("serve never became healthy")
+
+
+def stop(proc: subprocess.Popen) -> tuple[int, str]:
+    proc.send_signal(signal.SIGTERM)
+    try:
+        _, err = proc.communicate(timeout=30)
+    except subprocess.TimeoutExpired:
+        proc.kill()
+        _, err = proc.communicate()
+        raise AssertionError(f"serve did not stop on SIGTERM: {err[-2000:]}") from None
+    return proc.returncode, err
+
+
+def log_messages(stderr: str) -> list[str]:
+    messages = []
+    for line in stderr.splitlines():
+        try:
+            messages.append(json.loads(line)["message"])
+        except (ValueError, KeyError):
+            continue
+    return messages
+
+
+def test_serve_with_bad_settings_stops_with_one_message_naming_each_problem(tmp_path: Path) -> None:
+    env = {**base_env(), "SLACK_BOT_TOKEN": "xoxp-a-user-token", "PORT": "http", "SMTPBOT_FLOOD_WINDOW": "-5"}
+    proc = serve(["--http"], env, tmp_path)
+    _, err = proc.communicate(timeout=60)
+    assert proc.returncode == 2
+    assert err.count("smtpbot serve: cannot start") == 1
+    for name in (
+        "SLACK_BOT_TOKEN does not start with xoxb-",
+        "SLACK_SIGNING_SECRET is missing",
+        "PORT",
+        "SMTPBOT_FLOOD_WINDOW",
+    ):
+        assert name in err
+    assert "Traceback" not in err
+
+
+def test_serve_with_a_token_slack_refuses_says_so(tmp_path: Path, standin: SlackStandIn) -> None:
+    env = {
+        **base_env(),
+        "SLACK_BOT_TOKEN": "xoxb-revoked",
+        "SLACK_SIGNING_SECRET": SIGNING_SECRET,
+        "SLACK_API_URL": standin.api_url,
+    }
+    proc = serve(["--http", "--port", str(free_port())], env, tmp_path)
+    _, err = proc.communicate(timeout=60)
+    assert proc.returncode == 2
+    assert "invalid_auth" in err and "SLACK_BOT_TOKEN" in err
+    assert "xoxb-revoked" not in err
+    assert "Traceback" not in err
+
+
+def test_http_mode_serves_signed_requests_and_stops_cleanly_on_sigterm(
+    tmp_path: Path, standin: SlackStandIn
+) -> None:
+    port = free_port()
+    env = {
+        **base_env(),
+        "SLACK_BOT_TOKEN": standin.bot_token,
+        "SLACK_SIGNING_SECRET": SIGNING_SECRET,
+        "SLACK_API_URL": standin.api_url,
+        "PORT": str(port),
+    }
+    proc = serve(["--http"], env, tmp_path)
+    try:
+        wait_healthy(port, proc)
+        form = urlencode(
+            {
+                "team_id": "T0STANDIN",
+                "channel_id": "C0GENERAL1",
+                "user_id": "U0HUMAN01",
+                "command": "/smtp",
+                "text": "550 5.1.1",
+                "response_url": standin.response_url(),
+                "trigger_id": "t",
+            }
+        )
+        headers = {"Content-Type": "application/x-www-form-urlencoded", **sign(form)}
+        assert http_request(port, "POST", "/slack/events", form, headers).status == 200
+        assert standin.wait_for(standin.responses)
+        assert http_request(port, "GET", "/metrics").status == 200
+    finally:
+        code, err = stop(proc)
+    assert code == 0, err[-2000:]
+    messages = log_messages(err)
+    assert "serving HTTP" in messages and messages[-1] == "stopped"
+    assert standin.bot_token not in err and SIGNING_SECRET not in err
+
+
+def test_socket_mode_answers_and_closes_cleanly_on_sigterm(tmp_path: Path, standin: SlackStandIn) -> None:
+    port = free_port()
+    env = {
+        **base_env(),
+        "SLACK_BOT_TOKEN": standin.bot_token,
+        "SLACK_APP_TOKEN": standin.app_token,
+        "SLACK_API_URL": standin.api_url,
+        "PORT": str(port),  # the health server beside the socket
+    }
+    proc = serve([], env, tmp_path)
+    try:
+        wait_healthy(port, proc)
+        assert standin.wait_for(lambda: standin.open_sockets() == 1)
+        event = mention_event("550 5.1.1")
+        envelope = standin.send_envelope("events_api", event_body(event))
+        assert standin.wait_for(lambda: envelope.ack is not None)
+        (post,) = standin.wait_for(standin.posts)
+        assert post.params["thread_ts"] == event["ts"]
+    finally:
+        code, err = stop(proc)
+    assert code == 0, err[-2000:]
+    assert standin.wait_for(lambda: standin.open_sockets() == 0, 10)
+    assert standin.close_codes() == [1000]
+    assert log_messages(err)[-1] == "stopped"
+
+
+@pytest.mark.parametrize("http", [True, False])
+def test_sigterm_lets_paced_work_finish(tmp_path: Path, standin: SlackStandIn, http: bool) -> None:
+    """Stopping while posts wait for their channel's slot: they are sent before the process exits."""
+    port = free_port()
+    env = {
+        **base_env(),
+        "SLACK_BOT_TOKEN": standin.bot_token,
+        "SLACK_SIGNING_SECRET": SIGNING_SECRET,
+        "SLACK_API_URL": standin.api_url,
+        "PORT": str(port),
+    }
+    if not http:
+        env["SLACK_APP_TOKEN"] = standin.app_token
+    proc = serve(["--http"] if http else [], env, tmp_path)
+    try:
+        wait_healthy(port, proc)
+        events = [mention_event(f"550 5.1.{i}") for i in range(3)]  # one channel: one post a second
+        for event in events:
+            if http:
+                body = json.dumps(event_body(event))
+                headers = {"Content-Type": "application/json", **sign(body)}
+                assert http_request(port, "POST", "/slack/events", body, headers).status == 200
+            else:
+                assert standin.wait_for(lambda: standin.open_sockets() == 1)
+                envelope = standin.send_envelope("events_api", event_body(event))
+                assert standin.wait_for(lambda envelope=envelope: envelope.ack is not None)
+    finally:
+        code, _ = stop(proc)
+    assert code == 0
+    assert len(standin.posts()) == 3
+
+
+def test_the_ack_benchmark_runs_and_prints_its_figures() -> None:
+    env = {k: v for k, v in os.environ.items() if not k.lower().endswith("_proxy")}
+    result = subprocess.run(
+        [
+            sys.executable,
+            str(REPO / "bench" / "slack_ack.py"),
+            "--seconds",
+            "1",
+            "--rate",
+            "20",
+            "--events",
+            "10",
+            "--json",
+        ],
+        capture_output=True,
+        text=True,
+        timeout=180,
+        env=env,
+        cwd=REPO,
+    )
+    assert result.returncode == 0, result.stdout + result.stderr[-2000:]
+    for line in ("ack latency median", "ack latency p99", "answered events/s"):
+        assert line in result.stdout
+    figures = json.loads(result.stdout.strip().splitlines()[-1])
+    assert figures["ack"]["acknowledged_200"] == 20 and figures["events"]["answered"] == 10
