@@ -10,6 +10,7 @@ from collections.abc import Sequence
 
 from .engine import Engine
 from .engine.lint import lint
+from .engine.text import without_surrogates
 from .render_text import render
 
 SAMPLE_BOUNCE = """\
@@ -34,6 +35,11 @@ def _engine() -> Engine:
     return engine
 
 
+def _print_json(obj: dict) -> None:
+    """One JSON line; a lone surrogate (an undecodable file name) must not stop the output."""
+    print(without_surrogates(json.dumps(obj, ensure_ascii=False)))
+
+
 def cmd_explain(args: argparse.Namespace) -> int:
     engine = _engine()
     mode = "passive" if args.passive else "explicit"
@@ -49,7 +55,7 @@ def cmd_explain(args: argparse.Namespace) -> int:
                     print(json.dumps({"source": path, "findings": [], "error": str(exc.strerror or exc)}))
                 continue
             if args.json:
-                print(json.dumps({"source": path, **result.contract()}, ensure_ascii=False))
+                _print_json({"source": path, **result.contract()})
             else:
                 print(f"== {path}\n{render(result)}\n")
         return status
@@ -59,12 +65,7 @@ def cmd_explain(args: argparse.Namespace) -> int:
         text = " ".join(args.text)
     result = engine.explain(text, mode)
     if args.json:
-        print(
-            json.dumps(
-                {"source": "-" if args.text in ([], ["-"]) else "args", **result.contract()},
-                ensure_ascii=False,
-            )
-        )
+        _print_json({"source": "-" if args.text in ([], ["-"]) else "args", **result.contract()})
     else:
         print(render(result))
     return 0

@@ -30,6 +30,7 @@ from sqlalchemy.exc import SQLAlchemyError
 
 from .observability import redact
 from .settings import Settings
+from .slack.scopes import BOT_SCOPES as _SCOPES
 
 log = logging.getLogger(__name__)
 
@@ -41,22 +42,8 @@ TOKEN_ROTATION_MINUTES_BEFORE_EXPIRY = 120
 # How long an install link stays valid between /slack/install and the redirect.
 STATE_EXPIRATION_SECONDS = 600
 
-# The bot token scopes an install asks for. They must equal the manifest's (deploy/slack-manifest.yml);
-# tests/test_deploy_files.py checks that they do.
-BOT_SCOPES: tuple[str, ...] = (
-    "app_mentions:read",
-    "channels:history",
-    "channels:read",
-    "chat:write",
-    "commands",
-    "groups:history",
-    "groups:read",
-    "im:history",
-    "im:read",
-    "im:write",
-    "mpim:history",
-    "mpim:read",
-)
+# The bot token scopes an install asks for: the same list as the manifest's (bot/slack/scopes.py).
+BOT_SCOPES: tuple[str, ...] = _SCOPES
 
 
 # ---------------------------------------------------------------------------------------------------------

@@ -41,6 +41,10 @@ _SECRET_ASSIGNMENT_RE = re.compile(
 )
 # Database and Redis URLs carry passwords: scheme://user:PASSWORD@host
 _URL_PASSWORD_RE = re.compile(r"(\b[a-z][a-z0-9+.-]*://[^\s:/@]*:)([^\s@/]+)(@)", re.IGNORECASE)
+# response_url and incoming-webhook URLs let whoever holds them post as the app: keep only their kind.
+_SLACK_HOOK_RE = re.compile(
+    r"(https://hooks\.slack\.com/(?:commands|actions|services|workflows|triggers)/)[^\s\"'<>,)]+"
+)
 
 REDACTED = "[redacted]"
 
@@ -68,6 +72,7 @@ def redact(text: str) -> str:
         if secret in text:
             text = text.replace(secret, REDACTED)
     text = _SLACK_TOKEN_RE.sub(REDACTED, text)
+    text = _SLACK_HOOK_RE.sub(lambda m: f"{m.group(1)}{REDACTED}", text)
     text = _URL_PASSWORD_RE.sub(lambda m: f"{m.group(1)}{REDACTED}{m.group(3)}", text)
     return _SECRET_ASSIGNMENT_RE.sub(
         lambda m: f"{m.group(1)}{REDACTED}" if m.group(1) is not None else f"{m.group(3)}{REDACTED}", text
@@ -109,6 +114,38 @@ def log_text(text: str | None) -> str:
 # JSON logging
 # ---------------------------------------------------------------------------------------------------------
 
+# Loggers of slack-sdk and Bolt (and the names smtpbot hands them). At DEBUG they print whole requests and
+# responses: message text, pasted bounces, addresses. Unless SMTPBOT_LOG_TEXT=true, such lines keep only
+# their first words ("Sending a request"), so the trace stays readable without what users wrote.
+PAYLOAD_LOGGERS = (
+    "slack_sdk",
+    "slack_bolt",
+    "smtpbot.bolt",
+    "smtpbot.slack_api",
+    "smtpbot.socket_mode",
+    "smtpbot.oauth",
+    "smtpbot.authorize",
+    "smtpbot.installations",
+    "smtpbot.oauth_state",
+)
+PAYLOAD_HIDDEN = "[payload not logged; SMTPBOT_LOG_TEXT=true logs it]"
+_PAYLOAD_START_RE = re.compile(r"\s-\s|[\[{(]|:\s")
+
+
+def _from_payload_logger(name: str) -> bool:
+    return any(name == prefix or name.startswith(prefix + ".") for prefix in PAYLOAD_LOGGERS)
+
+
+def without_payload(record: logging.LogRecord, message: str) -> str:
+    """The message, or only its head when it may carry what users wrote (see PAYLOAD_LOGGERS)."""
+    if log_text_enabled() or not _from_payload_logger(record.name):
+        return message
+    if record.levelno > logging.DEBUG and "{" not in message:
+        return message  # connection notices, errors without a payload dump
+    head = _PAYLOAD_START_RE.split(message, maxsplit=1)[0].strip()[:100]
+    return f"{head} {PAYLOAD_HIDDEN}" if head else PAYLOAD_HIDDEN
+
+
 # Attributes every LogRecord has; anything else on a record came from `extra=` and goes into the JSON.
 _STANDARD_RECORD_ATTRS = frozenset(
     vars(logging.LogRecord("x", logging.INFO, "x", 0, "x", None, None)).keys() | {"message", "asctime"}
@@ -139,13 +176,13 @@ class JsonFormatter(logging.Formatter):
             "time": datetime.fromtimestamp(record.created, tz=UTC).isoformat(timespec="milliseconds"),
             "level": record.levelname,
             "logger": record.name,
-            "message": redact(message),
+            "message": redact(without_payload(record, message)),
         }
         for key, value in vars(record).items():
             if key not in _STANDARD_RECORD_ATTRS and not key.startswith("_") and key not in data:
                 data[key] = _scrub(value)
         if record.exc_info:
-            data["exception"] = redact(self.formatException(record.exc_info))
+            data["exception"] = redact(without_payload(record, self.formatException(record.exc_info)))
         elif record.exc_text:
             data["exception"] = redact(record.exc_text)
         if record.stack_info:

@@ -83,6 +83,9 @@ def standin() -> Iterator[SlackStandIn]:
     stand_in = SlackStandIn().start()
     yield stand_in
     stand_in.stop()
+    # Slack refuses blocks beyond its limits; the app must cut its answers before sending, in every test.
+    refused = [(c.method, c.status) for c in stand_in.refused]
+    assert not refused, f"the stand-in refused messages beyond Slack's Block Kit limits: {refused}"
 
 
 def redis_available() -> bool:

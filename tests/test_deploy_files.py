@@ -249,6 +249,26 @@ def test_heroku_app_json_names_settings_and_provides_postgres_and_redis() -> Non
     assert set(app["formation"]) == {"web"}
 
 
+def test_heroku_python_buildpack_finds_the_version_and_installs_the_project() -> None:
+    """Heroku's Python buildpack needs requirements.txt (it does not install from pyproject.toml alone)
+    and reads the Python version from .python-version; both must agree with the project and the image."""
+    requirements = [
+        line.strip()
+        for line in (ROOT / "requirements.txt").read_text(encoding="utf-8").splitlines()
+        if line.strip() and not line.lstrip().startswith("#")
+    ]
+    assert requirements == ["."]
+    version = (ROOT / ".python-version").read_text(encoding="utf-8").strip()
+    assert re.fullmatch(r"3\.\d+", version), version
+    pyproject = (ROOT / "pyproject.toml").read_text(encoding="utf-8")
+    minimum = re.search(r'requires-python\s*=\s*">=(3\.\d+)"', pyproject)
+    assert minimum and tuple(map(int, version.split("."))) >= tuple(map(int, minimum.group(1).split(".")))
+    bases = re.findall(r"^FROM python:(\d+\.\d+)-slim", (DEPLOY / "Dockerfile").read_text(), re.MULTILINE)
+    assert bases and set(bases) == {version}
+    app = json.loads((ROOT / "app.json").read_text(encoding="utf-8"))
+    assert [b["url"] for b in app["buildpacks"]] == ["heroku/python"]
+
+
 def test_procfile_web_process_serves_http_on_herokus_port() -> None:
     procfile = ROOT / "Procfile"
     processes = dict(

@@ -465,3 +465,64 @@ def test_an_install_through_oauth_is_stored_in_postgres_and_serves_that_workspac
     finally:
         bot.stop()
         standin.stop()
+
+
+def test_many_workspaces_flood_updates_and_taken_over_jobs_find_the_workspaces_token(
+    pg_schema: str, engine: Any
+) -> None:
+    """Work that runs without the request's own token (a count update, a job another replica left) looks
+    the token up in the installation store, rotating it if due, with the app's own client."""
+    from dataclasses import replace
+
+    from slack_fixtures import ALERT_CHANNEL, FAST, POSTFIX_ALERT, integration_alert, start_app
+    from slack_standin import SlackStandIn as StandIn
+
+    from bot.slack.job import Job
+    from bot.state import MemoryState
+
+    standin = StandIn(bot_token="xoxb-installed-T0STANDIN").start()
+    settings = settings_of(
+        **OAUTH,
+        SLACK_SIGNING_SECRET=SIGNING_SECRET,
+        SLACK_API_URL=standin.api_url,
+        DATABASE_URL=heroku_style_url(pg_schema),
+    )
+    oauth_settings = oauth.build_oauth_settings(settings)
+    assert oauth_settings is not None
+    oauth_settings.installation_store.save(an_installation("T0STANDIN", standin.bot_token))
+    state = MemoryState()
+    app = start_app(
+        standin,
+        engine,
+        state=state,
+        tunables=replace(FAST, pace_interval=0.2),
+        slack_bot_token=None,
+        slack_client_id=settings.slack_client_id,
+        slack_client_secret=settings.slack_client_secret,
+        database_url=settings.database_url,
+    )
+    try:
+        for _ in range(3):
+            assert app.event(integration_alert(POSTFIX_ALERT)).status == 200
+        assert app.idle(30)
+        updates = standin.wait_for(lambda: standin.calls_to("chat.update"), 15)
+        assert updates and "(seen 3 times)" in updates[-1].params["text"]
+        assert {c.token for c in standin.posts() + updates} == {standin.bot_token}
+
+        # A mention journaled by a replica that died: no token travelled with it.
+        orphan = Job(
+            kind="mention",
+            team_id="T0STANDIN",
+            channel=ALERT_CHANNEL,
+            ts="1710000999.000001",
+            text="452 4.2.2 mailbox full",
+            user="U0HUMAN01",
+        )
+        assert state.accept(orphan.id, orphan.dumps(), (), 60, 0.01)
+        answer = standin.wait_for(
+            lambda: [p for p in standin.posts() if p.params.get("thread_ts") == orphan.ts], 15
+        )
+        assert answer and answer[0].token == standin.bot_token
+    finally:
+        app.stop()
+        standin.stop()

@@ -97,6 +97,58 @@ def test_message_text_is_logged_only_when_the_operator_opts_in(monkeypatch: pyte
     assert log_text(text) == f"<{len(text)} chars>"
 
 
+def test_response_urls_and_webhooks_are_redacted() -> None:
+    line = "posting to https://hooks.slack.com/commands/T0123/4567/AbCdSecretPart and on"
+    assert redact(line) == "posting to https://hooks.slack.com/commands/[redacted] and on"
+    assert "XyZ" not in redact("hook https://hooks.slack.com/services/T0/B0/XyZ123")
+
+
+def test_slack_library_payloads_are_logged_only_when_the_operator_opts_in() -> None:
+    paste = "550 5.1.1 <ana@example.com> user unknown"
+
+    def emit(_: logging.Logger) -> None:
+        for name in ("slack_sdk.web.base_client", "smtpbot.socket_mode", "slack_bolt.App"):
+            logging.getLogger(name).debug(
+                "Sending a request - url: https://slack.com/api/chat.postMessage, body_params: %s",
+                {"text": paste},
+            )
+        logging.getLogger("slack_bolt.App").warning("Unhandled request ({'event': {'text': '%s'}})", paste)
+        logging.getLogger("slack_sdk.socket_mode").info("A new session has been established")
+        logging.getLogger("smtpbot.listeners").debug("ignored, %s", "not an alert channel")
+
+    def lines() -> list[dict[str, object]]:
+        stream = io.StringIO()
+        handler = logging.StreamHandler(stream)
+        handler.setFormatter(JsonFormatter())
+        names = ("slack_sdk", "smtpbot", "slack_bolt")
+        saved = {n: (logging.getLogger(n).level, logging.getLogger(n).propagate) for n in names}
+        for n in names:
+            logging.getLogger(n).addHandler(handler)
+            logging.getLogger(n).setLevel(logging.DEBUG)
+            logging.getLogger(n).propagate = False
+        try:
+            emit(logging.getLogger())
+        finally:
+            for n, (level, propagate) in saved.items():
+                logging.getLogger(n).removeHandler(handler)
+                logging.getLogger(n).setLevel(level)
+                logging.getLogger(n).propagate = propagate
+        return [json.loads(line) for line in stream.getvalue().splitlines()]
+
+    hidden = lines()
+    assert paste not in json.dumps(hidden) and "ana@example.com" not in json.dumps(hidden)
+    assert [line["message"] for line in hidden] == [
+        f"Sending a request {observability.PAYLOAD_HIDDEN}",
+        f"Sending a request {observability.PAYLOAD_HIDDEN}",
+        f"Sending a request {observability.PAYLOAD_HIDDEN}",
+        f"Unhandled request {observability.PAYLOAD_HIDDEN}",
+        "A new session has been established",  # no payload: kept whole
+        "ignored, not an alert channel",  # our own loggers never print payloads
+    ]
+    observability.set_log_text(True)
+    assert paste in json.dumps(lines())
+
+
 def sample(name: str, **labels: str) -> float:
     value = observability.REGISTRY.get_sample_value(name, labels)
     return value or 0.0

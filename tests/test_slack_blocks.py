@@ -20,6 +20,7 @@ from bot.slack.blocks import (
     MAX_MESSAGE_CHARS,
     MAX_SECTION_CHARS,
     SHARE_ACTION,
+    fit_blocks,
     home_view,
     render_explanation,
     render_list,
@@ -171,6 +172,16 @@ def test_flood_count_line_is_added_once_before_the_buttons() -> None:
     assert [b.get("block_id") for b in twice].count(FLOOD_BLOCK_ID) == 1
     assert twice[-1]["block_id"] == ACTIONS_BLOCK_ID and twice[-2]["block_id"] == FLOOD_BLOCK_ID
     assert "Seen *7* times" in json.dumps(twice[-2]) and "<!date^1700000100^" in json.dumps(twice[-2])
+
+
+def test_fit_blocks_cuts_anything_to_slacks_limits_and_keeps_the_buttons() -> None:
+    answer = render_explanation(explanation(finding()), audience="channel").blocks
+    padded = [{"type": "section", "text": {"type": "mrkdwn", "text": "y" * 2900}} for _ in range(60)]
+    fitted = fit_blocks([*padded, *answer])
+    within_limits(fitted)
+    assert fitted[-1]["block_id"] == ACTIONS_BLOCK_ID
+    assert len(padded[0]["text"]["text"]) == 2900  # the caller's blocks are not changed
+    assert fit_blocks(answer) == answer  # what already fits is sent as built
 
 
 def test_listings_fit(engine: Engine) -> None:

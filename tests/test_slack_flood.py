@@ -65,6 +65,7 @@ def test_200_identical_alerts_give_one_answer_with_the_full_count_and_smtp_still
     assert updates, "the answer was never updated with a count"
     assert all(u.params["ts"] == "1700000000.000001" for u in updates)
     assert seen_count(updates[-1]) == 200  # none lost
+    assert "last <!date^" in json.dumps(updates[-1].json_param("blocks"))  # and when it was last seen
     assert len(updates) < 20  # coalesced, not one per alert
     assert_paced(channel_calls(slack_app, ALERT_CHANNEL))
 

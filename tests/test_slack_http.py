@@ -4,15 +4,18 @@ from __future__ import annotations
 
 import json
 import logging
+import socket
 import time
 from urllib.parse import urlencode, urlsplit
 
 import pytest
+from prometheus_client.parser import text_string_to_metric_families
 from slack_fixtures import (
     ALERT_CHANNEL,
     CHAT_CHANNEL,
     GMAIL_BOUNCE,
     POSTFIX_ALERT,
+    REDIS_URL,
     RunningApp,
     event_body,
     http_request,
@@ -24,7 +27,21 @@ from slack_fixtures import (
     start_app,
 )
 
-from bot.slack.blocks import HELPFUL_ACTION, MAX_BLOCKS, MAX_MESSAGE_CHARS, MAX_SECTION_CHARS, SHARE_ACTION
+from bot.slack.blocks import (
+    HELPFUL_ACTION,
+    MAX_BLOCKS,
+    MAX_MESSAGE_CHARS,
+    MAX_SECTION_CHARS,
+    NOT_HELPFUL_ACTION,
+    SHARE_ACTION,
+)
+from bot.state.redis_state import RedisState
+
+
+def closed_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
 
 
 def section_texts(blocks: list[dict]) -> list[str]:
@@ -147,7 +164,10 @@ def test_share_in_channel_posts_the_answer_without_the_recipient_address(slack_a
     assert shared[1] == {"delete_original": True}
 
 
-def test_helpful_clicks_are_logged(slack_app: RunningApp, caplog: pytest.LogCaptureFixture) -> None:
+@pytest.mark.parametrize(("action_id", "helpful"), [(HELPFUL_ACTION, True), (NOT_HELPFUL_ACTION, False)])
+def test_helpful_clicks_are_logged(
+    slack_app: RunningApp, caplog: pytest.LogCaptureFixture, action_id: str, helpful: bool
+) -> None:
     caplog.set_level(logging.INFO, logger="smtpbot.feedback")
     reply = slack_app.interactive(
         {
@@ -157,14 +177,16 @@ def test_helpful_clicks_are_logged(slack_app: RunningApp, caplog: pytest.LogCapt
             "channel": {"id": CHAT_CHANNEL},
             "trigger_id": "t2",
             "response_url": slack_app.standin.response_url(),
-            "actions": [{"action_id": HELPFUL_ACTION, "value": "google.user-unknown", "type": "button"}],
+            "actions": [{"action_id": action_id, "value": "google.user-unknown", "type": "button"}],
         }
     )
     assert reply.status == 200
     records = [r for r in caplog.records if r.name == "smtpbot.feedback"]
     assert len(records) == 1
-    assert records[0].helpful is True and records[0].entries == ["google.user-unknown"]
+    assert records[0].helpful is helpful and records[0].entries == ["google.user-unknown"]
     assert records[0].user == "U0HUMAN01"
+    (thanks,) = slack_app.standin.wait_for(slack_app.standin.responses)  # the clicker is thanked
+    assert thanks.params["text"].startswith("Thanks, noted")
 
 
 def test_message_shortcut_explains_the_message_privately(slack_app: RunningApp) -> None:
@@ -309,6 +331,92 @@ def test_a_paste_with_many_failures_is_cut_to_fit_slack(slack_app: RunningApp) -
     post = answered_only_by_post(slack_app)
     assert_within_slack_limits(post["blocks"])
     assert len(post["text"]) <= 3000
+
+
+def many_failures_paste(repeat: int = 20) -> str:
+    """A Postfix report with dozens of different failures: more than any message can show."""
+    lines = [
+        f"<user{i}@{domain}>: host mx.{domain}[192.0.2.{i}] said: {code} (in reply to RCPT TO command)"
+        for i, (domain, code) in enumerate(
+            [
+                ("example.com", "550 5.1.1 User unknown"),
+                ("example.org", "552 5.2.2 Mailbox full"),
+                ("example.net", "554 5.7.1 Relay access denied"),
+                ("example.edu", "550 5.7.26 DMARC policy rejection"),
+                ("example.info", "421 4.7.0 Try again later, too many connections"),
+                ("example.biz", "452 4.2.2 Over quota"),
+                ("example.io", "550 5.7.1 Message rejected as spam"),
+                ("example.dev", "553 5.1.3 Bad recipient address syntax"),
+                ("example.app", "554 5.6.0 Message content rejected"),
+                ("example.co", "451 4.3.0 Temporary local problem"),
+                ("example.me", "550 5.4.1 Recipient address rejected: Access denied"),
+                ("example.tv", "552 5.3.4 Message size exceeds fixed limit"),
+            ]
+            * 5
+        )
+    ]
+    return "This is the mail system at host relay.example.org.\n\n" + "\n".join(lines) * repeat
+
+
+def test_oversized_answers_are_cut_before_sending_on_every_path(slack_app: RunningApp) -> None:
+    """/smtp (response_url), its Share button, a mention, an alert and the alert's count update: the
+    stand-in refuses blocks beyond Slack's limits as Slack does, and refuses none of these."""
+    paste = many_failures_paste()
+    slack_app.command(paste)
+    (private,) = slack_app.standin.wait_for(slack_app.standin.responses)
+    share = next(
+        e
+        for b in private.params["blocks"]
+        if b["type"] == "actions"
+        for e in b["elements"]
+        if e["action_id"] == SHARE_ACTION
+    )
+    slack_app.interactive(
+        {
+            "type": "block_actions",
+            "team": {"id": "T0STANDIN"},
+            "user": {"id": "U0HUMAN01"},
+            "channel": {"id": CHAT_CHANNEL},
+            "trigger_id": "t1",
+            "response_url": slack_app.standin.response_url(),
+            "actions": [{"action_id": SHARE_ACTION, "value": share["value"], "type": "button"}],
+        }
+    )
+    slack_app.event(mention_event(paste))
+    slack_app.event(integration_alert(paste))
+    slack_app.event(integration_alert(paste.replace("user", "other")))  # same problems: counted
+    assert slack_app.idle(60)
+    standin = slack_app.standin
+    assert standin.refused == []
+    shared = [r.params for r in standin.responses() if r.params.get("response_type") == "in_channel"]
+    assert len(shared) == 1
+    assert len(standin.posts()) == 2 and standin.wait_for(lambda: standin.calls_to("chat.update"))
+    for blocks in [private.params["blocks"], shared[0]["blocks"]] + [
+        c.json_param("blocks") for c in standin.posts() + standin.calls_to("chat.update")
+    ]:
+        assert_within_slack_limits(blocks)
+
+
+def test_the_stand_in_refuses_what_slack_refuses(slack_app: RunningApp) -> None:
+    """The check above means something: blocks past the limits are refused with Slack's errors."""
+    from slack_sdk.errors import SlackApiError
+
+    from bot.slack.clients import web_client
+
+    client = web_client(slack_app.standin.bot_token, slack_app.standin.api_url)
+    too_long = [{"type": "section", "text": {"type": "mrkdwn", "text": "x" * 2900}} for _ in range(5)]
+    too_many = [{"type": "divider"}] * 51
+    big_section = [{"type": "section", "text": {"type": "mrkdwn", "text": "x" * 3001}}]
+    for blocks, error in [
+        (too_long, "msg_blocks_too_long"),
+        (too_many, "invalid_blocks"),
+        (big_section, "invalid_blocks"),
+    ]:
+        with pytest.raises(SlackApiError) as caught:
+            client.chat_postMessage(channel=CHAT_CHANNEL, text="x", blocks=blocks)
+        assert caught.value.response["error"] == error
+    assert len(slack_app.standin.refused) == 3
+    slack_app.standin.refused.clear()
 
 
 # --- alert channels -----------------------------------------------------------------------------------
@@ -522,6 +630,16 @@ def test_rate_limited_post_is_retried_after_retry_after_and_delivered(slack_app:
     assert attempts[2].at - attempts[0].at >= 2.0  # waited Retry-After each time
 
 
+def test_a_post_whose_connection_drops_is_retried_and_delivered(slack_app: RunningApp) -> None:
+    slack_app.standin.cut_connection("chat.postMessage", times=2)
+    event = mention_event("550 5.1.1")
+    slack_app.event(event)
+    post = answered_only_by_post(slack_app)
+    assert post["thread_ts"] == event["ts"]
+    attempts = slack_app.standin.calls_to("chat.postMessage", ok_only=False)
+    assert [c.status for c in attempts] == [-1, -1, 200]
+
+
 def test_acknowledgements_never_wait_for_slack(slack_app: RunningApp) -> None:
     hold = slack_app.standin.hold("chat.postMessage")
     events = [mention_event(f"550 5.1.{i}", channel=f"C0BUSY{i:04d}") for i in range(8)]
@@ -541,13 +659,78 @@ def test_acknowledgements_never_wait_for_slack(slack_app: RunningApp) -> None:
 # --- the HTTP server itself ---------------------------------------------------------------------------------
 
 
+def metric(port: int, name: str, **labels: str) -> float:
+    """The sum of a metric's samples matching `labels`, read from the app's own /metrics."""
+    reply = http_request(port, "GET", "/metrics")
+    assert reply.status == 200
+    total = 0.0
+    for family in text_string_to_metric_families(reply.body.decode()):
+        for sample in family.samples:
+            if sample.name == name and all(sample.labels.get(k) == v for k, v in labels.items()):
+                total += sample.value
+    return total
+
+
 def test_health_readiness_and_metrics(slack_app: RunningApp) -> None:
-    assert http_request(slack_app.port, "GET", "/healthz").status == 200
-    ready = http_request(slack_app.port, "GET", "/readyz")
+    port = slack_app.port
+    assert http_request(port, "GET", "/healthz").status == 200
+    ready = http_request(port, "GET", "/readyz")
     assert ready.status == 200 and ready.json()["ready"] is True
+    watched = {
+        "commands": ("smtpbot_requests_total", {"kind": "command", "outcome": "accepted"}),
+        "answers": ("smtpbot_answers_total", {"mode": "explicit", "action": "post"}),
+        "userunknown": ("smtpbot_findings_total", {"reason": "userunknown"}),
+        "latency": ("smtpbot_request_duration_seconds_count", {"kind": "mention"}),
+        "slow_bucket": ("smtpbot_request_duration_seconds_bucket", {"kind": "mention", "le": "+Inf"}),
+        "explain": ("smtpbot_explain_duration_seconds_count", {}),
+        "api_errors": (
+            "smtpbot_slack_api_errors_total",
+            {"method": "chat.postmessage", "error": "channel_not_found"},
+        ),
+    }
+    before = {key: metric(port, name, **labels) for key, (name, labels) in watched.items()}
+
     slack_app.command("550 5.1.1")
-    metrics = http_request(slack_app.port, "GET", "/metrics")
-    assert metrics.status == 200 and b"smtpbot_requests_total" in metrics.body
+    slack_app.event(mention_event(GMAIL_BOUNCE))  # answered: a post, a userunknown finding
+    assert slack_app.idle()
+    slack_app.standin.hold("chat.postMessage")
+    slack_app.event(mention_event("452 4.2.2", channel="C0GONE0001"))  # Slack refuses this one
+    assert slack_app.standin.wait_for(
+        lambda: slack_app.standin.calls_to("chat.postMessage", ok_only=False)[1:]
+    )
+    slack_app.standin.unhold("chat.postMessage", error="channel_not_found")
+    assert slack_app.idle()
+
+    after = {key: metric(port, name, **labels) for key, (name, labels) in watched.items()}
+    delta = {key: after[key] - before[key] for key in watched}
+    assert delta == {
+        "commands": 1,
+        "answers": 1,
+        "userunknown": 2,  # the command's 5.1.1 and the bounce's
+        "latency": 2,
+        "slow_bucket": 2,
+        "explain": 3,
+        "api_errors": 1,
+    }, delta
+
+
+def test_readyz_means_redis_answers(standin, engine, redis_state_factory) -> None:
+    app = start_app(standin, engine, state=redis_state_factory(), redis_url=REDIS_URL)
+    try:
+        ready = http_request(app.port, "GET", "/readyz")
+        assert ready.status == 200
+        assert ready.json()["checks"]["redis"] == "ok"
+    finally:
+        app.stop()
+    gone = f"redis://127.0.0.1:{closed_port()}/0"
+    app = start_app(standin, engine, state=RedisState.from_url(gone, "smtpbot-test:"), redis_url=gone)
+    try:
+        assert http_request(app.port, "GET", "/healthz").status == 200  # alive, but not ready
+        not_ready = http_request(app.port, "GET", "/readyz")
+        assert not_ready.status == 503
+        assert not_ready.json()["checks"]["redis"].startswith("error: ")
+    finally:
+        app.stop()
 
 
 def test_oversized_or_malformed_requests_are_refused(slack_app: RunningApp) -> None:

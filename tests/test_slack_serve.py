@@ -107,6 +107,24 @@ def test_serve_with_a_token_slack_refuses_says_so(tmp_path: Path, standin: Slack
     assert "Traceback" not in err
 
 
+def test_alert_channel_names_without_the_extra_scope_stop_serve_naming_the_scope(
+    tmp_path: Path, standin: SlackStandIn
+) -> None:
+    standin.channels = [{"id": "C0MAILALRT", "name": "mail-alerts"}]  # the manifest grants no channels:read
+    env = {
+        **base_env(),
+        "SLACK_BOT_TOKEN": standin.bot_token,
+        "SLACK_SIGNING_SECRET": SIGNING_SECRET,
+        "SLACK_API_URL": standin.api_url,
+        "SMTPBOT_ALERT_CHANNELS": "C0ALERTS01,#mail-alerts",
+    }
+    proc = serve(["--http", "--port", str(free_port())], env, tmp_path)
+    _, err = proc.communicate(timeout=60)
+    assert proc.returncode == 2
+    assert err.count("smtpbot serve: cannot start") == 1
+    assert "#mail-alerts" in err and "channels:read" in err and "Traceback" not in err
+
+
 def test_http_mode_serves_signed_requests_and_stops_cleanly_on_sigterm(
     tmp_path: Path, standin: SlackStandIn
 ) -> None:
@@ -227,3 +245,55 @@ def test_the_ack_benchmark_runs_and_prints_its_figures() -> None:
         assert line in result.stdout
     figures = json.loads(result.stdout.strip().splitlines()[-1])
     assert figures["ack"]["acknowledged_200"] == 20 and figures["events"]["answered"] == 10
+
+
+MARKER = "550 5.1.1 <zebra.marker@example.com>: quokka-unique-words"
+
+
+@pytest.mark.parametrize("log_text", [False, True])
+def test_logs_are_json_without_tokens_and_show_message_text_only_when_asked(
+    tmp_path: Path, standin: SlackStandIn, log_text: bool
+) -> None:
+    """At DEBUG, where slack-sdk and Bolt log whole requests, nothing a user wrote reaches the log unless
+    SMTPBOT_LOG_TEXT=true; no token or secret ever does."""
+    port = free_port()
+    env = {
+        **base_env(),
+        "SLACK_BOT_TOKEN": standin.bot_token,
+        "SLACK_SIGNING_SECRET": SIGNING_SECRET,
+        "SLACK_API_URL": standin.api_url,
+        "PORT": str(port),
+        "SMTPBOT_LOG_LEVEL": "DEBUG",
+        "SMTPBOT_LOG_TEXT": "true" if log_text else "false",
+    }
+    proc = serve(["--http"], env, tmp_path)
+    try:
+        wait_healthy(port, proc)
+        form = urlencode(
+            {
+                "team_id": "T0STANDIN",
+                "channel_id": "C0GENERAL1",
+                "user_id": "U0HUMAN01",
+                "command": "/smtp",
+                "text": MARKER,
+                "response_url": standin.response_url(),
+                "trigger_id": "t",
+            }
+        )
+        headers = {"Content-Type": "application/x-www-form-urlencoded", **sign(form)}
+        assert http_request(port, "POST", "/slack/events", form, headers).status == 200
+        body = json.dumps(event_body(mention_event(MARKER)))
+        headers = {"Content-Type": "application/json", **sign(body)}
+        assert http_request(port, "POST", "/slack/events", body, headers).status == 200
+        assert standin.wait_for(lambda: standin.responses() and standin.posts())
+    finally:
+        code, err = stop(proc)
+    assert code == 0, err[-2000:]
+    lines = [line for line in err.splitlines() if line.strip()]
+    records = [json.loads(line) for line in lines]  # every line is one JSON object
+    assert all({"time", "level", "logger", "message"} <= set(r) for r in records)
+    assert any(r["level"] == "DEBUG" for r in records)
+    for secret in (standin.bot_token, SIGNING_SECRET, "xoxb-"):
+        assert secret not in err
+    for words in ("quokka-unique-words", "zebra.marker"):
+        assert (words in err) is log_text, [r for r in records if words in json.dumps(r)][:6]

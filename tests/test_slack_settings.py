@@ -9,7 +9,7 @@ from slack_fixtures import SIGNING_SECRET
 from slack_standin import SlackStandIn
 
 from bot.settings import DEFAULT_SLACK_API_URL, ENV_NAMES, Settings
-from bot.slack.app import create_app
+from bot.slack.app import create_app, runtime_of
 from bot.slack.channels import ChannelResolutionError
 from bot.state import MemoryState
 
@@ -134,36 +134,67 @@ def test_oauth_mode_replaces_the_bot_token_but_needs_http() -> None:
 # --- alert channel names ----------------------------------------------------------------------------
 
 
-def test_alert_channel_names_are_resolved_at_start_up(standin: SlackStandIn, engine) -> None:
-    standin.channels = [{"id": "C0MAILALRT", "name": "mail-alerts"}, {"id": "C0OTHER001", "name": "random"}]
-    settings = Settings(
+def names_settings(standin: SlackStandIn, *channels: str) -> Settings:
+    return Settings(
         slack_bot_token=standin.bot_token,
         slack_signing_secret=SIGNING_SECRET,
         slack_api_url=standin.api_url,
-        smtpbot_alert_channels=("C0ALERTS01", "#mail-alerts"),
+        smtpbot_alert_channels=channels,
     )
-    app = create_app(settings, engine, MemoryState())
-    from bot.slack.app import runtime_of
 
-    assert runtime_of(app).alert_channels == {"C0ALERTS01", "C0MAILALRT"}
+
+CHANNELS = [
+    {"id": "C0MAILALRT", "name": "mail-alerts"},
+    {"id": "C0OTHER001", "name": "random"},
+    {"id": "G0PRIVATE1", "name": "postmaster", "is_private": True},
+]
+
+
+def test_alert_channel_names_are_resolved_at_start_up(standin: SlackStandIn, engine) -> None:
+    standin.channels = CHANNELS
+    standin.scopes |= {"channels:read", "groups:read"}  # the extra scopes names need
+    app = create_app(
+        names_settings(standin, "C0ALERTS01", "#mail-alerts", "#Postmaster"), engine, MemoryState()
+    )
+    assert runtime_of(app).alert_channels == {"C0ALERTS01", "C0MAILALRT", "G0PRIVATE1"}
     runtime_of(app).stop(1)
 
 
+def test_names_without_the_extra_scope_stop_start_up_saying_which_scope(
+    standin: SlackStandIn, engine
+) -> None:
+    standin.channels = CHANNELS  # the manifest's scopes: no channels:read
+    with pytest.raises(ChannelResolutionError) as caught:
+        create_app(names_settings(standin, "#mail-alerts"), engine, MemoryState())
+    (problem,) = caught.value.problems
+    assert problem.startswith("SMTPBOT_ALERT_CHANNELS")
+    for words in ("#mail-alerts", "channels:read", "groups:read", "reinstall", "channel IDs"):
+        assert words in problem, problem
+
+
+def test_names_of_private_channels_need_groups_read(standin: SlackStandIn, engine) -> None:
+    standin.channels = CHANNELS
+    standin.scopes |= {"channels:read"}
+    settings = names_settings(standin, "#mail-alerts")
+    app = create_app(settings, engine, MemoryState())  # public names work with channels:read alone
+    assert runtime_of(app).alert_channels == {"C0MAILALRT"}
+    runtime_of(app).stop(1)
+    with pytest.raises(ChannelResolutionError) as caught:
+        create_app(names_settings(standin, "#mail-alerts", "#postmaster"), engine, MemoryState())
+    (problem,) = caught.value.problems
+    assert "no channel named #postmaster" in problem and "groups:read" in problem
+
+
 @pytest.mark.parametrize(
-    ("error", "expected"), [("missing_scope", "channels:read"), (None, "no channel named #nowhere")]
+    ("error", "expected"), [(None, "no channel named #nowhere"), ("ratelimited", "ratelimited")]
 )
 def test_unresolvable_alert_channel_names_stop_start_up_with_a_clear_message(
     standin: SlackStandIn, engine, error: str | None, expected: str
 ) -> None:
+    standin.scopes |= {"channels:read", "groups:read"}
     standin.channels_error = error
-    settings = Settings(
-        slack_bot_token=standin.bot_token,
-        slack_signing_secret=SIGNING_SECRET,
-        slack_api_url=standin.api_url,
-        smtpbot_alert_channels=("#nowhere",),
-    )
     with pytest.raises(ChannelResolutionError) as caught:
-        create_app(settings, engine, MemoryState())
+        create_app(names_settings(standin, "#nowhere"), engine, MemoryState())
     assert expected in caught.value.problems[0]
     assert "SMTPBOT_ALERT_CHANNELS" in caught.value.problems[0]
 

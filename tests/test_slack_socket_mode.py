@@ -54,7 +54,7 @@ def socket_app(standin: SlackStandIn, engine) -> Iterator[SocketApp]:
     )
     app = create_app(settings, engine, MemoryState(), tunables=replace(FAST))
     service = SocketModeService(
-        app, standin.app_token, web_client(None, standin.api_url), ping_interval=0.5, silence_limit=2.0
+        app, standin.app_token, web_client(None, standin.api_url), ping_interval=0.5
     ).start()
     health = SlackHttpServer(None, 0, host="127.0.0.1", settings=settings, health=service.health).start()
     assert standin.wait_for(lambda: standin.open_sockets() == 1, 10)
@@ -172,6 +172,8 @@ def test_reconnects_after_the_connection_is_dropped(socket_app: SocketApp) -> No
     envelope = socket_app.event(mention_event("452 4.2.2"))
     assert socket_app.acked(envelope)
     assert standin.wait_for(standin.posts)
+    assert socket_app.service.reconnects >= 1
+    assert http_request(socket_app.health.port, "GET", "/healthz").json()["reconnects"] >= 1
 
 
 def test_watchdog_replaces_a_silent_socket(socket_app: SocketApp) -> None:

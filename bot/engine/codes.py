@@ -7,10 +7,10 @@ from dataclasses import dataclass
 
 # 5.7.26, but not part of 1.5.7.26, 5.7.26.1 or a version like v4.2.2
 ENHANCED_RE = re.compile(r"(?<![\w.])(?<!\d\.)([245])\.(\d{1,3})\.(\d{1,3})(?!\.?\d)(?!\.[a-z0-9])", re.I)
-# 550, 550-5.7.26 and #550; not 5500, $550, 550.00, 555-123-4567, 550ms or 1/550
+# 550, 550-5.7.26, #550 and 550?; not 5500, $550, 550.00, 555-123-4567, 550ms or 1/550
 REPLY_RE = re.compile(
-    r"(?<![\w.,/$€£+=:@%-])([245][0-5]\d|3[35]4)"
-    r"(?=[ \t]|-(?=[245]\.\d)|-[ \t]*[A-Za-z\[<(]|[:)\]';\"]|$)",
+    r"(?<![\w.,/$€£+=@%-])(?<!\w:)(?<!\d:\s)([245][0-5]\d|3[35]4)"
+    r"(?=[ \t]|-(?=[245]\.\d)|-[ \t]*[A-Za-z\[<(]|[:)\]';\"]|\?(?=\s|$)|$)",
     re.M,
 )
 # What comes right before a reply code when a server or a log quotes it.

@@ -8,11 +8,13 @@ from pathlib import Path
 
 from rapidfuzz import fuzz, process
 
+from . import cache
 from .formats import dsn, freetext, jsonbounce, mime, mtalog
 from .incident import Incident, complete
 from .knowledge import KnowledgeBase, knowledge_dirs, load_knowledge
-from .matcher import RANK_FALLBACK, Match, Matcher
+from .matcher import RANK_FALLBACK, RANK_PHRASE, Match, Matcher
 from .model import Entry, Explanation, Finding, Mode, is_enhanced_code, is_reply_code
+from .phase import refine_reason, smtp_phase
 from .providers import ProviderIndex
 from .text import clean, decode_bytes, fold, shorten
 
@@ -30,11 +32,15 @@ NO_FINDING_NOTICE = (
 BARE_CODE_RE = re.compile(
     r"^\s*(?:[245]\d\d|[245]\.\d{1,3}\.\d{1,3})(?:\s+(?:[245]\d\d|[245]\.\d{1,3}\.\d{1,3}))?\s*\??\s*$"
 )
+# Words that on their own show a text is about mail, and words that only support them: a message
+# queue, an image relay or a delivery webhook are not mail.
 MAIL_WORDS_RE = re.compile(
-    r"\b(?:e?-?mail|smtp|e?smtp|gsmtp|mx|recipient|sender|mailbox|bounced?|deliver\w*|relay\w*|rcpt"
-    r"|postmaster|mailer-daemon|dsn|spf|dkim|dmarc|helo|ehlo|undeliverable|quota|message)\b",
+    r"\b(?:e-?mails?|mails?|smtp|esmtp|gsmtp|mx|recipients?|sender|mailbox(?:es)?|bounced?|rcpt"
+    r"|postmaster|mailer-daemon|dsn|spf|dkim|dmarc|helo|ehlo|undeliverable|mta)\b",
     re.I,
 )
+SUPPORTING_WORDS_RE = re.compile(r"\b(?:deliver\w*|relay\w*|quota|message)\b", re.I)
+SUCCESS_ACTIONS = frozenset({"delivered", "relayed", "expanded"})
 PASSIVE_MIN_PHRASE = 12
 
 
@@ -64,8 +70,16 @@ class Engine:
         ]
 
     @classmethod
-    def load(cls, extra_dir: str | None = None) -> Engine:
-        return cls(load_knowledge(knowledge_dirs(extra_dir)))
+    def load(cls, extra_dir: str | None = None, use_cache: bool = True) -> Engine:
+        dirs = knowledge_dirs(extra_dir)
+        key = cache.cache_key([folder for folder, _ in dirs]) if use_cache else ""
+        engine = cache.read(key) if use_cache else None
+        if isinstance(engine, cls):
+            return engine
+        engine = cls(load_knowledge(dirs))
+        if use_cache and not engine.kb.problems:
+            cache.write(key, engine)
+        return engine
 
     # --- explaining -------------------------------------------------------------------------
 
@@ -126,6 +140,7 @@ class Engine:
     def _findings(self, incidents: list[Incident], explicit: bool, hint_text: str) -> list[Finding]:
         scored: list[tuple[int, float, int, Finding]] = []
         seen: set[tuple] = set()
+        framing: set[int] = set()  # orders of findings from a notice's framing words, no code
         for order, incident in enumerate(incidents):
             best = self._best_match(incident, explicit)
             if best is None:
@@ -140,8 +155,14 @@ class Engine:
             seen.add(key)
             # structured records keep their order (one per recipient); free text: coded first
             tier = 0 if (incident.structured and incident.kind != "email") or incident.action else 1
-            has_code = 0 if (incident.reply_code or incident.enhanced_code) else 1
-            scored.append((tier, has_code + (0 if match.rank >= 3 else 0.5), order, finding))
+            coded = bool(incident.reply_code or incident.enhanced_code)
+            if match.entry.when_no_code and not coded:
+                framing.add(order)
+            scored.append((tier, (0 if coded else 1) + (0 if match.rank >= 3 else 0.5), order, finding))
+        if len(framing) < len(scored):
+            # a notice's banner ("delivery has failed to these recipients") beside a finding that
+            # names the cause adds nothing: drop it
+            scored = [s for s in scored if s[2] not in framing]
         scored.sort(key=lambda s: (s[0], s[1], s[2]))
         return [s[3] for s in scored[:MAX_FINDINGS]]
 
@@ -184,6 +205,9 @@ class Engine:
             matches = self.matcher.phrase_matches(folded, codes, provider, hits)
         else:
             matches = code_matches or fuzzy
+        if not matches and (hits or context_hits):
+            # the only words found were framing that gives way to the codes
+            matches = self.matcher.code_matches(incident.reply_code, incident.enhanced_code)
         if not matches:
             return None
         return matches[0], provider
@@ -198,30 +222,47 @@ class Engine:
     @staticmethod
     def _passive_ok(incident: Incident, match: Match) -> bool:
         """In an alert channel speak only when the text is clearly a mail delivery problem."""
+        classes = {c[0] for c in (incident.reply_code, incident.enhanced_code) if c}
+        if incident.action in SUCCESS_ACTIONS or (classes == {"2"} and incident.action is None):
+            return False  # a delivery that worked, or a 250 OK: nothing went wrong
         if incident.structured:
             return True
-        phrase = match.rank >= 3
+        phrase = match.rank >= RANK_PHRASE
+        mail_words = len(MAIL_WORDS_RE.findall(incident.text))
         if incident.strong_code:
-            both = (
-                incident.reply_code
-                and incident.enhanced_code
-                and incident.reply_code[0] == incident.enhanced_code[0]
-            )
-            return bool(both or phrase or MAIL_WORDS_RE.search(incident.text))
+            if incident.enhanced_code:
+                # an enhanced status code is SMTP's own; beside a reply code of its class, surely so
+                both = incident.reply_code and incident.reply_code[0] == incident.enhanced_code[0]
+                return bool(both or phrase or mail_words)
+            # a reply code alone may be HTTP's or any other system's 500 or 503: it needs a mail
+            # word, or SMTP's own wording for that very code ("451 ... local error in processing")
+            agreed = phrase and incident.reply_code in match.entry.codes
+            return mail_words > 0 or (agreed and len(match.matched) >= PASSIVE_MIN_PHRASE)
         return (
             phrase
             and len(match.matched) >= PASSIVE_MIN_PHRASE
-            and len(MAIL_WORDS_RE.findall(incident.text)) >= 2
+            and mail_words > 0
+            and mail_words + len(SUPPORTING_WORDS_RE.findall(incident.text)) >= 2
         )
 
     def _finding(self, incident: Incident, match: Match, provider: str | None) -> Finding:
         entry = match.entry
         reply, enhanced = incident.reply_code, incident.enhanced_code
+        phase = smtp_phase(incident.text, incident.context)
+        reason = refine_reason(
+            entry.reason,
+            phase,
+            stated_status=enhanced,
+            from_bounce=incident.kind in ("email", "dsn"),
+            weak_match=match.rank < RANK_PHRASE,
+            replied=reply is not None,
+            provider_wording=entry.provider is not None and match.rank >= RANK_PHRASE,
+        )
         if enhanced is None:
             enhanced = _implied_status(entry, reply, incident.action)
         return Finding(
             entry_id=entry.id,
-            reason=entry.reason,
+            reason=reason,
             bounce=_bounce(entry, reply, enhanced, incident.action),
             title=entry.title,
             meaning=entry.meaning,
@@ -239,6 +280,7 @@ class Engine:
             recipient=incident.recipient,
             remote_mta=incident.remote_mta,
             diagnostic=shorten(incident.text, DIAGNOSTIC_CHARS),
+            smtp_phase=phase,
         )
 
     # --- knowledge look-ups (used by the CLI and the Slack commands) --------------------------

@@ -28,7 +28,7 @@ LIST_FIELDS = (
     "references",
     "examples",
 )
-KNOWN_FIELDS = frozenset(TEXT_FIELDS + LIST_FIELDS)
+KNOWN_FIELDS = frozenset((*TEXT_FIELDS, *LIST_FIELDS, "when_no_code"))
 TOML_ERROR_LINE_RE = re.compile(r"at line (\d+)")
 
 
@@ -207,6 +207,9 @@ def _entry(table: dict, name: str, lines: list[str], local: bool, kb: KnowledgeB
             patterns.append(re.compile(source, re.IGNORECASE))
         except re.error as exc:
             err(f"pattern {source!r} does not compile: {exc}")
+    when_no_code = table.get("when_no_code", False)
+    if not isinstance(when_no_code, bool):
+        err("when_no_code must be true or false")
     fallback_for = table.get("fallback_for")
     if fallback_for is not None and fallback_for not in FALLBACK_ACTIONS:
         err(f"fallback_for must be one of {', '.join(FALLBACK_ACTIONS)}")
@@ -241,4 +244,5 @@ def _entry(table: dict, name: str, lines: list[str], local: bool, kb: KnowledgeB
         line=line,
         local=local,
         fallback_for=fallback_for,
+        when_no_code=when_no_code is True,
     )

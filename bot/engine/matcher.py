@@ -127,8 +127,10 @@ class Matcher:
                     )
                 continue
             for entry in self.phrase_entries[phrase]:
+                if entry.when_no_code and codes:
+                    continue
                 self._keep(found, self._score(entry, phrase, len(phrase), codes, provider))
-        return sorted(found.values(), key=lambda m: (-m.rank, m.entry.id))
+        return sorted(found.values(), key=lambda m: _order(m, provider))
 
     @staticmethod
     def _keep(found: dict[str, Match], match: Match) -> None:
@@ -152,6 +154,8 @@ class Matcher:
                 confidence -= 0.05
         if entry.provider and provider:
             rank += 0.2 if entry.provider == provider else -0.2
+        if entry.when_no_code:
+            rank -= 0.6  # framing words: any entry that names the cause comes first
         if entry.local:
             rank += 0.001  # theirs win a tie with ours
         return Match(entry, rank, min(confidence, 0.97), matched)
@@ -190,6 +194,13 @@ class Matcher:
             for entry in self.phrase_entries[phrase]:
                 out.append(Match(entry, RANK_FUZZY + score / 1000, round(score / 100 * 0.75, 2), phrase))
         return out
+
+
+def _order(match: Match, provider: str | None) -> tuple[float, bool, str]:
+    """Best first; on a tie, the entry of the provider the text names comes before the others."""
+    named = provider is not None and match.entry.provider == provider
+    # ranks are sums of hundredths: round away float noise so that equal scores do tie
+    return (-round(match.rank, 6), not named, match.entry.id)
 
 
 def _same_class(codes: set[str], entry_codes: tuple[str, ...]) -> bool:

@@ -96,6 +96,7 @@ class Entry:
     line: int = 0
     local: bool = False  # loaded from SMTPBOT_KNOWLEDGE_DIR
     fallback_for: str | None = None  # "failed"/"delayed": explains bounce records nothing else matched
+    when_no_code: bool = False  # a notice's wording: explains a text only when it carries no code
 
     @property
     def is_code_entry(self) -> bool:
@@ -141,6 +142,7 @@ class Finding:
     recipient: str | None = None
     remote_mta: str | None = None
     diagnostic: str = ""  # the server's own words, as found
+    smtp_phase: str | None = None  # CONN, HELO, MAIL, RCPT or DATA when the text says
 
     @property
     def codes_label(self) -> str:

@@ -23,10 +23,7 @@ class ProviderIndex:
         self._tags = tags
         self._tag_re = (
             re.compile(
-                r"(?<![\w-])("
-                + "|".join(map(re.escape, sorted(tags, key=len, reverse=True)))
-                + r")(?![\w-])",
-                re.I,
+                r"(?<![\w-])(" + "|".join(map(re.escape, sorted(tags, key=len, reverse=True))) + r")(?![\w-])"
             )
             if tags
             else None
@@ -50,9 +47,9 @@ class ProviderIndex:
             if url in lowered:
                 return name
         if self._tag_re:
-            m = self._tag_re.search(text)
+            m = self._tag_re.search(lowered)
             if m:
-                return self._tags[m.group(1).lower()]
+                return self._tags[m.group(1)]
         for m in HOST_RE.finditer(text):
             name = self.from_host(m.group(1))
             if name:

@@ -12,6 +12,7 @@ CODE_FENCE_RE = re.compile(r"```")
 CONTROL_RE = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 WHITESPACE_RE = re.compile(r"\s+")
 EMAIL_RE = re.compile(r"[A-Za-z0-9._%+'=/-]{1,64}@[A-Za-z0-9-]{1,63}(?:\.[A-Za-z0-9-]{1,63})+")
+SURROGATE_RE = re.compile("[\ud800-\udfff]")
 HOST_RE = re.compile(r"(?<![\w@.-])((?:[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2,24})\b", re.I)
 
 # Work on at most this much of any one text; a longer paste is cut at a line boundary.
@@ -51,9 +52,17 @@ def clean(text: str) -> tuple[str, bool]:
     if truncated:
         cut = text.rfind("\n", 0, MAX_TEXT_CHARS)
         text = text[: cut if cut > MAX_TEXT_CHARS // 2 else MAX_TEXT_CHARS]
-    text = text.replace("\r\n", "\n").replace("\r", "\n")
+    text = without_surrogates(text.replace("\r\n", "\n").replace("\r", "\n"))
     text = CONTROL_RE.sub(" ", text)
     return strip_markup(decode_slack(text)), truncated
+
+
+def without_surrogates(text: str) -> str:
+    """The text with any lone surrogate (from a JSON escape or an undecodable argument) replaced
+    by U+FFFD, so that every later step can encode it as UTF-8."""
+    if text.isascii():
+        return text
+    return SURROGATE_RE.sub("\ufffd", text)
 
 
 def fold(text: str) -> str:

@@ -8,6 +8,7 @@ their first finding; long pastes are cut at a line or word boundary.
 
 from __future__ import annotations
 
+import copy
 import json
 import time
 from collections.abc import Iterable, Sequence
@@ -290,6 +291,12 @@ def _enforce(blocks: list[dict[str, Any]]) -> list[dict[str, Any]]:
             continue
         longest["text"]["text"] = clip(longest["text"]["text"], len(longest["text"]["text"]) // 2)
     return body + tail
+
+
+def fit_blocks(blocks: Sequence[dict[str, Any]]) -> list[dict[str, Any]]:
+    """`blocks` cut to Slack's limits. Every send path runs its blocks through this just before the
+    call, whatever built them (a shared answer gains a "Shared by" line, a flood answer a count)."""
+    return _enforce(copy.deepcopy(list(blocks)))
 
 
 # --- flood control -----------------------------------------------------------------------------------

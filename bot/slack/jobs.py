@@ -20,6 +20,7 @@ from ..observability import log_text, observe_explain_seconds, record_answer, re
 from .blocks import (
     Rendered,
     context,
+    fit_blocks,
     home_view,
     render_explanation,
     render_list,
@@ -101,6 +102,8 @@ class JobHandlers:
         if not url or not response_url_allowed(url, self.rt.settings.api_url):
             log.warning("no usable response_url; answer dropped", extra={"kind": job.kind})
             return False
+        if payload.get("blocks"):
+            payload = {**payload, "blocks": fit_blocks(payload["blocks"])}
         response = webhook_client(url).send_dict(payload)
         if response.status_code != 200:
             log.warning(
@@ -123,7 +126,7 @@ class JobHandlers:
             return client.chat_postMessage(
                 channel=channel,
                 thread_ts=thread_ts,
-                blocks=rendered.blocks,
+                blocks=fit_blocks(rendered.blocks),
                 text=rendered.text,
                 unfurl_links=False,
                 unfurl_media=False,

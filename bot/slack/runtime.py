@@ -183,8 +183,11 @@ class BotRuntime:
         try:
             from slack_bolt.context import BoltContext
 
+            # Bolt's authorize checks the token with auth.test through the context's client; a bare
+            # BoltContext would make one on slack.com, ignoring SLACK_API_URL and our retry handlers.
+            context = BoltContext(client=web_client(None, self.settings.api_url))
             result = self.oauth_settings.authorize(
-                context=BoltContext(), enterprise_id=enterprise_id, team_id=team_id, user_id=None
+                context=context, enterprise_id=enterprise_id, team_id=team_id, user_id=None
             )
             return result.bot_token if result is not None else None
         except Exception as exc:

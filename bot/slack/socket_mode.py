@@ -1,12 +1,15 @@
 """Socket Mode: Slack's events arrive over a WebSocket the bot opens, so no public URL is needed.
 
-slack-sdk's built-in client keeps the connection; on top of it this module
+The connection is slack-sdk's own client (`slack_sdk.socket_mode.builtin.SocketModeClient`, no extra
+dependency). Its monitor thread is the watchdog: every `ping_interval` seconds it pings Slack, drops a
+socket that has not answered a ping for four intervals (silent, half-open), and opens a new connection
+whenever the current one is closed, retrying `apps.connections.open` until Slack answers. It also follows
+Slack's `disconnect` messages (refresh, maintenance). On top of it this module
 - acknowledges every envelope Bolt handled or did not recognise (an unacknowledged envelope is re-sent,
   and too many failures disable the app's subscriptions) but not one whose work could not be accepted
   (a 5xx from Bolt): Slack re-sends that one, to this or another connection;
-- runs a watchdog: a socket that has been silent (no pong, no envelope) for `silence_limit` seconds is
-  replaced, and a closed one is reopened;
-- reports its state for /healthz.
+- reports the connection's state for /healthz and /readyz, and counts reconnects;
+- closes cleanly on SIGTERM: a WebSocket close frame (1000), then the client's threads are stopped.
 """
 
 from __future__ import annotations
@@ -14,6 +17,7 @@ from __future__ import annotations
 import contextlib
 import json
 import logging
+import os
 import socket
 import struct
 import threading
@@ -23,8 +27,6 @@ from typing import Any
 from slack_bolt import App, BoltRequest, BoltResponse
 from slack_sdk import WebClient
 from slack_sdk.socket_mode.builtin import SocketModeClient
-from slack_sdk.socket_mode.builtin.frame_header import FrameHeader
-from slack_sdk.socket_mode.builtin.internals import _build_data_frame_for_sending
 from slack_sdk.socket_mode.request import SocketModeRequest
 from slack_sdk.socket_mode.response import SocketModeResponse
 
@@ -32,8 +34,9 @@ from ..observability import record_request
 
 log = logging.getLogger(__name__)
 
+# slack-sdk pings this often and replaces a socket whose last pong is older than four intervals.
 PING_INTERVAL = 10.0
-SILENCE_LIMIT = 45.0
+STALE_AFTER_PINGS = 4
 
 
 class SocketModeService:
@@ -44,12 +47,10 @@ class SocketModeService:
         web_client: WebClient,
         *,
         ping_interval: float = PING_INTERVAL,
-        silence_limit: float = SILENCE_LIMIT,
         concurrency: int = 8,
     ) -> None:
         self.app = app
         self.ping_interval = ping_interval
-        self.silence_limit = silence_limit
         self.client = SocketModeClient(
             app_token=app_token,
             web_client=web_client,
@@ -60,73 +61,88 @@ class SocketModeService:
         )
         self.client.socket_mode_request_listeners.append(self._handle)
         self.client.on_message_listeners.append(self._on_message)
-        self._last_message = time.time()
+        self._lock = threading.Lock()
+        self._hellos = 0  # Slack greets every new connection with a `hello` message
         self._connected_since: float | None = None
-        self._reconnects = 0
-        self._stop = threading.Event()
-        self._watchdog = threading.Thread(target=self._watch, name="smtpbot-socket-watchdog", daemon=True)
 
     # --- lifecycle ------------------------------------------------------------------------------------
 
     def start(self) -> SocketModeService:
+        """Open the first connection (raises when Slack refuses the app token); slack-sdk keeps it up."""
         self.client.connect()
-        self._mark_connected()
-        self._watchdog.start()
+        with self._lock:
+            self._connected_since = time.time()
         return self
 
     def close(self) -> None:
-        self._stop.set()
+        """Say goodbye with a close frame, then stop slack-sdk's reader, monitor and worker threads."""
+        client = self.client
         try:
-            # slack-sdk's reader holds the socket in a blocking read (up to 3 s) and its message loop waits
-            # up to 1 s for the next message: wake both, so a SIGTERM does not take seconds.
-            self.client.auto_reconnect_enabled = False
-            self.client.closed = True
-            self.client.message_queue.put(None)
-            session = self.client.current_session
+            # Stop reconnecting first, or the monitor would open a new socket as this one goes.
+            client.auto_reconnect_enabled = False
+            client.closed = True
+            # slack-sdk's message loop waits up to a second for the next message: wake it.
+            client.message_queue.put(None)
+            session = client.current_session
             sock = getattr(session, "sock", None)
             if session is not None and sock is not None:
                 with contextlib.suppress(Exception), session.sock_send_lock:
-                    # a WebSocket close frame (1000, normal closure), so Slack sees a clean goodbye
-                    sock.send(
-                        _build_data_frame_for_sending(struct.pack("!H", 1000), FrameHeader.OPCODE_CLOSE)
-                    )
+                    sock.send(_close_frame(1000))
+                # the reader holds the socket in a blocking read: shut it down so it returns at once
                 with contextlib.suppress(OSError):
                     sock.shutdown(socket.SHUT_RDWR)
-            self.client.close()
+            client.close()
         except Exception as exc:
             log.warning("closing the socket failed", extra={"error": str(exc)[:200]})
-        self._watchdog.join(2)
 
     # --- state -----------------------------------------------------------------------------------------
 
-    def _mark_connected(self) -> None:
-        self._connected_since = time.time()
-        self._last_message = time.time()
-
-    def last_activity(self) -> float:
-        session = self.client.current_session
-        pong = getattr(session, "last_ping_pong_time", None) if session is not None else None
-        return max(self._last_message, pong or 0.0, self._connected_since or 0.0)
+    @property
+    def reconnects(self) -> int:
+        with self._lock:
+            return max(0, self._hellos - 1)
 
     def connected(self) -> bool:
         return self.client.is_connected()
 
+    def seconds_since_pong(self) -> float | None:
+        """How long since Slack last answered a ping on the current socket (None: no ping answered yet)."""
+        session = self.client.current_session
+        pong = getattr(session, "last_ping_pong_time", None) if session is not None else None
+        return None if pong is None else max(0.0, time.time() - pong)
+
     def health(self) -> tuple[bool, dict[str, Any]]:
         connected = self.connected()
-        silent = time.time() - self.last_activity()
-        ok = connected and silent <= self.silence_limit
+        since_pong = self.seconds_since_pong()
+        # slack-sdk drops a socket after STALE_AFTER_PINGS unanswered intervals; between that and its next
+        # monitor round the socket may still look open, so judge it here by the same rule.
+        stale = since_pong is not None and since_pong > self.ping_interval * (STALE_AFTER_PINGS + 1)
+        ok = connected and not stale
         return ok, {
             "status": "ok" if ok else "disconnected",
             "mode": "socket",
             "connected": connected,
-            "seconds_since_activity": round(silent, 1),
-            "reconnects": self._reconnects,
+            "seconds_since_pong": None if since_pong is None else round(since_pong, 1),
+            "reconnects": self.reconnects,
         }
 
     # --- envelopes -------------------------------------------------------------------------------------
 
     def _on_message(self, message: str) -> None:
-        self._last_message = time.time()
+        if '"hello"' not in message[:200]:
+            return
+        try:
+            if json.loads(message).get("type") != "hello":
+                return
+        except (ValueError, AttributeError):
+            return
+        with self._lock:
+            self._hellos += 1
+            self._connected_since = time.time()
+            again = self._hellos > 1
+        if again:
+            record_request("socket", "reconnected")
+            log.info("Socket Mode connection re-established", extra={"reconnects": self.reconnects})
 
     def _handle(self, client: SocketModeClient, req: SocketModeRequest) -> None:
         headers: dict[str, Any] = {}
@@ -147,27 +163,13 @@ class SocketModeService:
             record_request("unknown", "acknowledged")
         client.send_socket_mode_response(_ack(req.envelope_id, response))
 
-    # --- watchdog --------------------------------------------------------------------------------------
 
-    def _watch(self) -> None:
-        check_every = max(0.2, min(self.ping_interval, self.silence_limit / 3))
-        while not self._stop.wait(check_every):
-            try:
-                self._check()
-            except Exception as exc:
-                log.warning("socket watchdog round failed", extra={"error": str(exc)[:300]})
-
-    def _check(self) -> None:
-        silent = time.time() - self.last_activity()
-        if self.connected() and silent <= self.silence_limit:
-            return
-        why = "silent" if self.connected() else "closed"
-        log.warning("socket %s; reconnecting", why, extra={"seconds_since_activity": round(silent, 1)})
-        self._reconnects += 1
-        record_request("socket", f"reconnect_{why}")
-        self.client.connect_to_new_endpoint(force=True)
-        if self.connected():
-            self._mark_connected()
+def _close_frame(code: int) -> bytes:
+    """A masked WebSocket close frame (RFC 6455 §5.5.1) carrying `code`; clients must mask what they send."""
+    payload = struct.pack("!H", code)
+    mask = os.urandom(4)
+    masked = bytes(b ^ mask[i % 4] for i, b in enumerate(payload))
+    return bytes([0x88, 0x80 | len(payload)]) + mask + masked
 
 
 def _ack(envelope_id: str, response: BoltResponse) -> SocketModeResponse:

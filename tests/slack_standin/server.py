@@ -4,8 +4,14 @@
   chat.update, views.publish, apps.connections.open, conversations.list) and records every call with its
   parameters, token and arrival time;
 - accepts response_url posts (`response_url()` hands out URLs) and records them;
-- can answer the next N calls of a method with 429 and a Retry-After header, or hold calls until the
-  test releases them (to prove that acknowledgements never wait for Slack);
+- can answer the next N calls of a method with 429 and a Retry-After header, cut the connection of the
+  next N calls without answering (a network failure), or hold calls until the test releases them (to
+  prove that acknowledgements never wait for Slack);
+- refuses messages beyond Slack's Block Kit limits as Slack does (more than 50 blocks or a section text
+  over 3,000 characters: `invalid_blocks`; blocks over about 13,000 characters in all:
+  `msg_blocks_too_long`), for chat.postMessage, chat.postEphemeral, chat.update and response_url posts,
+  so every test proves the app cut its answers before sending;
+- conversations.list checks the scopes the token was granted (`scopes`), as Slack does;
 - serves Socket Mode: apps.connections.open returns a ws:// URL; `send_envelope` delivers envelopes to
   the connected app and `acks` records what it acknowledged; the connection can be dropped, or made
   silent (no pongs, nothing sent) to exercise the app's watchdog.
@@ -27,6 +33,52 @@ from typing import Any
 from urllib.parse import parse_qsl
 
 from aiohttp import WSMsgType, web
+
+# Slack's limits for a message's blocks (https://api.slack.com/reference/block-kit/blocks). The total is
+# not documented; Slack answers msg_blocks_too_long a little above 13,000 characters of blocks JSON.
+MAX_BLOCKS = 50
+MAX_SECTION_TEXT = 3000
+MAX_FIELD_TEXT = 2000
+MAX_FIELDS = 10
+MAX_HEADER_TEXT = 150
+MAX_BLOCKS_JSON = 13_000
+MESSAGE_METHODS = frozenset({"chat.postMessage", "chat.postEphemeral", "chat.update"})
+# What the app's manifest grants (deploy/slack-manifest.yml); tests add or remove scopes.
+DEFAULT_SCOPES = frozenset(
+    {"app_mentions:read", "channels:history", "chat:write", "commands", "groups:history", "im:history"}
+)
+
+
+def block_kit_error(blocks: Any) -> str | None:
+    """Slack's error for a message whose blocks break its limits, or None when they are fine."""
+    if blocks is None:
+        return None
+    if isinstance(blocks, str):
+        try:
+            blocks = json.loads(blocks)
+        except ValueError:
+            return "invalid_blocks_format"
+    if not isinstance(blocks, list):
+        return "invalid_blocks_format"
+    if len(blocks) > MAX_BLOCKS:
+        return "invalid_blocks"
+    for block in blocks:
+        if not isinstance(block, dict):
+            return "invalid_blocks"
+        text = block.get("text")
+        text = text.get("text", "") if isinstance(text, dict) else ""
+        limit = MAX_HEADER_TEXT if block.get("type") == "header" else MAX_SECTION_TEXT
+        if len(text) > limit:
+            return "invalid_blocks"
+        fields = block.get("fields") or []
+        if len(fields) > MAX_FIELDS or any(len(f.get("text", "")) > MAX_FIELD_TEXT for f in fields):
+            return "invalid_blocks"
+        for element in block.get("elements") or []:
+            if isinstance(element, dict) and len(str(element.get("text", ""))) > MAX_SECTION_TEXT:
+                return "invalid_blocks"
+    if len(json.dumps(blocks, ensure_ascii=False)) > MAX_BLOCKS_JSON:
+        return "msg_blocks_too_long"
+    return None
 
 
 @dataclass
@@ -90,6 +142,7 @@ class SlackStandIn:
     channels: list[dict[str, Any]] = field(default_factory=list)  # for conversations.list
     channels_error: str | None = None  # e.g. "missing_scope"
     connections_error: str | None = None  # apps.connections.open fails with this while set
+    scopes: set[str] = field(default_factory=lambda: set(DEFAULT_SCOPES))  # granted to bot_token
 
     def __post_init__(self) -> None:
         self.calls: list[Call] = []
@@ -98,6 +151,8 @@ class SlackStandIn:
         self.silent = False
         self._lock = threading.Lock()
         self._rate_limits: dict[str, tuple[int, int]] = {}  # method -> (remaining, retry_after)
+        self._cuts: dict[str, int] = {}  # method -> how many more calls to cut without an answer
+        self.refused: list[Call] = []  # messages refused for breaking Slack's Block Kit limits
         self._holds: dict[str, Hold] = {}
         self._sockets: list[_Socket] = []
         self._ts = itertools.count(1)
@@ -149,6 +204,12 @@ class SlackStandIn:
         """Answer the next `times` calls of `method` with 429 and `Retry-After: retry_after`."""
         with self._lock:
             self._rate_limits[method] = (times, retry_after)
+
+    def cut_connection(self, method: str, times: int) -> None:
+        """Close the connection of the next `times` calls of `method` without answering (the call is
+        recorded with status -1), as a dropped network connection would."""
+        with self._lock:
+            self._cuts[method] = times
 
     def hold(self, method: str) -> Hold:
         hold = Hold(method)
@@ -215,10 +276,18 @@ class SlackStandIn:
         call = Call(method, params, token, time.monotonic(), path=request.path)
         with self._lock:
             self.calls.append(call)
+            cut = self._cuts.get(method, 0) > 0
+            if cut:
+                self._cuts[method] -= 1
             remaining, retry_after = self._rate_limits.get(method, (0, 0))
-            if remaining > 0:
+            if remaining > 0 and not cut:
                 self._rate_limits[method] = (remaining - 1, retry_after)
             hold = self._holds.get(method)
+        if cut:
+            call.status = -1
+            if request.transport is not None:
+                request.transport.abort()
+            return web.Response(status=500)  # never reaches the client: the connection is gone
         if remaining > 0:
             call.status = 429
             return web.json_response(
@@ -237,6 +306,11 @@ class SlackStandIn:
         if token != expected:
             call.status = 401
             return web.json_response({"ok": False, "error": "invalid_auth"})
+        if method in MESSAGE_METHODS and (error := block_kit_error(params.get("blocks"))):
+            call.status = 400
+            with self._lock:
+                self.refused.append(call)
+            return web.json_response({"ok": False, "error": error})
         answer = self._answer(method, params)
         call.status = 200 if answer.get("ok") else 400
         return web.json_response(answer)
@@ -274,13 +348,34 @@ class SlackStandIn:
         if method == "conversations.list":
             if self.channels_error:
                 return {"ok": False, "error": self.channels_error}
-            return {"ok": True, "channels": self.channels, "response_metadata": {"next_cursor": ""}}
+            types = set(str(params.get("types") or "public_channel").split(","))
+            needed = {"public_channel": "channels:read", "private_channel": "groups:read"}
+            missing = sorted(needed[t] for t in types if t in needed and needed[t] not in self.scopes)
+            if missing:
+                return {
+                    "ok": False,
+                    "error": "missing_scope",
+                    "needed": ",".join(missing),
+                    "provided": ",".join(sorted(self.scopes)),
+                }
+            channels = [
+                c
+                for c in self.channels
+                if ("private_channel" if c.get("is_private") else "public_channel") in types
+            ]
+            return {"ok": True, "channels": channels, "response_metadata": {"next_cursor": ""}}
         return {"ok": False, "error": "unknown_method"}
 
     async def _response_url(self, request: web.Request) -> web.Response:
         params = await self._params(request)
+        error = block_kit_error(params.get("blocks"))
+        call = Call("response_url", params, None, time.monotonic(), 400 if error else 200, request.path)
         with self._lock:
-            self.calls.append(Call("response_url", params, None, time.monotonic(), 200, request.path))
+            self.calls.append(call)
+            if error:
+                self.refused.append(call)
+        if error:
+            return web.Response(status=400, text=error)
         return web.Response(text="ok")
 
     # --- Socket Mode -------------------------------------------------------------------------------------

@@ -12,15 +12,48 @@ FIELD_RE = re.compile(r"^([A-Za-z][A-Za-z0-9-]{1,40}):[ \t]*(.*)$")
 DSN_FIELD_NAMES = frozenset(
     {"final-recipient", "original-recipient", "action", "status", "diagnostic-code", "remote-mta"}
 )
-DSN_HINT_RE = re.compile(r"^(?:Final-Recipient|Diagnostic-Code|Status|Action|Remote-MTA):", re.I | re.M)
+DSN_HINT_RE = re.compile(
+    r"^(Final-Recipient|Original-Recipient|Diagnostic-Code|Status|Action|Remote-MTA):[ \t]*(.*)$",
+    re.I | re.M,
+)
+# Fields only a delivery status notification has; "Status:" and "Action:" also start chat lines.
+RECORD_FIELDS = frozenset({"final-recipient", "original-recipient", "diagnostic-code", "remote-mta"})
+# RFC 3464 section 2.3.3: the only values an Action field takes (a comment may follow).
+ACTIONS = frozenset({"failed", "delayed", "delivered", "relayed", "expanded"})
+ACTION_VALUE_RE = re.compile(r"^(?:failed|delayed|delivered|relayed|expanded)[ \t.;,]*(?:\(.*)?$", re.I)
+STATUS_VALUE_RE = re.compile(r"^[245]\.\d{1,3}\.\d{1,3}\b")
+# Records read from one text at most: a report listing thousands of recipients says the same
+# thing many times, and each record costs a match.
+MAX_RECORDS = 200
 
 
 def looks_like_dsn(text: str) -> bool:
-    return len(DSN_HINT_RE.findall(text, 0, 20000)) >= 2
+    """Two or more kinds of delivery-status field, one of them a field only a DSN has.
+
+    `Action:` counts only with a value RFC 3464 allows and `Status:` only with a status code, so
+    an incident update's `Status: investigating` / `Action: failed over` is not a DSN.
+    """
+    names: set[str] = set()
+    for m in DSN_HINT_RE.finditer(text, 0, 20000):
+        name, value = m.group(1).lower(), m.group(2)
+        if name == "action" and not ACTION_VALUE_RE.match(value.strip()):
+            continue
+        if name == "status" and not STATUS_VALUE_RE.match(value):
+            continue
+        names.add(name)
+    return len(names) >= 2 and bool(names & RECORD_FIELDS)
+
+
+def action_of(value: str | None) -> str | None:
+    """The Action field's value when it is one RFC 3464 allows, else None."""
+    words = (value or "").split()
+    word = words[0].lower().rstrip(".;,") if words else ""
+    return word if word in ACTIONS else None
 
 
 def field_blocks(text: str) -> list[dict[str, str]]:
-    """Groups of fields: a blank line or a second Final-Recipient starts a new group."""
+    """Groups of fields: a blank line or a second recipient field of the same kind starts a new
+    group."""
     blocks: list[dict[str, str]] = []
     current: dict[str, str] = {}
     last: str | None = None
@@ -38,9 +71,9 @@ def field_blocks(text: str) -> list[dict[str, str]]:
             last = None
             continue
         name, value = m.group(1).lower(), m.group(2).strip()
-        if name in ("final-recipient", "original-recipient") and (
-            "final-recipient" in current or ("action" in current and name == "original-recipient")
-        ):
+        if name in ("final-recipient", "original-recipient") and name in current:
+            # a recipient field seen again starts the next record; fields come in any order
+            # (Final-Recipient before Original-Recipient, Action first, Status before both)
             blocks.append(current)
             current = {}
         current.setdefault(name, value)
@@ -60,6 +93,8 @@ def incidents_from_blocks(blocks: list[dict[str, str]], kind: str) -> list[Incid
     out = []
     message_fields: dict[str, str] = {}
     for block in blocks:
+        if len(out) >= MAX_RECORDS:
+            break
         if not (DSN_FIELD_NAMES & set(block)) - {"remote-mta"}:
             message_fields.update(block)
             continue
@@ -78,9 +113,8 @@ def incidents_from_blocks(blocks: list[dict[str, str]], kind: str) -> list[Incid
         status_hits = enhanced_codes(status)
         diag_status = enhanced_codes(diagnostic)
         enhanced = status_hits[0].code if status_hits else None
-        if diag_status and (
-            enhanced is None or enhanced.endswith(".0.0") or enhanced[0] != diag_status[0].code[0]
-        ):
+        if diag_status:
+            # the remote server's own code is more precise than the reporting MTA's summary
             enhanced = diag_status[0].code
         replies = reply_codes(diagnostic)
         remote = _strip_type(block.get("remote-mta", message_fields.get("remote-mta", "")))
@@ -92,7 +126,7 @@ def incidents_from_blocks(blocks: list[dict[str, str]], kind: str) -> list[Incid
                 enhanced_code=enhanced,
                 recipient=m.group(0) if m else (recipient or None),
                 remote_mta=remote.strip("[]").lower() or None,
-                action=block.get("action", "").split()[0].lower() if block.get("action") else None,
+                action=action_of(block.get("action")),
                 structured=True,
                 strong_code=True,
             )

@@ -3,13 +3,22 @@
 from __future__ import annotations
 
 import json
+import re
 from typing import Any
 
 from ..codes import enhanced_codes, reply_codes
 from ..incident import Incident, incident_from_text
+from ..text import without_surrogates
 
 MAX_JSON_CHARS = 2_000_000
 DIAGNOSTIC_KEYS = ("diagnostic", "reason", "message", "description", "details", "response", "error", "status")
+# A JSON escape of half a surrogate pair (\ud800) decodes to a string no UTF-8 writer accepts.
+SURROGATE_ESCAPE_RE = re.compile(r"\\u[dD][89a-fA-F][0-9a-fA-F]{2}")
+NUMBER_RE = re.compile(r"^\s*\d+\s*$")
+# Postmark bounce types: which say the failure is final and which that it may pass. Any other type
+# (an address change, a virus notice, an SMTP API error) takes the permanence of the entry it matches.
+POSTMARK_FAILED = frozenset({"HardBounce", "BadEmailAddress", "ManuallyDeactivated", "SpamNotification"})
+POSTMARK_DELAYED = frozenset({"SoftBounce", "Transient", "DnsError"})
 
 
 def parse(text: str) -> Any | None:
@@ -17,9 +26,34 @@ def parse(text: str) -> Any | None:
     if not stripped or stripped[0] not in "{[" or len(stripped) > MAX_JSON_CHARS:
         return None
     try:
-        return json.loads(stripped)
+        obj = json.loads(stripped)
+        if SURROGATE_ESCAPE_RE.search(stripped):
+            # a lone surrogate becomes U+FFFD (a pair of escapes decoded to one character already)
+            obj = json.loads(without_surrogates(json.dumps(obj, ensure_ascii=False)))
+        return obj
     except (ValueError, RecursionError):
         return None
+
+
+def _records(value: Any) -> list[dict]:
+    """A list of recipient records as a notification should hold it; one empty record otherwise."""
+    if isinstance(value, dict):
+        return [value]
+    if isinstance(value, list):
+        records = [r for r in value[:200] if isinstance(r, dict)]
+        return records or [{}]
+    return [{}]
+
+
+def _scalar(value: Any) -> str | None:
+    """A string or number field as text; lists, objects and booleans are not codes or addresses."""
+    if isinstance(value, bool) or not isinstance(value, (str, int, float)):
+        return None
+    return str(value)
+
+
+def _dict(value: Any) -> dict:
+    return value if isinstance(value, dict) else {}
 
 
 def _unwrap(obj: Any) -> Any:
@@ -34,15 +68,16 @@ def _unwrap(obj: Any) -> Any:
 def _make(
     text: str, recipient: Any, action: str | None, reply: Any = None, status: Any = None, remote: Any = None
 ) -> Incident:
+    recipient, reply, status, remote = map(_scalar, (recipient, reply, status, remote))
     incident = incident_from_text(
-        text, "json", True, recipient=str(recipient) if recipient else None, action=action, structured=True
+        text, "json", True, recipient=recipient or None, action=action, structured=True
     )
-    if status and enhanced_codes(str(status)):
-        incident.enhanced_code = enhanced_codes(str(status))[0].code
-    if reply and not incident.reply_code and reply_codes(str(reply)):
-        incident.reply_code = reply_codes(str(reply))[0].code
+    if status and enhanced_codes(status):
+        incident.enhanced_code = enhanced_codes(status)[0].code
+    if reply and not incident.reply_code and reply_codes(reply):
+        incident.reply_code = reply_codes(reply)[0].code
     if remote:
-        incident.remote_mta = str(remote).lower()
+        incident.remote_mta = remote.lower()
     incident.strong_code = True
     return incident
 
@@ -53,9 +88,7 @@ def _ses(obj: dict) -> list[Incident]:
     if kind == "Bounce" and isinstance(obj.get("bounce"), dict):
         bounce = obj["bounce"]
         words = f"{bounce.get('bounceType', '')} {bounce.get('bounceSubType', '')}".strip()
-        for r in bounce.get("bouncedRecipients") or [{}]:
-            if not isinstance(r, dict):
-                continue
+        for r in _records(bounce.get("bouncedRecipients")):
             text = f"{r.get('diagnosticCode') or ''}\nSES bounce: {words}".strip()
             action = "failed" if bounce.get("bounceType") == "Permanent" else "delayed"
             out.append(
@@ -69,24 +102,23 @@ def _ses(obj: dict) -> list[Incident]:
             )
     elif kind == "DeliveryDelay" and isinstance(obj.get("deliveryDelay"), dict):
         delay = obj["deliveryDelay"]
-        for r in delay.get("delayedRecipients") or [{}]:
-            if isinstance(r, dict):
-                text = f"{r.get('diagnosticCode') or ''}\nSES delivery delay: {delay.get('delayType', '')}"
-                out.append(
-                    _make(
-                        text,
-                        r.get("emailAddress"),
-                        "delayed",
-                        status=r.get("status"),
-                        remote=delay.get("reportingMTA"),
-                    )
+        for r in _records(delay.get("delayedRecipients")):
+            text = f"{r.get('diagnosticCode') or ''}\nSES delivery delay: {delay.get('delayType', '')}"
+            out.append(
+                _make(
+                    text,
+                    r.get("emailAddress"),
+                    "delayed",
+                    status=r.get("status"),
+                    remote=delay.get("reportingMTA"),
                 )
+            )
     elif kind == "Complaint" and isinstance(obj.get("complaint"), dict):
         complaint = obj["complaint"]
-        for r in complaint.get("complainedRecipients") or [{}]:
-            if isinstance(r, dict):
-                text = f"Feedback-Type: {complaint.get('complaintFeedbackType') or 'abuse'} SES complaint"
-                out.append(_make(text, r.get("emailAddress"), "failed"))
+        feedback = _scalar(complaint.get("complaintFeedbackType")) or "abuse"
+        for r in _records(complaint.get("complainedRecipients")):
+            # a complaint is about a message that was delivered: no failed action, no bounce
+            out.append(_make(f"Feedback-Type: {feedback} SES complaint", r.get("emailAddress"), None))
     return out
 
 
@@ -96,8 +128,8 @@ def _sendgrid(events: list) -> list[Incident]:
         if not isinstance(ev, dict) or ev.get("event") not in ("bounce", "dropped", "deferred", "blocked"):
             continue
         action = "delayed" if ev.get("event") == "deferred" else "failed"
-        labels = " ".join(str(ev.get(k) or "") for k in ("event", "type", "bounce_classification"))
-        text = f"{ev.get('reason') or ev.get('response') or ''}\nSendGrid {labels}"
+        labels = " ".join(_scalar(ev.get(k)) or "" for k in ("event", "type", "bounce_classification"))
+        text = f"{_scalar(ev.get('reason')) or _scalar(ev.get('response')) or ''}\nSendGrid {labels}"
         out.append(_make(text, ev.get("email"), action, reply=ev.get("status"), status=ev.get("status")))
     return out
 
@@ -106,14 +138,12 @@ def _mailgun(obj: dict) -> list[Incident]:
     data = obj.get("event-data", obj)
     if not isinstance(data, dict) or data.get("event") not in ("failed", "rejected", "bounced", "dropped"):
         return []
-    status = data.get("delivery-status") or {}
-    if not isinstance(status, dict):
-        status = {}
+    status = _dict(data.get("delivery-status"))
     text = "\n".join(
         str(v)
         for v in (
-            status.get("message"),
-            status.get("description"),
+            _scalar(status.get("message")),
+            _scalar(status.get("description")),
             f"Mailgun {data.get('event')} {data.get('severity', '')} {data.get('reason', '')}",
         )
         if v
@@ -134,12 +164,12 @@ def _mailgun(obj: dict) -> list[Incident]:
 def _postmark(obj: dict) -> list[Incident]:
     if obj.get("RecordType") != "Bounce" and "TypeCode" not in obj:
         return []
-    text = f"{obj.get('Details') or ''}\n{obj.get('Description') or ''}\nPostmark {obj.get('Type') or ''}"
-    action = (
-        "failed"
-        if obj.get("Type") in ("HardBounce", "BadEmailAddress", "ManuallyDeactivated", "SpamNotification")
-        else "delayed"
-    )
+    kind = _scalar(obj.get("Type")) or ""
+    # Details holds the server's reply; Description is Postmark's stock text for the type, worth
+    # reading only when there is no reply
+    words = _scalar(obj.get("Details")) or _scalar(obj.get("Description")) or ""
+    text = f"{words}\nPostmark {kind}"
+    action = "failed" if kind in POSTMARK_FAILED else "delayed" if kind in POSTMARK_DELAYED else None
     return [_make(text, obj.get("Email"), action)]
 
 
@@ -150,7 +180,12 @@ def _generic(obj: Any, depth: int = 0) -> list[str]:
         return found
     if isinstance(obj, dict):
         for key, value in list(obj.items())[:200]:
-            if isinstance(value, (str, int)) and any(k in str(key).lower() for k in DIAGNOSTIC_KEYS):
+            name = str(key).lower()
+            if isinstance(value, (str, int)) and any(k in name for k in DIAGNOSTIC_KEYS):
+                # a bare number under "ErrorCode" or "status" is an API's or HTTP's code, not SMTP's,
+                # unless the key says it is
+                if isinstance(value, bool) or (NUMBER_RE.match(str(value)) and "smtp" not in name):
+                    continue
                 found.append(str(value))
             elif isinstance(value, (dict, list)):
                 found.extend(_generic(value, depth + 1))

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 
+from ..codes import reply_codes
 from ..incident import Incident
 from ..text import fold
 from . import dsn, freetext, mimeparts
@@ -30,6 +31,7 @@ ORIGINAL_MARKERS = (
     "content-type: message/rfc822",
 )
 SEPARATOR_LINE_RE = re.compile(r"^[ \t]*[-=*_#<>]{0,40}[ \t]*[\w ,:/()'.-]{0,80}[-=*_#<>]*[ \t]*$")
+SEPARATOR_EDGE_RE = re.compile(r"^[-=*_#<>]{2,}|[-=*_#<>]{2,}$")
 SKIP_TYPES = frozenset({"message/rfc822", "text/rfc822-headers", "message/rfc822-headers", "message/global"})
 STATUS_TYPES = frozenset({"message/delivery-status", "message/global-delivery-status"})
 HINT_HEADERS = ("from", "subject", "x-mailer", "x-failed-recipients", "received")
@@ -53,11 +55,25 @@ def body_before_original(text: str) -> str:
             start = lowered.rfind("\n", 0, pos) + 1
             end = lowered.find("\n", pos)
             line = text[start : end if end >= 0 else len(text)]
-            if len(line) < 100 and SEPARATOR_LINE_RE.match(line):
+            if _is_separator(line, marker):
                 cut = start
                 break
             pos = lowered.find(marker, pos + 1)
     return text[:cut]
+
+
+def _is_separator(line: str, marker: str) -> bool:
+    """A line that introduces the quoted original: dashes or the like around it, a closing colon,
+    or the marker alone. A sentence that merely mentions "the attached returned message" is not."""
+    stripped = line.strip()
+    if len(line) >= 100 or not SEPARATOR_LINE_RE.match(line):
+        return False
+    return bool(
+        SEPARATOR_EDGE_RE.search(stripped)
+        or stripped.endswith(":")
+        or stripped.lower().strip(" .:") == marker
+        or stripped.lower().startswith("content-type:")
+    )
 
 
 def incidents(text: str, explicit: bool) -> tuple[list[Incident], str]:
@@ -93,7 +109,24 @@ def incidents(text: str, explicit: bool) -> tuple[list[Incident], str]:
     for incident in dsn_incidents:
         incident.kind = "email"
         incident.context = _context_for(incident, text_incidents)
+        if incident.reply_code is None and incident.context:
+            incident.reply_code = _reply_from_context(incident)
     return dsn_incidents, header_text
+
+
+def _reply_from_context(incident: Incident) -> str | None:
+    """The reply code the body quotes for this recipient, when the DSN fields left it out.
+
+    Only a code used the SMTP way and of the same class as the record's status counts, so a
+    transcript's `<<< 421` fills in a delayed record but a stray `250 OK` does not.
+    """
+    wanted = (incident.enhanced_code or "")[:1] or {"failed": "5", "delayed": "4"}.get(incident.action or "")
+    if not wanted:
+        return None
+    for hit in reply_codes(incident.context):
+        if hit.strong and hit.code[0] == wanted:
+            return hit.code
+    return None
 
 
 def _context_for(incident: Incident, text_incidents: list[Incident]) -> str:

@@ -14,6 +14,8 @@ import quopri
 import re
 from dataclasses import dataclass, field
 
+from ..text import without_surrogates
+
 HEADER_LINE_RE = re.compile(r"^([!-9;-~]+):[ \t]*(.*)$")
 PARAM_RE = re.compile(r'(\w[\w*-]*)\s*=\s*(?:"([^"]*)"|([^\s;"]+))')
 MAX_DEPTH = 6
@@ -49,10 +51,19 @@ class Part:
                 return self.body
             return _decode(data, charset)
         if encoding == "quoted-printable":
-            return _decode(quopri.decodestring(self.body.encode("utf-8", "surrogateescape")), charset)
+            return _decode(quopri.decodestring(_encode(self.body)), charset)
         if charset.startswith("iso-2022") and "\x1b" in self.body:
             return _decode(self.body.encode("latin-1", "replace"), charset)
         return self.body
+
+
+def _encode(text: str) -> bytes:
+    """Text back to bytes for decoding: escaped raw bytes come back as they were, and any other
+    lone surrogate becomes a replacement character instead of an error."""
+    try:
+        return text.encode("utf-8", "surrogateescape")
+    except UnicodeEncodeError:
+        return without_surrogates(text).encode("utf-8")
 
 
 def _decode(data: bytes, charset: str) -> str:

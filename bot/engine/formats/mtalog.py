@@ -6,12 +6,14 @@ import re
 
 from ..incident import Incident, incident_from_text
 
+# The optional relay group carries its own `.*?`: put after a lazy `.*?` it would match empty
+# and never capture.
 POSTFIX_RE = re.compile(
-    r"\bto=<(?P<rcpt>[^>]*)>.*?(?:relay=(?P<relay>[^,\s\[]+)[^,]*,)?.*?\bdsn=(?P<dsn>[245]\.\d{1,3}\.\d{1,3}),"
+    r"\bto=<(?P<rcpt>[^>]*)>(?:.*?\brelay=(?P<relay>[^,\s\[]+)[^,]*,)?.*?\bdsn=(?P<dsn>[245]\.\d{1,3}\.\d{1,3}),"
     r"\s*status=(?P<status>\w+)\s*\((?P<text>.*)\)\s*$"
 )
 SENDMAIL_RE = re.compile(
-    r"\bto=<?(?P<rcpt>[^>,\s]*)>?,.*?(?:relay=(?P<relay>[^,\s\[]+)[^,]*,)?.*?\bdsn=(?P<dsn>[245]\.\d{1,3}\.\d{1,3}),"
+    r"\bto=<?(?P<rcpt>[^>,\s]*)>?,(?:.*?\brelay=(?P<relay>[^,\s\[]+)[^,]*,)?.*?\bdsn=(?P<dsn>[245]\.\d{1,3}\.\d{1,3}),"
     r"\s*stat=(?P<text>.*)$"
 )
 EXIM_RE = re.compile(r"\s(?P<flag>\*\*|==)\s+(?P<rcpt>[^\s@]+@[^\s:]+?)(?:\s+<[^>]*>)?(?::|\s)(?P<text>.*)$")
@@ -53,7 +55,8 @@ def _incident(text: str, rcpt: str, relay: str | None, dsn: str | None, action: 
     incident = incident_from_text(text, "log", True, recipient=rcpt or None, action=action, structured=True)
     if dsn and (incident.enhanced_code is None or incident.enhanced_code.endswith(".0.0")):
         incident.enhanced_code = dsn
+    relay = (relay or "").rstrip(".").lower()  # Sendmail writes the host with its root dot
     if relay and relay != "none" and incident.remote_mta is None:
-        incident.remote_mta = relay.lower()
+        incident.remote_mta = relay
     incident.strong_code = True
     return incident

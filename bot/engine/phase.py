@@ -1,0 +1,101 @@
+"""The SMTP phase a failure happened in, and what that phase says about the reason.
+
+A server's words alone can mislead: "user unknown" sent back after the message body was accepted
+is a filter speaking, not a directory look-up, and a bare "550" at the greeting says the sending
+host was turned away before any address was named. MTAs state the phase ("in reply to end of DATA
+command", "after RCPT TO", a `>>> DATA` / `<<< 550` transcript), so we read it and let it refine
+the reason label the same way the Sisimai taxonomy does.
+"""
+
+from __future__ import annotations
+
+import re
+
+# Phase names: CONN (greeting or connection), HELO, MAIL, RCPT, DATA.
+_PHASE_WORDS = (
+    ("DATA", re.compile(r"^(?:end of data|data|end of message|message body|body)\b")),
+    ("RCPT", re.compile(r"^rcpt\b")),
+    ("MAIL", re.compile(r"^mail\b")),
+    ("HELO", re.compile(r"^(?:helo|ehlo|lhlo|starttls|auth)\b")),
+    ("CONN", re.compile(r"^(?:initial connection|connect|greeting|banner|smtp greeting)\b")),
+)
+# "in reply to RCPT TO command" (Postfix), "after end of data" (Exim), "after MAIL FROM" ...
+_STATED_RE = re.compile(
+    r"\b(?:in reply to|after|during|at|on|our)\s+(?:the\s+)?"
+    r"(end of data|data|end of message|rcpt|mail|helo|ehlo|lhlo|starttls|auth|initial connection"
+    r"|connect|greeting|smtp greeting|banner)\b",
+    re.I,
+)
+# A session transcript: the last command we sent before the server's failing reply.
+_TRANSCRIPT_RE = re.compile(r"^[ \t]*(?:>>>|-->|->|C:)[ \t]*([A-Za-z]{4})\b.*?$", re.M)
+_FAILING_REPLY_RE = re.compile(r"^[ \t]*(?:<<<|<--|<-|S:)[ \t]*[45]\d\d\b", re.M)
+_CONNECT_FAILURE_RE = re.compile(
+    r"\b(?:connect(?:ion)? to \S+ (?:failed|refused|timed out)|connection (?:refused|timed out)"
+    r"|no route to host|could not connect|unable to connect)\b",
+    re.I,
+)
+
+USER_REASONS = frozenset({"userunknown"})
+# Entries that only restate a code (or a record with no words at all) give way to the phase.
+PHASE_REASONS = {"CONN": "blocked", "HELO": "blocked", "MAIL": "rejected"}
+
+
+def _normalise(word: str) -> str | None:
+    word = word.lower()
+    for name, regex in _PHASE_WORDS:
+        if regex.match(word):
+            return name
+    return None
+
+
+def smtp_phase(*texts: str) -> str | None:
+    """The phase a failure happened in, read from the diagnostic first, then its context."""
+    for text in texts:
+        if not text:
+            continue
+        failing = _FAILING_REPLY_RE.search(text)
+        if failing:
+            commands = list(_TRANSCRIPT_RE.finditer(text, 0, failing.start()))
+            if commands:
+                phase = _normalise(commands[-1].group(1))
+                if phase:
+                    return phase
+        stated = _STATED_RE.search(text)
+        if stated:
+            phase = _normalise(stated.group(1))
+            if phase:
+                return phase
+        if _CONNECT_FAILURE_RE.search(text):
+            return "CONN"
+    return None
+
+
+def refine_reason(
+    reason: str,
+    phase: str | None,
+    stated_status: str | None,
+    from_bounce: bool,
+    weak_match: bool,
+    replied: bool = True,
+    provider_wording: bool = False,
+) -> str:
+    """The reason label once the phase is known.
+
+    `stated_status` is the enhanced code the text itself gave (not one implied by the entry);
+    `from_bounce` says the text is a bounce message or record, where the reporting MTA would have
+    named the recipient phase if there had been one; `weak_match` says only a code, not the
+    server's words, chose the entry; `replied` says a remote server gave an SMTP reply code (a
+    local directory that finds no such user gives none, and is not a filter);
+    `provider_wording` says the entry is a provider's own wording for a missing account, which
+    names the cause whatever the phase.
+    """
+    if reason in USER_REASONS and not provider_wording:
+        user_status = bool(stated_status) and stated_status.split(".")[1] == "1"
+        if phase == "DATA" and not user_status:
+            return "filtered"
+        if phase is None and from_bounce and replied and not user_status:
+            return "filtered"
+        return reason
+    if weak_match and phase in PHASE_REASONS:
+        return PHASE_REASONS[phase]
+    return reason
