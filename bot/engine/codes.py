@@ -10,7 +10,7 @@ ENHANCED_RE = re.compile(r"(?<![\w.])(?<!\d\.)([245])\.(\d{1,3})\.(\d{1,3})(?!\.
 # 550, 550-5.7.26, #550 and 550?; not 5500, $550, 550.00, 555-123-4567, 550ms or 1/550
 REPLY_RE = re.compile(
     r"(?<![\w.,/$€£+=@%-])(?<!\w:)(?<!\d:\s)([245][0-5]\d|3[35]4)"
-    r"(?=[ \t]|-(?=[245]\.\d)|-[ \t]*[A-Za-z\[<(]|[:)\]';\"]|\?(?=\s|$)|$)",
+    r"(?=[ \t]|,(?=[ \t])|-(?=[245]\.\d)|-[ \t]*[A-Za-z\[<('\"]|[:)\]';\"]|\?(?=\s|$)|$)",
     re.M,
 )
 # What comes right before a reply code when a server or a log quotes it.
@@ -19,8 +19,8 @@ REPLY_CONTEXT_RE = re.compile(
     r"|rejected|host \S+|server)\W{0,6}$",
     re.I,
 )
-LINE_START_RE = re.compile(r"(?:^|\n)[ \t>#'\"(\[*-]*$")
-REPLY_BEFORE_RE = re.compile(r"(?<!\d)[245][0-5]\d[ \t-]#?$")
+LINE_START_RE = re.compile(r"(?:^|\n)[ \t>#'\"(\[*-]*(?:<<<[ \t]*)?$")
+REPLY_BEFORE_RE = re.compile(r"(?<!\d)[245][0-5]\d[ \t-]['\"]?#?$")
 
 
 @dataclass(frozen=True, slots=True)
@@ -64,7 +64,22 @@ def class_of(code: str | None) -> str | None:
 
 
 def first(hits: list[CodeHit], strong_only: bool = False) -> CodeHit | None:
+    """The first failure code (4xx/5xx) if there is one, else the first code at all.
+
+    A transcript lists the steps that worked (`250 Ok`) before the one that failed.
+    """
+    chosen = None
     for hit in hits:
         if hit.strong or not strong_only:
+            if hit.code[0] in "45":
+                return hit
+            chosen = chosen or hit
+    return chosen
+
+
+def after_reply_code(text: str, hits: list[CodeHit]) -> CodeHit | None:
+    """The enhanced code that follows a reply code (`550 5.7.1`): the remote server's own."""
+    for hit in hits:
+        if REPLY_BEFORE_RE.search(text, max(0, hit.start - 8), hit.start):
             return hit
     return None

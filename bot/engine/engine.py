@@ -10,7 +10,7 @@ from rapidfuzz import fuzz, process
 
 from . import cache
 from .formats import dsn, freetext, jsonbounce, mime, mtalog
-from .incident import Incident, complete
+from .incident import Incident, complete, reply_from_context
 from .knowledge import KnowledgeBase, knowledge_dirs, load_knowledge
 from .matcher import RANK_FALLBACK, RANK_PHRASE, Match, Matcher
 from .model import Entry, Explanation, Finding, Mode, is_enhanced_code, is_reply_code
@@ -128,6 +128,8 @@ class Engine:
             if found:
                 for incident in found:
                     incident.context = text[:4000]
+                    if incident.reply_code is None:
+                        incident.reply_code = reply_from_context(incident)
                 return "dsn", found, ""
         if mtalog.looks_like_log(text):
             found = mtalog.incidents(text)
@@ -146,6 +148,8 @@ class Engine:
             if best is None:
                 continue
             match, provider = best
+            if incident.structured and match.rank < RANK_PHRASE and _success_only(incident):
+                continue  # a 250 or a 2.0.0 in a bounce is a step that worked, not the failure
             if not explicit and not self._passive_ok(incident, match):
                 continue
             finding = self._finding(incident, match, provider or self.providers.detect(hint_text))
@@ -255,9 +259,14 @@ class Engine:
             stated_status=enhanced,
             from_bounce=incident.kind in ("email", "dsn"),
             weak_match=match.rank < RANK_PHRASE,
-            replied=reply is not None,
-            provider_wording=entry.provider is not None and match.rank >= RANK_PHRASE,
+            replied=reply is not None and reply in incident.text,
+            provider_wording=entry.provider is not None
+            and entry.family != "mta"
+            and match.rank >= RANK_PHRASE,
         )
+        if incident.local_mailer and reason not in ("mailboxfull", "systemfull"):
+            # the local delivery program (procmail, a pipe) failed, whatever its words
+            reason = "mailererror"
         if enhanced is None:
             enhanced = _implied_status(entry, reply, incident.action)
         return Finding(
@@ -321,6 +330,13 @@ class Engine:
             if codes:
                 out.append(entry)
         return sorted(out, key=lambda e: (not e.is_code_entry, _code_sort_key(e.codes[0]), e.id))
+
+
+def _success_only(incident: Incident) -> bool:
+    if incident.action not in (None, "failed", "delayed"):
+        return False  # a delivery report: the success is the news
+    codes = [c for c in (incident.reply_code, incident.enhanced_code) if c]
+    return bool(codes) and all(c[0] == "2" for c in codes)
 
 
 def _code_sort_key(code: str) -> tuple[int, ...]:

@@ -21,6 +21,7 @@ class Incident:
     context: str = ""  # nearby text to consult when `text` alone matches nothing
     structured: bool = False  # came from a bounce format, so it is a mail failure by construction
     strong_code: bool = False  # a code used the way SMTP uses it
+    local_mailer: bool = False  # the record blames a local delivery program (Diagnostic-Code: X-Unix)
 
 
 RECIPIENT_RES = (
@@ -87,3 +88,18 @@ def complete(incident: Incident) -> Incident:
     if incident.remote_mta is None:
         incident.remote_mta = find_remote_mta(incident.text)
     return incident
+
+
+def reply_from_context(incident: Incident) -> str | None:
+    """The reply code the body quotes for this recipient, when the DSN fields left it out.
+
+    Only a code used the SMTP way and of the same class as the record's status counts, so a
+    transcript's `<<< 421` fills in a delayed record but a stray `250 OK` does not.
+    """
+    wanted = (incident.enhanced_code or "")[:1] or {"failed": "5", "delayed": "4"}.get(incident.action or "")
+    if not wanted:
+        return None
+    for hit in reply_codes(incident.context):
+        if hit.strong and hit.code[0] == wanted:
+            return hit.code
+    return None

@@ -28,7 +28,7 @@ LIST_FIELDS = (
     "references",
     "examples",
 )
-KNOWN_FIELDS = frozenset((*TEXT_FIELDS, *LIST_FIELDS, "when_no_code"))
+KNOWN_FIELDS = frozenset((*TEXT_FIELDS, *LIST_FIELDS, "when_no_code", "requires_provider"))
 TOML_ERROR_LINE_RE = re.compile(r"at line (\d+)")
 
 
@@ -207,9 +207,12 @@ def _entry(table: dict, name: str, lines: list[str], local: bool, kb: KnowledgeB
             patterns.append(re.compile(source, re.IGNORECASE))
         except re.error as exc:
             err(f"pattern {source!r} does not compile: {exc}")
-    when_no_code = table.get("when_no_code", False)
-    if not isinstance(when_no_code, bool):
-        err("when_no_code must be true or false")
+    flags = {key: table.get(key, False) for key in ("when_no_code", "requires_provider")}
+    for key, value in flags.items():
+        if not isinstance(value, bool):
+            err(f"{key} must be true or false")
+    if flags["requires_provider"] is True and not table.get("provider"):
+        err("requires_provider needs a provider")
     fallback_for = table.get("fallback_for")
     if fallback_for is not None and fallback_for not in FALLBACK_ACTIONS:
         err(f"fallback_for must be one of {', '.join(FALLBACK_ACTIONS)}")
@@ -244,5 +247,6 @@ def _entry(table: dict, name: str, lines: list[str], local: bool, kb: KnowledgeB
         line=line,
         local=local,
         fallback_for=fallback_for,
-        when_no_code=when_no_code is True,
+        when_no_code=flags["when_no_code"] is True,
+        requires_provider=flags["requires_provider"] is True,
     )

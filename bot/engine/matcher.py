@@ -120,14 +120,14 @@ class Matcher:
             if phrase.startswith("\0"):
                 pattern, entry, _ = self.pattern_entries[int(phrase[1:])]
                 m = pattern.search(folded[:PATTERN_MAX_TEXT])
-                if m:
+                if m and not (entry.requires_provider and entry.provider != provider):
                     # a pattern is as specific as a phrase of the length it matched, capped
                     self._keep(
                         found, self._score(entry, m.group(0), min(len(m.group(0)), 40), codes, provider)
                     )
                 continue
             for entry in self.phrase_entries[phrase]:
-                if entry.when_no_code and codes:
+                if (entry.when_no_code and codes) or (entry.requires_provider and entry.provider != provider):
                     continue
                 self._keep(found, self._score(entry, phrase, len(phrase), codes, provider))
         return sorted(found.values(), key=lambda m: _order(m, provider))
@@ -142,11 +142,17 @@ class Matcher:
     def _score(entry: Entry, matched: str, length: int, codes: set[str], provider: str | None) -> Match:
         rank = RANK_PHRASE + min(length, 60) / 100
         confidence = 0.8 + (0.05 if length >= 25 else 0.0)
-        if entry.codes and codes:
-            if codes & set(entry.codes):
+        # the enhanced code is the sharper signal: judge by it when both sides have one
+        text_codes = {c for c in codes if "." in c}
+        entry_codes = {c for c in entry.codes if "." in c}
+        if not (text_codes and entry_codes):
+            text_codes = codes - text_codes
+            entry_codes = {c for c in entry.codes if "." not in c}
+        if entry_codes and text_codes:
+            if text_codes & entry_codes:
                 rank += 0.3
                 confidence += 0.1
-            elif not _same_class(codes, entry.codes):
+            elif not _same_class(text_codes, tuple(entry_codes)):
                 rank -= 0.3
                 confidence -= 0.15
             else:

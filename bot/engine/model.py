@@ -97,6 +97,12 @@ class Entry:
     local: bool = False  # loaded from SMTPBOT_KNOWLEDGE_DIR
     fallback_for: str | None = None  # "failed"/"delayed": explains bounce records nothing else matched
     when_no_code: bool = False  # a notice's wording: explains a text only when it carries no code
+    requires_provider: bool = False  # common words that mean this only from this provider's servers
+
+    @property
+    def family(self) -> str:
+        """The knowledge folder the entry lives in: rfc, mta, providers, gateways ..."""
+        return self.file.replace("\\", "/").rsplit("/", 2)[-2] if "/" in self.file else ""
 
     @property
     def is_code_entry(self) -> bool:
@@ -142,7 +148,7 @@ class Finding:
     recipient: str | None = None
     remote_mta: str | None = None
     diagnostic: str = ""  # the server's own words, as found
-    smtp_phase: str | None = None  # CONN, HELO, MAIL, RCPT or DATA when the text says
+    smtp_phase: str | None = None  # NET, CONN, HELO, MAIL, RCPT or DATA when the text says
 
     @property
     def codes_label(self) -> str:

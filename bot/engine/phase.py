@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import re
 
-# Phase names: CONN (greeting or connection), HELO, MAIL, RCPT, DATA.
+# Phase names: NET (no connection), CONN (the greeting), HELO, MAIL, RCPT, DATA.
 _PHASE_WORDS = (
     ("DATA", re.compile(r"^(?:end of data|data|end of message|message body|body)\b")),
     ("RCPT", re.compile(r"^rcpt\b")),
@@ -26,6 +26,9 @@ _STATED_RE = re.compile(
     r"|connect|greeting|smtp greeting|banner)\b",
     re.I,
 )
+# Yahoo's layout tags the reply with the step: "... User Unknown [RCPT_TO]".
+_TAGGED_RE = re.compile(r"\[(RCPT_TO|MAIL_FROM|DATA|CONNECT|HELO|EHLO)\]")
+_TAG_PHASES = {"RCPT_TO": "RCPT", "MAIL_FROM": "MAIL", "DATA": "DATA", "CONNECT": "CONN"}
 # A session transcript: the last command we sent before the server's failing reply.
 _TRANSCRIPT_RE = re.compile(r"^[ \t]*(?:>>>|-->|->|C:)[ \t]*([A-Za-z]{4})\b.*?$", re.M)
 _FAILING_REPLY_RE = re.compile(r"^[ \t]*(?:<<<|<--|<-|S:)[ \t]*[45]\d\d\b", re.M)
@@ -60,13 +63,16 @@ def smtp_phase(*texts: str) -> str | None:
                 phase = _normalise(commands[-1].group(1))
                 if phase:
                     return phase
+        tagged = _TAGGED_RE.search(text)
+        if tagged:
+            return _TAG_PHASES.get(tagged.group(1), "HELO")
         stated = _STATED_RE.search(text)
         if stated:
             phase = _normalise(stated.group(1))
             if phase:
                 return phase
         if _CONNECT_FAILURE_RE.search(text):
-            return "CONN"
+            return "NET"  # no server answered: nothing was refused
     return None
 
 

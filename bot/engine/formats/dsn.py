@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 
-from ..codes import enhanced_codes, reply_codes
+from ..codes import after_reply_code, enhanced_codes, reply_codes
 from ..incident import Incident
 from ..text import EMAIL_RE
 
@@ -115,8 +115,10 @@ def incidents_from_blocks(blocks: list[dict[str, str]], kind: str) -> list[Incid
         enhanced = status_hits[0].code if status_hits else None
         if diag_status:
             # the remote server's own code is more precise than the reporting MTA's summary
-            enhanced = diag_status[0].code
-        replies = reply_codes(diagnostic)
+            enhanced = (after_reply_code(diagnostic, diag_status) or diag_status[0]).code
+        diagnostic_type = _type_of(block.get("diagnostic-code", ""))
+        # an X-Unix diagnostic quotes a local program's exit status (255), not an SMTP reply
+        replies = reply_codes(diagnostic) if diagnostic_type != "x-unix" else []
         remote = _strip_type(block.get("remote-mta", message_fields.get("remote-mta", "")))
         out.append(
             Incident(
@@ -129,9 +131,17 @@ def incidents_from_blocks(blocks: list[dict[str, str]], kind: str) -> list[Incid
                 action=action_of(block.get("action")),
                 structured=True,
                 strong_code=True,
+                local_mailer=diagnostic_type == "x-unix",
             )
         )
     return out
+
+
+def _type_of(value: str) -> str:
+    """'smtp; 550 ...' -> 'smtp'; '' when the field names no type."""
+    head, sep, _ = value.partition(";")
+    head = head.strip().lower()
+    return head if sep and len(head) < 12 and " " not in head else ""
 
 
 def incidents(text: str) -> list[Incident]:

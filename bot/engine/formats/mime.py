@@ -4,8 +4,7 @@ from __future__ import annotations
 
 import re
 
-from ..codes import reply_codes
-from ..incident import Incident
+from ..incident import Incident, reply_from_context
 from ..text import fold
 from . import dsn, freetext, mimeparts
 
@@ -109,24 +108,12 @@ def incidents(text: str, explicit: bool) -> tuple[list[Incident], str]:
     for incident in dsn_incidents:
         incident.kind = "email"
         incident.context = _context_for(incident, text_incidents)
+        if len(dsn_incidents) == 1 and (not incident.context or not reply_from_context(incident)):
+            # one record: the whole notice is about it, however it spells the address
+            incident.context = body[:4000]
         if incident.reply_code is None and incident.context:
-            incident.reply_code = _reply_from_context(incident)
+            incident.reply_code = reply_from_context(incident)
     return dsn_incidents, header_text
-
-
-def _reply_from_context(incident: Incident) -> str | None:
-    """The reply code the body quotes for this recipient, when the DSN fields left it out.
-
-    Only a code used the SMTP way and of the same class as the record's status counts, so a
-    transcript's `<<< 421` fills in a delayed record but a stray `250 OK` does not.
-    """
-    wanted = (incident.enhanced_code or "")[:1] or {"failed": "5", "delayed": "4"}.get(incident.action or "")
-    if not wanted:
-        return None
-    for hit in reply_codes(incident.context):
-        if hit.strong and hit.code[0] == wanted:
-            return hit.code
-    return None
 
 
 def _context_for(incident: Incident, text_incidents: list[Incident]) -> str:

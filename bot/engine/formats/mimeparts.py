@@ -104,8 +104,11 @@ def parse(raw: str, depth: int = 0, budget: list[int] | None = None) -> Part:
         return part
     if ctype.startswith("multipart/"):
         boundary = part.param("boundary")
-        if boundary:
-            part.parts = [parse(chunk, depth + 1, budget) for chunk in _split_multipart(body, boundary)]
+        chunks = _split_multipart(body, boundary) if boundary else []
+        # a multipart whose boundary never appears is read as the plain text it really is
+        part.parts = [parse(chunk, depth + 1, budget) for chunk in chunks] or [
+            Part(headers={"content-type": "text/plain"}, body=body)
+        ]
     elif ctype == "message/rfc822" and depth < 2:
         part.parts = [parse(part.text().lstrip("\n"), depth + 1, budget)]
     return part
