@@ -12,7 +12,6 @@ import hashlib
 import os
 import pickle
 import sys
-import tempfile
 from pathlib import Path
 from typing import Any
 
@@ -66,6 +65,8 @@ def write(key: str, value: Any) -> None:
         for old in folder.glob("engine-*.pickle"):
             old.unlink(missing_ok=True)
         # write then rename, so a concurrent reader never sees half a file
+        import tempfile  # only a cache miss writes
+
         fd, tmp = tempfile.mkstemp(dir=folder, suffix=".tmp")
         with os.fdopen(fd, "wb") as fh:
             pickle.dump(value, fh, protocol=pickle.HIGHEST_PROTOCOL)

@@ -6,8 +6,6 @@ import re
 import time
 from pathlib import Path
 
-from rapidfuzz import fuzz, process
-
 from . import cache
 from .formats import dsn, freetext, jsonbounce, mime, mtalog
 from .incident import Incident, complete, reply_from_context
@@ -310,6 +308,9 @@ class Engine:
         query = fold(words)
         if not query:
             return []
+        # imported here: rapidfuzz takes ~20 ms to import and only questions need it
+        from rapidfuzz import fuzz, process
+
         results = process.extract(
             query, self._search_docs, scorer=fuzz.token_set_ratio, limit=limit, score_cutoff=50
         )

@@ -204,7 +204,8 @@ def _entry(table: dict, name: str, lines: list[str], local: bool, kb: KnowledgeB
     patterns = []
     for source in table.get("patterns", []):
         try:
-            patterns.append(re.compile(source, re.IGNORECASE))
+            re.compile(source, re.IGNORECASE)
+            patterns.append(source)  # kept as text: the matcher compiles a pattern when first needed
         except re.error as exc:
             err(f"pattern {source!r} does not compile: {exc}")
     flags = {key: table.get(key, False) for key in ("when_no_code", "requires_provider")}

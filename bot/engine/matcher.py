@@ -8,8 +8,6 @@ from dataclasses import dataclass
 from re import _constants as re_constants  # the regex parser has been stable since 3.11
 from re import _parser as re_parser
 
-from rapidfuzz import fuzz, process
-
 from .model import Entry, is_enhanced_code
 
 # Ranks: any phrase or pattern entry beats an enhanced code entry, which beats a reply code entry.
@@ -33,13 +31,13 @@ class Match:
     matched: str  # the phrase, pattern match or code that led here
 
 
-def required_literal(pattern: re.Pattern[str]) -> str:
+def required_literal(source: str) -> str:
     """The longest run of plain characters every match must contain, lower-cased ('' if none).
 
     Checking `literal in text` first lets most patterns be skipped without running the regex.
     """
     try:
-        parsed = re_parser.parse(pattern.pattern, pattern.flags)
+        parsed = re_parser.parse(source, re.IGNORECASE)
     except re.error:
         return ""
     best, run = "", []
@@ -54,36 +52,63 @@ def required_literal(pattern: re.Pattern[str]) -> str:
     return best if len(best) >= 4 and not any(ch.isspace() and ch != " " for ch in best) else ""
 
 
-def _trie_regex(phrases: list[str]) -> re.Pattern[str] | None:
-    """One regex for many literal phrases; a trie keeps it fast on long texts."""
-    if not phrases:
-        return None
+# Where a phrase may begin in folded text: any visible character not glued to an ASCII letter or
+# digit before it. Word starts and punctuation in Latin text; every character in CJK text.
+PHRASE_START_RE = re.compile(r"(?<![a-z0-9])\S")
+PHRASE_KEY_CHARS = 5  # the linter keeps phrases longer than this
+
+
+class PhraseIndex:
+    """Literal phrases keyed on their first characters.
+
+    Looking up each possible start position in a dict is as fast as a compiled alternation of
+    1,400 phrases, and unlike that regex it costs nothing to build or to load from the cache.
+    """
+
+    def __init__(self, phrases: list[str]) -> None:
+        self.by_key: dict[str, list[str]] = defaultdict(list)
+        for phrase in phrases:
+            self.by_key[phrase[:PHRASE_KEY_CHARS]].append(phrase)
+        self.by_key = dict(self.by_key)
+
+    def find(self, folded: str) -> set[str]:
+        hits: set[str] = set()
+        lookup = self.by_key.get
+        for m in PHRASE_START_RE.finditer(folded):
+            start = m.start()
+            candidates = lookup(folded[start : start + PHRASE_KEY_CHARS])
+            if candidates:
+                for phrase in candidates:
+                    if folded.startswith(phrase, start):
+                        hits.add(phrase)
+        return hits
+
+
+def _trie_alternation(words: list[str]) -> str:
+    """A regex alternation of literal words, shared prefixes factored out so it runs fast."""
     trie: dict = {}
-    for phrase in phrases:
+    for word in words:
         node = trie
-        for ch in phrase:
+        for ch in word:
             node = node.setdefault(ch, {})
         node[""] = {}
 
     def build(node: dict) -> str:
-        ends = "" in node
         branches = [re.escape(ch) + build(child) for ch, child in sorted(node.items()) if ch]
         if not branches:
             return ""
         body = branches[0] if len(branches) == 1 else "(?:" + "|".join(branches) + ")"
-        if ends:
-            body = "(?:" + body + ")?"
-        return body
+        return "(?:" + body + ")?" if "" in node else body
 
-    # The lookahead reports a match at every start position, so overlapping phrases all count.
-    return re.compile("(?=(" + build(trie) + "))")
+    return build(trie)
 
 
 class Matcher:
     def __init__(self, entries: list[Entry]) -> None:
         self.code_index: dict[str, Entry] = {}
         self.phrase_entries: dict[str, list[Entry]] = defaultdict(list)
-        self.pattern_entries: list[tuple[re.Pattern[str], Entry, str]] = []
+        self.pattern_entries: list[tuple[str, Entry, str]] = []
+        self._compiled: dict[int, re.Pattern[str]] = {}
         for entry in entries:
             if entry.is_code_entry:
                 for code in entry.codes:
@@ -95,21 +120,47 @@ class Matcher:
                 self.phrase_entries[phrase].append(entry)
             for pattern in entry.patterns:
                 self.pattern_entries.append((pattern, entry, required_literal(pattern)))
-        self.phrase_re = _trie_regex(sorted(self.phrase_entries))
+        self.phrases = PhraseIndex(sorted(self.phrase_entries))
         self.fuzzy_choices = sorted(self.phrase_entries)
+        # Patterns by required literal, so one scan of the text picks the few worth running.
+        self.always_run: list[int] = []
+        self.by_literal: dict[str, list[int]] = defaultdict(list)
+        for index, (_source, _entry, literal) in enumerate(self.pattern_entries):
+            (self.by_literal[literal] if literal else self.always_run).append(index)
+        self.by_literal = dict(self.by_literal)
+        literals = sorted(self.by_literal, key=lambda lit: (-len(lit), lit))
+        # The scan reports one literal per position (the longest); the shorter ones inside it
+        # are then present too.
+        self.literals_inside = {lit: [other for other in literals if other in lit] for lit in literals}
+        self._literal_source = "(?=(" + _trie_alternation(literals) + "))" if literals else ""
+        self._literal_re: re.Pattern[str] | None = None
 
     def phrase_hits(self, folded: str) -> set[str]:
         """Phrases found in the text, plus a marker for every pattern that matches."""
-        hits: set[str] = set()
-        if self.phrase_re is not None:
-            hits = {m.group(1) for m in self.phrase_re.finditer(folded)}
+        hits = self.phrases.find(folded)
         text = folded[:PATTERN_MAX_TEXT]
-        for index, (pattern, _entry, literal) in enumerate(self.pattern_entries):
-            if literal and literal not in text:
-                continue
-            if pattern.search(text):
+        candidates = list(self.always_run)
+        if self._literal_source:
+            if self._literal_re is None:
+                self._literal_re = re.compile(self._literal_source)
+            present: set[str] = set()
+            for m in self._literal_re.finditer(text):
+                if m.group(1) not in present:
+                    present.update(self.literals_inside[m.group(1)])
+            for literal in present:
+                candidates.extend(self.by_literal[literal])
+        for index in candidates:
+            if self._pattern(index).search(text):
                 hits.add(f"\0{index}")
         return hits
+
+    def _pattern(self, index: int) -> re.Pattern[str]:
+        """Compiled on first use: most patterns never pass their literal check in a process."""
+        compiled = self._compiled.get(index)
+        if compiled is None:
+            compiled = re.compile(self.pattern_entries[index][0], re.IGNORECASE)
+            self._compiled[index] = compiled
+        return compiled
 
     def phrase_matches(
         self, folded: str, codes: set[str], provider: str | None, hits: set[str]
@@ -118,8 +169,9 @@ class Matcher:
         found: dict[str, Match] = {}
         for phrase in hits:
             if phrase.startswith("\0"):
-                pattern, entry, _ = self.pattern_entries[int(phrase[1:])]
-                m = pattern.search(folded[:PATTERN_MAX_TEXT])
+                index = int(phrase[1:])
+                entry = self.pattern_entries[index][1]
+                m = self._pattern(index).search(folded[:PATTERN_MAX_TEXT])
                 if m and not (entry.requires_provider and entry.provider != provider):
                     # a pattern is as specific as a phrase of the length it matched, capped
                     self._keep(
@@ -192,6 +244,9 @@ class Matcher:
     def fuzzy_matches(self, folded: str, limit: int = 3) -> list[Match]:
         if not folded or len(folded) > FUZZY_MAX_QUERY or not self.fuzzy_choices:
             return []
+        # imported here: rapidfuzz takes ~20 ms to import and only questions need it
+        from rapidfuzz import fuzz, process
+
         results = process.extract(
             folded, self.fuzzy_choices, scorer=fuzz.WRatio, score_cutoff=FUZZY_CUTOFF, limit=limit
         )

@@ -88,7 +88,7 @@ class Entry:
     examples: tuple[str, ...]
     codes: tuple[str, ...] = ()
     phrases: tuple[str, ...] = ()
-    patterns: tuple[re.Pattern[str], ...] = ()
+    patterns: tuple[str, ...] = ()  # regular expressions, searched with re.IGNORECASE
     provider: str | None = None
     causes: tuple[str, ...] = ()
     admin_fix: tuple[str, ...] = ()
