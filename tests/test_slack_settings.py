@@ -40,6 +40,7 @@ def test_every_setting_is_read() -> None:
         "SMTPBOT_SHOW_ADDRESSES": "yes",
         "SMTPBOT_FLOOD_WINDOW": "120",
         "SMTPBOT_KNOWLEDGE_DIR": "/tmp",
+        "SMTPBOT_CACHE_DIR": "off",
         "SMTPBOT_LOG_TEXT": "TRUE",
         "SMTPBOT_LOG_LEVEL": "debug",
         "DATABASE_URL": "postgresql://u:p@h/db",
