@@ -262,6 +262,8 @@ class Engine:
             and entry.family != "mta"
             and match.rank >= RANK_PHRASE,
         )
+        if incident.action in ("delivered", "relayed", "expanded") and _success_codes(incident):
+            reason = "delivered"  # a delivery report: whatever entry the 2xx code found, it worked
         if incident.local_mailer and reason not in ("mailboxfull", "systemfull"):
             # the local delivery program (procmail, a pipe) failed, whatever its words
             reason = "mailererror"
@@ -336,6 +338,10 @@ class Engine:
 def _success_only(incident: Incident) -> bool:
     if incident.action not in (None, "failed", "delayed"):
         return False  # a delivery report: the success is the news
+    return _success_codes(incident)
+
+
+def _success_codes(incident: Incident) -> bool:
     codes = [c for c in (incident.reply_code, incident.enhanced_code) if c]
     return bool(codes) and all(c[0] == "2" for c in codes)
 

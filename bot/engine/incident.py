@@ -68,7 +68,10 @@ def incident_from_text(text: str, kind: str, explicit: bool, **fields) -> Incide
     status = first(enhanced, strong_only=True) or (first(enhanced) if explicit else None)
     if status and status.code.endswith(".0.0"):
         # prefer a specific status to a class-only one
-        specific = next((h for h in enhanced if not h.code.endswith(".0.0") and h.strong), None)
+        specific = next(
+            (h for h in enhanced if not h.code.endswith(".0.0") and h.strong and h.code[0] == status.code[0]),
+            None,
+        )
         status = specific or status
     incident = Incident(
         text=text,

@@ -48,6 +48,8 @@ def action_of(value: str | None) -> str | None:
     """The Action field's value when it is one RFC 3464 allows, else None."""
     words = (value or "").split()
     word = words[0].lower().rstrip(".;,") if words else ""
+    if word == "deliverable":
+        return "delivered"  # written by some MTAs in delivery reports, before RFC 3464 settled the word
     return word if word in ACTIONS else None
 
 

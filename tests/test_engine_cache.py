@@ -1,0 +1,223 @@
+"""The start-up cache (bot/engine/cache.py) through `Engine.load()`.
+
+Every test points SMTPBOT_CACHE_DIR (or the default location under XDG_CACHE_HOME) at its own
+temporary folder, so nothing is read from or written to the user's real cache.
+"""
+
+from __future__ import annotations
+
+import os
+import pickle
+from pathlib import Path
+
+import pytest
+
+from bot.engine import Engine, Explanation, cache, load_knowledge
+from bot.engine.knowledge import knowledge_dirs
+
+BOUNCES = [
+    "452 4.2.2 The recipient's inbox is out of storage space.",
+    "status=bounced (host mx.example.net[198.51.100.7] said: 550 5.1.1 <ana@example.net>: "
+    "Recipient address rejected: User unknown in virtual mailbox table (in reply to RCPT TO command))",
+    "Final-Recipient: rfc822; ops@example.org\nAction: delayed\nStatus: 4.4.1\n"
+    "Diagnostic-Code: X-Postfix; connect to mx.example.org[192.0.2.44]:25: Connection timed out\n",
+    "550-5.7.26 Unauthenticated email from shop.example.com is not accepted due to domain's\n"
+    "550-5.7.26 DMARC policy. Please contact the administrator of shop.example.com domain.\n"
+    "550 5.7.26 gsmtp",
+]
+
+ORG_ENTRY = """\
+[[entry]]
+id = "{eid}"
+title = "Acme relay: {phrase}"
+reason = "rejected"
+phrases = ["{phrase}"]
+permanence = "permanent"
+retry = "No."
+who = "sender_admin"
+meaning = "The Acme relay refused the message."
+sender_fix = ["Ask the Acme relay's administrator."]
+references = ["RFC 5321"]
+examples = ["550 5.7.1 {phrase}"]
+
+"""
+
+
+@pytest.fixture()
+def cache_dir(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    folder = tmp_path / "cache"
+    monkeypatch.setenv("SMTPBOT_CACHE_DIR", str(folder))
+    monkeypatch.delenv("SMTPBOT_KNOWLEDGE_DIR", raising=False)
+    return folder
+
+
+def pickles(folder: Path) -> list[Path]:
+    return sorted(folder.glob("engine-*.pickle")) if folder.is_dir() else []
+
+
+def comparable(result: Explanation) -> dict:
+    data = result.to_dict()
+    data.pop("extra", None)  # the elapsed time differs from run to run
+    return data
+
+
+def org_dir(tmp_path: Path, *entries: tuple[str, str]) -> Path:
+    folder = tmp_path / "org"
+    folder.mkdir(exist_ok=True)
+    (folder / "acme.toml").write_text("".join(ORG_ENTRY.format(eid=e, phrase=p) for e, p in entries))
+    return folder
+
+
+def key_for(extra: Path | str) -> str:
+    return cache.cache_key([folder for folder, _ in knowledge_dirs(str(extra))])
+
+
+def test_load_writes_one_pickle_keyed_on_the_knowledge(cache_dir: Path) -> None:
+    engine = Engine.load(extra_dir="")
+    files = pickles(cache_dir)
+    assert [f.name for f in files] == [f"engine-{key_for('')}.pickle"]
+    with open(files[0], "rb") as fh:
+        cached = pickle.load(fh)
+    assert isinstance(cached, Engine)
+    assert len(cached.entries) == len(engine.entries)
+
+
+def test_second_load_explains_identically(cache_dir: Path) -> None:
+    fresh = Engine.load(extra_dir="", use_cache=False)
+    first = Engine.load(extra_dir="")
+    second = Engine.load(extra_dir="")
+    assert second is not first  # unpickled, not a module-level singleton
+    for text in BOUNCES:
+        expected = comparable(fresh.explain(text))
+        assert comparable(first.explain(text)) == expected
+        assert comparable(second.explain(text)) == expected
+    assert second.lookup("5.7.26") and [e.id for e in second.lookup("452")] == [
+        e.id for e in fresh.lookup("452")
+    ]
+
+
+def test_second_load_reads_the_cache(cache_dir: Path, tmp_path: Path) -> None:
+    """Put a different engine under the key the next load will use: that load must return it."""
+    Engine.load(extra_dir="")
+    marker = org_dir(tmp_path, ("acme.cache-marker", "acme cache marker wording"))
+    planted = Engine(load_knowledge([*knowledge_dirs(""), (marker, True)]))
+    cache.write(key_for(""), planted)
+    loaded = Engine.load(extra_dir="")
+    assert "acme.cache-marker" in loaded.by_id
+    assert Engine.load(extra_dir="", use_cache=False).by_id.get("acme.cache-marker") is None
+
+
+def test_new_entry_in_knowledge_dir_changes_the_key(
+    cache_dir: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    folder = org_dir(tmp_path, ("acme.one", "acme relay refused this sender"))
+    monkeypatch.setenv("SMTPBOT_KNOWLEDGE_DIR", str(folder))
+    before = key_for(folder)
+    engine = Engine.load()
+    assert "acme.one" in engine.by_id and "acme.two" not in engine.by_id
+
+    org_dir(
+        tmp_path,
+        ("acme.one", "acme relay refused this sender"),
+        ("acme.two", "acme relay quarantined the message"),
+    )
+    after = key_for(folder)
+    assert after != before
+    engine = Engine.load()
+    assert "acme.two" in engine.by_id
+    assert engine.explain("550 5.7.1 acme relay quarantined the message").best.entry_id == "acme.two"
+    assert [f.name for f in pickles(cache_dir)] == [f"engine-{after}.pickle"]  # the stale one is gone
+
+
+def test_same_size_edit_is_seen_through_the_modification_time(
+    cache_dir: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    folder = org_dir(tmp_path, ("acme.edit", "acme relay refused this sender"))
+    path = folder / "acme.toml"
+    monkeypatch.setenv("SMTPBOT_KNOWLEDGE_DIR", str(folder))
+    stamp = path.stat().st_mtime_ns
+    assert Engine.load().by_id["acme.edit"].phrases == ("acme relay refused this sender",)
+    before = key_for(folder)
+
+    edited = path.read_text().replace("refused this sender", "blocked this sender")
+    assert len(edited) == len(path.read_text())  # same size: only the mtime tells them apart
+    path.write_text(edited)
+    os.utime(path, ns=(stamp + 5_000_000_000, stamp + 5_000_000_000))
+    assert key_for(folder) != before
+    engine = Engine.load()
+    assert engine.by_id["acme.edit"].phrases == ("acme relay blocked this sender",)
+    assert engine.explain("550 acme relay blocked this sender").best.entry_id == "acme.edit"
+
+
+@pytest.mark.parametrize("value", ["off", "OFF", "none", "0", "false"])
+def test_cache_off_writes_nothing(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, value: str) -> None:
+    xdg = tmp_path / "xdg"
+    monkeypatch.setenv("SMTPBOT_CACHE_DIR", value)
+    monkeypatch.setenv("XDG_CACHE_HOME", str(xdg))
+    monkeypatch.setenv("HOME", str(tmp_path / "home"))
+    monkeypatch.chdir(tmp_path)  # a cache folder literally named "off" would show up here
+    monkeypatch.delenv("SMTPBOT_KNOWLEDGE_DIR", raising=False)
+    engine = Engine.load(extra_dir="")
+    assert engine.explain("452").best.reply_code == "452"
+    assert cache.cache_dir() is None
+    assert sorted(p.name for p in tmp_path.iterdir()) == []
+
+
+def test_default_location_is_under_xdg_cache_home(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    xdg = tmp_path / "xdg"
+    monkeypatch.delenv("SMTPBOT_CACHE_DIR", raising=False)
+    monkeypatch.setenv("XDG_CACHE_HOME", str(xdg))
+    Engine.load(extra_dir="")
+    assert [f.name for f in pickles(xdg / "smtpbot")] == [f"engine-{key_for('')}.pickle"]
+
+
+@pytest.mark.parametrize("junk", [b"", b"not a pickle at all", b"\x80\x05\x95\xff\xff"])
+def test_corrupt_cache_file_is_ignored_and_rebuilt(cache_dir: Path, junk: bytes) -> None:
+    expected = comparable(Engine.load(extra_dir="", use_cache=False).explain(BOUNCES[1]))
+    cache_dir.mkdir(parents=True)
+    path = cache_dir / f"engine-{key_for('')}.pickle"
+    path.write_bytes(junk)
+    engine = Engine.load(extra_dir="")
+    assert comparable(engine.explain(BOUNCES[1])) == expected
+    with open(path, "rb") as fh:
+        assert isinstance(pickle.load(fh), Engine)  # rewritten whole
+
+
+def test_cache_holding_something_else_is_not_returned(cache_dir: Path) -> None:
+    cache.write(key_for(""), {"not": "an engine"})
+    engine = Engine.load(extra_dir="")
+    assert isinstance(engine, Engine)
+    assert engine.explain("452").best.reply_code == "452"
+    assert isinstance(cache.read(key_for("")), Engine)
+
+
+def test_knowledge_with_problems_is_not_cached(cache_dir: Path, tmp_path: Path) -> None:
+    folder = tmp_path / "org"
+    folder.mkdir()
+    (folder / "good.toml").write_text(
+        ORG_ENTRY.format(eid="acme.good", phrase="acme relay refused this sender")
+    )
+    (folder / "broken.toml").write_text('[[entry]]\nid = "acme.broken\ntitle = "x"\n')
+    engine = Engine.load(extra_dir=str(folder))
+    assert engine.kb.problems
+    assert "acme.good" in engine.by_id  # the good entries still load
+    assert pickles(cache_dir) == []
+    # fixed, it is cached
+    (folder / "broken.toml").unlink()
+    Engine.load(extra_dir=str(folder))
+    assert [f.name for f in pickles(cache_dir)] == [f"engine-{key_for(folder)}.pickle"]
+
+
+def test_missing_knowledge_dir_is_not_cached(cache_dir: Path, tmp_path: Path) -> None:
+    engine = Engine.load(extra_dir=str(tmp_path / "no-such-folder"))
+    assert any("does not exist" in p.message for p in engine.kb.problems)
+    assert pickles(cache_dir) == []
+
+
+def test_use_cache_false_neither_reads_nor_writes(cache_dir: Path, tmp_path: Path) -> None:
+    marker = org_dir(tmp_path, ("acme.cache-marker", "acme cache marker wording"))
+    cache.write(key_for(""), Engine(load_knowledge([*knowledge_dirs(""), (marker, True)])))
+    written = pickles(cache_dir)
+    engine = Engine.load(extra_dir="", use_cache=False)
+    assert "acme.cache-marker" not in engine.by_id
+    assert pickles(cache_dir) == written
