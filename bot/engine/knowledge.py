@@ -58,12 +58,18 @@ def builtin_knowledge_dir() -> Path:
     checkout = Path(__file__).resolve().parents[2] / "knowledge"
     if (checkout / "providers.toml").exists() or (checkout / "rfc").is_dir():
         return checkout
-    try:
-        from importlib.resources import files
+    # Installed, the folder is the data-only package `smtpbot_knowledge` (a namespace package: no
+    # __init__.py among the TOML files), so ask the import system where its folders are.
+    from importlib.util import find_spec
 
-        return Path(str(files("smtpbot_knowledge")))
-    except (ModuleNotFoundError, TypeError):
-        return checkout
+    try:
+        spec = find_spec("smtpbot_knowledge")
+    except (ImportError, ValueError):
+        spec = None
+    for location in (spec.submodule_search_locations or []) if spec else []:
+        if (Path(location) / "rfc").is_dir():
+            return Path(location)
+    return checkout
 
 
 def knowledge_dirs(extra: str | None = None) -> list[tuple[Path, bool]]:
