@@ -10,6 +10,8 @@ SLACK_MARKERS_RE = re.compile(r"&(?:lt|gt|amp);|<(?:mailto:|https?://|[@#!])")
 SLACK_LINK_RE = re.compile(r"<(mailto:|https?://|[@#!])([^<>|\s]*)(?:\|([^<>]*))?>")
 CODE_FENCE_RE = re.compile(r"```")
 CONTROL_RE = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+# ESC stays until MIME decoding: ISO-2022-JP bodies switch character sets with it.
+CONTROL_BUT_ESC_RE = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1a\x1c-\x1f\x7f]")
 WHITESPACE_RE = re.compile(r"\s+")
 EMAIL_RE = re.compile(r"[A-Za-z0-9._%+'=/-]{1,64}@[A-Za-z0-9-]{1,63}(?:\.[A-Za-z0-9-]{1,63})+")
 SURROGATE_RE = re.compile("[\ud800-\udfff]")
@@ -53,7 +55,7 @@ def clean(text: str) -> tuple[str, bool]:
         cut = text.rfind("\n", 0, MAX_TEXT_CHARS)
         text = text[: cut if cut > MAX_TEXT_CHARS // 2 else MAX_TEXT_CHARS]
     text = without_surrogates(text.replace("\r\n", "\n").replace("\r", "\n"))
-    text = CONTROL_RE.sub(" ", text)
+    text = CONTROL_BUT_ESC_RE.sub(" ", text)
     return strip_markup(decode_slack(text)), truncated
 
 
@@ -71,7 +73,7 @@ def fold(text: str) -> str:
 
 
 def shorten(text: str, limit: int) -> str:
-    text = WHITESPACE_RE.sub(" ", text).strip()
+    text = WHITESPACE_RE.sub(" ", CONTROL_RE.sub(" ", text)).strip()
     return text if len(text) <= limit else text[: limit - 1].rstrip() + "…"
 
 
