@@ -102,12 +102,13 @@ def incidents(text: str, explicit: bool) -> tuple[list[Incident], str]:
         dsn_incidents.extend(dsn.incidents_from_blocks(dsn.field_blocks(status_text), "email"))
     if not dsn_incidents and dsn.looks_like_dsn(body):
         dsn_incidents = [i for i in dsn.incidents(body) if i.recipient or i.text]
-    text_incidents = freetext.incidents(body, explicit, kind="email", structured=True)
     if not dsn_incidents:
-        return text_incidents, header_text
+        return freetext.incidents(body, explicit, kind="email", structured=True), header_text
+    # With delivery-status records the body is only context: its paragraphs, not their codes.
+    paragraphs = [(unit, fold(unit)) for unit in freetext.units(freetext.join_multiline_replies(body))]
     for incident in dsn_incidents:
         incident.kind = "email"
-        incident.context = _context_for(incident, text_incidents)
+        incident.context = _context_for(incident, paragraphs)
         if len(dsn_incidents) == 1 and (not incident.context or not reply_from_context(incident)):
             # one record: the whole notice is about it, however it spells the address
             incident.context = body[:4000]
@@ -116,9 +117,9 @@ def incidents(text: str, explicit: bool) -> tuple[list[Incident], str]:
     return dsn_incidents, header_text
 
 
-def _context_for(incident: Incident, text_incidents: list[Incident]) -> str:
+def _context_for(incident: Incident, paragraphs: list[tuple[str, str]]) -> str:
     """The body paragraphs that speak of this recipient, for a DSN whose diagnostic is thin."""
     if not incident.recipient:
         return ""
     needle = incident.recipient.lower()
-    return "\n".join(t.text for t in text_incidents if needle in fold(t.text))[:4000]
+    return "\n".join(text for text, folded in paragraphs if needle in folded)[:4000]

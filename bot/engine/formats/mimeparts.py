@@ -16,7 +16,8 @@ from dataclasses import dataclass, field
 
 from ..text import without_surrogates
 
-HEADER_LINE_RE = re.compile(r"^([!-9;-~]+):[ \t]*(.*)$")
+# A field and its folded continuation lines.
+HEADER_FIELD_RE = re.compile(r"^([!-9;-~]+):[ \t]*(.*(?:\n[ \t].*)*)", re.M)
 PARAM_RE = re.compile(r'(\w[\w*-]*)\s*=\s*(?:"([^"]*)"|([^\s;"]+))')
 MAX_DEPTH = 6
 MAX_PARTS = 60
@@ -77,20 +78,17 @@ def split_headers(raw: str) -> tuple[dict[str, str], str]:
     """Headers (first occurrence wins, names in lower case) and the body."""
     end = raw.find("\n\n")
     head, body = (raw, "") if end < 0 else (raw[:end], raw[end + 2 :])
+    if head.count("\n") >= MAX_HEADER_LINES:
+        head = "\n".join(head.split("\n", MAX_HEADER_LINES)[:MAX_HEADER_LINES])
     headers: dict[str, str] = {}
-    last: str | None = None
-    for i, line in enumerate(head.split("\n")):
-        if i >= MAX_HEADER_LINES:
-            break
-        if line[:1] in (" ", "\t") and last:
-            headers[last] += " " + line.strip()
-            continue
-        m = HEADER_LINE_RE.match(line)
-        if m and m.group(1).lower() not in headers:
-            last = m.group(1).lower()
-            headers[last] = m.group(2).strip()
-        else:
-            last = None  # a repeated header (Received) or a stray line: keep the first
+    # one regex pass over the block is several times faster than a loop over its lines
+    for m in HEADER_FIELD_RE.finditer(head):
+        name = m.group(1).lower()
+        if name not in headers:
+            value = m.group(2)
+            if "\n" in value:
+                value = " ".join(line.strip() for line in value.split("\n"))
+            headers[name] = value.strip()
     return headers, body
 
 
