@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import gc
 import json
 import os
 import sys
@@ -44,6 +45,9 @@ def cmd_explain(args: argparse.Namespace) -> int:
     engine = _engine()
     mode = "passive" if args.passive else "explicit"
     if args.files:
+        # The loaded engine lives as long as the process: keep the cyclic collector off its
+        # objects so a long batch does not walk them again and again.
+        gc.freeze()
         status = 0
         for path in args.files:
             try:

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import os
 import re
-import tomllib
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -95,6 +94,8 @@ def load_knowledge(dirs: Iterable[tuple[Path, bool]] | None = None) -> Knowledge
 
 
 def _load_file(path: Path, local: bool, kb: KnowledgeBase, seen: dict[str, int]) -> None:
+    import tomllib  # here, not at the top: a start-up served from the cache never parses TOML
+
     name = str(path)
     kb.files.append(name)
     try:
