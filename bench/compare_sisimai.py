@@ -200,7 +200,8 @@ def smtpbot_argv() -> list[str]:
     return [sys.executable, "-m", "bot"]
 
 
-def parse_smtpbot(obj: dict) -> tuple[str, Answer] | None:
+def _first_answer(obj: dict, status: str, replycode: str, detail: str = "") -> tuple[str, Answer] | None:
+    """One JSON line of either tool: its source and the first finding's answer."""
     source = obj.get("source")
     if not isinstance(source, str):
         return None
@@ -210,25 +211,18 @@ def parse_smtpbot(obj: dict) -> tuple[str, Answer] | None:
     f = findings[0]
     return source, Answer(
         reason=f.get("reason") or "",
-        status=f.get("enhanced_code") or "",
-        replycode=f.get("reply_code") or "",
-        detail=f.get("entry_id") or "",
+        status=f.get(status) or "",
+        replycode=str(f.get(replycode) or ""),
+        detail=(f.get(detail) or "") if detail else "",
     )
+
+
+def parse_smtpbot(obj: dict) -> tuple[str, Answer] | None:
+    return _first_answer(obj, "enhanced_code", "reply_code", detail="entry_id")
 
 
 def parse_sisimai(obj: dict) -> tuple[str, Answer] | None:
-    source = obj.get("source")
-    if not isinstance(source, str):
-        return None
-    findings = obj.get("findings") or []
-    if not findings:
-        return source, Answer(error=str(obj.get("error") or ""))
-    f = findings[0]
-    return source, Answer(
-        reason=f.get("reason") or "",
-        status=f.get("status") or "",
-        replycode=str(f.get("replycode") or ""),
-    )
+    return _first_answer(obj, "status", "replycode")
 
 
 def sisimai_version() -> str | None:

@@ -141,6 +141,7 @@ class Engine:
         scored: list[tuple[int, float, int, Finding]] = []
         seen: set[tuple] = set()
         framing: set[int] = set()  # orders of findings from a notice's framing words, no code
+        hint: list[str | None] = []  # the provider the bounce's own headers name, read once if needed
         for order, incident in enumerate(incidents):
             best = self._best_match(incident, explicit)
             if best is None:
@@ -150,7 +151,9 @@ class Engine:
                 continue  # a 250 or a 2.0.0 in a bounce is a step that worked, not the failure
             if not explicit and not self._passive_ok(incident, match):
                 continue
-            finding = self._finding(incident, match, provider or self.providers.detect(hint_text))
+            if provider is None and not hint:
+                hint.append(self.providers.detect(hint_text))
+            finding = self._finding(incident, match, provider or (hint[0] if hint else None))
             key = (finding.entry_id, finding.recipient, finding.reply_code, finding.enhanced_code)
             if key in seen:
                 continue
@@ -160,7 +163,9 @@ class Engine:
             coded = bool(incident.reply_code or incident.enhanced_code)
             if match.entry.when_no_code and not coded:
                 framing.add(order)
-            scored.append((tier, (0 if coded else 1) + (0 if match.rank >= 3 else 0.5), order, finding))
+            scored.append(
+                (tier, (0 if coded else 1) + (0 if match.rank >= RANK_PHRASE else 0.5), order, finding)
+            )
         if len(framing) < len(scored):
             # a notice's banner ("delivery has failed to these recipients") beside a finding that
             # names the cause adds nothing: drop it

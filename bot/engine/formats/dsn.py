@@ -85,10 +85,18 @@ def field_blocks(text: str) -> list[dict[str, str]]:
     return blocks
 
 
+def _split_type(value: str) -> tuple[str, str]:
+    """'smtp; 550 ...' -> ('smtp', '550 ...'); ('', value) when the field names no type."""
+    head, sep, rest = value.partition(";")
+    head = head.strip()
+    if sep and len(head) < 12 and " " not in head:
+        return head.lower(), rest.strip()
+    return "", value.strip()
+
+
 def _strip_type(value: str) -> str:
     """'rfc822; a@b' -> 'a@b', 'smtp; 550 ...' -> '550 ...'."""
-    head, sep, rest = value.partition(";")
-    return rest.strip() if sep and len(head) < 12 and " " not in head.strip() else value.strip()
+    return _split_type(value)[1]
 
 
 def incidents_from_blocks(blocks: list[dict[str, str]], kind: str) -> list[Incident]:
@@ -110,7 +118,7 @@ def incidents_from_blocks(blocks: list[dict[str, str]], kind: str) -> list[Incid
             continue
         recipient = _strip_type(block.get("final-recipient") or block.get("original-recipient") or "")
         m = EMAIL_RE.search(recipient)
-        diagnostic = _strip_type(block.get("diagnostic-code", ""))
+        diagnostic_type, diagnostic = _split_type(block.get("diagnostic-code", ""))
         status = block.get("status", "").strip()
         status_hits = enhanced_codes(status)
         diag_status = enhanced_codes(diagnostic)
@@ -118,7 +126,6 @@ def incidents_from_blocks(blocks: list[dict[str, str]], kind: str) -> list[Incid
         if diag_status:
             # the remote server's own code is more precise than the reporting MTA's summary
             enhanced = (after_reply_code(diagnostic, diag_status) or diag_status[0]).code
-        diagnostic_type = _type_of(block.get("diagnostic-code", ""))
         # an X-Unix diagnostic quotes a local program's exit status (255), not an SMTP reply
         replies = reply_codes(diagnostic) if diagnostic_type != "x-unix" else []
         remote = _strip_type(block.get("remote-mta", message_fields.get("remote-mta", "")))
@@ -137,13 +144,6 @@ def incidents_from_blocks(blocks: list[dict[str, str]], kind: str) -> list[Incid
             )
         )
     return out
-
-
-def _type_of(value: str) -> str:
-    """'smtp; 550 ...' -> 'smtp'; '' when the field names no type."""
-    head, sep, _ = value.partition(";")
-    head = head.strip().lower()
-    return head if sep and len(head) < 12 and " " not in head else ""
 
 
 def incidents(text: str) -> list[Incident]:

@@ -109,11 +109,13 @@ def incidents(text: str, explicit: bool) -> tuple[list[Incident], str]:
     for incident in dsn_incidents:
         incident.kind = "email"
         incident.context = _context_for(incident, paragraphs)
-        if len(dsn_incidents) == 1 and (not incident.context or not reply_from_context(incident)):
+        quoted = reply_from_context(incident) if incident.context else None
+        if len(dsn_incidents) == 1 and quoted is None:
             # one record: the whole notice is about it, however it spells the address
             incident.context = body[:4000]
-        if incident.reply_code is None and incident.context:
-            incident.reply_code = reply_from_context(incident)
+            quoted = reply_from_context(incident)
+        if incident.reply_code is None:
+            incident.reply_code = quoted
     return dsn_incidents, header_text
 
 
