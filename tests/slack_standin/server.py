@@ -397,18 +397,25 @@ class SlackStandIn:
                 }
             )
         )
+        said: int | None = None
         try:
-            async for message in ws:
+            while True:
+                message = await ws.receive()
                 if message.type == WSMsgType.PING:
                     if not self.silent:
                         await ws.pong(message.data)
                 elif message.type == WSMsgType.TEXT:
                     self._on_ack(message.data)
-                elif message.type in (WSMsgType.CLOSE, WSMsgType.ERROR):
+                elif message.type == WSMsgType.CLOSE:
+                    # the code from the app's own close frame: aiohttp's ws.close_code turns into
+                    # 1006 when our reply cannot be sent because the app has already hung up
+                    said = message.data
+                    break
+                elif message.type in (WSMsgType.CLOSING, WSMsgType.CLOSED, WSMsgType.ERROR):
                     break
         finally:
             socket.closed = True
-            socket.close_code = ws.close_code
+            socket.close_code = said if said is not None else ws.close_code
         return ws
 
     def _on_ack(self, text: str) -> None:
