@@ -5,10 +5,10 @@ from __future__ import annotations
 import re
 from collections import defaultdict
 from dataclasses import dataclass
-from re import _constants as re_constants  # the regex parser has been stable since 3.11
-from re import _parser as re_parser
 
+from .literal_index import LiteralIndex
 from .model import Entry, is_enhanced_code
+from .pattern_literals import required_literals
 
 # Ranks: any phrase or pattern entry beats an enhanced code entry, which beats a reply code entry.
 RANK_PHRASE = 3.0
@@ -31,84 +31,16 @@ class Match:
     matched: str  # the phrase, pattern match or code that led here
 
 
-def required_literal(source: str) -> str:
-    """The longest run of plain characters every match must contain, lower-cased ('' if none).
-
-    Checking `literal in text` first lets most patterns be skipped without running the regex.
-    """
-    try:
-        parsed = re_parser.parse(source, re.IGNORECASE)
-    except re.error:
-        return ""
-    best, run = "", []
-    for op, arg in list(parsed):
-        if op is re_constants.LITERAL:
-            run.append(chr(arg))
-            continue
-        best = max(best, "".join(run), key=len)
-        run = []
-    best = max(best, "".join(run), key=len).lower()
-    # white space in a pattern may meet any run of white space, which folding makes one space
-    return best if len(best) >= 4 and not any(ch.isspace() and ch != " " for ch in best) else ""
-
-
-# Where a phrase may begin in folded text: any visible character not glued to an ASCII letter or
-# digit before it. Word starts and punctuation in Latin text; every character in CJK text.
-PHRASE_START_RE = re.compile(r"(?<![a-z0-9])\S")
-PHRASE_KEY_CHARS = 5  # the linter keeps phrases longer than this
-
-
-class PhraseIndex:
-    """Literal phrases keyed on their first characters.
-
-    Looking up each possible start position in a dict is as fast as a compiled alternation of
-    1,400 phrases, and unlike that regex it costs nothing to build or to load from the cache.
-    """
-
-    def __init__(self, phrases: list[str]) -> None:
-        self.by_key: dict[str, list[str]] = defaultdict(list)
-        for phrase in phrases:
-            self.by_key[phrase[:PHRASE_KEY_CHARS]].append(phrase)
-        self.by_key = dict(self.by_key)
-
-    def find(self, folded: str) -> set[str]:
-        hits: set[str] = set()
-        lookup = self.by_key.get
-        for m in PHRASE_START_RE.finditer(folded):
-            start = m.start()
-            candidates = lookup(folded[start : start + PHRASE_KEY_CHARS])
-            if candidates:
-                for phrase in candidates:
-                    if folded.startswith(phrase, start):
-                        hits.add(phrase)
-        return hits
-
-
-def _trie_alternation(words: list[str]) -> str:
-    """A regex alternation of literal words, shared prefixes factored out so it runs fast."""
-    trie: dict = {}
-    for word in words:
-        node = trie
-        for ch in word:
-            node = node.setdefault(ch, {})
-        node[""] = {}
-
-    def build(node: dict) -> str:
-        branches = [re.escape(ch) + build(child) for ch, child in sorted(node.items()) if ch]
-        if not branches:
-            return ""
-        body = branches[0] if len(branches) == 1 else "(?:" + "|".join(branches) + ")"
-        return "(?:" + body + ")?" if "" in node else body
-
-    return build(trie)
-
-
 class Matcher:
     def __init__(self, entries: list[Entry]) -> None:
         self.code_index: dict[str, Entry] = {}
         self.phrase_entries: dict[str, list[Entry]] = defaultdict(list)
-        self.pattern_entries: list[tuple[str, Entry, str]] = []
+        self.pattern_entries: list[tuple[str, Entry]] = []
         self._compiled: dict[int, re.Pattern[str]] = {}
+        # Patterns by the strings one of which every match contains, so that one scan of the
+        # text picks the few worth running.
+        self.always_run: list[int] = []
+        by_literal: dict[str, list[int]] = defaultdict(list)
         for entry in entries:
             if entry.is_code_entry:
                 for code in entry.codes:
@@ -119,37 +51,26 @@ class Matcher:
             for phrase in entry.phrases:
                 self.phrase_entries[phrase].append(entry)
             for pattern in entry.patterns:
-                self.pattern_entries.append((pattern, entry, required_literal(pattern)))
-        self.phrases = PhraseIndex(sorted(self.phrase_entries))
+                index = len(self.pattern_entries)
+                self.pattern_entries.append((pattern, entry))
+                literals = required_literals(pattern)
+                for literal in literals:
+                    by_literal[literal].append(index)
+                if not literals:
+                    self.always_run.append(index)
+        self.phrases = LiteralIndex(sorted(self.phrase_entries), word_start=True)
         self.fuzzy_choices = sorted(self.phrase_entries)
-        # Patterns by required literal, so one scan of the text picks the few worth running.
-        self.always_run: list[int] = []
-        self.by_literal: dict[str, list[int]] = defaultdict(list)
-        for index, (_source, _entry, literal) in enumerate(self.pattern_entries):
-            (self.by_literal[literal] if literal else self.always_run).append(index)
-        self.by_literal = dict(self.by_literal)
-        literals = sorted(self.by_literal, key=lambda lit: (-len(lit), lit))
-        # The scan reports one literal per position (the longest); the shorter ones inside it
-        # are then present too.
-        self.literals_inside = {lit: [other for other in literals if other in lit] for lit in literals}
-        self._literal_source = "(?=(" + _trie_alternation(literals) + "))" if literals else ""
-        self._literal_re: re.Pattern[str] | None = None
+        self.by_literal = dict(by_literal)
+        self.pattern_literals = LiteralIndex(sorted(self.by_literal), word_start=False)
 
     def phrase_hits(self, folded: str) -> set[str]:
         """Phrases found in the text, plus a marker for every pattern that matches."""
         hits = self.phrases.find(folded)
         text = folded[:PATTERN_MAX_TEXT]
-        candidates = list(self.always_run)
-        if self._literal_source:
-            if self._literal_re is None:
-                self._literal_re = re.compile(self._literal_source)
-            present: set[str] = set()
-            for m in self._literal_re.finditer(text):
-                if m.group(1) not in present:
-                    present.update(self.literals_inside[m.group(1)])
-            for literal in present:
-                candidates.extend(self.by_literal[literal])
-        for index in candidates:
+        candidates = set(self.always_run)
+        for literal in self.pattern_literals.find(text):
+            candidates.update(self.by_literal[literal])
+        for index in sorted(candidates):
             if self._pattern(index).search(text):
                 hits.add(f"\0{index}")
         return hits

@@ -2,32 +2,34 @@
 
 from __future__ import annotations
 
-import re
-
+from .literal_index import LiteralIndex
 from .model import Provider
-from .text import HOST_RE
+
+HOST_CHARS = frozenset("abcdefghijklmnopqrstuvwxyz0123456789.-")
+
+
+def _word_char(ch: str) -> bool:
+    return ch.isalnum() or ch == "_"
 
 
 class ProviderIndex:
+    """URLs, tags and host names of every provider, found in one pass over the lower-cased text."""
+
     def __init__(self, providers: list[Provider]) -> None:
         self._by_suffix: dict[str, str] = {}
-        self._urls: list[tuple[str, str]] = []
+        urls: dict[str, tuple[int, str]] = {}
         tags: dict[str, str] = {}
         for provider in providers:
             for host in provider.hosts:
-                self._by_suffix.setdefault(host, provider.name)
+                self._by_suffix.setdefault(host.lower(), provider.name)
             for url in provider.urls:
-                self._urls.append((url, provider.name))
+                urls.setdefault(url.lower(), (len(urls), provider.name))
             for tag in provider.tags:
                 tags.setdefault(tag.lower(), provider.name)
+        self._urls = urls
         self._tags = tags
-        self._tag_re = (
-            re.compile(
-                r"(?<![\w-])(" + "|".join(map(re.escape, sorted(tags, key=len, reverse=True))) + r")(?![\w-])"
-            )
-            if tags
-            else None
-        )
+        # one string may be a URL, a tag and a host at once: each kind is read from the same hit
+        self._index = LiteralIndex(sorted({*urls, *tags, *self._by_suffix}), word_start=False)
         self.names = sorted({p.name for p in providers})
 
     def from_host(self, host: str | None) -> str | None:
@@ -41,17 +43,49 @@ class ProviderIndex:
         return None
 
     def detect(self, text: str) -> str | None:
-        """The first provider named in the text by URL, tag or host name, in that order."""
+        """The provider named in the text: by the first URL of the list found anywhere, else by
+        the first tag standing as a word, else by the first host name ending in a provider's."""
         lowered = text.lower()
-        for url, name in self._urls:
-            if url in lowered:
-                return name
-        if self._tag_re:
-            m = self._tag_re.search(lowered)
-            if m:
-                return self._tags[m.group(1)]
-        for m in HOST_RE.finditer(text):
-            name = self.from_host(m.group(1))
-            if name:
-                return name
-        return None
+        strings = self._index.strings
+        url: tuple[int, str] | None = None
+        tag: tuple[int, int, str] | None = None
+        host: tuple[int, int, str] | None = None
+        for index, start, end in self._index.occurrences(lowered):
+            found = strings[index]
+            if found in self._urls:
+                url = min(url or self._urls[found], self._urls[found])
+            if found in self._tags and self._stands_alone(lowered, start, end):
+                tag = min(tag or (start, -len(found), found), (start, -len(found), found))
+            if found in self._by_suffix:
+                host_start = self._host_start(lowered, start, end)
+                if host_start is not None:
+                    host = min(host or (host_start, start, found), (host_start, start, found))
+        if url:
+            return url[1]
+        if tag:
+            return self._tags[tag[2]]
+        return self._by_suffix[host[2]] if host else None
+
+    @staticmethod
+    def _stands_alone(text: str, start: int, end: int) -> bool:
+        """Not part of a longer word or hyphenated name."""
+        before = text[start - 1] if start else " "
+        after = text[end] if end < len(text) else " "
+        return not (_word_char(before) or before == "-" or _word_char(after) or after == "-")
+
+    @staticmethod
+    def _host_start(text: str, start: int, end: int) -> int | None:
+        """Where the host name ending in text[start:end] begins, if that string is its last
+        labels and the host is not the domain of a mail address."""
+        after = text[end] if end < len(text) else " "
+        if _word_char(after) or (after == "." and text[end + 1 : end + 2].isalnum()):
+            return None  # the host goes on: "google.com.example.net"
+        if start and text[start - 1] != "." and text[start - 1] in HOST_CHARS:
+            return None  # not label-aligned: "notgoogle.com"
+        first = start
+        while first and text[first - 1] in HOST_CHARS:
+            first -= 1
+        before = text[first - 1] if first else " "
+        if _word_char(before) or before == "@" or text[first] in ".-":
+            return None  # a mail address's domain, glued to a word, or no host name at all
+        return first

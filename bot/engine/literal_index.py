@@ -1,0 +1,53 @@
+"""Many plain strings found in one pass over a text, with an Aho-Corasick automaton."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    import ahocorasick_rs
+
+
+class LiteralIndex:
+    """Plain strings found in one pass over a folded text by an Aho-Corasick automaton.
+
+    With `word_start`, a string counts only where it begins a word: not glued to an ASCII letter
+    or digit before it, so "user unknown" is not found inside "xuser unknown"; CJK text has no
+    such boundaries, so there any start counts. The automaton is built on first use and is not
+    pickled with the engine: building it takes a few milliseconds and a bare code never needs it.
+    """
+
+    def __init__(self, strings: list[str], word_start: bool) -> None:
+        self.strings = strings
+        self.word_start = word_start
+        self._automaton: ahocorasick_rs.AhoCorasick | None = None
+
+    def __getstate__(self) -> dict:
+        return {"strings": self.strings, "word_start": self.word_start}
+
+    def __setstate__(self, state: dict) -> None:
+        self.__init__(state["strings"], state["word_start"])
+
+    def occurrences(self, text: str) -> list[tuple[int, int, int]]:
+        """Every occurrence, overlapping ones too: (index in `strings`, start, end)."""
+        if not self.strings:
+            return []
+        if self._automaton is None:
+            import ahocorasick_rs  # only texts with words get this far
+
+            self._automaton = ahocorasick_rs.AhoCorasick(self.strings)
+        return self._automaton.find_matches_as_indexes(text, overlapping=True)
+
+    def find(self, folded: str) -> set[str]:
+        strings = self.strings
+        found = self.occurrences(folded)
+        if not self.word_start:
+            return {strings[index] for index, _, _ in found}
+        hits: set[str] = set()
+        for index, start, _end in found:
+            if start:
+                before = folded[start - 1]
+                if before.isascii() and before.isalnum():
+                    continue
+            hits.add(strings[index])
+        return hits

@@ -1,0 +1,96 @@
+"""The cheap pre-tests the matcher runs before any regex: they must never hide a real match."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from bot.engine import load_knowledge
+from bot.engine.knowledge import builtin_knowledge_dir
+from bot.engine.literal_index import LiteralIndex
+from bot.engine.pattern_literals import required_literals
+from bot.engine.providers import ProviderIndex
+from bot.engine.text import fold
+
+KB = load_knowledge([(builtin_knowledge_dir(), False)])
+
+
+@pytest.mark.parametrize(
+    ("pattern", "literals"),
+    [
+        (r"mailbox (?:is )?full", ("mailbox full", "mailbox is full")),
+        (r"(?:infected|virus) found", ("infected found", "virus found")),
+        (r"\b(?:OFR|LPN)\d{3}", ("lpn", "ofr")),
+        (r"\((?:RLY|MW):[A-Z]{2}\)", ("(mw:", "(rly:")),
+        (r"5\.7\.(?:139|3) denied", ("5.7.139 denied", "5.7.3 denied")),
+        (r"(?<=blocked )reputation$", ("reputation",)),
+        (r"rcpt \S{0,3}<[^>]+>? does not exist", (" does not exist",)),
+        (r"\d+ ab", (" ab",)),
+        (r"\d+ab", ()),  # nothing of three characters every match must hold
+        (r"(?:abc|\d+)xy", ()),
+        (r"a\sb\sc\sd", ()),  # white space in a pattern may stand for a newline or a tab
+    ],
+)
+def test_required_literals(pattern: str, literals: tuple[str, ...]) -> None:
+    assert required_literals(pattern) == literals
+
+
+def _patterns() -> list[tuple[str, str]]:
+    return [(p, ex) for e in KB.entries for p in e.patterns for ex in e.examples]
+
+
+def test_every_knowledge_pattern_that_matches_an_example_has_a_literal_there() -> None:
+    checked = 0
+    for pattern, example in _patterns():
+        folded = fold(example)
+        if re.search(pattern, folded, re.IGNORECASE):
+            literals = required_literals(pattern)
+            assert not literals or any(lit in folded for lit in literals), (pattern, example)
+            checked += 1
+    assert checked > 200
+
+
+@given(st.text(alphabet="ab( )-.:5", max_size=30))
+def test_literals_are_in_every_match_of_a_mixed_pattern(text: str) -> None:
+    pattern = r"(?:a\(b|ba-?)\s?(?:5\.5|:a)?b+"
+    m = re.search(pattern, text, re.IGNORECASE)
+    if m:
+        assert any(lit in m.group(0).lower() for lit in required_literals(pattern))
+
+
+def test_phrases_count_only_at_the_start_of_a_word() -> None:
+    index = LiteralIndex(["user unknown", "mailbox full"], word_start=True)
+    assert index.find("550 user unknown; xuser unknown") == {"user unknown"}
+    assert index.find("9mailbox full") == set()
+    assert index.find("メールボックスmailbox full") == {"mailbox full"}  # no spaces in CJK text
+    assert LiteralIndex(["unknown"], word_start=False).find("xunknown") == {"unknown"}
+
+
+def test_the_index_survives_pickling_and_builds_again() -> None:
+    import pickle
+
+    index = LiteralIndex(["over quota"], word_start=True)
+    assert index.find("mailbox over quota") == {"over quota"}
+    again = pickle.loads(pickle.dumps(index))
+    assert again.find("user over quota") == {"over quota"}
+
+
+@pytest.mark.parametrize(
+    ("text", "provider"),
+    [
+        ("host gmail-smtp-in.l.google.com[1.2.3.4] said", "Google"),
+        ("relay mx.google.com.example.net refused", None),  # not Google's host
+        ("mail from ana@gmail.com bounced", None),  # a mailbox domain is not the server
+        ("connect to notgoogle.com failed", None),
+        ("550 5.7.1 see https://support.google.com/mail/answer/1", "Google"),
+        ("--D0876.1417/forward1h.mail.yandex.net--", "Yandex"),
+        ("-130.smtp-out.us-west-2.amazonses.com", None),
+        ("550 5.7.26 ... - gsmtp", "Google"),
+        ("550 gsmtpx", None),  # a tag inside a longer word
+    ],
+)
+def test_provider_detection(text: str, provider: str | None) -> None:
+    assert ProviderIndex(KB.providers).detect(text) == provider
