@@ -9,10 +9,8 @@ import os
 import sys
 from collections.abc import Sequence
 
-from .engine import Engine
-from .engine.lint import lint
+from .engine import Engine, Explanation
 from .engine.text import without_surrogates
-from .render_text import render
 
 SAMPLE_BOUNCE = """\
 This is the mail system at host mail.example.org.
@@ -34,6 +32,13 @@ def _engine() -> Engine:
     for problem in engine.kb.problems:
         print(f"warning: knowledge: {problem}", file=sys.stderr)
     return engine
+
+
+def _render(result: Explanation) -> str:
+    # imported here: a JSON batch never renders text, and every start-up millisecond shows in it
+    from .render_text import render
+
+    return render(result)
 
 
 def _print_json(obj: dict) -> None:
@@ -61,7 +66,7 @@ def cmd_explain(args: argparse.Namespace) -> int:
             if args.json:
                 _print_json({"source": path, **result.contract()})
             else:
-                print(f"== {path}\n{render(result)}\n")
+                print(f"== {path}\n{_render(result)}\n")
         return status
     if not args.text or args.text == ["-"]:
         text = sys.stdin.read() if args.text == ["-"] or not sys.stdin.isatty() else ""
@@ -71,12 +76,14 @@ def cmd_explain(args: argparse.Namespace) -> int:
     if args.json:
         _print_json({"source": "-" if args.text in ([], ["-"]) else "args", **result.contract()})
     else:
-        print(render(result))
+        print(_render(result))
     return 0
 
 
 def cmd_kb_lint(args: argparse.Namespace) -> int:
     engine = Engine.load()
+    from .engine.lint import lint
+
     problems = lint(engine.kb)
     for problem in problems:
         print(problem)
@@ -155,7 +162,7 @@ def cmd_start(args: argparse.Namespace) -> int:
     print("No Slack tokens in the environment or .env, so here is smtpbot explaining a sample bounce:\n")
     print(SAMPLE_BOUNCE)
     print("-" * 88)
-    print(render(engine.explain(SAMPLE_BOUNCE)))
+    print(_render(engine.explain(SAMPLE_BOUNCE)))
     print("-" * 88)
     print(
         "\nTry your own: .venv/bin/smtpbot explain '452 4.2.2 mailbox full'"

@@ -25,6 +25,8 @@ REPLY_BEFORE_RE = re.compile(r"(?<!\d)[245][0-5]\d[ \t-]['\"]?#?$")
 
 @dataclass(frozen=True, slots=True)
 class CodeHit:
+    """A code found in a text, where, and whether it stands the way SMTP puts its codes."""
+
     code: str
     start: int
     strong: bool  # used the way SMTP uses it, not just a number in a sentence

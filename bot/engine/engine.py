@@ -83,13 +83,14 @@ class Engine:
 
     def explain(self, text: str | bytes, mode: Mode = "explicit") -> Explanation:
         started = time.perf_counter()
-        if isinstance(text, bytes):
+        message = not isinstance(text, bytes)  # bytes are a file's content, never a chat message
+        if not message:
             text = decode_bytes(text)
         if not text or not text.strip():
             return Explanation(
                 mode=mode, input_kind="empty", notice=EMPTY_NOTICE if mode == "explicit" else None
             )
-        text, truncated = clean(text)
+        text, truncated = clean(text, message)
         explicit = mode == "explicit"
         kind, incidents, hint_text = self._incidents(text, explicit)
         findings = self._findings(incidents, explicit, hint_text)

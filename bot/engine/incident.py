@@ -11,6 +11,8 @@ from .text import EMAIL_RE
 
 @dataclass(slots=True)
 class Incident:
+    """One failure as the input states it: its words, codes, recipient and where it came from."""
+
     text: str  # the server's diagnostic, or the paragraph that carries it
     kind: str  # where it came from: text, smtp, log, dsn, email, json
     reply_code: str | None = None
@@ -24,26 +26,37 @@ class Incident:
     local_mailer: bool = False  # the record blames a local delivery program (Diagnostic-Code: X-Unix)
 
 
+# Each pattern with the strings (lower case, "|" between) one of which any match contains: a
+# substring test is much cheaper than a regex search over a long text, and most texts lack most.
 RECIPIENT_RES = (
-    re.compile(r"RCPT TO:?\s*<([^<>\s]+@[^<>\s]+)>", re.I),
-    re.compile(r"(?:Final|Original)-Recipient:\s*(?:rfc822;)?\s*<?([^<>\s;]+@[^<>\s;]+)", re.I),
-    re.compile(r"\bto=<([^<>\s]+@[^<>\s]+)>", re.I),
-    re.compile(r"^[ \t]*<([^<>\s]+@[^<>\s]+)>[:.]*", re.M),
-    re.compile(r"^[ \t]*([^<>\s]+@[^<>\s]+?)[:.]*[ \t]*$", re.M),
+    ("rcpt to", re.compile(r"RCPT TO:?\s*<([^<>\s]+@[^<>\s]+)>", re.I)),
+    (
+        "recipient:",
+        re.compile(r"(?:Final|Original)-Recipient:\s*(?:rfc822;)?\s*<?([^<>\s;]+@[^<>\s;]+)", re.I),
+    ),
+    ("to=<", re.compile(r"\bto=<([^<>\s]+@[^<>\s]+)>", re.I)),
+    ("@", re.compile(r"^[ \t]*<([^<>\s]+@[^<>\s]+)>[:.]*", re.M)),
+    ("@", re.compile(r"^[ \t]*([^<>\s]+@[^<>\s]+?)[:.]*[ \t]*$", re.M)),
 )
 REMOTE_MTA_RES = (
-    re.compile(r"Remote-MTA:\s*(?:dns;)?\s*\[?([\w.-]+)", re.I),
-    re.compile(r"\bhost\s+([\w-]+(?:\.[\w-]+)+)\.?\s*\[[\d.:a-f]+\]", re.I),
-    re.compile(r"\brelay=([\w-]+(?:\.[\w-]+)+)", re.I),
-    re.compile(r"\bH=([\w-]+(?:\.[\w-]+)+)", re.I),
-    re.compile(r"while talking to\s+([\w-]+(?:\.[\w-]+)+)", re.I),
-    re.compile(r"\b(?:remote (?:server|host)|mail server)\s+\[?([a-z][\w-]*(?:\.[\w-]+)+)", re.I),
+    ("remote-mta:", re.compile(r"Remote-MTA:\s*(?:dns;)?\s*\[?([\w.-]+)", re.I)),
+    ("host", re.compile(r"\bhost\s+([\w-]+(?:\.[\w-]+)+)\.?\s*\[[\d.:a-f]+\]", re.I)),
+    ("relay=", re.compile(r"\brelay=([\w-]+(?:\.[\w-]+)+)", re.I)),
+    ("h=", re.compile(r"\bH=([\w-]+(?:\.[\w-]+)+)", re.I)),
+    ("while talking to", re.compile(r"while talking to\s+([\w-]+(?:\.[\w-]+)+)", re.I)),
+    (
+        "server|remote host",
+        re.compile(r"\b(?:remote (?:server|host)|mail server)\s+\[?([a-z][\w-]*(?:\.[\w-]+)+)", re.I),
+    ),
 )
 
 
 def find_recipient(text: str) -> str | None:
-    for regex in RECIPIENT_RES:
-        m = regex.search(text)
+    if "@" not in text:
+        return None  # every way of naming a recipient has one
+    lowered = text.lower()
+    for needle, regex in RECIPIENT_RES:
+        m = regex.search(text) if needle in lowered else None
         if m:
             return m.group(1).strip(".:;,'\"")
     m = EMAIL_RE.search(text)
@@ -51,8 +64,9 @@ def find_recipient(text: str) -> str | None:
 
 
 def find_remote_mta(text: str) -> str | None:
-    for regex in REMOTE_MTA_RES:
-        m = regex.search(text)
+    lowered = text.lower()
+    for needles, regex in REMOTE_MTA_RES:
+        m = regex.search(text) if any(n in lowered for n in needles.split("|")) else None
         if m:
             host = m.group(1).strip(".")
             if "." in host and not host.replace(".", "").isdigit():

@@ -33,6 +33,8 @@ TOML_ERROR_LINE_RE = re.compile(r"at line (\d+)")
 
 @dataclass(frozen=True, slots=True)
 class Problem:
+    """Something wrong in a knowledge file, with where it is."""
+
     file: str
     line: int
     message: str
@@ -43,6 +45,8 @@ class Problem:
 
 @dataclass(slots=True)
 class KnowledgeBase:
+    """Every entry and provider loaded, and the problems found on the way."""
+
     entries: list[Entry] = field(default_factory=list)
     providers: list[Provider] = field(default_factory=list)
     problems: list[Problem] = field(default_factory=list)

@@ -25,6 +25,8 @@ PATTERN_MAX_TEXT = 4000
 
 @dataclass(frozen=True, slots=True)
 class Match:
+    """An entry that fits an incident, how well, and the words or code that made it fit."""
+
     entry: Entry
     rank: float
     confidence: float

@@ -72,6 +72,13 @@ def is_enhanced_code(code: str) -> bool:
     return bool(ENHANCED_CODE_RE.match(code))
 
 
+def _pickled_as_arguments(obj: Any) -> tuple:
+    """Pickle a frozen slots dataclass as its constructor's arguments. The start-up cache holds
+    hundreds of entries, and dataclasses' own way (a Python loop over fields() per object) makes
+    up most of the time it takes to load."""
+    return (type(obj), tuple(getattr(obj, name) for name in obj.__slots__))
+
+
 @dataclass(frozen=True, slots=True)
 class Entry:
     """One knowledge base entry, validated and ready for matching."""
@@ -99,6 +106,9 @@ class Entry:
     when_no_code: bool = False  # a notice's wording: explains a text only when it carries no code
     requires_provider: bool = False  # common words that mean this only from this provider's servers
 
+    def __reduce__(self) -> tuple:
+        return _pickled_as_arguments(self)
+
     @property
     def family(self) -> str:
         """The knowledge folder the entry lives in: rfc, mta, providers, gateways ..."""
@@ -119,10 +129,15 @@ class Entry:
 
 @dataclass(frozen=True, slots=True)
 class Provider:
+    """A mail provider or product, and the names that give it away in a text."""
+
     name: str
     hosts: tuple[str, ...] = ()
     tags: tuple[str, ...] = ()
     urls: tuple[str, ...] = ()
+
+    def __reduce__(self) -> tuple:
+        return _pickled_as_arguments(self)
 
 
 @dataclass(frozen=True, slots=True)

@@ -56,14 +56,15 @@ def smtp_phase(*texts: str) -> str | None:
     for text in texts:
         if not text:
             continue
-        failing = _FAILING_REPLY_RE.search(text)
+        # cheap substring tests first: most texts hold no transcript and no tag
+        failing = _FAILING_REPLY_RE.search(text) if ("<<<" in text or "<-" in text or "S:" in text) else None
         if failing:
             commands = list(_TRANSCRIPT_RE.finditer(text, 0, failing.start()))
             if commands:
                 phase = _normalise(commands[-1].group(1))
                 if phase:
                     return phase
-        tagged = _TAGGED_RE.search(text)
+        tagged = _TAGGED_RE.search(text) if "[" in text else None
         if tagged:
             return _TAG_PHASES.get(tagged.group(1), "HELO")
         stated = _STATED_RE.search(text)

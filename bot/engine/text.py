@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import html
 import re
 
 # Slack escapes &, < and > and wraps links, mentions and channels in <...>.
@@ -14,7 +13,6 @@ CONTROL_RE = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 CONTROL_BUT_ESC_RE = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1a\x1c-\x1f\x7f]")
 EMAIL_RE = re.compile(r"[A-Za-z0-9._%+'=/-]{1,64}@[A-Za-z0-9-]{1,63}(?:\.[A-Za-z0-9-]{1,63})+")
 SURROGATE_RE = re.compile("[\ud800-\udfff]")
-HOST_RE = re.compile(r"(?<![\w@.-])((?:[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2,24})\b", re.I)
 
 # Work on at most this much of any one text; a longer paste is cut at a line boundary.
 MAX_TEXT_CHARS = 256_000
@@ -36,7 +34,11 @@ def decode_slack(text: str) -> str:
     if not SLACK_MARKERS_RE.search(text):
         return text
     text = SLACK_LINK_RE.sub(_slack_link, text)
-    return html.unescape(text) if "&" in text else text
+    if "&" not in text:
+        return text
+    import html  # its entity table is large and only Slack's escapes need it
+
+    return html.unescape(text)
 
 
 def strip_markup(text: str) -> str:
@@ -47,15 +49,19 @@ def strip_markup(text: str) -> str:
     return text.replace("`", "")
 
 
-def clean(text: str) -> tuple[str, bool]:
-    """Return the text ready for parsing and whether it was cut to MAX_TEXT_CHARS."""
+def clean(text: str, message: bool = True) -> tuple[str, bool]:
+    """Return the text ready for parsing and whether it was cut to MAX_TEXT_CHARS.
+
+    `message` says the text may be a chat message, with Slack's encoding and code fences to undo;
+    a file's content never has them.
+    """
     truncated = len(text) > MAX_TEXT_CHARS
     if truncated:
         cut = text.rfind("\n", 0, MAX_TEXT_CHARS)
         text = text[: cut if cut > MAX_TEXT_CHARS // 2 else MAX_TEXT_CHARS]
     text = without_surrogates(text.replace("\r\n", "\n").replace("\r", "\n"))
     text = CONTROL_BUT_ESC_RE.sub(" ", text)
-    return strip_markup(decode_slack(text)), truncated
+    return (strip_markup(decode_slack(text)) if message else text), truncated
 
 
 def without_surrogates(text: str) -> str:

@@ -26,6 +26,8 @@ MAX_HEADER_LINES = 400
 
 @dataclass(slots=True)
 class Part:
+    """One MIME part: its headers, its body as it stands, and its sub-parts."""
+
     headers: dict[str, str] = field(default_factory=dict)
     body: str = ""
     parts: list[Part] = field(default_factory=list)
@@ -107,8 +109,7 @@ def parse(raw: str, depth: int = 0, budget: list[int] | None = None) -> Part:
         part.parts = [parse(chunk, depth + 1, budget) for chunk in chunks] or [
             Part(headers={"content-type": "text/plain"}, body=body)
         ]
-    elif ctype == "message/rfc822" and depth < 2:
-        part.parts = [parse(part.text().lstrip("\n"), depth + 1, budget)]
+    # an attached message/rfc822 (the original that bounced) stays unparsed: nothing reads it
     return part
 
 
@@ -125,10 +126,3 @@ def _split_multipart(body: str, boundary: str) -> list[str]:
         chunks.append(chunk)
         pos = nxt + 1 if nxt >= 0 else -1
     return chunks
-
-
-def walk(part: Part):
-    """Every part, depth first, in document order."""
-    yield part
-    for child in part.parts:
-        yield from walk(child)
