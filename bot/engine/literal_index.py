@@ -35,7 +35,9 @@ class LiteralIndex:
         if self._automaton is None:
             import ahocorasick_rs  # only texts with words get this far
 
-            self._automaton = ahocorasick_rs.AhoCorasick(self.strings)
+            self._automaton = ahocorasick_rs.AhoCorasick(
+                self.strings, implementation=ahocorasick_rs.Implementation.ContiguousNFA
+            )
         return self._automaton.find_matches_as_indexes(text, overlapping=True)
 
     def find(self, folded: str) -> set[str]:
