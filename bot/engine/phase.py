@@ -20,11 +20,12 @@ _PHASE_WORDS = (
     ("CONN", re.compile(r"^(?:initial connection|connect|greeting|banner|smtp greeting)\b")),
 )
 # "in reply to RCPT TO command" (Postfix), "after end of data" (Exim), "after MAIL FROM" ...
+# These two are searched in lower-cased text and start with plain words, not \b, which lets the
+# regex engine skip ahead to the words' first letters; _word_start() then checks the boundary.
 _STATED_RE = re.compile(
-    r"\b(?:in reply to|after|during|at|on|our)\s+(?:the\s+)?"
+    r"(?:in reply to|after|during|at|on|our)\s+(?:the\s+)?"
     r"(end of data|data|end of message|rcpt|mail|helo|ehlo|lhlo|starttls|auth|initial connection"
-    r"|connect|greeting|smtp greeting|banner)\b",
-    re.I,
+    r"|connect|greeting|smtp greeting|banner)\b"
 )
 # Yahoo's layout tags the reply with the step: "... User Unknown [RCPT_TO]".
 _TAGGED_RE = re.compile(r"\[(RCPT_TO|MAIL_FROM|DATA|CONNECT|HELO|EHLO)\]")
@@ -33,9 +34,8 @@ _TAG_PHASES = {"RCPT_TO": "RCPT", "MAIL_FROM": "MAIL", "DATA": "DATA", "CONNECT"
 _TRANSCRIPT_RE = re.compile(r"^[ \t]*(?:>>>|-->|->|C:)[ \t]*([A-Za-z]{4})\b.*?$", re.M)
 _FAILING_REPLY_RE = re.compile(r"^[ \t]*(?:<<<|<--|<-|S:)[ \t]*[45]\d\d\b", re.M)
 _CONNECT_FAILURE_RE = re.compile(
-    r"\b(?:connect(?:ion)? to \S+ (?:failed|refused|timed out)|connection (?:refused|timed out)"
-    r"|no route to host|could not connect|unable to connect)\b",
-    re.I,
+    r"(?:connect(?:ion)? to \S+ (?:failed|refused|timed out)|connection (?:refused|timed out)"
+    r"|no route to host|could not connect|unable to connect)\b"
 )
 
 USER_REASONS = frozenset({"userunknown"})
@@ -48,6 +48,15 @@ def _normalise(word: str) -> str | None:
     for name, regex in _PHASE_WORDS:
         if regex.match(word):
             return name
+    return None
+
+
+def _at_word_start(regex: re.Pattern[str], lowered: str) -> re.Match[str] | None:
+    """The first match of `regex` that does not begin inside a word."""
+    for m in regex.finditer(lowered):
+        start = m.start()
+        if not start or not (lowered[start - 1].isalnum() or lowered[start - 1] == "_"):
+            return m
     return None
 
 
@@ -67,12 +76,13 @@ def smtp_phase(*texts: str) -> str | None:
         tagged = _TAGGED_RE.search(text) if "[" in text else None
         if tagged:
             return _TAG_PHASES.get(tagged.group(1), "HELO")
-        stated = _STATED_RE.search(text)
+        lowered = text.lower()
+        stated = _at_word_start(_STATED_RE, lowered)
         if stated:
             phase = _normalise(stated.group(1))
             if phase:
                 return phase
-        if _CONNECT_FAILURE_RE.search(text):
+        if _at_word_start(_CONNECT_FAILURE_RE, lowered):
             return "NET"  # no server answered: nothing was refused
     return None
 
