@@ -105,7 +105,8 @@ def incidents(text: str, explicit: bool) -> tuple[list[Incident], str]:
     if not dsn_incidents:
         return freetext.incidents(body, explicit, kind="email", structured=True), header_text
     # With delivery-status records the body is only context: its paragraphs, not their codes.
-    paragraphs = [(unit, fold(unit)) for unit in freetext.units(freetext.join_multiline_replies(body))]
+    # lower case is enough to find an address in them (see _context_for)
+    paragraphs = [(unit, unit.lower()) for unit in freetext.units(freetext.join_multiline_replies(body))]
     for incident in dsn_incidents:
         incident.kind = "email"
         incident.context = _context_for(incident, paragraphs)
@@ -123,5 +124,8 @@ def _context_for(incident: Incident, paragraphs: list[tuple[str, str]]) -> str:
     """The body paragraphs that speak of this recipient, for a DSN whose diagnostic is thin."""
     if not incident.recipient:
         return ""
-    needle = incident.recipient.lower()
-    return "\n".join(text for text, folded in paragraphs if needle in folded)[:4000]
+    needle = fold(incident.recipient)
+    if " " in needle:  # rare: a recipient field that is not a bare address
+        return "\n".join(text for text, _ in paragraphs if needle in fold(text))[:4000]
+    # without white space in the needle, folding the paragraph's white space changes nothing
+    return "\n".join(text for text, lowered in paragraphs if needle in lowered)[:4000]
