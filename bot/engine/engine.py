@@ -14,7 +14,7 @@ from .matcher import RANK_FALLBACK, RANK_PHRASE, Match, Matcher
 from .model import Entry, Explanation, Finding, Mode, is_enhanced_code, is_reply_code
 from .phase import refine_reason, smtp_phase
 from .providers import ProviderIndex
-from .text import clean, decode_bytes, fold, shorten
+from .text import clean, clean_file, fold, shorten
 
 MAX_FINDINGS = 10
 MATCHED_TEXT_CHARS = 300
@@ -83,14 +83,12 @@ class Engine:
 
     def explain(self, text: str | bytes, mode: Mode = "explicit") -> Explanation:
         started = time.perf_counter()
-        message = not isinstance(text, bytes)  # bytes are a file's content, never a chat message
-        if not message:
-            text = decode_bytes(text)
-        if not text or not text.strip():
+        # bytes are a file's content, never a chat message
+        text, truncated = clean_file(text) if isinstance(text, bytes) else clean(text)
+        if not text.strip():
             return Explanation(
                 mode=mode, input_kind="empty", notice=EMPTY_NOTICE if mode == "explicit" else None
             )
-        text, truncated = clean(text, message)
         explicit = mode == "explicit"
         kind, incidents, hint_text = self._incidents(text, explicit)
         findings = self._findings(incidents, explicit, hint_text)

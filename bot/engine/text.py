@@ -49,19 +49,36 @@ def strip_markup(text: str) -> str:
     return text.replace("`", "")
 
 
-def clean(text: str, message: bool = True) -> tuple[str, bool]:
-    """Return the text ready for parsing and whether it was cut to MAX_TEXT_CHARS.
-
-    `message` says the text may be a chat message, with Slack's encoding and code fences to undo;
-    a file's content never has them.
-    """
-    truncated = len(text) > MAX_TEXT_CHARS
-    if truncated:
-        cut = text.rfind("\n", 0, MAX_TEXT_CHARS)
-        text = text[: cut if cut > MAX_TEXT_CHARS // 2 else MAX_TEXT_CHARS]
+def clean(text: str) -> tuple[str, bool]:
+    """A message ready for parsing, and whether it was cut to MAX_TEXT_CHARS."""
+    text, truncated = _cut(text)
     text = without_surrogates(text.replace("\r\n", "\n").replace("\r", "\n"))
     text = CONTROL_BUT_ESC_RE.sub(" ", text)
-    return (strip_markup(decode_slack(text)) if message else text), truncated
+    return strip_markup(decode_slack(text)), truncated
+
+
+# CONTROL_BUT_ESC_RE as a byte table: each of those bytes becomes a space
+_CONTROL_BYTES_TO_SPACE = bytes(0x20 if CONTROL_BUT_ESC_RE.match(chr(b)) else b for b in range(256))
+
+
+def clean_file(data: bytes) -> tuple[str, bool]:
+    """A file's content ready for parsing, and whether it was cut to MAX_TEXT_CHARS.
+
+    As clean() does for a message, but a file has no Slack encoding or code fences to undo, its
+    control characters are replaced byte by byte before decoding (UTF-8 never uses those bytes
+    inside a character, and a byte table is ten times faster than a regex over the text), and
+    decoding leaves no lone surrogates.
+    """
+    text, truncated = _cut(decode_bytes(data.translate(_CONTROL_BYTES_TO_SPACE)))
+    return text.replace("\r\n", "\n").replace("\r", "\n"), truncated
+
+
+def _cut(text: str) -> tuple[str, bool]:
+    """At most MAX_TEXT_CHARS, cut at a line boundary if one is near the limit."""
+    if len(text) <= MAX_TEXT_CHARS:
+        return text, False
+    cut = text.rfind("\n", 0, MAX_TEXT_CHARS)
+    return text[: cut if cut > MAX_TEXT_CHARS // 2 else MAX_TEXT_CHARS], True
 
 
 def without_surrogates(text: str) -> str:
