@@ -38,10 +38,13 @@ TAG_RE = re.compile(r"<[^>]{0,2000}>")
 MAX_PART_CHARS = 64_000
 
 
+HEADER_LINE_RE = re.compile(HEADER_RE.pattern, re.I | re.M)
+
+
 def looks_like_email(text: str) -> bool:
-    head = text.lstrip()[:6000].split("\n\n", 1)[0].split("\n")[:60]
-    headers = sum(1 for line in head if HEADER_RE.match(line))
-    return headers >= 2 and (headers >= 4 or bool(HEADER_RE.match(head[0])))
+    head = "\n".join(text.lstrip()[:6000].split("\n\n", 1)[0].split("\n", 60)[:60])
+    headers = len(HEADER_LINE_RE.findall(head))  # lines that start with a header field name
+    return headers >= 2 and (headers >= 4 or bool(HEADER_RE.match(head)))
 
 
 def body_before_original(text: str) -> str:
