@@ -14,10 +14,11 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from hypothesis import HealthCheck, example, given, settings
+from hypothesis import HealthCheck, assume, example, given, settings
 from hypothesis import strategies as st
 
 from bot.engine import REASONS, Engine, Explanation
+from bot.engine.text import SLACK_MARKERS_RE
 
 HANG_GUARD_SECONDS = 10.0
 DATA = Path(__file__).parent / "data"
@@ -469,9 +470,19 @@ def test_passive_findings_are_a_subset_of_explicit(text: str) -> None:
 @settings(max_examples=80, deadline=None)
 @given(text=smtpish_text)
 def test_bytes_and_text_agree(text: str) -> None:
-    """A UTF-8 upload explains the same as the text it holds."""
+    """A UTF-8 file explains the same as the text it holds, when that text carries nothing only a
+    chat message has (Slack's escapes and links, code fences): a file's bytes are not unescaped."""
+    assume(not SLACK_MARKERS_RE.search(text) and "`" not in text)
     try:
         data = text.encode("utf-8")
     except UnicodeEncodeError:
         return  # lone surrogates have no UTF-8 form
     assert ENGINE.explain(data).contract() == ENGINE.explain(text).contract()
+
+
+def test_a_file_is_not_unescaped_as_a_chat_message() -> None:
+    text = "550 5.1.1 &lt;ana@example.com&gt;: Recipient address rejected: User unknown"
+    from_chat = ENGINE.explain(text).findings[0]
+    from_file = ENGINE.explain(text.encode()).findings[0]
+    assert from_chat.recipient == "ana@example.com"
+    assert from_file.diagnostic.startswith("550 5.1.1 &lt;ana@example.com&gt;")

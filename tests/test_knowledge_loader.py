@@ -412,7 +412,7 @@ def test_knowledge_dirs_from_environment(tmp_path: Path, monkeypatch: pytest.Mon
     monkeypatch.setenv("SMTPBOT_KNOWLEDGE_DIR", f"{one}{os.pathsep}{two}")
     dirs = knowledge_dirs()
     assert dirs[0][1] is False  # ours first
-    assert dirs[1:] == [(one, True), (two, True)]
+    assert dirs[1:] == [(str(one), True), (str(two), True)]
 
 
 def test_knowledge_dirs_explicit_empty_ignores_environment(

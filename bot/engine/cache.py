@@ -12,21 +12,31 @@ import os
 import pickle
 import sys
 import zlib
-from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from pathlib import Path
 
 CACHE_DIR_ENV = "SMTPBOT_CACHE_DIR"  # a folder, or "off"
-ENGINE_SOURCE = Path(__file__).resolve().parent
+# Plain path strings here: a cache hit must not import pathlib (see knowledge.py).
+ENGINE_SOURCE = os.path.dirname(os.path.realpath(__file__))
 
 
 def cache_dir() -> Path | None:
+    from pathlib import Path
+
+    folder = _cache_folder()
+    return Path(folder) if folder else None
+
+
+def _cache_folder() -> str | None:
     configured = os.environ.get(CACHE_DIR_ENV, "").strip()
     if configured.lower() in ("off", "none", "0", "false"):
         return None
     if configured:
-        return Path(configured).expanduser()
+        return os.path.expanduser(configured)
     base = os.environ.get("XDG_CACHE_HOME") or os.path.join(os.path.expanduser("~"), ".cache")
-    return Path(base) / "smtpbot"
+    return os.path.join(base, "smtpbot")
 
 
 def _files(folder: str, suffix: str) -> list[str]:
@@ -40,9 +50,9 @@ def _files(folder: str, suffix: str) -> list[str]:
     return sorted(found)
 
 
-def cache_key(folders: list[Path]) -> str:
+def cache_key(folders: list[str] | list[Path]) -> str:
     parts = [sys.version]
-    sources = _files(str(ENGINE_SOURCE), ".py")
+    sources = _files(ENGINE_SOURCE, ".py")
     for folder in folders:
         parts.append(f"folder {folder}")
         sources.extend(_files(str(folder), ".toml"))
@@ -60,11 +70,11 @@ def cache_key(folders: list[Path]) -> str:
 
 
 def read(key: str) -> Any | None:
-    folder = cache_dir()
+    folder = _cache_folder()
     if folder is None:
         return None
     try:
-        with open(folder / f"engine-{key}.pickle", "rb") as fh:
+        with open(os.path.join(folder, f"engine-{key}.pickle"), "rb") as fh:
             return pickle.load(fh)
     except Exception:  # a missing, truncated or stale cache is simply rebuilt
         return None

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 import time
-from pathlib import Path
+from typing import TYPE_CHECKING
 
 from . import cache
 from .formats import dsn, freetext, jsonbounce, mime, mtalog
@@ -15,6 +15,9 @@ from .model import Entry, Explanation, Finding, Mode, is_enhanced_code, is_reply
 from .phase import refine_reason, smtp_phase
 from .providers import ProviderIndex
 from .text import clean, clean_file, fold, shorten
+
+if TYPE_CHECKING:
+    from pathlib import Path
 
 MAX_FINDINGS = 10
 MATCHED_TEXT_CHARS = 300

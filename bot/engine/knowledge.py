@@ -6,9 +6,12 @@ import os
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field
-from pathlib import Path
+from typing import TYPE_CHECKING
 
 from .model import PERMANENCES, REASONS, WHO, Entry, Provider, is_enhanced_code, is_reply_code
+
+if TYPE_CHECKING:
+    from pathlib import Path
 
 KNOWLEDGE_DIR_ENV = "SMTPBOT_KNOWLEDGE_DIR"
 ID_RE = re.compile(r"^[a-z0-9][a-z0-9._-]*$")
@@ -56,10 +59,18 @@ class KnowledgeBase:
         return {e.id: e for e in self.entries}
 
 
-def builtin_knowledge_dir() -> Path:
+# Folders are plain strings until the TOML is read: a start-up served from the cache then never
+# imports pathlib (with urllib.parse and ipaddress behind it, a tenth of the start-up).
+
+
+def builtin_knowledge_dir() -> str:
     """The knowledge folder: beside the package in a checkout, or installed as package data."""
-    checkout = Path(__file__).resolve().parents[2] / "knowledge"
-    if (checkout / "providers.toml").exists() or (checkout / "rfc").is_dir():
+    checkout = os.path.join(
+        os.path.dirname(os.path.dirname(os.path.dirname(os.path.realpath(__file__)))), "knowledge"
+    )
+    if os.path.exists(os.path.join(checkout, "providers.toml")) or os.path.isdir(
+        os.path.join(checkout, "rfc")
+    ):
         return checkout
     # Installed, the folder is the data-only package `smtpbot_knowledge` (a namespace package: no
     # __init__.py among the TOML files), so ask the import system where its folders are.
@@ -70,25 +81,28 @@ def builtin_knowledge_dir() -> Path:
     except (ImportError, ValueError):
         spec = None
     for location in (spec.submodule_search_locations or []) if spec else []:
-        if (Path(location) / "rfc").is_dir():
-            return Path(location)
+        if os.path.isdir(os.path.join(location, "rfc")):
+            return str(location)
     return checkout
 
 
-def knowledge_dirs(extra: str | None = None) -> list[tuple[Path, bool]]:
+def knowledge_dirs(extra: str | None = None) -> list[tuple[str, bool]]:
     """(folder, is_local) pairs in load order: ours first, the organisation's after."""
     dirs = [(builtin_knowledge_dir(), False)]
     extra = extra if extra is not None else os.environ.get(KNOWLEDGE_DIR_ENV, "")
     for part in filter(None, (p.strip() for p in extra.split(os.pathsep))):
-        dirs.append((Path(part).expanduser(), True))
+        dirs.append((os.path.expanduser(part), True))
     return dirs
 
 
-def load_knowledge(dirs: Iterable[tuple[Path, bool]] | None = None) -> KnowledgeBase:
+def load_knowledge(dirs: Iterable[tuple[str | Path, bool]] | None = None) -> KnowledgeBase:
     """Read every *.toml below each folder; collect problems instead of raising."""
+    from pathlib import Path
+
     kb = KnowledgeBase()
     seen: dict[str, int] = {}
-    for folder, local in dirs if dirs is not None else knowledge_dirs():
+    for name, local in dirs if dirs is not None else knowledge_dirs():
+        folder = Path(name)
         if not folder.is_dir():
             kb.problems.append(Problem(str(folder), 0, "knowledge folder does not exist"))
             continue
