@@ -117,22 +117,8 @@ class Matcher:
     def _score(entry: Entry, matched: str, length: int, codes: set[str], provider: str | None) -> Match:
         rank = RANK_PHRASE + min(length, 60) / 100
         confidence = 0.8 + (0.05 if length >= 25 else 0.0)
-        # the enhanced code is the sharper signal: judge by it when both sides have one
-        text_codes = {c for c in codes if "." in c}
-        entry_codes = {c for c in entry.codes if "." in c}
-        if not (text_codes and entry_codes):
-            text_codes = codes - text_codes
-            entry_codes = {c for c in entry.codes if "." not in c}
-        if entry_codes and text_codes:
-            if text_codes & entry_codes:
-                rank += 0.3
-                confidence += 0.1
-            elif not _same_class(text_codes, tuple(entry_codes)):
-                rank -= 0.3
-                confidence -= 0.15
-            else:
-                rank -= 0.1
-                confidence -= 0.05
+        if codes and entry.codes:
+            rank, confidence = _code_agreement(entry, codes, rank, confidence)
         if entry.provider and provider:
             rank += 0.2 if entry.provider == provider else -0.2
         if entry.when_no_code:
@@ -185,6 +171,23 @@ def _order(match: Match, provider: str | None) -> tuple[float, bool, str]:
     named = provider is not None and match.entry.provider == provider
     # ranks are sums of hundredths: round away float noise so that equal scores do tie
     return (-round(match.rank, 6), not named, match.entry.id)
+
+
+def _code_agreement(entry: Entry, codes: set[str], rank: float, confidence: float) -> tuple[float, float]:
+    """Rank and confidence moved by how the text's codes agree with the entry's."""
+    # the enhanced code is the sharper signal: judge by it when both sides have one
+    text_codes = {c for c in codes if "." in c}
+    entry_codes = {c for c in entry.codes if "." in c}
+    if not (text_codes and entry_codes):
+        text_codes = codes - text_codes
+        entry_codes = {c for c in entry.codes if "." not in c}
+    if not (entry_codes and text_codes):
+        return rank, confidence
+    if text_codes & entry_codes:
+        return rank + 0.3, confidence + 0.1
+    if not _same_class(text_codes, tuple(entry_codes)):
+        return rank - 0.3, confidence - 0.15
+    return rank - 0.1, confidence - 0.05
 
 
 def _same_class(codes: set[str], entry_codes: tuple[str, ...]) -> bool:
