@@ -7,7 +7,7 @@ import time
 from typing import TYPE_CHECKING
 
 from . import cache
-from .formats import dsn, freetext, jsonbounce, mime, mtalog
+from .formats import dsn, freetext, mime
 from .incident import Incident, complete, reply_from_context
 from .knowledge import KnowledgeBase, knowledge_dirs, load_knowledge
 from .matcher import RANK_FALLBACK, RANK_PHRASE, Match, Matcher
@@ -114,6 +114,10 @@ class Engine:
         if BARE_CODE_RE.match(stripped):
             return "code", freetext.incidents(stripped, explicit=True, kind="code"), ""
         if stripped[:1] in "{[":
+            # JSON notifications and log lines are rarer than emails and pasted replies: their
+            # readers (and their regular expressions) load on first use, not at every start-up
+            from .formats import jsonbounce
+
             obj = jsonbounce.parse(stripped)
             if obj is not None:
                 found = jsonbounce.incidents(obj, explicit)
@@ -131,6 +135,8 @@ class Engine:
                     if incident.reply_code is None:
                         incident.reply_code = reply_from_context(incident)
                 return "dsn", found, ""
+        from .formats import mtalog
+
         if mtalog.looks_like_log(text):
             found = mtalog.incidents(text)
             if found:
