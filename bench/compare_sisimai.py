@@ -478,6 +478,9 @@ def main(argv: Sequence[str] | None = None) -> int:
             [f"{statistics.median(t.wall_s):.3f} s" if t.wall_s else "n/a" for t in tools],
         )
     )
+    # the fastest round is the one least disturbed by whatever else the machine was doing
+    fastest = [min(t.wall_s) if t.wall_s else None for t in tools]
+    rows.append(("subprocess wall time, fastest", [f"{f:.3f} s" if f else "n/a" for f in fastest]))
     load_cells = [f"{smtpbot_load:.3f} s" if smtpbot_load is not None else "n/a"]
     if sisimai:
         load_cells.append(f"{statistics.median(sisimai_load):.3f} s" if sisimai_load else "n/a")
@@ -485,9 +488,11 @@ def main(argv: Sequence[str] | None = None) -> int:
     for label_text, cells in rows:
         print(f"{label_text:<34}" + "".join(f"{c:>{width}}" for c in cells))
     if sisimai:
+        fastest_ratio = fmt_ratio(fastest[1], fastest[0]) if all(fastest) else "n/a"
         print(
             f"\nspeed ratio smtpbot / Sisimai: {fmt_ratio(sub_rates[0], sub_rates[1])} subprocess, "
-            f"{fmt_ratio(in_rates[0], in_rates[1])} in-process"
+            f"{fmt_ratio(in_rates[0], in_rates[1])} in-process; {fastest_ratio} between the fastest "
+            "rounds of each"
         )
 
     print_confusion("smtpbot reason errors", reason_errors(labels, smtpbot.answers), args.confusion_limit)
@@ -521,6 +526,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         if sisimai:
             report["speed_ratio_subprocess"] = sub_rates[0] / sub_rates[1] if all(sub_rates) else None
             report["speed_ratio_in_process"] = in_rates[0] / in_rates[1] if all(in_rates) else None
+            report["speed_ratio_fastest_rounds"] = fastest[1] / fastest[0] if all(fastest) else None
         print(json.dumps(report))
     return 0
 
