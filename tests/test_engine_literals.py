@@ -32,6 +32,8 @@ KB = load_knowledge([(builtin_knowledge_dir(), False)])
         (r"\d+ab", ()),  # nothing of three characters every match must hold
         (r"(?:abc|\d+)xy", ()),
         (r"a\sb\sc\sd", ()),  # white space in a pattern may stand for a newline or a tab
+        ("(" * 600 + "deep" + ")" * 600, ()),  # too deep for the parser: runs on every text
+        ("x{99999999999999}", ()),
     ],
 )
 def test_required_literals(pattern: str, literals: tuple[str, ...]) -> None:

@@ -222,6 +222,26 @@ def test_bad_regex(tmp_path: Path) -> None:
     assert "org.rx" not in kb.by_id()
 
 
+@pytest.mark.parametrize(
+    ("pattern", "why"),
+    [
+        ("org {99999999999999}", "a repeat count is too large"),  # re raises OverflowError here
+        ("(" * 600 + "org deep" + ")" * 600, "nested too deeply"),  # and RecursionError here
+    ],
+)
+def test_regex_that_breaks_the_regex_parser_is_a_problem_not_a_crash(
+    tmp_path: Path, pattern: str, why: str
+) -> None:
+    path = tmp_path / "org.toml"
+    path.write_text(entry_toml("org.rx", extra=f"patterns = ['{pattern}']"))
+    kb = load(tmp_path)
+    found = [p for p in problems_in(kb, path) if "does not compile" in p.message]
+    assert len(found) == 1 and why in found[0].message
+    assert len(found[0].message) < 200  # a long pattern is quoted by its start
+    assert "org.rx" not in kb.by_id()
+    assert Engine(kb).explain("452").findings[0].reply_code == "452"  # the rest still loads
+
+
 def test_entry_that_matches_nothing(tmp_path: Path) -> None:
     path = tmp_path / "org.toml"
     path.write_text(entry_toml("org.nothing"))

@@ -183,6 +183,11 @@ def _provider(table: dict, name: str, lines: list[str], kb: KnowledgeBase) -> Pr
     return Provider(name=pname, **lists)
 
 
+def _shown(source: str) -> str:
+    """A pattern as a problem message quotes it: whole if short, else its start."""
+    return repr(source) if len(source) <= 80 else repr(source[:77]) + "..."
+
+
 def _entry(table: dict, name: str, lines: list[str], local: bool, kb: KnowledgeBase) -> Entry | None:
     eid = table.get("id")
     line = _line_of(lines, f'"{eid}"') if isinstance(eid, str) else 0
@@ -232,7 +237,11 @@ def _entry(table: dict, name: str, lines: list[str], local: bool, kb: KnowledgeB
             re.compile(source, re.IGNORECASE)
             patterns.append(source)  # kept as text: the matcher compiles a pattern when first needed
         except re.error as exc:
-            err(f"pattern {source!r} does not compile: {exc}")
+            err(f"pattern {_shown(source)} does not compile: {exc}")
+        except OverflowError:  # re raises it, not re.error, for a repeat count like {99999999999}
+            err(f"pattern {_shown(source)} does not compile: a repeat count is too large")
+        except RecursionError:
+            err(f"pattern {_shown(source)} does not compile: its groups are nested too deeply")
     flags = {key: table.get(key, False) for key in ("when_no_code", "requires_provider")}
     for key, value in flags.items():
         if not isinstance(value, bool):
