@@ -1,13 +1,14 @@
 """A start-up cache: the loaded and indexed engine, pickled, keyed on everything it was built from.
 
 Reading 60-odd TOML files and indexing them costs a few hundred milliseconds; unpickling the result
-costs a few tens. The key covers the knowledge files (path, size, modification time), the engine's
+about ten. The key covers the knowledge files (path, size, modification time), the engine's
 own source files and the Python version, so any edit to either builds afresh. A cache that cannot
 be read or written is skipped silently: it only ever saves time.
 """
 
 from __future__ import annotations
 
+import contextlib
 import os
 import pickle
 import sys
@@ -18,6 +19,9 @@ if TYPE_CHECKING:
     from pathlib import Path
 
 CACHE_DIR_ENV = "SMTPBOT_CACHE_DIR"  # a folder, or "off"
+# Engines kept, the most recently used: several checkouts, or the bot and the command line with
+# different SMTPBOT_KNOWLEDGE_DIR, share one cache folder without rebuilding each other's engine.
+KEEP = 4
 # Plain path strings here: a cache hit must not import pathlib (see knowledge.py).
 ENGINE_SOURCE = os.path.dirname(os.path.realpath(__file__))
 
@@ -73,11 +77,15 @@ def read(key: str) -> Any | None:
     folder = _cache_folder()
     if folder is None:
         return None
+    path = os.path.join(folder, f"engine-{key}.pickle")
     try:
-        with open(os.path.join(folder, f"engine-{key}.pickle"), "rb") as fh:
-            return pickle.load(fh)
+        with open(path, "rb") as fh:
+            engine = pickle.load(fh)
     except Exception:  # a missing, truncated or stale cache is simply rebuilt
         return None
+    with contextlib.suppress(OSError):
+        os.utime(path)  # used now: the last to be evicted
+    return engine
 
 
 def write(key: str, value: Any) -> None:
@@ -86,8 +94,6 @@ def write(key: str, value: Any) -> None:
         return
     try:
         folder.mkdir(parents=True, exist_ok=True)
-        for old in folder.glob("engine-*.pickle"):
-            old.unlink(missing_ok=True)
         # write then rename, so a concurrent reader never sees half a file
         import tempfile  # only a cache miss writes
 
@@ -95,5 +101,8 @@ def write(key: str, value: Any) -> None:
         with os.fdopen(fd, "wb") as fh:
             pickle.dump(value, fh, protocol=pickle.HIGHEST_PROTOCOL)
         os.replace(tmp, folder / f"engine-{key}.pickle")
+        kept = sorted(folder.glob("engine-*.pickle"), key=lambda p: p.stat().st_mtime_ns, reverse=True)
+        for old in kept[KEEP:]:
+            old.unlink(missing_ok=True)
     except Exception:
         return
