@@ -11,7 +11,7 @@ from hypothesis import strategies as st
 from bot.engine import load_knowledge
 from bot.engine.knowledge import builtin_knowledge_dir
 from bot.engine.literal_index import LiteralIndex
-from bot.engine.pattern_literals import required_literals
+from bot.engine.pattern_literals import GuardedPattern, required_literals
 from bot.engine.providers import ProviderIndex
 from bot.engine.text import fold
 
@@ -98,3 +98,14 @@ def test_the_index_survives_pickling_and_builds_again() -> None:
 )
 def test_provider_detection(text: str, provider: str | None) -> None:
     assert ProviderIndex(KB.providers).detect(text) == provider
+
+
+def test_guarded_pattern_runs_only_where_its_strings_are() -> None:
+    guarded = GuardedPattern(r"\bH=([\w-]+(?:\.[\w-]+)+)", re.I)
+    text = "** ana@example.org R=dnslookup T=remote_smtp H=mx.example.org [192.0.2.1]"
+    m = guarded.search(text, text.lower())
+    assert m is not None and m.group(1) == "mx.example.org"
+    assert guarded.search("no host named here", "no host named here") is None
+    # the pre-test is a substring test of the lower-cased text: it never hides a real match
+    upper = "H=MX.EXAMPLE.ORG"
+    assert guarded.search(upper, upper.lower()) is not None

@@ -6,6 +6,7 @@ import re
 from dataclasses import dataclass
 
 from .codes import enhanced_codes, first, reply_codes
+from .pattern_literals import GuardedPattern
 from .text import EMAIL_RE
 
 
@@ -26,28 +27,20 @@ class Incident:
     local_mailer: bool = False  # the record blames a local delivery program (Diagnostic-Code: X-Unix)
 
 
-# Each pattern with the strings (lower case, "|" between) one of which any match contains: a
-# substring test is much cheaper than a regex search over a long text, and most texts lack most.
 RECIPIENT_RES = (
-    ("rcpt to", re.compile(r"RCPT TO:?\s*<([^<>\s]+@[^<>\s]+)>", re.I)),
-    (
-        "recipient:",
-        re.compile(r"(?:Final|Original)-Recipient:\s*(?:rfc822;)?\s*<?([^<>\s;]+@[^<>\s;]+)", re.I),
-    ),
-    ("to=<", re.compile(r"\bto=<([^<>\s]+@[^<>\s]+)>", re.I)),
-    ("@", re.compile(r"^[ \t]*<([^<>\s]+@[^<>\s]+)>[:.]*", re.M)),
-    ("@", re.compile(r"^[ \t]*([^<>\s]+@[^<>\s]+?)[:.]*[ \t]*$", re.M)),
+    GuardedPattern(r"RCPT TO:?\s*<([^<>\s]+@[^<>\s]+)>", re.I),
+    GuardedPattern(r"(?:Final|Original)-Recipient:\s*(?:rfc822;)?\s*<?([^<>\s;]+@[^<>\s;]+)", re.I),
+    GuardedPattern(r"\bto=<([^<>\s]+@[^<>\s]+)>", re.I),
+    GuardedPattern(r"^[ \t]*<([^<>\s]+@[^<>\s]+)>[:.]*", re.M),
+    GuardedPattern(r"^[ \t]*([^<>\s]+@[^<>\s]+?)[:.]*[ \t]*$", re.M),
 )
 REMOTE_MTA_RES = (
-    ("remote-mta:", re.compile(r"Remote-MTA:\s*(?:dns;)?\s*\[?([\w.-]+)", re.I)),
-    ("host", re.compile(r"\bhost\s+([\w-]+(?:\.[\w-]+)+)\.?\s*\[[\d.:a-f]+\]", re.I)),
-    ("relay=", re.compile(r"\brelay=([\w-]+(?:\.[\w-]+)+)", re.I)),
-    ("h=", re.compile(r"\bH=([\w-]+(?:\.[\w-]+)+)", re.I)),
-    ("while talking to", re.compile(r"while talking to\s+([\w-]+(?:\.[\w-]+)+)", re.I)),
-    (
-        "server|remote host",
-        re.compile(r"\b(?:remote (?:server|host)|mail server)\s+\[?([a-z][\w-]*(?:\.[\w-]+)+)", re.I),
-    ),
+    GuardedPattern(r"Remote-MTA:\s*(?:dns;)?\s*\[?([\w.-]+)", re.I),
+    GuardedPattern(r"\bhost\s+([\w-]+(?:\.[\w-]+)+)\.?\s*\[[\d.:a-f]+\]", re.I),
+    GuardedPattern(r"\brelay=([\w-]+(?:\.[\w-]+)+)", re.I),
+    GuardedPattern(r"\bH=([\w-]+(?:\.[\w-]+)+)", re.I),
+    GuardedPattern(r"while talking to\s+([\w-]+(?:\.[\w-]+)+)", re.I),
+    GuardedPattern(r"\b(?:remote (?:server|host)|mail server)\s+\[?([a-z][\w-]*(?:\.[\w-]+)+)", re.I),
 )
 
 
@@ -55,8 +48,8 @@ def find_recipient(text: str) -> str | None:
     if "@" not in text:
         return None  # every way of naming a recipient has one
     lowered = text.lower()
-    for needle, regex in RECIPIENT_RES:
-        m = regex.search(text) if needle in lowered else None
+    for pattern in RECIPIENT_RES:
+        m = pattern.search(text, lowered)
         if m:
             return m.group(1).strip(".:;,'\"")
     m = EMAIL_RE.search(text)
@@ -65,8 +58,8 @@ def find_recipient(text: str) -> str | None:
 
 def find_remote_mta(text: str) -> str | None:
     lowered = text.lower()
-    for needles, regex in REMOTE_MTA_RES:
-        m = regex.search(text) if any(n in lowered for n in needles.split("|")) else None
+    for pattern in REMOTE_MTA_RES:
+        m = pattern.search(text, lowered)
         if m:
             host = m.group(1).strip(".")
             if "." in host and not host.replace(".", "").isdigit():

@@ -18,15 +18,15 @@ MAX_ALTERNATIVES = 64
 Strings = frozenset[str]
 
 
-def required_literals(source: str) -> tuple[str, ...]:
+def required_literals(source: str, min_chars: int = MIN_LITERAL_CHARS) -> tuple[str, ...]:
     """Lower-cased strings such that every match of `source` contains at least one of them.
 
-    Empty when no such set of strings of at least MIN_LITERAL_CHARS exists: the pattern must
-    then be run on every text.
+    Empty when no such set of strings of at least `min_chars` exists: the pattern must then be
+    run on every text.
     """
     try:
         parsed = sre_parser.parse(source, re.IGNORECASE)
-        best = _required(list(parsed))
+        best = _required(list(parsed), min_chars)
     except (re.error, OverflowError, RecursionError):
         return ()  # the loader refuses such patterns; if one gets here, it simply always runs
     if not best:
@@ -35,18 +35,18 @@ def required_literals(source: str) -> tuple[str, ...]:
     return tuple(sorted(s for s in best if not any(o != s and o in s for o in best)))
 
 
-def _usable(strings: Strings | None) -> bool:
+def _usable(strings: Strings | None, min_chars: int) -> bool:
     # white space in a pattern may meet any run of white space, which folding makes one space
     return bool(strings) and all(
-        len(s) >= MIN_LITERAL_CHARS and not any(ch.isspace() and ch != " " for ch in s) for s in strings
+        len(s) >= min_chars and not any(ch.isspace() and ch != " " for ch in s) for s in strings
     )
 
 
-def _better(a: Strings | None, b: Strings | None) -> Strings | None:
+def _better(a: Strings | None, b: Strings | None, min_chars: int) -> Strings | None:
     """The more selective of two usable sets: longer shortest string, then fewer strings."""
-    if not _usable(b):
+    if not _usable(b, min_chars):
         return a
-    if not _usable(a):
+    if not _usable(a, min_chars):
         return b
     key_a = (min(map(len, a)), -len(a))
     key_b = (min(map(len, b)), -len(b))
@@ -93,7 +93,7 @@ def _union(parts) -> Strings | None:
     return frozenset(out)
 
 
-def _required(items: list) -> Strings | None:
+def _required(items: list, min_chars: int) -> Strings | None:
     """The best set of strings one of which every match of the node sequence contains."""
     best: Strings | None = None
     run: Strings = frozenset({""})  # the exact strings of the nodes since the last inexact one
@@ -102,10 +102,10 @@ def _required(items: list) -> Strings | None:
         if single is not None and len(run) * len(single) <= MAX_ALTERNATIVES:
             run = frozenset(a + b for a, b in product(run, single))
             continue
-        best = _better(best, _strip_empty(run))
+        best = _better(best, _strip_empty(run), min_chars)
         run = frozenset({""})
-        best = _better(best, _inside(op, arg))
-    return _better(best, _strip_empty(run))
+        best = _better(best, _inside(op, arg, min_chars), min_chars)
+    return _better(best, _strip_empty(run), min_chars)
 
 
 def _strip_empty(strings: Strings) -> Strings | None:
@@ -113,13 +113,38 @@ def _strip_empty(strings: Strings) -> Strings | None:
     return None if "" in strings else strings
 
 
-def _inside(op, arg) -> Strings | None:
+def _inside(op, arg, min_chars: int) -> Strings | None:
     """What a node that is not a short list of strings still requires of every match."""
     if op is sre.SUBPATTERN:
-        return _required(list(arg[3]))
+        return _required(list(arg[3]), min_chars)
     if op is sre.BRANCH:
-        parts = [_required(list(branch)) for branch in arg[1]]
-        return None if any(not _usable(p) for p in parts) else _union(parts)
+        parts = [_required(list(branch), min_chars) for branch in arg[1]]
+        return None if any(not _usable(p, min_chars) for p in parts) else _union(parts)
     if op in (sre.MAX_REPEAT, sre.MIN_REPEAT, sre.POSSESSIVE_REPEAT) and arg[0] >= 1:
-        return _required(list(arg[2]))
+        return _required(list(arg[2]), min_chars)
     return None
+
+
+class GuardedPattern:
+    """A compiled regex that runs only on a text holding one of the strings it requires.
+
+    For the regexes searched over whole bounces: a few substring tests of the lower-cased text
+    cost much less than a regex search that finds nothing, which is what most searches do.
+    """
+
+    __slots__ = ("_needles", "regex")
+
+    def __init__(self, source: str, flags: int = 0) -> None:
+        self.regex = re.compile(source, flags)
+        # derived on first search, not at import: a start-up that explains a bare code skips it
+        self._needles: tuple[str, ...] | None = None
+
+    def search(self, text: str, lowered: str) -> re.Match[str] | None:
+        """regex.search(text); `lowered` is text.lower(), read once by the caller for many patterns."""
+        needles = self._needles
+        if needles is None:
+            # two characters suffice here ("h=" before a host): a substring test is cheap at any length
+            needles = self._needles = required_literals(self.regex.pattern, min_chars=2)
+        if needles and not any(needle in lowered for needle in needles):
+            return None
+        return self.regex.search(text)
