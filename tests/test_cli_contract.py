@@ -15,6 +15,7 @@ import sys
 from pathlib import Path
 
 import pytest
+from knowledge_fixtures import entry_toml
 
 from bot.engine import REASONS
 
@@ -302,25 +303,11 @@ def test_kb_search_nothing() -> None:
 
 # --- kb lint on a malformed organisation folder ------------------------------------------------
 
-VALID_ENTRY = """\
-[[entry]]
-id = "acme.{name}"
-title = "ACME gateway: {name}"
-reason = "{reason}"
-phrases = ["{phrase}"]
-permanence = "permanent"
-retry = "No."
-who = "sender"
-meaning = "Our own gateway said so."
-sender_fix = ["Ask the ACME mail team."]
-references = ["https://wiki.acme.example/mail"]
-examples = ["{example}"]
-"""
-
 
 def entry(name: str, phrase: str, reason: str = "rejected", example: str | None = None) -> str:
-    example = example if example is not None else f"550 5.7.1 {phrase}"
-    return VALID_ENTRY.format(name=name, phrase=phrase, reason=reason, example=example)
+    return entry_toml(
+        f"acme.{name}", phrases=[phrase], reason=reason, examples=None if example is None else [example]
+    )
 
 
 def lint_problems(knowledge: Path) -> tuple[int, list[re.Match[str]], str]:

@@ -12,6 +12,7 @@ import time
 from pathlib import Path
 
 import pytest
+from knowledge_fixtures import entry_toml
 
 from bot.engine import Engine, Explanation, cache, load_knowledge
 from bot.engine.knowledge import knowledge_dirs
@@ -26,22 +27,6 @@ BOUNCES = [
     "550-5.7.26 DMARC policy. Please contact the administrator of shop.example.com domain.\n"
     "550 5.7.26 gsmtp",
 ]
-
-ORG_ENTRY = """\
-[[entry]]
-id = "{eid}"
-title = "Acme relay: {phrase}"
-reason = "rejected"
-phrases = ["{phrase}"]
-permanence = "permanent"
-retry = "No."
-who = "sender_admin"
-meaning = "The Acme relay refused the message."
-sender_fix = ["Ask the Acme relay's administrator."]
-references = ["RFC 5321"]
-examples = ["550 5.7.1 {phrase}"]
-
-"""
 
 
 @pytest.fixture()
@@ -65,7 +50,7 @@ def comparable(result: Explanation) -> dict:
 def org_dir(tmp_path: Path, *entries: tuple[str, str]) -> Path:
     folder = tmp_path / "org"
     folder.mkdir(exist_ok=True)
-    (folder / "acme.toml").write_text("".join(ORG_ENTRY.format(eid=e, phrase=p) for e, p in entries))
+    (folder / "acme.toml").write_text("".join(entry_toml(e, phrases=[p]) for e, p in entries))
     return folder
 
 
@@ -195,9 +180,7 @@ def test_cache_holding_something_else_is_not_returned(cache_dir: Path) -> None:
 def test_knowledge_with_problems_is_not_cached(cache_dir: Path, tmp_path: Path) -> None:
     folder = tmp_path / "org"
     folder.mkdir()
-    (folder / "good.toml").write_text(
-        ORG_ENTRY.format(eid="acme.good", phrase="acme relay refused this sender")
-    )
+    (folder / "good.toml").write_text(entry_toml("acme.good", phrases=["acme relay refused this sender"]))
     (folder / "broken.toml").write_text('[[entry]]\nid = "acme.broken\ntitle = "x"\n')
     engine = Engine.load(extra_dir=str(folder))
     assert engine.kb.problems

@@ -27,6 +27,15 @@ def best(engine: Engine, text: str | bytes) -> Finding:
     return result.findings[0]
 
 
+def first_email_finding(engine: Engine, body: str, sender: str | None = None) -> Finding:
+    """The first finding for a bounce email with this body, checked to be read as an email."""
+    subject = "Undelivered Mail Returned to Sender"
+    result = engine.explain(email(subject, body, sender) if sender else email(subject, body))
+    assert result.input_kind == "email"
+    assert result.findings, result.notice
+    return result.findings[0]
+
+
 def summary(result: Explanation) -> list[tuple]:
     return [
         (f.entry_id, f.reason, f.reply_code, f.enhanced_code, f.smtp_phase, f.recipient)
@@ -184,9 +193,7 @@ def test_yahoo_own_wording_keeps_userunknown_in_a_bounce_without_phase(engine: E
         "    delivery error: dd This user doesn't have a yahoo.com account\n"
         "    (pablo.r@yahoo.com) [0] - mta4031.mail.ne1.yahoo.com\n"
     )
-    result = engine.explain(email("Undelivered Mail Returned to Sender", body))
-    assert result.input_kind == "email"
-    finding = result.findings[0]
+    finding = first_email_finding(engine, body)
     assert finding.entry_id == "yahoo.no-such-account"
     assert finding.smtp_phase is None
     assert finding.reason == "userunknown"
@@ -200,11 +207,7 @@ def test_generic_unknown_user_in_a_bounce_without_phase_or_status_is_filtered(en
         "550 Unknown user\n\n"
         "-- \nMail system at mx.example.org\n"
     )
-    result = engine.explain(
-        email("Undelivered Mail Returned to Sender", body, "MAILER-DAEMON@mx.example.org")
-    )
-    assert result.input_kind == "email"
-    finding = result.findings[0]
+    finding = first_email_finding(engine, body, "MAILER-DAEMON@mx.example.org")
     assert finding.reply_code == "550"
     assert finding.smtp_phase is None
     assert finding.reason == "filtered"
@@ -217,11 +220,7 @@ def test_local_directory_notice_without_reply_code_keeps_userunknown(engine: Eng
         "be delivered to one or more recipients.\n\n"
         '<bob@mail.example.com>: unknown user: "bob"\n'
     )
-    result = engine.explain(
-        email("Undelivered Mail Returned to Sender", body, "MAILER-DAEMON@mail.example.com")
-    )
-    assert result.input_kind == "email"
-    finding = result.findings[0]
+    finding = first_email_finding(engine, body, "MAILER-DAEMON@mail.example.com")
     assert finding.reply_code is None
     assert finding.recipient == "bob@mail.example.com"
     assert finding.reason == "userunknown"
