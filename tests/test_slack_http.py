@@ -306,27 +306,7 @@ def test_junk_paste_of_40_kb_gets_a_clear_short_answer(slack_app: RunningApp) ->
 
 
 def test_a_paste_with_many_failures_is_cut_to_fit_slack(slack_app: RunningApp) -> None:
-    lines = [
-        f"<user{i}@{domain}>: host mx.{domain}[192.0.2.{i}] said: {code} (in reply to RCPT TO command)"
-        for i, (domain, code) in enumerate(
-            [
-                ("example.com", "550 5.1.1 User unknown"),
-                ("example.org", "552 5.2.2 Mailbox full"),
-                ("example.net", "554 5.7.1 Relay access denied"),
-                ("example.edu", "550 5.7.26 DMARC policy rejection"),
-                ("example.info", "421 4.7.0 Try again later, too many connections"),
-                ("example.biz", "452 4.2.2 Over quota"),
-                ("example.io", "550 5.7.1 Message rejected as spam"),
-                ("example.dev", "553 5.1.3 Bad recipient address syntax"),
-                ("example.app", "554 5.6.0 Message content rejected"),
-                ("example.co", "451 4.3.0 Temporary local problem"),
-                ("example.me", "550 5.4.1 Recipient address rejected: Access denied"),
-                ("example.tv", "552 5.3.4 Message size exceeds fixed limit"),
-            ]
-            * 5
-        )
-    ]
-    text = "This is the mail system at host relay.example.org.\n\n" + "\n".join(lines) * 20
+    text = many_failures_paste()
     slack_app.event(mention_event(text))
     post = answered_only_by_post(slack_app)
     assert_within_slack_limits(post["blocks"])

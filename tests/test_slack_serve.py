@@ -66,6 +66,23 @@ def stop(proc: subprocess.Popen) -> tuple[int, str]:
     return proc.returncode, err
 
 
+def post_slash_command(port: int, standin: SlackStandIn, text: str) -> int:
+    """Send a signed /smtp to the bot on this port, as Slack would; the HTTP status it answered."""
+    form = urlencode(
+        {
+            "team_id": "T0STANDIN",
+            "channel_id": "C0GENERAL1",
+            "user_id": "U0HUMAN01",
+            "command": "/smtp",
+            "text": text,
+            "response_url": standin.response_url(),
+            "trigger_id": "t",
+        }
+    )
+    headers = {"Content-Type": "application/x-www-form-urlencoded", **sign(form)}
+    return http_request(port, "POST", "/slack/events", form, headers).status
+
+
 def log_messages(stderr: str) -> list[str]:
     messages = []
     for line in stderr.splitlines():
@@ -139,19 +156,7 @@ def test_http_mode_serves_signed_requests_and_stops_cleanly_on_sigterm(
     proc = serve(["--http"], env, tmp_path)
     try:
         wait_healthy(port, proc)
-        form = urlencode(
-            {
-                "team_id": "T0STANDIN",
-                "channel_id": "C0GENERAL1",
-                "user_id": "U0HUMAN01",
-                "command": "/smtp",
-                "text": "550 5.1.1",
-                "response_url": standin.response_url(),
-                "trigger_id": "t",
-            }
-        )
-        headers = {"Content-Type": "application/x-www-form-urlencoded", **sign(form)}
-        assert http_request(port, "POST", "/slack/events", form, headers).status == 200
+        assert post_slash_command(port, standin, "550 5.1.1") == 200
         assert standin.wait_for(standin.responses)
         assert http_request(port, "GET", "/metrics").status == 200
     finally:
@@ -269,19 +274,7 @@ def test_logs_are_json_without_tokens_and_show_message_text_only_when_asked(
     proc = serve(["--http"], env, tmp_path)
     try:
         wait_healthy(port, proc)
-        form = urlencode(
-            {
-                "team_id": "T0STANDIN",
-                "channel_id": "C0GENERAL1",
-                "user_id": "U0HUMAN01",
-                "command": "/smtp",
-                "text": MARKER,
-                "response_url": standin.response_url(),
-                "trigger_id": "t",
-            }
-        )
-        headers = {"Content-Type": "application/x-www-form-urlencoded", **sign(form)}
-        assert http_request(port, "POST", "/slack/events", form, headers).status == 200
+        assert post_slash_command(port, standin, MARKER) == 200
         body = json.dumps(event_body(mention_event(MARKER)))
         headers = {"Content-Type": "application/json", **sign(body)}
         assert http_request(port, "POST", "/slack/events", body, headers).status == 200
