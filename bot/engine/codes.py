@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from typing import NamedTuple
 
 # Both code patterns begin with the code's digits and only then look behind them (the "." or
 # "..." in each look-behind stands for the digits already read): a pattern that begins with a
@@ -27,8 +27,7 @@ LINE_START_RE = re.compile(r"(?:^|\n)[ \t>#'\"(\[*-]*(?:<<<[ \t]*)?$")
 REPLY_BEFORE_RE = re.compile(r"(?<!\d)[245][0-5]\d[ \t-]['\"]?#?$")
 
 
-@dataclass(frozen=True, slots=True)
-class CodeHit:
+class CodeHit(NamedTuple):
     """A code found in a text, where, and whether it stands the way SMTP puts its codes."""
 
     code: str

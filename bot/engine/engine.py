@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import re
-import time
 from typing import TYPE_CHECKING
 
 from . import cache
@@ -85,7 +84,6 @@ class Engine:
     # --- explaining -------------------------------------------------------------------------
 
     def explain(self, text: str | bytes, mode: Mode = "explicit") -> Explanation:
-        started = time.perf_counter()
         # bytes are a file's content, never a chat message
         text, truncated = clean_file(text) if isinstance(text, bytes) else clean(text)
         if not text.strip():
@@ -102,7 +100,6 @@ class Engine:
             findings=tuple(findings),
             notice=notice,
             truncated=truncated,
-            extra={"elapsed_ms": round((time.perf_counter() - started) * 1000, 3)},
         )
 
     def explain_file(self, path: str | Path, mode: Mode = "explicit") -> Explanation:

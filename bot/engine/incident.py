@@ -3,28 +3,62 @@
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
 
 from .codes import enhanced_codes, first, reply_codes
 from .pattern_literals import GuardedPattern
 from .text import EMAIL_RE
 
 
-@dataclass(slots=True)
 class Incident:
-    """One failure as the input states it: its words, codes, recipient and where it came from."""
+    """One failure as the input states it: its words, codes, recipient and where it came from.
 
-    text: str  # the server's diagnostic, or the paragraph that carries it
-    kind: str  # where it came from: text, smtp, log, dsn, email, json
-    reply_code: str | None = None
-    enhanced_code: str | None = None
-    recipient: str | None = None
-    remote_mta: str | None = None
-    action: str | None = None  # failed, delayed, delivered, relayed, expanded
-    context: str = ""  # nearby text to consult when `text` alone matches nothing
-    structured: bool = False  # came from a bounce format, so it is a mail failure by construction
-    strong_code: bool = False  # a code used the way SMTP uses it
-    local_mailer: bool = False  # the record blames a local delivery program (Diagnostic-Code: X-Unix)
+    A plain class, not a dataclass: see the note in model.py. The engine fills in `recipient`,
+    `remote_mta`, `context` and `reply_code` as it learns more, so it is mutable.
+    """
+
+    __slots__ = (
+        "action",
+        "context",
+        "enhanced_code",
+        "kind",
+        "local_mailer",
+        "recipient",
+        "remote_mta",
+        "reply_code",
+        "strong_code",
+        "structured",
+        "text",
+    )
+
+    def __init__(
+        self,
+        text: str,  # the server's diagnostic, or the paragraph that carries it
+        kind: str,  # where it came from: text, smtp, log, dsn, email, json
+        reply_code: str | None = None,
+        enhanced_code: str | None = None,
+        recipient: str | None = None,
+        remote_mta: str | None = None,
+        action: str | None = None,  # failed, delayed, delivered, relayed, expanded
+        context: str = "",  # nearby text to consult when `text` alone matches nothing
+        structured: bool = False,  # came from a bounce format: a mail failure by construction
+        strong_code: bool = False,  # a code used the way SMTP uses it
+        local_mailer: bool = False,  # a local delivery program failed (Diagnostic-Code: X-Unix)
+    ) -> None:
+        self.text = text
+        self.kind = kind
+        self.reply_code = reply_code
+        self.enhanced_code = enhanced_code
+        self.recipient = recipient
+        self.remote_mta = remote_mta
+        self.action = action
+        self.context = context
+        self.structured = structured
+        self.strong_code = strong_code
+        self.local_mailer = local_mailer
+
+    def __repr__(self) -> str:
+        fields = ", ".join(f"{name}={getattr(self, name)!r}" for name in self.__slots__)
+        return f"Incident({fields})"
 
 
 RECIPIENT_RES = (

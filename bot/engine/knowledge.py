@@ -5,8 +5,7 @@ from __future__ import annotations
 import os
 import re
 from collections.abc import Iterable
-from dataclasses import dataclass, field
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, NamedTuple
 
 from .model import PERMANENCES, REASONS, WHO, Entry, Provider, is_enhanced_code, is_reply_code
 
@@ -34,8 +33,7 @@ KNOWN_FIELDS = frozenset((*TEXT_FIELDS, *LIST_FIELDS, "when_no_code", "requires_
 TOML_ERROR_LINE_RE = re.compile(r"at line (\d+)")
 
 
-@dataclass(frozen=True, slots=True)
-class Problem:
+class Problem(NamedTuple):
     """Something wrong in a knowledge file, with where it is."""
 
     file: str
@@ -46,14 +44,16 @@ class Problem:
         return f"{self.file}:{self.line}: {self.message}"
 
 
-@dataclass(slots=True)
 class KnowledgeBase:
     """Every entry and provider loaded, and the problems found on the way."""
 
-    entries: list[Entry] = field(default_factory=list)
-    providers: list[Provider] = field(default_factory=list)
-    problems: list[Problem] = field(default_factory=list)
-    files: list[str] = field(default_factory=list)
+    __slots__ = ("entries", "files", "problems", "providers")
+
+    def __init__(self) -> None:
+        self.entries: list[Entry] = []
+        self.providers: list[Provider] = []
+        self.problems: list[Problem] = []
+        self.files: list[str] = []
 
     def by_id(self) -> dict[str, Entry]:
         return {e.id: e for e in self.entries}

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 from collections import defaultdict
-from dataclasses import dataclass
+from typing import NamedTuple
 
 from .literal_index import LiteralIndex
 from .model import Entry, is_enhanced_code
@@ -23,8 +23,7 @@ FUZZY_MAX_QUERY = 160
 PATTERN_MAX_TEXT = 4000
 
 
-@dataclass(frozen=True, slots=True)
-class Match:
+class Match(NamedTuple):
     """An entry that fits an incident, how well, and the words or code that made it fit."""
 
     entry: Entry

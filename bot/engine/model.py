@@ -3,8 +3,7 @@
 from __future__ import annotations
 
 import re
-from dataclasses import asdict, dataclass, field
-from typing import Any, Literal
+from typing import Any, Literal, NamedTuple
 
 REASONS: frozenset[str] = frozenset(
     {
@@ -72,15 +71,13 @@ def is_enhanced_code(code: str) -> bool:
     return bool(ENHANCED_CODE_RE.match(code))
 
 
-def _pickled_as_arguments(obj: Any) -> tuple:
-    """Pickle a frozen slots dataclass as its constructor's arguments. The start-up cache holds
-    hundreds of entries, and dataclasses' own way (a Python loop over fields() per object) makes
-    up most of the time it takes to load."""
-    return (type(obj), tuple(getattr(obj, name) for name in obj.__slots__))
+# The records below are named tuples rather than dataclasses: every command-line run and every
+# bot start imports them, and the dataclasses module (inspect, ast and more behind it) with the
+# code it generates per class costs about a tenth of a whole 400-email batch run. Immutable
+# records were all they needed to be.
 
 
-@dataclass(frozen=True, slots=True)
-class Entry:
+class Entry(NamedTuple):
     """One knowledge base entry, validated and ready for matching."""
 
     id: str
@@ -106,9 +103,6 @@ class Entry:
     when_no_code: bool = False  # a notice's wording: explains a text only when it carries no code
     requires_provider: bool = False  # common words that mean this only from this provider's servers
 
-    def __reduce__(self) -> tuple:
-        return _pickled_as_arguments(self)
-
     @property
     def family(self) -> str:
         """The knowledge folder the entry lives in: rfc, mta, providers, gateways ..."""
@@ -127,8 +121,7 @@ class Entry:
         return tuple(c for c in self.codes if is_enhanced_code(c))
 
 
-@dataclass(frozen=True, slots=True)
-class Provider:
+class Provider(NamedTuple):
     """A mail provider or product, and the names that give it away in a text."""
 
     name: str
@@ -136,12 +129,8 @@ class Provider:
     tags: tuple[str, ...] = ()
     urls: tuple[str, ...] = ()
 
-    def __reduce__(self) -> tuple:
-        return _pickled_as_arguments(self)
 
-
-@dataclass(frozen=True, slots=True)
-class Finding:
+class Finding(NamedTuple):
     """One explained failure: what the text said, which entry explains it, and what to do."""
 
     entry_id: str
@@ -188,13 +177,12 @@ class Finding:
         }
 
     def to_dict(self) -> dict[str, Any]:
-        data = asdict(self)
+        data = self._asdict()
         data["confidence"] = round(self.confidence, 2)
         return data
 
 
-@dataclass(frozen=True, slots=True)
-class Explanation:
+class Explanation(NamedTuple):
     """What the engine says about one text: findings, best first, or a notice why there are none."""
 
     mode: Mode
@@ -202,7 +190,6 @@ class Explanation:
     findings: tuple[Finding, ...] = ()
     notice: str | None = None
     truncated: bool = False
-    extra: dict[str, Any] = field(default_factory=dict)
 
     @property
     def best(self) -> Finding | None:

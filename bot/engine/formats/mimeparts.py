@@ -12,7 +12,6 @@ import base64
 import binascii
 import quopri
 import re
-from dataclasses import dataclass, field
 
 from ..text import without_surrogates
 
@@ -24,13 +23,15 @@ MAX_PARTS = 60
 MAX_HEADER_LINES = 400
 
 
-@dataclass(slots=True)
 class Part:
     """One MIME part: its headers, its body as it stands, and its sub-parts."""
 
-    headers: dict[str, str] = field(default_factory=dict)
-    body: str = ""
-    parts: list[Part] = field(default_factory=list)
+    __slots__ = ("body", "headers", "parts")
+
+    def __init__(self, headers: dict[str, str], body: str) -> None:
+        self.headers = headers
+        self.body = body
+        self.parts: list[Part] = []
 
     @property
     def content_type(self) -> str:
