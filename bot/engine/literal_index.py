@@ -35,8 +35,11 @@ class LiteralIndex:
         if self._automaton is None:
             import ahocorasick_rs  # only texts with words get this far
 
+            # The plain NFA builds in half the time of the contiguous one (3.4 against 6.3 ms for
+            # the 1,400 phrases) and scans a 66 KB bounce about as fast; a DFA scans 2.5 times
+            # faster but takes 34 ms to build, more than a 400-email batch gains from it.
             self._automaton = ahocorasick_rs.AhoCorasick(
-                self.strings, implementation=ahocorasick_rs.Implementation.ContiguousNFA
+                self.strings, implementation=ahocorasick_rs.Implementation.NoncontiguousNFA
             )
         return self._automaton.find_matches_as_indexes(text, overlapping=True)
 
