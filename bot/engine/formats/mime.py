@@ -8,13 +8,14 @@ from ..incident import Incident, reply_from_context
 from ..text import fold
 from . import dsn, freetext, mimeparts
 
-# A header field name at the start of a line; `match` tests the first line only.
+# A header field name at the start of a line, searched in "\n" + text (see mimeparts.py);
+# `match` tests the first line only.
 HEADER_LINE_RE = re.compile(
-    r"^(?:From|To|Subject|Date|Received|Return-Path|Message-I[Dd]|MIME-Version|Content-Type"
+    r"\n(?:From|To|Subject|Date|Received|Return-Path|Message-I[Dd]|MIME-Version|Content-Type"
     r"|Delivered-To|Reply-To|Auto-Submitted|DKIM-Signature|Authentication-Results|X-[\w-]+"
     r"|ARC-[\w-]+|Sender|Envelope-To|Content-Transfer-Encoding|References|In-Reply-To)"
     r":",
-    re.I | re.M,
+    re.I,
 )
 # Words on a separator line where a bounce body starts quoting the original message.
 ORIGINAL_MARKERS = (
@@ -40,7 +41,7 @@ MAX_PART_CHARS = 64_000
 
 
 def looks_like_email(text: str) -> bool:
-    head = "\n".join(text.lstrip()[:6000].split("\n\n", 1)[0].split("\n", 60)[:60])
+    head = "\n" + "\n".join(text.lstrip()[:6000].split("\n\n", 1)[0].split("\n", 60)[:60])
     headers = len(HEADER_LINE_RE.findall(head))
     return headers >= 2 and (headers >= 4 or bool(HEADER_LINE_RE.match(head)))
 
