@@ -20,7 +20,10 @@ from ..text import without_surrogates
 # character lets the regex engine jump from newline to newline, while `^` is tried at every
 # position of the text, three times slower over a bounce's header block.
 HEADER_FIELD_RE = re.compile(r"\n([!-9;-~]+):[ \t]*(.*(?:\n[ \t].*)*)")
-PARAM_RE = re.compile(r'(\w[\w*-]*)\s*=\s*(?:"([^"]*)"|([^\s;"]+))')
+# A parameter name starts where a word starts and never gives characters back: tried inside a
+# word, or backtracking within one, it could only fail again, at a cost quadratic in the word
+# (a 40-character boundary string).
+PARAM_RE = re.compile(r'(?<!\w)(\w[\w*-]*+)\s*=\s*(?:"([^"]*)"|([^\s;"]+))')
 MAX_DEPTH = 6
 MAX_PARTS = 60
 MAX_HEADER_LINES = 400
