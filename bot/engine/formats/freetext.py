@@ -7,7 +7,7 @@ import re
 from ..incident import Incident, incident_from_text
 
 MULTILINE_START_RE = re.compile(r"^[ \t>]*([245]\d\d)-(?:([245]\.\d{1,3}\.\d{1,3})[ \t]+)?(.*)$")
-# searched in "\n" + text, for speed (see mimeparts.HEADER_FIELD_RE)
+# searched in "\n" + text, for speed (see mimeparts._fields_re)
 ANY_MULTILINE_START_RE = re.compile(r"\n[ \t>]*[245]\d\d-")
 MAX_PARAGRAPH_LINES = 40
 MAX_PARAGRAPH_CHARS = 4000

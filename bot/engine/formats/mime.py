@@ -8,7 +8,7 @@ from ..incident import Incident, reply_from_context
 from ..text import fold
 from . import dsn, freetext, mimeparts
 
-# A header field name at the start of a line, searched in "\n" + text (see mimeparts.py);
+# A header field name at the start of a line, searched in "\n" + text (see mimeparts._fields_re);
 # `match` tests the first line only.
 HEADER_LINE_RE = re.compile(
     r"\n(?:From|To|Subject|Date|Received|Return-Path|Message-I[Dd]|MIME-Version|Content-Type"
@@ -79,7 +79,7 @@ def _is_separator(line: str, marker: str) -> bool:
 
 def incidents(text: str, explicit: bool) -> tuple[list[Incident], str]:
     """Incidents, best source first, and the bounce's own headers (for provider hints)."""
-    root = mimeparts.parse(text)
+    root = mimeparts.parse(text, HINT_HEADERS)
     header_text = " ".join(f"{k}: {root.headers[k]}" for k in HINT_HEADERS if k in root.headers)
     status_texts: list[str] = []
     bodies: list[str] = []

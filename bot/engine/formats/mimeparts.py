@@ -10,16 +10,16 @@ from __future__ import annotations
 
 import base64
 import binascii
+import functools
 import quopri
 import re
 
 from ..text import without_surrogates
 
-# A field and its folded continuation lines. Line-start patterns here are searched in "\n" + text
-# and begin with that newline rather than `^` under re.M: a pattern that begins with a plain
-# character lets the regex engine jump from newline to newline, while `^` is tried at every
-# position of the text, three times slower over a bounce's header block.
-HEADER_FIELD_RE = re.compile(r"\n([!-9;-~]+):[ \t]*(.*(?:\n[ \t].*)*)")
+# The fields this reader itself needs in every part; a caller names any others it wants from the
+# top part (a bounce's From or Subject). Fields nobody reads are not collected: a bounce's header
+# block is mostly Received, DKIM and ARC lines.
+MIME_FIELDS = ("content-type", "content-transfer-encoding")
 # A parameter name starts where a word starts and never gives characters back: tried inside a
 # word, or backtracking within one, it could only fail again, at a cost quadratic in the word
 # (a 40-character boundary string).
@@ -30,18 +30,17 @@ MAX_HEADER_LINES = 400
 
 
 class Part:
-    """One MIME part: its headers, its body as it stands, and its sub-parts."""
+    """One MIME part: the header fields read from it, its body as it stands, and its sub-parts."""
 
-    __slots__ = ("body", "headers", "parts")
+    __slots__ = ("body", "content_type", "headers", "parts")
 
     def __init__(self, headers: dict[str, str], body: str) -> None:
         self.headers = headers
         self.body = body
         self.parts: list[Part] = []
-
-    @property
-    def content_type(self) -> str:
-        return self.headers.get("content-type", "text/plain").split(";", 1)[0].strip().lower() or "text/plain"
+        self.content_type = (
+            headers.get("content-type", "text/plain").split(";", 1)[0].strip().lower() or "text/plain"
+        )
 
     def param(self, name: str) -> str | None:
         value = self.headers.get("content-type", "")
@@ -83,8 +82,20 @@ def _decode(data: bytes, charset: str) -> str:
         return data.decode("utf-8", errors="replace")
 
 
-def split_headers(raw: str) -> tuple[dict[str, str], str]:
-    """Headers (first occurrence wins, names in lower case) and the body."""
+@functools.cache
+def _fields_re(names: tuple[str, ...]) -> re.Pattern[str]:
+    """A field of one of these names and its folded continuation lines, searched in "\n" + text.
+
+    The pattern begins with that newline rather than `^` under re.M: a pattern that begins with a
+    plain character lets the regex engine jump from newline to newline, where `^` is tried at
+    every position of the text.
+    """
+    alternatives = "|".join(re.escape(name) for name in names)
+    return re.compile(rf"\n({alternatives}):[ \t]*(.*(?:\n[ \t].*)*)", re.I)
+
+
+def split_headers(raw: str, names: tuple[str, ...] = MIME_FIELDS) -> tuple[dict[str, str], str]:
+    """The named header fields (first occurrence wins, names in lower case) and the body."""
     end = raw.find("\n\n")
     head, body = (raw, "") if end < 0 else (raw[:end], raw[end + 2 :])
     if head.count("\n") >= MAX_HEADER_LINES:
@@ -92,7 +103,7 @@ def split_headers(raw: str) -> tuple[dict[str, str], str]:
     headers: dict[str, str] = {}
     # one findall over the block: several times faster than a loop over its lines, and about
     # twice as fast as finditer with a group() call per field
-    for name, value in HEADER_FIELD_RE.findall("\n" + head):
+    for name, value in _fields_re(names).findall("\n" + head):
         name = name.lower()
         if name not in headers:
             if "\n" in value:
@@ -101,9 +112,11 @@ def split_headers(raw: str) -> tuple[dict[str, str], str]:
     return headers, body
 
 
-def parse(raw: str, depth: int = 0, budget: list[int] | None = None) -> Part:
+def parse(raw: str, fields: tuple[str, ...] = (), depth: int = 0, budget: list[int] | None = None) -> Part:
+    """The MIME tree of a message; `fields` are header fields to read from its top part besides
+    MIME's own."""
     budget = budget if budget is not None else [MAX_PARTS]
-    headers, body = split_headers(raw)
+    headers, body = split_headers(raw, MIME_FIELDS + fields if fields else MIME_FIELDS)
     part = Part(headers=headers, body=body)
     budget[0] -= 1
     ctype = part.content_type
@@ -113,7 +126,7 @@ def parse(raw: str, depth: int = 0, budget: list[int] | None = None) -> Part:
         boundary = part.param("boundary")
         chunks = _split_multipart(body, boundary) if boundary else []
         # a multipart whose boundary never appears is read as the plain text it really is
-        part.parts = [parse(chunk, depth + 1, budget) for chunk in chunks] or [
+        part.parts = [parse(chunk, (), depth + 1, budget) for chunk in chunks] or [
             Part(headers={"content-type": "text/plain"}, body=body)
         ]
     # an attached message/rfc822 (the original that bounced) stays unparsed: nothing reads it
