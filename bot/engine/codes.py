@@ -51,17 +51,17 @@ def enhanced_codes(text: str) -> list[CodeHit]:
 
 
 def reply_codes(text: str) -> list[CodeHit]:
-    hits = []
-    for m in REPLY_RE.finditer(text):
-        before = text[max(0, m.start() - 24) : m.start()]
-        after = text[m.end() : m.end() + 14]
-        strong = bool(
-            LINE_START_RE.search(before)
-            or REPLY_CONTEXT_RE.search(before)
-            or ENHANCED_RE.match(after.lstrip(" -#"))
-        )
-        hits.append(CodeHit(m.group(1), m.start(), strong))
-    return hits
+    return [CodeHit(m.group(1), m.start(), is_strong_reply(text, m)) for m in REPLY_RE.finditer(text)]
+
+
+def is_strong_reply(text: str, m: re.Match[str]) -> bool:
+    """Whether a REPLY_RE match in `text` stands the way SMTP puts its reply codes."""
+    before = text[max(0, m.start() - 24) : m.start()]
+    return bool(
+        LINE_START_RE.search(before)
+        or REPLY_CONTEXT_RE.search(before)
+        or ENHANCED_RE.match(text[m.end() : m.end() + 14].lstrip(" -#"))
+    )
 
 
 def class_of(code: str | None) -> str | None:
