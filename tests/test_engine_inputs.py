@@ -685,6 +685,20 @@ def test_bounce_email_from_file_matches_text(engine: Engine) -> None:
     assert from_file.contract() == from_text.contract()
 
 
+def test_large_file_is_read_past_the_first_read(engine: Engine, tmp_path: Path) -> None:
+    """A file longer than one read (an attachment before the report) is read whole, up to the cap."""
+    from bot.engine.engine import FIRST_READ_BYTES, MAX_FILE_BYTES
+
+    bounce = (DATA / "bounces" / "exchange_online_recipient_not_found_qp.eml").read_bytes()
+    padding = b"X-Padding: " + b"y" * 70 + b"\n"
+    big = bounce.replace(b"\n", b"\n" + padding * (2 * FIRST_READ_BYTES // len(padding)), 1)
+    path = tmp_path / "big.eml"
+    path.write_bytes(big)
+    assert FIRST_READ_BYTES < len(big) < MAX_FILE_BYTES
+    assert engine.explain_file(path).contract() == explain(engine, big).contract()
+    assert engine.explain_file(path).findings
+
+
 def test_bounce_email_with_several_recipients(engine: Engine) -> None:
     result = explain(engine, (DATA / "bounces" / "postfix_multi_recipient.eml").read_text())
     assert result.input_kind == "email"
