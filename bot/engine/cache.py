@@ -13,10 +13,12 @@ import os
 import pickle
 import sys
 import zlib
-from typing import TYPE_CHECKING, Any
+
+from .records import TYPE_CHECKING
 
 if TYPE_CHECKING:
     from pathlib import Path
+    from typing import Any
 
 CACHE_DIR_ENV = "SMTPBOT_CACHE_DIR"  # a folder, or "off"
 # Engines kept, the most recently used: several checkouts, or the bot and the command line with

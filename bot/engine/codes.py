@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 import re
-from typing import NamedTuple
+
+from .records import NamedTuple
 
 # Both code patterns begin with the code's digits and only then look behind them (the "." or
 # "..." in each look-behind stands for the digits already read): a pattern that begins with a

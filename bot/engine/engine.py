@@ -3,20 +3,22 @@
 from __future__ import annotations
 
 import re
-from typing import TYPE_CHECKING
 
 from . import cache
 from .formats import dsn, freetext, mime
 from .incident import Incident, complete, reply_from_context
 from .knowledge import KnowledgeBase, knowledge_dirs, load_knowledge
 from .matcher import RANK_FALLBACK, RANK_PHRASE, Match, Matcher
-from .model import Entry, Explanation, Finding, Mode, is_enhanced_code, is_reply_code
+from .model import Entry, Explanation, Finding, is_enhanced_code, is_reply_code
 from .phase import refine_reason, smtp_phase
 from .providers import ProviderIndex
+from .records import TYPE_CHECKING
 from .text import clean, clean_file, fold, shorten
 
 if TYPE_CHECKING:
     from pathlib import Path
+
+    from .model import Mode
 
 MAX_FINDINGS = 10
 MATCHED_TEXT_CHARS = 300

@@ -5,9 +5,9 @@ from __future__ import annotations
 import os
 import re
 from collections.abc import Iterable
-from typing import TYPE_CHECKING, NamedTuple
 
 from .model import PERMANENCES, REASONS, WHO, Entry, Provider, is_enhanced_code, is_reply_code
+from .records import TYPE_CHECKING, NamedTuple
 
 if TYPE_CHECKING:
     from pathlib import Path

@@ -4,11 +4,11 @@ from __future__ import annotations
 
 import re
 from collections import defaultdict
-from typing import NamedTuple
 
 from .literal_index import LiteralIndex
 from .model import Entry, is_enhanced_code
 from .pattern_literals import required_literals
+from .records import NamedTuple
 
 # Ranks: any phrase or pattern entry beats an enhanced code entry, which beats a reply code entry.
 RANK_PHRASE = 3.0

@@ -3,7 +3,14 @@
 from __future__ import annotations
 
 import re
-from typing import Any, Literal, NamedTuple
+
+from .records import TYPE_CHECKING, NamedTuple
+
+if TYPE_CHECKING:
+    from typing import Any, Literal
+
+    Bounce = Literal["hard", "soft", "none"]
+    Mode = Literal["explicit", "passive"]
 
 REASONS: frozenset[str] = frozenset(
     {
@@ -56,9 +63,6 @@ WHO_LABELS: dict[str, str] = {
     "none": "nobody",
 }
 
-Bounce = Literal["hard", "soft", "none"]
-Mode = Literal["explicit", "passive"]
-
 REPLY_CODE_RE = re.compile(r"^[2-5][0-5]\d$")
 ENHANCED_CODE_RE = re.compile(r"^[245]\.\d{1,3}\.\d{1,3}$")
 
@@ -74,7 +78,8 @@ def is_enhanced_code(code: str) -> bool:
 # The records below are named tuples rather than dataclasses: every command-line run and every
 # bot start imports them, and the dataclasses module (inspect, ast and more behind it) with the
 # code it generates per class costs about a tenth of a whole 400-email batch run. Immutable
-# records were all they needed to be.
+# records were all they needed to be. They come from records.NamedTuple, which type checkers read as
+# typing's but which does not import typing (see there).
 
 
 class Entry(NamedTuple):
