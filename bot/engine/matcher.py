@@ -9,6 +9,7 @@ from .literal_index import LiteralIndex
 from .model import Entry, is_enhanced_code
 from .pattern_literals import required_literals
 from .records import NamedTuple
+from .regex_programs import Program, compile_program, program
 
 # Ranks: any phrase or pattern entry beats an enhanced code entry, which beats a reply code entry.
 RANK_PHRASE = 3.0
@@ -63,6 +64,10 @@ class Matcher:
         self.fuzzy_choices = sorted(self.phrase_entries)
         self.by_literal = dict(by_literal)
         self.pattern_literals = LiteralIndex(sorted(self.by_literal), word_start=False)
+        # Compiled now, while the engine cache is being built, and kept in it (see regex_programs).
+        self._programs: list[Program | None] = [
+            program(source, re.IGNORECASE) for source, _ in self.pattern_entries
+        ]
 
     def phrase_hits(self, folded: str) -> set[str]:
         """Phrases found in the text, plus a marker for every pattern that matches."""
@@ -77,10 +82,11 @@ class Matcher:
         return hits
 
     def _pattern(self, index: int) -> re.Pattern[str]:
-        """Compiled on first use: most patterns never pass their literal check in a process."""
+        """Made on first use: most patterns never pass their literal check in a process."""
         compiled = self._compiled.get(index)
         if compiled is None:
-            compiled = re.compile(self.pattern_entries[index][0], re.IGNORECASE)
+            source = self.pattern_entries[index][0]
+            compiled = compile_program(source, re.IGNORECASE, self._programs[index])
             self._compiled[index] = compiled
         return compiled
 
