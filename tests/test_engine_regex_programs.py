@@ -2,13 +2,18 @@
 
 from __future__ import annotations
 
+import json
+import os
 import pickle
 import re
+import subprocess
+import sys
+from pathlib import Path
 
 import pytest
 
 from bot.engine import Engine
-from bot.engine.regex_programs import compile_program, program
+from bot.engine.regex_programs import STORE_NAME, compile_program, program
 
 
 @pytest.fixture(scope="module")
@@ -66,3 +71,60 @@ def test_no_program_compiles_the_source() -> None:
     assert compile_program("a+b", 0, None) is re.compile("a+b")
     with pytest.raises(re.error):
         compile_program("unbalanced (", 0, None)
+
+
+# --- the store of the engine's own expressions -------------------------------------------------
+
+STORE_PROBE = """
+import json, sys
+from bot.engine import Engine, regex_programs
+result = Engine.load().explain("550 5.1.1 <ana@example.com>: Recipient address rejected: User unknown")
+print(json.dumps({"made": len(regex_programs._made), "stored": len(regex_programs._stored),
+                  "contract": result.contract()}))
+"""
+
+
+def run_probe(cache_dir: Path | str, **more_env: str) -> dict:
+    env = {**os.environ, "SMTPBOT_CACHE_DIR": str(cache_dir), **more_env}
+    out = subprocess.run(
+        [sys.executable, "-c", STORE_PROBE], env=env, capture_output=True, text=True, check=True, timeout=120
+    )
+    return json.loads(out.stdout)
+
+
+def test_store_is_written_at_exit_and_used_by_the_next_run(tmp_path: Path) -> None:
+    first = run_probe(tmp_path)
+    assert first["made"] > 40 and first["stored"] == 0  # every expression compiled, then stored
+    assert (tmp_path / STORE_NAME).is_file()
+    second = run_probe(tmp_path)
+    assert second["made"] == 0 and second["stored"] >= first["made"]
+    assert second["contract"] == first["contract"]
+    assert second["contract"]["findings"][0]["enhanced_code"] == "5.1.1"
+
+
+@pytest.mark.parametrize("junk", [b"", b"not a pickle", pickle.dumps(["a", "list"]), pickle.dumps({"x": 1})])
+def test_unreadable_store_is_replaced(tmp_path: Path, junk: bytes) -> None:
+    expected = run_probe(tmp_path / "clean")["contract"]
+    (tmp_path / STORE_NAME).write_bytes(junk)
+    assert run_probe(tmp_path)["contract"] == expected
+    assert run_probe(tmp_path)["made"] == 0  # rewritten whole by the run before
+
+
+def test_damaged_program_in_store_is_not_used(tmp_path: Path) -> None:
+    run_probe(tmp_path)
+    store = pickle.loads((tmp_path / STORE_NAME).read_bytes())
+    for key, stored in store.items():
+        code = bytearray(stored[1])
+        code[len(code) // 2] ^= 0xFF
+        store[key] = (stored[0], bytes(code), *stored[2:])
+    (tmp_path / STORE_NAME).write_bytes(pickle.dumps(store))
+    expected = run_probe(tmp_path / "clean")["contract"]
+    assert run_probe(tmp_path)["contract"] == expected
+
+
+def test_no_store_when_the_cache_is_off(tmp_path: Path) -> None:
+    result = run_probe("off", XDG_CACHE_HOME=str(tmp_path), HOME=str(tmp_path))
+    assert result["made"] > 40 and result["stored"] == 0
+    assert not list(tmp_path.iterdir())
+    run_probe("", XDG_CACHE_HOME=str(tmp_path))  # the default place, to show the probe would write
+    assert (tmp_path / "smtpbot" / STORE_NAME).is_file()

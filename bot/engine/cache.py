@@ -4,6 +4,8 @@ Reading 60-odd TOML files and indexing them costs a few hundred milliseconds; un
 about ten. The key covers the knowledge files (path, size, modification time), the engine's
 own source files and the Python version, so any edit to either builds afresh. A cache that cannot
 be read or written is skipped silently: it only ever saves time.
+
+The same folder holds regex_programs' store of compiled regular expressions (regex-*.pickle).
 """
 
 from __future__ import annotations
@@ -76,35 +78,57 @@ def cache_key(folders: list[str] | list[Path]) -> str:
 
 
 def read(key: str) -> Any | None:
-    folder = _cache_folder()
-    if folder is None:
-        return None
-    path = os.path.join(folder, f"engine-{key}.pickle")
-    try:
-        with open(path, "rb") as fh:
-            engine = pickle.load(fh)
-    except Exception:  # a missing, truncated or stale cache is simply rebuilt
-        return None
-    with contextlib.suppress(OSError):
-        os.utime(path)  # used now: the last to be evicted
+    path = path_for(f"engine-{key}.pickle")
+    engine = read_file(path) if path else None
+    if engine is not None:
+        with contextlib.suppress(OSError):
+            os.utime(path)  # used now: the last to be evicted
     return engine
 
 
 def write(key: str, value: Any) -> None:
-    folder = cache_dir()
-    if folder is None:
+    path = path_for(f"engine-{key}.pickle")
+    if path is None or not write_file(path, value):
         return
+    folder = os.path.dirname(path)
+    with contextlib.suppress(OSError):
+        engines = [
+            entry
+            for entry in os.scandir(folder)
+            if entry.name.startswith("engine-") and entry.name.endswith(".pickle")
+        ]
+        engines.sort(key=lambda entry: entry.stat().st_mtime_ns, reverse=True)
+        for old in engines[KEEP:]:
+            os.unlink(old.path)
+
+
+def path_for(name: str) -> str | None:
+    """Where the cache file `name` lives; None when the cache is off."""
+    folder = _cache_folder()
+    return os.path.join(folder, name) if folder else None
+
+
+def read_file(path: str) -> Any | None:
+    """The object pickled in a cache file; None if it is missing, truncated or stale."""
     try:
-        folder.mkdir(parents=True, exist_ok=True)
+        with open(path, "rb") as fh:
+            return pickle.load(fh)
+    except Exception:
+        return None
+
+
+def write_file(path: str, value: Any) -> bool:
+    """Pickle to `path`, creating its folder; False if that fails (the cache only saves time)."""
+    try:
+        folder = os.path.dirname(path)
+        os.makedirs(folder, exist_ok=True)
         # write then rename, so a concurrent reader never sees half a file
         import tempfile  # only a cache miss writes
 
         fd, tmp = tempfile.mkstemp(dir=folder, suffix=".tmp")
         with os.fdopen(fd, "wb") as fh:
             pickle.dump(value, fh, protocol=pickle.HIGHEST_PROTOCOL)
-        os.replace(tmp, folder / f"engine-{key}.pickle")
-        kept = sorted(folder.glob("engine-*.pickle"), key=lambda p: p.stat().st_mtime_ns, reverse=True)
-        for old in kept[KEEP:]:
-            old.unlink(missing_ok=True)
+        os.replace(tmp, path)
     except Exception:
-        return
+        return False
+    return True

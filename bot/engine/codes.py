@@ -5,27 +5,30 @@ from __future__ import annotations
 import re
 
 from .records import NamedTuple
+from .regex_programs import compile_cached
 
 # Both code patterns begin with the code's digits and only then look behind them (the "." or
 # "..." in each look-behind stands for the digits already read): a pattern that begins with a
 # look-behind is tried at every position of the text, one that begins with a digit class lets the
 # regex engine skip straight to the next candidate digit, three times faster on whole emails.
 # 5.7.26, but not part of 1.5.7.26, 5.7.26.1 or a version like v4.2.2
-ENHANCED_RE = re.compile(r"([245])(?<![\w.].)(?<!\d\..)\.(\d{1,3})\.(\d{1,3})(?!\.?\d)(?!\.[a-z0-9])", re.I)
+ENHANCED_RE = compile_cached(
+    r"([245])(?<![\w.].)(?<!\d\..)\.(\d{1,3})\.(\d{1,3})(?!\.?\d)(?!\.[a-z0-9])", re.I
+)
 # 550, 550-5.7.26, #550 and 550?; not 5500, $550, 550.00, 555-123-4567, 550ms or 1/550
-REPLY_RE = re.compile(
+REPLY_RE = compile_cached(
     r"([245][0-5]\d|3[35]4)(?<![\w.,/$€£+=@%-]...)(?<!\w:...)(?<!\d:\s...)"
     r"(?=[ \t]|,(?=[ \t])|-(?=[245]\.\d)|-[ \t]*[A-Za-z\[<('\"]|[:)\]';\"]|\?(?=\s|$)|$)",
     re.M,
 )
 # What comes right before a reply code when a server or a log quotes it.
-REPLY_CONTEXT_RE = re.compile(
+REPLY_CONTEXT_RE = compile_cached(
     r"(?:said|smtp;|error|returned|reply|response|responded|answer|code|status|failed"
     r"|rejected|host \S+|server)\W{0,6}$",
     re.I,
 )
-LINE_START_RE = re.compile(r"(?:^|\n)[ \t>#'\"(\[*-]*(?:<<<[ \t]*)?$")
-REPLY_BEFORE_RE = re.compile(r"(?<!\d)[245][0-5]\d[ \t-]['\"]?#?$")
+LINE_START_RE = compile_cached(r"(?:^|\n)[ \t>#'\"(\[*-]*(?:<<<[ \t]*)?$")
+REPLY_BEFORE_RE = compile_cached(r"(?<!\d)[245][0-5]\d[ \t-]['\"]?#?$")
 
 
 class CodeHit(NamedTuple):

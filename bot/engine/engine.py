@@ -13,6 +13,7 @@ from .model import Entry, Explanation, Finding, is_enhanced_code, is_reply_code
 from .phase import refine_reason, smtp_phase
 from .providers import ProviderIndex
 from .records import TYPE_CHECKING
+from .regex_programs import compile_cached
 from .text import clean, clean_file, fold, shorten
 
 if TYPE_CHECKING:
@@ -33,17 +34,17 @@ NO_FINDING_NOTICE = (
     "I found no SMTP reply code, enhanced status code or known bounce wording in that. "
     "Try a code such as `550 5.7.26`, or paste the server's whole reply or the bounce message."
 )
-BARE_CODE_RE = re.compile(
+BARE_CODE_RE = compile_cached(
     r"^\s*(?:[245]\d\d|[245]\.\d{1,3}\.\d{1,3})(?:\s+(?:[245]\d\d|[245]\.\d{1,3}\.\d{1,3}))?\s*\??\s*$"
 )
 # Words that on their own show a text is about mail, and words that only support them: a message
 # queue, an image relay or a delivery webhook are not mail.
-MAIL_WORDS_RE = re.compile(
+MAIL_WORDS_RE = compile_cached(
     r"\b(?:e-?mails?|mails?|smtp|esmtp|gsmtp|mx|recipients?|sender|mailbox(?:es)?|bounced?|rcpt"
     r"|postmaster|mailer-daemon|dsn|spf|dkim|dmarc|helo|ehlo|undeliverable|mta)\b",
     re.I,
 )
-SUPPORTING_WORDS_RE = re.compile(r"\b(?:deliver\w*|relay\w*|quota|message)\b", re.I)
+SUPPORTING_WORDS_RE = compile_cached(r"\b(?:deliver\w*|relay\w*|quota|message)\b", re.I)
 SUCCESS_ACTIONS = frozenset({"delivered", "relayed", "expanded"})
 PASSIVE_MIN_PHRASE = 12
 

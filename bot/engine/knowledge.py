@@ -8,12 +8,13 @@ from collections.abc import Iterable
 
 from .model import PERMANENCES, REASONS, WHO, Entry, Provider, is_enhanced_code, is_reply_code
 from .records import TYPE_CHECKING, NamedTuple
+from .regex_programs import compile_cached
 
 if TYPE_CHECKING:
     from pathlib import Path
 
 KNOWLEDGE_DIR_ENV = "SMTPBOT_KNOWLEDGE_DIR"
-ID_RE = re.compile(r"^[a-z0-9][a-z0-9._-]*$")
+ID_RE = compile_cached(r"^[a-z0-9][a-z0-9._-]*$")
 MIN_PHRASE_LEN = 8
 REQUIRED = ("id", "title", "reason", "permanence", "retry", "who", "meaning", "sender_fix")
 REQUIRED_LISTS = ("references", "examples")
@@ -30,7 +31,7 @@ LIST_FIELDS = (
     "examples",
 )
 KNOWN_FIELDS = frozenset((*TEXT_FIELDS, *LIST_FIELDS, "when_no_code", "requires_provider"))
-TOML_ERROR_LINE_RE = re.compile(r"at line (\d+)")
+TOML_ERROR_LINE_RE = compile_cached(r"at line (\d+)")
 
 
 class Problem(NamedTuple):

@@ -2,9 +2,8 @@
 
 from __future__ import annotations
 
-import re
-
 from .records import TYPE_CHECKING, NamedTuple
+from .regex_programs import compile_cached
 
 if TYPE_CHECKING:
     from typing import Any, Literal
@@ -63,8 +62,8 @@ WHO_LABELS: dict[str, str] = {
     "none": "nobody",
 }
 
-REPLY_CODE_RE = re.compile(r"^[2-5][0-5]\d$")
-ENHANCED_CODE_RE = re.compile(r"^[245]\.\d{1,3}\.\d{1,3}$")
+REPLY_CODE_RE = compile_cached(r"^[2-5][0-5]\d$")
+ENHANCED_CODE_RE = compile_cached(r"^[245]\.\d{1,3}\.\d{1,3}$")
 
 
 def is_reply_code(code: str) -> bool:

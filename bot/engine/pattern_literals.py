@@ -12,6 +12,8 @@ from itertools import product
 from re import _constants as sre  # the regex parser has been stable since 3.11
 from re import _parser as sre_parser
 
+from .regex_programs import compile_cached
+
 MIN_LITERAL_CHARS = 3
 MAX_ALTERNATIVES = 64
 
@@ -135,7 +137,7 @@ class GuardedPattern:
     __slots__ = ("_needles", "regex")
 
     def __init__(self, source: str, flags: int = 0) -> None:
-        self.regex = re.compile(source, flags)
+        self.regex = compile_cached(source, flags)
         # derived on first search, not at import: a start-up that explains a bare code skips it
         self._needles: tuple[str, ...] | None = None
 

@@ -1,4 +1,4 @@
-"""Compiled regular expressions that the engine cache can keep: the program, not only the source.
+"""Compiled regular expressions that a cache can keep: the program, not only the source.
 
 `re.compile` runs a parser and a compiler written in Python, about a tenth of a millisecond for a
 knowledge pattern; a pickled `re.Pattern` keeps only its source and compiles it again when loaded.
@@ -10,17 +10,24 @@ that `re.compile` itself ends in, turns the program into a Pattern in microsecon
 The program format belongs to one Python version: the engine cache is keyed on the exact
 version, each program carries a checksum that must match before `_sre.compile` sees it, and any
 failure here falls back to `re.compile`.
+
+The engine's own module-level expressions, compiled at every import, go the same way through
+`compile_cached`: their programs are kept in a store file beside the engine cache, one per Python
+version, which a process adds to when it exits if it had to compile any.
 """
 
 from __future__ import annotations
 
+import atexit
 import re
 import sys
 import zlib
 
 # Private parts of re, as pattern_literals.py uses: stable since 3.11, and only ever reached
 # through the fallbacks below.
-from re import _compiler, _parser
+from re import _compiler, _constants, _parser
+
+from . import cache
 
 # flags, code (32-bit words in this machine's byte order: a bytes object unpickles in one copy,
 # where a list of ints would unpickle number by number), groups, group index, index group, and a
@@ -66,3 +73,34 @@ def compile_program(pattern: str, flags: int, compiled: Program | None) -> re.Pa
         except Exception:  # not this version's program: compile from the source
             pass
     return re.compile(pattern, flags)
+
+
+# One store per Python version and regex compiler (re's own MAGIC changes with its code format).
+STORE_NAME = f"regex-{zlib.crc32(f'{sys.version} {_constants.MAGIC}'.encode()):08x}.pickle"
+_store_path: str | None = None
+_stored: dict[tuple[str, int], Program] | None = None
+_made: dict[tuple[str, int], Program] = {}
+
+
+def compile_cached(pattern: str, flags: int = 0) -> re.Pattern[str]:
+    """`re.compile`, from the program an earlier run stored when there is one."""
+    global _stored, _store_path
+    if _stored is None:
+        _store_path = cache.path_for(STORE_NAME)
+        found = cache.read_file(_store_path) if _store_path else None
+        _stored = found if isinstance(found, dict) else {}
+    key = (pattern, int(flags))
+    stored = _stored.get(key) or _made.get(key)
+    if stored is None:
+        stored = program(pattern, flags)
+        if stored is None:
+            return re.compile(pattern, flags)  # raises the re.error the caller should see
+        if not _made and _store_path:
+            atexit.register(_save_store)
+        _made[key] = stored
+    return compile_program(pattern, flags, stored)
+
+
+def _save_store() -> None:
+    if _made and _store_path:
+        cache.write_file(_store_path, {**(_stored or {}), **_made})

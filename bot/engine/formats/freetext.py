@@ -2,19 +2,19 @@
 
 from __future__ import annotations
 
-import re
-
 from ..incident import Incident, incident_from_text
+from ..regex_programs import compile_cached
 
-MULTILINE_START_RE = re.compile(r"^[ \t>]*([245]\d\d)-(?:([245]\.\d{1,3}\.\d{1,3})[ \t]+)?(.*)$")
+MULTILINE_START_RE = compile_cached(r"^[ \t>]*([245]\d\d)-(?:([245]\.\d{1,3}\.\d{1,3})[ \t]+)?(.*)$")
 # searched in "\n" + text, for speed (see mimeparts._fields_re)
-ANY_MULTILINE_START_RE = re.compile(r"\n[ \t>]*[245]\d\d-")
+ANY_MULTILINE_START_RE = compile_cached(r"\n[ \t>]*[245]\d\d-")
+PARAGRAPH_BREAK_RE = compile_cached(r"\n[ \t]*\n")
 MAX_PARAGRAPH_LINES = 40
 MAX_PARAGRAPH_CHARS = 4000
 MAX_UNITS = 400
 
 
-CONTINUATION_RE = re.compile(r"^[ \t>]*([245]\d\d)([ \t-])(?:([245]\.\d{1,3}\.\d{1,3})[ \t]+)?(.*)$")
+CONTINUATION_RE = compile_cached(r"^[ \t>]*([245]\d\d)([ \t-])(?:([245]\.\d{1,3}\.\d{1,3})[ \t]+)?(.*)$")
 
 
 def join_multiline_replies(text: str) -> str:
@@ -48,7 +48,7 @@ def join_multiline_replies(text: str) -> str:
 def units(text: str) -> list[str]:
     """Paragraphs; a paragraph too long to be one message is split into lines and their continuations."""
     result: list[str] = []
-    for paragraph in re.split(r"\n[ \t]*\n", text):
+    for paragraph in PARAGRAPH_BREAK_RE.split(text):
         if not paragraph.strip():
             continue
         lines = paragraph.split("\n")

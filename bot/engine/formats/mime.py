@@ -5,12 +5,13 @@ from __future__ import annotations
 import re
 
 from ..incident import Incident, reply_from_context
+from ..regex_programs import compile_cached
 from ..text import fold
 from . import dsn, freetext, mimeparts
 
 # A header field name at the start of a line, searched in "\n" + text (see mimeparts._fields_re);
 # `match` tests the first line only.
-HEADER_LINE_RE = re.compile(
+HEADER_LINE_RE = compile_cached(
     r"\n(?:From|To|Subject|Date|Received|Return-Path|Message-I[Dd]|MIME-Version|Content-Type"
     r"|Delivered-To|Reply-To|Auto-Submitted|DKIM-Signature|Authentication-Results|X-[\w-]+"
     r"|ARC-[\w-]+|Sender|Envelope-To|Content-Transfer-Encoding|References|In-Reply-To)"
@@ -31,12 +32,12 @@ ORIGINAL_MARKERS = (
     "unsent message below",
     "content-type: message/rfc822",
 )
-SEPARATOR_LINE_RE = re.compile(r"^[ \t]*[-=*_#<>]{0,40}[ \t]*[\w ,:/()'.-]{0,80}[-=*_#<>]*[ \t]*$")
-SEPARATOR_EDGE_RE = re.compile(r"^[-=*_#<>]{2,}|[-=*_#<>]{2,}$")
+SEPARATOR_LINE_RE = compile_cached(r"^[ \t]*[-=*_#<>]{0,40}[ \t]*[\w ,:/()'.-]{0,80}[-=*_#<>]*[ \t]*$")
+SEPARATOR_EDGE_RE = compile_cached(r"^[-=*_#<>]{2,}|[-=*_#<>]{2,}$")
 SKIP_TYPES = frozenset({"message/rfc822", "text/rfc822-headers", "message/rfc822-headers", "message/global"})
 STATUS_TYPES = frozenset({"message/delivery-status", "message/global-delivery-status"})
 HINT_HEADERS = ("from", "subject", "x-mailer", "x-failed-recipients", "received")
-TAG_RE = re.compile(r"<[^>]{0,2000}>")
+TAG_RE = compile_cached(r"<[^>]{0,2000}>")
 MAX_PART_CHARS = 64_000
 
 
