@@ -173,10 +173,7 @@ def cmd_start(args: argparse.Namespace) -> int:
     return 0
 
 
-def build_parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(prog="smtpbot", description="Explain SMTP errors and bounces.")
-    sub = parser.add_subparsers(dest="command", required=True)
-
+def _add_explain(sub: argparse._SubParsersAction) -> None:
     p = sub.add_parser("explain", help="explain a code, an SMTP reply, a log line or a bounce")
     p.add_argument("text", nargs="*", help="text to explain; '-' reads standard input")
     p.add_argument(
@@ -186,6 +183,8 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--files", nargs="+", metavar="PATH", help="explain files, one result per file")
     p.set_defaults(func=cmd_explain)
 
+
+def _add_kb(sub: argparse._SubParsersAction) -> None:
     kb = sub.add_parser("kb", help="inspect and check the knowledge base").add_subparsers(
         dest="kb", required=True
     )
@@ -202,18 +201,41 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--json", action="store_true", help="one JSON object per entry")
     p.set_defaults(func=cmd_kb_list)
 
+
+def _add_serve(sub: argparse._SubParsersAction) -> None:
     p = sub.add_parser("serve", help="run the Slack bot (Socket Mode with SLACK_APP_TOKEN, else HTTP)")
     p.add_argument("--http", action="store_true", help="HTTP mode even when SLACK_APP_TOKEN is set")
     p.add_argument("--port", type=int, default=None, help="HTTP port (default $PORT or 3000)")
     p.set_defaults(func=cmd_serve)
 
+
+def _add_start(sub: argparse._SubParsersAction) -> None:
     p = sub.add_parser("start", help="run the bot if Slack is configured, else show a demo")
     p.set_defaults(func=cmd_start)
+
+
+COMMANDS = {"explain": _add_explain, "kb": _add_kb, "serve": _add_serve, "start": _add_start}
+
+
+def build_parser(command: str | None = None) -> argparse.ArgumentParser:
+    """The whole command line, or only what `command` needs of it.
+
+    argparse builds every sub-parser up front, and that is a tenth of a `smtpbot explain 452`
+    run; the command named on the line is all that parsing it can reach. Top-level help and
+    errors (no command, an unknown one) use the whole parser.
+    """
+    parser = argparse.ArgumentParser(prog="smtpbot", description="Explain SMTP errors and bounces.")
+    sub = parser.add_subparsers(dest="command", required=True)
+    for name, add in COMMANDS.items():
+        if command in (None, name):
+            add(sub)
     return parser
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    args = build_parser().parse_args(argv)
+    argv = sys.argv[1:] if argv is None else list(argv)
+    command = argv[0] if argv and argv[0] in COMMANDS else None
+    args = build_parser(command).parse_args(argv)
     try:
         return args.func(args)
     except BrokenPipeError:

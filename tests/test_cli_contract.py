@@ -393,3 +393,31 @@ def test_kb_lint_missing_folder(tmp_path: Path) -> None:
     result = run("kb", "lint", knowledge_dir=tmp_path / "nope")
     assert result.returncode != 0
     assert str(tmp_path / "nope") in result.stdout
+
+
+@pytest.mark.parametrize(
+    "argv",
+    [
+        ["explain", "--json", "--passive", "452", "4.2.2"],
+        ["explain", "--files", "a.eml", "b.eml"],
+        ["kb", "search", "dmarc", "--limit", "3"],
+        ["kb", "show", "5.7.26"],
+        ["kb", "list", "--json"],
+        ["kb", "lint"],
+        ["serve", "--http", "--port", "8080"],
+        ["start"],
+    ],
+)
+def test_parser_for_one_command_parses_as_the_whole_one(argv: list[str]) -> None:
+    """main() builds only the named command's parser (a start-up saving): it must read the same."""
+    from bot.cli import COMMANDS, build_parser
+
+    assert argv[0] in COMMANDS
+    assert vars(build_parser(argv[0]).parse_args(argv)) == vars(build_parser().parse_args(argv))
+
+
+def test_top_level_help_and_unknown_command_list_every_command() -> None:
+    for argv, code in ((["--help"], 0), (["bogus"], 2), ([], 2)):
+        proc = run(*argv)
+        assert proc.returncode == code
+        assert "{explain,kb,serve,start}" in proc.stdout + proc.stderr
