@@ -84,7 +84,8 @@ def smtp_phase(*texts: str) -> str | None:
             phase = _normalise(stated.group(1))
             if phase:
                 return phase
-        if _at_word_start(_CONNECT_FAILURE_RE, lowered):
+        # every wording above contains one of these two: a substring test skips most texts
+        if ("connect" in lowered or "no route" in lowered) and _at_word_start(_CONNECT_FAILURE_RE, lowered):
             return "NET"  # no server answered: nothing was refused
     return None
 
