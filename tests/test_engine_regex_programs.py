@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pytest
 
-from bot.engine import Engine
+from bot.engine import Engine, regex_programs
 from bot.engine.regex_programs import STORE_NAME, compile_program, program
 
 
@@ -113,7 +113,9 @@ def test_unreadable_store_is_replaced(tmp_path: Path, junk: bytes) -> None:
 def test_damaged_program_in_store_is_not_used(tmp_path: Path) -> None:
     run_probe(tmp_path)
     store = pickle.loads((tmp_path / STORE_NAME).read_bytes())
-    for key, stored in store.items():
+    programs = {key: stored for key, stored in store.items() if isinstance(key[1], int)}
+    assert len(programs) > 40
+    for key, stored in programs.items():
         code = bytearray(stored[1])
         code[len(code) // 2] ^= 0xFF
         store[key] = (stored[0], bytes(code), *stored[2:])
@@ -128,3 +130,31 @@ def test_no_store_when_the_cache_is_off(tmp_path: Path) -> None:
     assert not list(tmp_path.iterdir())
     run_probe("", XDG_CACHE_HOME=str(tmp_path))  # the default place, to show the probe would write
     assert (tmp_path / "smtpbot" / STORE_NAME).is_file()
+
+
+def test_strings_derived_from_a_pattern_are_remembered() -> None:
+    calls = []
+
+    def derive() -> tuple[str, ...]:
+        calls.append(1)
+        return ("user unknown", "no such user")
+
+    kind = f"test-kind-{os.getpid()}"
+    assert regex_programs.strings_cached(kind, "(user unknown|no such user)", derive) == derive()
+    assert regex_programs.strings_cached(kind, "(user unknown|no such user)", derive) == derive()
+    assert len(calls) == 3  # once remembered, the two direct calls above aside
+
+
+def test_strings_of_the_wrong_shape_in_the_store_are_derived_again(monkeypatch: pytest.MonkeyPatch) -> None:
+    store = {("odd-kind", "x"): ["not", "a", "tuple"], ("odd-kind", "y"): (1, 2)}
+    monkeypatch.setattr(regex_programs, "_stored", store)
+    assert regex_programs.strings_cached("odd-kind", "x", lambda: ("x",)) == ("x",)
+    assert regex_programs.strings_cached("odd-kind", "y", lambda: ("y",)) == ("y",)
+
+
+def test_store_keeps_the_literals_guarded_patterns_need(tmp_path: Path) -> None:
+    run_probe(tmp_path)
+    store = pickle.loads((tmp_path / STORE_NAME).read_bytes())
+    kinds = {key[0] for key in store if isinstance(key[0], str) and key[0].startswith("required_literals")}
+    assert kinds == {"required_literals/2"}
+    assert all(isinstance(v, tuple) for k, v in store.items() if k[0] == "required_literals/2")

@@ -11,6 +11,7 @@ The same folder holds regex_programs' store of compiled regular expressions (reg
 from __future__ import annotations
 
 import contextlib
+import gc
 import os
 import pickle
 import sys
@@ -110,11 +111,18 @@ def path_for(name: str) -> str | None:
 
 def read_file(path: str) -> Any | None:
     """The object pickled in a cache file; None if it is missing, truncated or stale."""
+    # The engine is tens of thousands of new objects, none of them garbage: the cyclic collector
+    # would walk them again and again while they are being made.
+    collecting = gc.isenabled()
+    gc.disable()
     try:
         with open(path, "rb") as fh:
             return pickle.load(fh)
     except Exception:
         return None
+    finally:
+        if collecting:
+            gc.enable()
 
 
 def write_file(path: str, value: Any) -> bool:

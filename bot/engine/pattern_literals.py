@@ -12,7 +12,7 @@ from itertools import product
 from re import _constants as sre  # the regex parser has been stable since 3.11
 from re import _parser as sre_parser
 
-from .regex_programs import compile_cached
+from .regex_programs import compile_cached, strings_cached
 
 MIN_LITERAL_CHARS = 3
 MAX_ALTERNATIVES = 64
@@ -145,8 +145,12 @@ class GuardedPattern:
         """regex.search(text); `lowered` is text.lower(), read once by the caller for many patterns."""
         needles = self._needles
         if needles is None:
-            # two characters suffice here ("h=" before a host): a substring test is cheap at any length
-            needles = self._needles = required_literals(self.regex.pattern, min_chars=2)
+            # two characters suffice here ("h=" before a host): a substring test is cheap at any
+            # length; kept with the compiled programs, as deriving them parses the pattern again
+            source = self.regex.pattern
+            needles = self._needles = strings_cached(
+                "required_literals/2", source, lambda: required_literals(source, min_chars=2)
+            )
         if needles and not any(needle in lowered for needle in needles):
             return None
         return self.regex.search(text)

@@ -28,6 +28,11 @@ import zlib
 from re import _compiler, _constants, _parser
 
 from . import cache
+from .records import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from collections.abc import Callable
+    from typing import Any
 
 # flags, code (32-bit words in this machine's byte order: a bytes object unpickles in one copy,
 # where a list of ints would unpickle number by number), groups, group index, index group, and a
@@ -78,27 +83,40 @@ def compile_program(pattern: str, flags: int, compiled: Program | None) -> re.Pa
 # One store per Python version and regex compiler (re's own MAGIC changes with its code format).
 STORE_NAME = f"regex-{zlib.crc32(f'{sys.version} {_constants.MAGIC}'.encode()):08x}.pickle"
 _store_path: str | None = None
-_stored: dict[tuple[str, int], Program] | None = None
-_made: dict[tuple[str, int], Program] = {}
+_stored: dict[tuple, Any] | None = None
+_made: dict[tuple, Any] = {}
 
 
 def compile_cached(pattern: str, flags: int = 0) -> re.Pattern[str]:
     """`re.compile`, from the program an earlier run stored when there is one."""
+    stored = _remembered((pattern, int(flags)), lambda: program(pattern, flags))
+    if stored is None:
+        return re.compile(pattern, flags)  # raises the re.error the caller should see
+    return compile_program(pattern, flags, stored)
+
+
+def strings_cached(kind: str, pattern: str, derive: Callable[[], tuple[str, ...]]) -> tuple[str, ...]:
+    """Strings derived from a pattern's source by `derive` (for example the literals its matches
+    require), kept in the store as its programs are: deriving them parses the pattern again."""
+    strings = _remembered((kind, pattern), derive)
+    if isinstance(strings, tuple) and all(isinstance(item, str) for item in strings):
+        return strings
+    return derive()
+
+
+def _remembered(key: tuple, make: Callable[[], Any]) -> Any:
     global _stored, _store_path
     if _stored is None:
         _store_path = cache.path_for(STORE_NAME)
         found = cache.read_file(_store_path) if _store_path else None
         _stored = found if isinstance(found, dict) else {}
-    key = (pattern, int(flags))
-    stored = _stored.get(key) or _made.get(key)
-    if stored is None:
-        stored = program(pattern, flags)
-        if stored is None:
-            return re.compile(pattern, flags)  # raises the re.error the caller should see
+    if key in _stored:
+        return _stored[key]
+    if key not in _made:
         if not _made and _store_path:
             atexit.register(_save_store)
-        _made[key] = stored
-    return compile_program(pattern, flags, stored)
+        _made[key] = make()
+    return _made[key]
 
 
 def _save_store() -> None:
