@@ -43,7 +43,8 @@ def _render(result: Explanation) -> str:
 
 def _print_json(obj: dict) -> None:
     """One JSON line; a lone surrogate (an undecodable file name) must not stop the output."""
-    print(without_surrogates(json.dumps(obj, ensure_ascii=False)))
+    # one write with its newline: print() makes two, each a system call on unbuffered output
+    sys.stdout.write(without_surrogates(json.dumps(obj, ensure_ascii=False)) + "\n")
 
 
 def cmd_explain(args: argparse.Namespace) -> int:
