@@ -48,11 +48,12 @@ class LiteralIndex:
         found = self.occurrences(folded)
         if not self.word_start:
             return {strings[index] for index, _, _ in found}
-        hits: set[str] = set()
-        for index, start, _end in found:
-            if start:
-                before = folded[start - 1]
-                if before.isascii() and before.isalnum():
-                    continue
-            hits.add(strings[index])
-        return hits
+        return {
+            strings[index] for index, start, _ in found if not (start and starts_inside_word(folded, start))
+        }
+
+
+def starts_inside_word(folded: str, start: int) -> bool:
+    """Whether the string found at `start` (> 0) is glued to an ASCII letter or digit before it."""
+    before = folded[start - 1]
+    return before.isascii() and before.isalnum()

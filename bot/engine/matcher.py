@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from collections import defaultdict
 
-from .literal_index import LiteralIndex
+from .literal_index import LiteralIndex, starts_inside_word
 from .model import Entry, is_enhanced_code
 from .pattern_literals import required_literals
 from .records import NamedTuple
@@ -60,10 +60,13 @@ class Matcher:
                     by_literal[literal].append(index)
                 if not literals:
                     self.always_run.append(index)
-        self.phrases = LiteralIndex(sorted(self.phrase_entries), word_start=True)
         self.fuzzy_choices = sorted(self.phrase_entries)
         self.by_literal = dict(by_literal)
-        self.pattern_literals = LiteralIndex(sorted(self.by_literal), word_start=False)
+        # Phrases and the patterns' literals in one automaton, so that one scan finds both. A
+        # phrase counts only where it starts a word; a literal anywhere in a pattern's reach.
+        self.words = LiteralIndex(sorted({*self.phrase_entries, *self.by_literal}), word_start=False)
+        self._is_phrase = [word in self.phrase_entries for word in self.words.strings]
+        self._is_literal = [word in self.by_literal for word in self.words.strings]
         # Compiled now, while the engine cache is being built, and kept in it (see regex_programs).
         self._programs: list[Program | None] = [
             program(source, re.IGNORECASE) for source, _ in self.pattern_entries
@@ -71,10 +74,17 @@ class Matcher:
 
     def phrase_hits(self, folded: str) -> set[str]:
         """Phrases found in the text, plus a marker for every pattern that matches."""
-        hits = self.phrases.find(folded)
+        words, is_phrase, is_literal = self.words.strings, self._is_phrase, self._is_literal
+        hits: set[str] = set()
+        literals: set[str] = set()
+        for index, start, end in self.words.occurrences(folded):
+            if is_literal[index] and end <= PATTERN_MAX_TEXT:
+                literals.add(words[index])
+            if is_phrase[index] and not (start and starts_inside_word(folded, start)):
+                hits.add(words[index])
         text = folded[:PATTERN_MAX_TEXT]
         candidates = set(self.always_run)
-        for literal in self.pattern_literals.find(text):
+        for literal in literals:
             candidates.update(self.by_literal[literal])
         for index in sorted(candidates):
             if self._pattern(index).search(text):
