@@ -21,11 +21,12 @@ REPLY_RE = compile_cached(
     r"(?=[ \t]|,(?=[ \t])|-(?=[245]\.\d)|-[ \t]*[A-Za-z\[<('\"]|[:)\]';\"]|\?(?=\s|$)|$)",
     re.M,
 )
-# What comes right before a reply code when a server or a log quotes it.
+# What comes right before a reply code when a server or a log quotes it; searched in lower case.
+# (Lower-casing the 24 characters before a code costs less than re.IGNORECASE, under which the
+# regex engine cannot rule out an alternative by its first letter.)
 REPLY_CONTEXT_RE = compile_cached(
     r"(?:said|smtp;|error|returned|reply|response|responded|answer|code|status|failed"
-    r"|rejected|host \S+|server)\W{0,6}$",
-    re.I,
+    r"|rejected|host \S+|server)\W{0,6}$"
 )
 LINE_START_RE = compile_cached(r"(?:^|\n)[ \t>#'\"(\[*-]*(?:<<<[ \t]*)?$")
 REPLY_BEFORE_RE = compile_cached(r"(?<!\d)[245][0-5]\d[ \t-]['\"]?#?$")
@@ -48,7 +49,7 @@ def enhanced_codes(text: str) -> list[CodeHit]:
             REPLY_BEFORE_RE.search(before)
             or before.endswith(("#", "(", "=", "status: ", "Status: ", "[", "<"))
             or LINE_START_RE.search(before)
-            or REPLY_CONTEXT_RE.search(before)
+            or REPLY_CONTEXT_RE.search(before.lower())
         ) and after not in ("%",)
         hits.append(CodeHit(f"{m.group(1)}.{int(m.group(2))}.{int(m.group(3))}", m.start(), strong))
     return hits
@@ -63,7 +64,7 @@ def is_strong_reply(text: str, m: re.Match[str]) -> bool:
     before = text[max(0, m.start() - 24) : m.start()]
     return bool(
         LINE_START_RE.search(before)
-        or REPLY_CONTEXT_RE.search(before)
+        or REPLY_CONTEXT_RE.search(before.lower())
         or ENHANCED_RE.match(text[m.end() : m.end() + 14].lstrip(" -#"))
     )
 

@@ -2,21 +2,20 @@
 
 from __future__ import annotations
 
-import re
-
 from ..incident import Incident, reply_from_context
 from ..regex_programs import compile_cached
 from ..text import fold
 from . import dsn, freetext, mimeparts
 
-# A header field name at the start of a line, searched in "\n" + text (see mimeparts._fields_re);
-# `match` tests the first line only.
+# A header field name at the start of a line, searched in "\n" + text (see mimeparts._fields_re)
+# after lower-casing it: under re.IGNORECASE the regex engine tries each alternative in full at
+# every line, where plain letters let it pass over those that start with another one. `match`
+# tests the first line only.
 HEADER_LINE_RE = compile_cached(
-    r"\n(?:From|To|Subject|Date|Received|Return-Path|Message-I[Dd]|MIME-Version|Content-Type"
-    r"|Delivered-To|Reply-To|Auto-Submitted|DKIM-Signature|Authentication-Results|X-[\w-]+"
-    r"|ARC-[\w-]+|Sender|Envelope-To|Content-Transfer-Encoding|References|In-Reply-To)"
-    r":",
-    re.I,
+    r"\n(?:from|to|subject|date|received|return-path|message-id|mime-version|content-type"
+    r"|delivered-to|reply-to|auto-submitted|dkim-signature|authentication-results|x-[\w-]+"
+    r"|arc-[\w-]+|sender|envelope-to|content-transfer-encoding|references|in-reply-to)"
+    r":"
 )
 # Words on a separator line where a bounce body starts quoting the original message.
 ORIGINAL_MARKERS = (
@@ -42,7 +41,7 @@ MAX_PART_CHARS = 64_000
 
 
 def looks_like_email(text: str) -> bool:
-    head = "\n" + "\n".join(text.lstrip()[:6000].split("\n\n", 1)[0].split("\n", 60)[:60])
+    head = "\n" + "\n".join(text.lstrip()[:6000].split("\n\n", 1)[0].split("\n", 60)[:60]).lower()
     headers = len(HEADER_LINE_RE.findall(head))
     return headers >= 2 and (headers >= 4 or bool(HEADER_LINE_RE.match(head)))
 
