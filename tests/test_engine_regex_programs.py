@@ -121,7 +121,10 @@ def test_damaged_program_in_store_is_not_used(tmp_path: Path) -> None:
         store[key] = (stored[0], bytes(code), *stored[2:])
     (tmp_path / STORE_NAME).write_bytes(pickle.dumps(store))
     expected = run_probe(tmp_path / "clean")["contract"]
-    assert run_probe(tmp_path)["contract"] == expected
+    repairing = run_probe(tmp_path)
+    assert repairing["contract"] == expected
+    assert repairing["made"] >= len(programs)  # made again, and stored at exit
+    assert run_probe(tmp_path)["made"] == 0
 
 
 def test_no_store_when_the_cache_is_off(tmp_path: Path) -> None:

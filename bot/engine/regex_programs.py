@@ -59,25 +59,33 @@ def program(pattern: str, flags: int = 0) -> Program | None:
 
 
 def _checksum(pattern: str, parts: tuple) -> int:
-    return zlib.crc32(repr((pattern, parts)).encode("utf-8", "surrogatepass"))
+    flags, code, groups, group_index, index_group = parts
+    described = repr((pattern, flags, groups, group_index, index_group))
+    return zlib.crc32(code, zlib.crc32(described.encode("utf-8", "surrogatepass")))
 
 
 def compile_program(pattern: str, flags: int, compiled: Program | None) -> re.Pattern[str]:
     """The Pattern `re.compile(pattern, flags)` gives, built from its stored program."""
-    if compiled is not None:
-        try:
-            import _sre
+    return from_program(pattern, compiled) or re.compile(pattern, flags)
 
-            *parts, checksum = compiled
-            # _sre checks a program's structure but not every operand: a damaged one could
-            # crash the interpreter, so it must be byte for byte what program() made
-            if checksum == _checksum(pattern, tuple(parts)):
-                all_flags, code, groups, group_index, index_group = parts
-                words = memoryview(code).cast("I").tolist()
-                return _sre.compile(pattern, all_flags, words, groups, group_index, index_group)
-        except Exception:  # not this version's program: compile from the source
-            pass
-    return re.compile(pattern, flags)
+
+def from_program(pattern: str, compiled: Program | None) -> re.Pattern[str] | None:
+    """The Pattern made from a stored program; None if there is none or it cannot be used."""
+    if compiled is None:
+        return None
+    try:
+        import _sre
+
+        *parts, checksum = compiled
+        # _sre checks a program's structure but not every operand: a damaged one could crash
+        # the interpreter, so it must be byte for byte what program() made
+        if checksum != _checksum(pattern, tuple(parts)):
+            return None
+        all_flags, code, groups, group_index, index_group = parts
+        words = memoryview(code).cast("I").tolist()
+        return _sre.compile(pattern, all_flags, words, groups, group_index, index_group)
+    except Exception:  # not this version's program
+        return None
 
 
 # One store per Python version and regex compiler (re's own MAGIC changes with its code format).
@@ -89,10 +97,13 @@ _made: dict[tuple, Any] = {}
 
 def compile_cached(pattern: str, flags: int = 0) -> re.Pattern[str]:
     """`re.compile`, from the program an earlier run stored when there is one."""
-    stored = _remembered((pattern, int(flags)), lambda: program(pattern, flags))
-    if stored is None:
-        return re.compile(pattern, flags)  # raises the re.error the caller should see
-    return compile_program(pattern, flags, stored)
+    key = (pattern, int(flags))
+    compiled = from_program(pattern, _remembered(key, lambda: program(pattern, flags)))
+    if compiled is None and _stored is not None and key in _stored:
+        # a stored program that cannot be used (damaged, or an older format) is made again
+        del _stored[key]
+        compiled = from_program(pattern, _remembered(key, lambda: program(pattern, flags)))
+    return compiled or re.compile(pattern, flags)  # re.compile raises the re.error to be seen
 
 
 def strings_cached(kind: str, pattern: str, derive: Callable[[], tuple[str, ...]]) -> tuple[str, ...]:
