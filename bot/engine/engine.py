@@ -191,8 +191,8 @@ class Engine:
     def _best_match(self, incident: Incident, explicit: bool) -> tuple[Match, str | None] | None:
         folded = fold(incident.text)
         codes = {c for c in (incident.reply_code, incident.enhanced_code) if c}
-        hits = self.matcher.phrase_hits(folded) if folded else set()
-        context_hits: set[str] = set()
+        hits = self.matcher.phrase_hits(folded) if folded else {}
+        context_hits: dict[str, str] = {}
         if not hits and incident.context:
             context_hits = self.matcher.phrase_hits(fold(incident.context))
         code_matches = (
@@ -222,9 +222,9 @@ class Engine:
             provider = self.providers.from_host(incident.recipient.rsplit("@", 1)[1])
         if context_hits:
             provider = provider or self.providers.detect(incident.context)
-            matches = self.matcher.phrase_matches(fold(incident.context), codes, provider, context_hits)
+            matches = self.matcher.phrase_matches(codes, provider, context_hits)
         elif hits:
-            matches = self.matcher.phrase_matches(folded, codes, provider, hits)
+            matches = self.matcher.phrase_matches(codes, provider, hits)
         else:
             matches = code_matches or fuzzy
         if not matches and (hits or context_hits):

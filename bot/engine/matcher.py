@@ -72,23 +72,25 @@ class Matcher:
             program(source, re.IGNORECASE) for source, _ in self.pattern_entries
         ]
 
-    def phrase_hits(self, folded: str) -> set[str]:
-        """Phrases found in the text, plus a marker for every pattern that matches."""
+    def phrase_hits(self, folded: str) -> dict[str, str]:
+        """Phrases found in the text, each mapped to itself, and a marker for every pattern that
+        matches, mapped to the text it matched."""
         words, is_phrase, is_literal = self.words.strings, self._is_phrase, self._is_literal
-        hits: set[str] = set()
+        hits: dict[str, str] = {}
         literals: set[str] = set()
         for index, start, end in self.words.occurrences(folded):
             if is_literal[index] and end <= PATTERN_MAX_TEXT:
                 literals.add(words[index])
             if is_phrase[index] and not (start and starts_inside_word(folded, start)):
-                hits.add(words[index])
+                hits[words[index]] = words[index]
         text = folded[:PATTERN_MAX_TEXT]
         candidates = set(self.always_run)
         for literal in literals:
             candidates.update(self.by_literal[literal])
         for index in sorted(candidates):
-            if self._pattern(index).search(text):
-                hits.add(f"\0{index}")
+            m = self._pattern(index).search(text)
+            if m:
+                hits[f"\0{index}"] = m.group(0)
         return hits
 
     def _pattern(self, index: int) -> re.Pattern[str]:
@@ -100,21 +102,15 @@ class Matcher:
             self._compiled[index] = compiled
         return compiled
 
-    def phrase_matches(
-        self, folded: str, codes: set[str], provider: str | None, hits: set[str]
-    ) -> list[Match]:
-        """Score the entries behind `hits` (from phrase_hits on the same text)."""
+    def phrase_matches(self, codes: set[str], provider: str | None, hits: dict[str, str]) -> list[Match]:
+        """Score the entries behind `hits` (from phrase_hits)."""
         found: dict[str, Match] = {}
-        for phrase in hits:
+        for phrase, matched in hits.items():
             if phrase.startswith("\0"):
-                index = int(phrase[1:])
-                entry = self.pattern_entries[index][1]
-                m = self._pattern(index).search(folded[:PATTERN_MAX_TEXT])
-                if m and not (entry.requires_provider and entry.provider != provider):
+                entry = self.pattern_entries[int(phrase[1:])][1]
+                if not (entry.requires_provider and entry.provider != provider):
                     # a pattern is as specific as a phrase of the length it matched, capped
-                    self._keep(
-                        found, self._score(entry, m.group(0), min(len(m.group(0)), 40), codes, provider)
-                    )
+                    self._keep(found, self._score(entry, matched, min(len(matched), 40), codes, provider))
                 continue
             for entry in self.phrase_entries[phrase]:
                 if (entry.when_no_code and codes) or (entry.requires_provider and entry.provider != provider):
