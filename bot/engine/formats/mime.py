@@ -41,7 +41,13 @@ MAX_PART_CHARS = 64_000
 
 
 def looks_like_email(text: str) -> bool:
-    head = "\n" + "\n".join(text.lstrip()[:6000].split("\n\n", 1)[0].split("\n", 60)[:60]).lower()
+    # the header block (up to a blank line) in the first 6,000 characters, at most 60 lines
+    stripped = text.lstrip()
+    end = stripped.find("\n\n", 0, 6000)
+    block = stripped[: end if end >= 0 else 6000]
+    if block.count("\n") >= 60:
+        block = "\n".join(block.split("\n", 60)[:60])
+    head = "\n" + block.lower()
     headers = len(HEADER_LINE_RE.findall(head))
     return headers >= 2 and (headers >= 4 or bool(HEADER_LINE_RE.match(head)))
 
