@@ -486,3 +486,21 @@ def test_a_file_is_not_unescaped_as_a_chat_message() -> None:
     from_file = ENGINE.explain(text.encode()).findings[0]
     assert from_chat.recipient == "ana@example.com"
     assert from_file.diagnostic.startswith("550 5.1.1 &lt;ana@example.com&gt;")
+
+
+code_text = st.lists(
+    st.sampled_from(["550", "452", "421-", "250", "354", "5500", "$550", "1/550", "550.00", " ", "\n", ":"])
+    | st.text(alphabet="0123456789 .-:\n#$/aA", max_size=12),
+    max_size=40,
+).map("".join)
+
+
+@PROPERTY_SETTINGS
+@given(text=code_text | any_text)
+def test_reply_code_regex_of_one_class_finds_that_class_of_reply_re(text: str) -> None:
+    """reply_from_context searches with the one-class regex: it must find what REPLY_RE does."""
+    from bot.engine.codes import REPLY_OF_CLASS_RE, REPLY_RE
+
+    for cls, regex in REPLY_OF_CLASS_RE.items():
+        expected = [(m.start(), m.group(1)) for m in REPLY_RE.finditer(text) if m.group(1)[0] == cls]
+        assert [(m.start(), m.group(1)) for m in regex.finditer(text)] == expected

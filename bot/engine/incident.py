@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 
-from .codes import REPLY_RE, enhanced_codes, first, is_strong_reply, reply_codes
+from .codes import REPLY_OF_CLASS_RE, enhanced_codes, first, is_strong_reply, reply_codes
 from .pattern_literals import GuardedPattern
 from .text import EMAIL_RE
 
@@ -141,11 +141,11 @@ def reply_from_context(incident: Incident) -> str | None:
     transcript's `<<< 421` fills in a delayed record but a stray `250 OK` does not.
     """
     wanted = (incident.enhanced_code or "")[:1] or {"failed": "5", "delayed": "4"}.get(incident.action or "")
-    if not wanted:
+    if wanted not in REPLY_OF_CLASS_RE:
         return None
     # codes of the wrong class are common in a notice (a 250 in a transcript): skip them unread
     context = incident.context
-    for m in REPLY_RE.finditer(context):
-        if m.group(1)[0] == wanted and is_strong_reply(context, m):
+    for m in REPLY_OF_CLASS_RE[wanted].finditer(context):
+        if is_strong_reply(context, m):
             return m.group(1)
     return None
