@@ -45,10 +45,14 @@ def _render(result: Explanation) -> str:
     return render(result)
 
 
+# one encoder for every line: json.dumps with options builds a new one per call
+_JSON_LINE = json.JSONEncoder(ensure_ascii=False)
+
+
 def _print_json(obj: dict) -> None:
     """One JSON line; a lone surrogate (an undecodable file name) must not stop the output."""
     # one write with its newline: print() makes two, each a system call on unbuffered output
-    sys.stdout.write(without_surrogates(json.dumps(obj, ensure_ascii=False)) + "\n")
+    sys.stdout.write(without_surrogates(_JSON_LINE.encode(obj)) + "\n")
 
 
 def cmd_explain(args: argparse.Namespace) -> int:
