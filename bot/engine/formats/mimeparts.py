@@ -45,6 +45,8 @@ class Part:
 
     def param(self, name: str) -> str | None:
         value = self.headers.get("content-type", "")
+        if name not in value.lower():  # most parts name no charset: no regex for them
+            return None
         for m in PARAM_RE.finditer(value):
             if m.group(1).lower() == name:
                 return m.group(2) if m.group(2) is not None else m.group(3)
