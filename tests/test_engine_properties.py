@@ -504,3 +504,15 @@ def test_reply_code_regex_of_one_class_finds_that_class_of_reply_re(text: str) -
     for cls, regex in REPLY_OF_CLASS_RE.items():
         expected = [(m.start(), m.group(1)) for m in REPLY_RE.finditer(text) if m.group(1)[0] == cls]
         assert [(m.start(), m.group(1)) for m in regex.finditer(text)] == expected
+
+
+# the regex at_line_start() replaced, kept here as its specification
+LINE_START_SPEC = re.compile(r"(?:^|\n)[ \t>#'\"(\[*-]*(?:<<<[ \t]*)?$")
+
+
+@PROPERTY_SETTINGS
+@given(before=st.text(alphabet=" \t\n>#'\"([*-<ab5", max_size=24) | any_text.map(lambda t: t[-24:]))
+def test_at_line_start_says_what_the_regex_said(before: str) -> None:
+    from bot.engine.codes import at_line_start
+
+    assert at_line_start(before) == bool(LINE_START_SPEC.search(before))

@@ -31,7 +31,8 @@ REPLY_CONTEXT_RE = compile_cached(
     r"(?:said|smtp;|error|returned|reply|response|responded|answer|code|status|failed"
     r"|rejected|host \S+|server)\W{0,6}$"
 )
-LINE_START_RE = compile_cached(r"(?:^|\n)[ \t>#'\"(\[*-]*(?:<<<[ \t]*)?$")
+# What may stand between a line's start and a code quoted at it: quote marks, bullets, `<<<`.
+LINE_START_CHARS = " \t>#'\"([*-"
 REPLY_BEFORE_RE = compile_cached(r"(?<!\d)[245][0-5]\d[ \t-]['\"]?#?$")
 
 
@@ -51,11 +52,18 @@ def enhanced_codes(text: str) -> list[CodeHit]:
         strong = bool(
             REPLY_BEFORE_RE.search(before)
             or before.endswith(("#", "(", "=", "status: ", "Status: ", "[", "<"))
-            or LINE_START_RE.search(before)
+            or at_line_start(before)
             or REPLY_CONTEXT_RE.search(before.lower())
         ) and after not in ("%",)
         hits.append(CodeHit(f"{m.group(1)}.{int(m.group(2))}.{int(m.group(3))}", m.start(), strong))
     return hits
+
+
+def at_line_start(before: str) -> bool:
+    """Whether the text before a code, from the last line break (or from its start), holds
+    nothing but LINE_START_CHARS, then perhaps `<<<` and blanks: the code starts a line."""
+    rest = before[before.rfind("\n") + 1 :].lstrip(LINE_START_CHARS)
+    return not rest or (rest.startswith("<<<") and not rest[3:].strip(" \t"))
 
 
 def reply_codes(text: str) -> list[CodeHit]:
@@ -66,7 +74,7 @@ def is_strong_reply(text: str, m: re.Match[str]) -> bool:
     """Whether a REPLY_RE match in `text` stands the way SMTP puts its reply codes."""
     before = text[max(0, m.start() - 24) : m.start()]
     return bool(
-        LINE_START_RE.search(before)
+        at_line_start(before)
         or REPLY_CONTEXT_RE.search(before.lower())
         or ENHANCED_RE.match(text[m.end() : m.end() + 14].lstrip(" -#"))
     )
