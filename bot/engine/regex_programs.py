@@ -101,7 +101,7 @@ def compile_cached(pattern: str, flags: int = 0) -> re.Pattern[str]:
     compiled = from_program(pattern, _remembered(key, lambda: program(pattern, flags)))
     if compiled is None and _stored is not None and key in _stored:
         # a stored program that cannot be used (damaged, or an older format) is made again
-        del _stored[key]
+        _stored.pop(key, None)  # pop: another thread may be doing the same
         compiled = from_program(pattern, _remembered(key, lambda: program(pattern, flags)))
     return compiled or re.compile(pattern, flags)  # re.compile raises the re.error to be seen
 
