@@ -4,8 +4,8 @@
 knowledge pattern; a pickled `re.Pattern` keeps only its source and compiles it again when loaded.
 A 400-email batch compiles about a hundred knowledge patterns that way, near a tenth of its time.
 So the engine compiles each pattern's program once, when it builds the engine cache, and keeps
-the program (a list of integers) in that cache; at run time `_sre.compile`, the C half of `re`
-that `re.compile` itself ends in, turns the program into a Pattern in microseconds.
+the program (the regex engine's code words) in that cache; at run time `_sre.compile`, the C half
+of `re` that `re.compile` itself ends in, turns the program into a Pattern in microseconds.
 
 The program format belongs to one Python version: the engine cache is keyed on the exact
 version, each program carries a checksum that must match before `_sre.compile` sees it, and any
@@ -18,13 +18,14 @@ version, which a process adds to when it exits if it had to compile any.
 
 from __future__ import annotations
 
+import _sre
 import atexit
 import re
 import sys
 import zlib
 
-# Private parts of re, as pattern_literals.py uses: stable since 3.11, and only ever reached
-# through the fallbacks below.
+# Private parts of re (_sre above is its C half), as pattern_literals.py uses: stable since 3.11,
+# and only ever reached through the fallbacks below.
 from re import _compiler, _constants, _parser
 
 from . import cache
@@ -74,8 +75,6 @@ def from_program(pattern: str, compiled: Program | None) -> re.Pattern[str] | No
     if compiled is None:
         return None
     try:
-        import _sre
-
         *parts, checksum = compiled
         # _sre checks a program's structure but not every operand: a damaged one could crash
         # the interpreter, so it must be byte for byte what program() made
