@@ -54,7 +54,7 @@ def strip_markup(text: str) -> str:
 def clean(text: str) -> tuple[str, bool]:
     """A message ready for parsing, and whether it was cut to MAX_TEXT_CHARS."""
     text, truncated = _cut(text)
-    text = without_surrogates(text.replace("\r\n", "\n").replace("\r", "\n"))
+    text = without_surrogates(_unix_newlines(text))
     text = CONTROL_BUT_ESC_RE.sub(" ", text)
     return strip_markup(decode_slack(text)), truncated
 
@@ -72,7 +72,13 @@ def clean_file(data: bytes) -> tuple[str, bool]:
     decoding leaves no lone surrogates.
     """
     text, truncated = _cut(decode_bytes(data.translate(_CONTROL_BYTES_TO_SPACE)))
-    return text.replace("\r\n", "\n").replace("\r", "\n"), truncated
+    return _unix_newlines(text), truncated
+
+
+def _unix_newlines(text: str) -> str:
+    # one scan for a carriage return first: most texts have none, and each replace() would read
+    # the whole text twice (once to count, once to copy)
+    return text.replace("\r\n", "\n").replace("\r", "\n") if "\r" in text else text
 
 
 def _cut(text: str) -> tuple[str, bool]:
