@@ -1,6 +1,6 @@
 """`NamedTuple` for the engine's records: typing's to type checkers, a lighter one at run time.
 
-Every command-line run imports the engine's nine record classes. Declared with
+Every command-line run imports the engine's seven record classes. Declared with
 typing.NamedTuple they cost more than the first email of a batch: importing typing itself, and,
 because every module here uses `from __future__ import annotations`, one compile() per field to
 turn its annotation string into a ForwardRef that nothing at run time reads. The class below
