@@ -145,7 +145,7 @@ def test_cache_off_writes_nothing(tmp_path: Path, monkeypatch: pytest.MonkeyPatc
     monkeypatch.delenv("SMTPBOT_KNOWLEDGE_DIR", raising=False)
     engine = Engine.load(extra_dir="")
     assert engine.explain("452").best.reply_code == "452"
-    assert cache.cache_dir() is None
+    assert cache.cache_folder() is None
     assert sorted(p.name for p in tmp_path.iterdir()) == []
 
 

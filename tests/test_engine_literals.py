@@ -11,6 +11,8 @@ from hypothesis import strategies as st
 from bot.engine import load_knowledge
 from bot.engine.knowledge import builtin_knowledge_dir
 from bot.engine.literal_index import LiteralIndex
+from bot.engine.matcher import Matcher
+from bot.engine.model import Entry
 from bot.engine.pattern_literals import GuardedPattern, required_literals
 from bot.engine.providers import ProviderIndex
 from bot.engine.text import fold
@@ -65,21 +67,32 @@ def test_literals_are_in_every_match_of_a_mixed_pattern(text: str) -> None:
         assert any(lit in m.group(0).lower() for lit in literals)
 
 
+def _matcher(*phrases: str) -> Matcher:
+    entries = [
+        Entry(
+            id=f"test.{n}", title="t", reason="userunknown", permanence="permanent", retry="no",
+            who="sender", meaning="m", sender_fix=("f",), references=("r",), examples=(p,), phrases=(p,),
+        )
+        for n, p in enumerate(phrases)
+    ]  # fmt: skip
+    return Matcher(entries)
+
+
 def test_phrases_count_only_at_the_start_of_a_word() -> None:
-    index = LiteralIndex(["user unknown", "mailbox full"], word_start=True)
-    assert index.find("550 user unknown; xuser unknown") == {"user unknown"}
-    assert index.find("9mailbox full") == set()
-    assert index.find("メールボックスmailbox full") == {"mailbox full"}  # no spaces in CJK text
-    assert LiteralIndex(["unknown"], word_start=False).find("xunknown") == {"unknown"}
+    matcher = _matcher("user unknown", "mailbox full")
+    assert set(matcher.phrase_hits("550 user unknown; xuser unknown")) == {"user unknown"}
+    assert set(matcher.phrase_hits("9mailbox full")) == set()
+    assert set(matcher.phrase_hits("メールボックスmailbox full")) == {"mailbox full"}  # no spaces in CJK
+    assert LiteralIndex(["unknown"]).occurrences("xunknown") == [(0, 1, 8)]  # a plain index: anywhere
 
 
 def test_the_index_survives_pickling_and_builds_again() -> None:
     import pickle
 
-    index = LiteralIndex(["over quota"], word_start=True)
-    assert index.find("mailbox over quota") == {"over quota"}
+    index = LiteralIndex(["over quota"])
+    assert index.occurrences("mailbox over quota") == [(0, 8, 18)]
     again = pickle.loads(pickle.dumps(index))
-    assert again.find("user over quota") == {"over quota"}
+    assert again.occurrences("user over quota") == [(0, 5, 15)]
 
 
 @pytest.mark.parametrize(

@@ -31,14 +31,8 @@ KEEP = 4
 ENGINE_SOURCE = os.path.dirname(os.path.realpath(__file__))
 
 
-def cache_dir() -> Path | None:
-    from pathlib import Path
-
-    folder = _cache_folder()
-    return Path(folder) if folder else None
-
-
-def _cache_folder() -> str | None:
+def cache_folder() -> str | None:
+    """The cache's folder; None when SMTPBOT_CACHE_DIR turns the cache off."""
     configured = os.environ.get(CACHE_DIR_ENV, "").strip()
     if configured.lower() in ("off", "none", "0", "false"):
         return None
@@ -105,7 +99,7 @@ def write(key: str, value: Any) -> None:
 
 def path_for(name: str) -> str | None:
     """Where the cache file `name` lives; None when the cache is off."""
-    folder = _cache_folder()
+    folder = cache_folder()
     return os.path.join(folder, name) if folder else None
 
 

@@ -11,22 +11,19 @@ if TYPE_CHECKING:
 class LiteralIndex:
     """Plain strings found in one pass over a folded text by an Aho-Corasick automaton.
 
-    With `word_start`, a string counts only where it begins a word: not glued to an ASCII letter
-    or digit before it, so "user unknown" is not found inside "xuser unknown"; CJK text has no
-    such boundaries, so there any start counts. The automaton is built on first use and is not
-    pickled with the engine: building it takes a few milliseconds and a bare code never needs it.
+    The automaton is built on first use and is not pickled with the engine: building it takes a
+    few milliseconds and a bare code never needs it.
     """
 
-    def __init__(self, strings: list[str], word_start: bool) -> None:
+    def __init__(self, strings: list[str]) -> None:
         self.strings = strings
-        self.word_start = word_start
         self._automaton: ahocorasick_rs.AhoCorasick | None = None
 
     def __getstate__(self) -> dict:
-        return {"strings": self.strings, "word_start": self.word_start}
+        return {"strings": self.strings}
 
     def __setstate__(self, state: dict) -> None:
-        self.__init__(state["strings"], state["word_start"])
+        self.__init__(state["strings"])
 
     def occurrences(self, text: str) -> list[tuple[int, int, int]]:
         """Every occurrence, overlapping ones too: (index in `strings`, start, end)."""
@@ -43,17 +40,10 @@ class LiteralIndex:
             )
         return self._automaton.find_matches_as_indexes(text, overlapping=True)
 
-    def find(self, folded: str) -> set[str]:
-        strings = self.strings
-        found = self.occurrences(folded)
-        if not self.word_start:
-            return {strings[index] for index, _, _ in found}
-        return {
-            strings[index] for index, start, _ in found if not (start and starts_inside_word(folded, start))
-        }
-
 
 def starts_inside_word(folded: str, start: int) -> bool:
-    """Whether the string found at `start` (> 0) is glued to an ASCII letter or digit before it."""
+    """Whether the string found at `start` (> 0) is glued to an ASCII letter or digit before it:
+    "user unknown" does not count inside "xuser unknown". CJK text has no such boundaries, so
+    there any start counts."""
     before = folded[start - 1]
     return before.isascii() and before.isalnum()

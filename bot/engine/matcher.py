@@ -64,7 +64,7 @@ class Matcher:
         self.by_literal = dict(by_literal)
         # Phrases and the patterns' literals in one automaton, so that one scan finds both. A
         # phrase counts only where it starts a word; a literal anywhere in a pattern's reach.
-        self.words = LiteralIndex(sorted({*self.phrase_entries, *self.by_literal}), word_start=False)
+        self.words = LiteralIndex(sorted({*self.phrase_entries, *self.by_literal}))
         self._is_phrase = [word in self.phrase_entries for word in self.words.strings]
         self._is_literal = [word in self.by_literal for word in self.words.strings]
         # Compiled now, while the engine cache is being built, and kept in it (see regex_programs).

@@ -23,7 +23,7 @@ _PHASE_WORDS = (
 )
 # "in reply to RCPT TO command" (Postfix), "after end of data" (Exim), "after MAIL FROM" ...
 # These two are searched in lower-cased text and start with plain words, not \b, which lets the
-# regex engine skip ahead to the words' first letters; _word_start() then checks the boundary.
+# regex engine skip ahead to the words' first letters; _at_word_start() then checks the boundary.
 _STATED_RE = compile_cached(
     r"(?:in reply to|after|during|at|on|our)\s+(?:the\s+)?"
     r"(end of data|data|end of message|rcpt|mail|helo|ehlo|lhlo|starttls|auth|initial connection"

@@ -29,7 +29,7 @@ class ProviderIndex:
         self._urls = urls
         self._tags = tags
         # one string may be a URL, a tag and a host at once: each kind is read from the same hit
-        self._index = LiteralIndex(sorted({*urls, *tags, *self._by_suffix}), word_start=False)
+        self._index = LiteralIndex(sorted({*urls, *tags, *self._by_suffix}))
         self.names = sorted({p.name for p in providers})
 
     def from_host(self, host: str | None) -> str | None:
