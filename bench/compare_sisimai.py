@@ -27,22 +27,16 @@ import statistics
 import subprocess
 import sys
 import time
-from collections import Counter, defaultdict
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from detail_tables import print_confusion, print_misses, print_per_engine, print_per_reason
 from labelled_corpus import (
     HARD_SOFT_BY_REASON,
-    NO_ANSWER,
-    NOT_ERRORS,
-    REPLY_RE,
     Answer,
-    Label,
-    Score,
     Scores,
     hard_soft_semantics,
-    is_rfc3463_status,
     label_files,
     load_labels,
     reason_errors,
@@ -236,102 +230,22 @@ def fmt_ratio(a: float | None, b: float | None) -> str:
     return f"{a / b:.2f}x" if a and b else "n/a"
 
 
-def print_confusion(title: str, errors: Counter[tuple[str, str]], limit: int) -> None:
-    print(f"\n{title} ({sum(errors.values())} emails; expected -> answered)")
-    if not errors:
-        print("  none")
-        return
-    for (expected, answered), n in errors.most_common(limit):
-        print(f"  {expected:<16} -> {answered:<16} {n:>4}")
-    if len(errors) > limit:
-        rest = sum(n for _, n in errors.most_common()[limit:])
-        print(f"  ... {len(errors) - limit} more pairs, {rest} emails (--confusion-limit)")
-
-
-def print_per_reason(labels: list[Label], tools: list[ToolResult]) -> None:
-    counts: dict[str, list[int]] = defaultdict(lambda: [0] * (1 + len(tools)))
-    for label in labels:
-        if not label.reason or label.reason in NOT_ERRORS:
-            continue
-        row = counts[label.reason]
-        row[0] += 1
-        for i, tool in enumerate(tools, 1):
-            row[i] += int(tool.answers.get(str(label.path), Answer()).reason == label.reason)
-    print("\nPer expected reason (hits/emails), weakest for smtpbot first")
-    print(f"  {'reason':<16} {'emails':>6}  " + "  ".join(f"{t.name:>16}" for t in tools))
-    for reason, row in sorted(counts.items(), key=lambda kv: (kv[1][1] / kv[1][0], -kv[1][0])):
-        cells = "  ".join(f"{f'{h}/{row[0]} {100 * h / row[0]:3.0f}%':>16}" for h in row[1:])
-        print(f"  {reason:<16} {row[0]:>6}  {cells}")
-
-
-def _ratio(score: Score) -> str:
-    return f"{score.hits}/{score.total}" if score.total else "-"
-
-
-def print_per_engine(smtpbot: dict[str, Scores], sisimai: dict[str, Scores] | None, semantics: str) -> None:
-    print("\nPer bounce engine (label `engine`), hits/scored, most smtpbot reason misses first")
-    print(f"  (hard/soft labels follow {semantics})")
-    names = ("reason", "status", "reply", "recipient", "hard/soft")
-    head = f"  {'engine':<16} {'emails':>6}  " + " ".join(f"{n:>9}" for n in names)
-    if sisimai:
-        head += "  | Sisimai " + " ".join(f"{n:>9}" for n in ("reason", "recipient", "hard/soft"))
-    print(head)
-
-    def misses(s: Scores) -> int:
-        return s.reason.total - s.reason.hits
-
-    for engine, s in sorted(smtpbot.items(), key=lambda kv: (-misses(kv[1]), kv[0])):
-        cells = (s.reason, s.status, s.reply, s.recipient, s.hardsoft)
-        line = f"  {engine:<16} {s.emails:>6}  " + " ".join(f"{_ratio(c):>9}" for c in cells)
-        if sisimai:
-            theirs = sisimai[engine]
-            cells = (theirs.reason, theirs.recipient, theirs.hardsoft)
-            line += "  |         " + " ".join(f"{_ratio(c):>9}" for c in cells)
-        print(line)
-
-
-def _marks(label: Label, got: Answer) -> str:
-    """One mark per field: x disagrees, . agrees, - not scored."""
-    marks = []
-    for scored, ok in (
-        (bool(label.reason) and label.reason not in NOT_ERRORS, got.reason == label.reason),
-        (is_rfc3463_status(label.status), got.status == label.status),
-        (bool(REPLY_RE.match(label.replycode)), got.replycode == label.replycode),
-        (label.recipients is not None, got.recipients == label.recipients),
-        (label.hardbounce is not None, got.found and got.hard is label.hardbounce),
-    ):
-        marks.append("-" if not scored else ("." if ok else "x"))
-    return "".join(marks)
-
-
-def _hard_soft(hard: bool | None) -> str:
-    return "-" if hard is None else ("hard" if hard else "soft")
-
-
-def print_misses(labels: list[Label], answers: dict[str, Answer]) -> None:
-    print(
-        "\nsmtpbot misses (marks for reason, status, reply code, recipients, hard/soft:"
-        " x disagrees, . agrees, - not scored)"
-    )
-    for label in labels:
-        got = answers.get(str(label.path), Answer(error="no answer"))
-        marks = _marks(label, got)
-        if "x" not in marks:
-            continue
-        expected = (
-            f"{label.reason} {label.status or '-'} {label.replycode or '-'} {_hard_soft(label.hardbounce)}"
-        )
-        answered = (
-            f"{got.reason} {got.status or '-'} {got.replycode or '-'} {_hard_soft(got.hard)} [{got.detail}]"
-            if got.found
-            else f"{NO_ANSWER}{' ' + got.error if got.error else ''}"
-        )
-        print(f"  {marks} {label.path.name:<36} {label.engine:<14} {expected:<35} -> {answered}")
-        if marks[3] == "x":
-            want = ", ".join(sorted(label.recipients or ()))
-            print(
-                f"  {'':5} recipients: expected {want or '-'}; got {', '.join(sorted(got.recipients)) or '-'}"
-            )
+def answer_rows(overall: list[Scores], semantics: str) -> list[tuple[str, list[str]]]:
+    """The main table's answer-quality rows, one cell per tool."""
+    kind = "by reason" if semantics == HARD_SOFT_BY_REASON else "by class"
+    labelled_recipients = any(s.recipient.total for s in overall)
+    return [
+        ("reason agreement", [s.reason.cell() for s in overall]),
+        ("enhanced status agreement", [s.status.cell() for s in overall]),
+        ("reply code agreement", [s.reply.cell() for s in overall]),
+        ("failed recipients found exactly", [s.recipient.cell() for s in overall]),
+        (
+            "recipients not in the labels",
+            [str(s.extra_recipients) if labelled_recipients else "n/a" for s in overall],
+        ),
+        (f"hard/soft agreement ({kind})", [s.hardsoft.cell() for s in overall]),
+        ("unanswered (emails with no finding)", [str(s.no_finding) for s in overall]),
+    ]
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -410,27 +324,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     )
     width = 22
     print(f"{'':<38}" + "".join(f"{t.name:>{width}}" for t in tools))
-    rows: list[tuple[str, list[str]]] = []
-    for label_text, attr in (
-        ("reason agreement", "reason"),
-        ("enhanced status agreement", "status"),
-        ("reply code agreement", "reply"),
-    ):
-        rows.append((label_text, [getattr(scored[t.name][0], attr).cell() for t in tools]))
-    rows.append(("failed recipients found exactly", [scored[t.name][0].recipient.cell() for t in tools]))
-    rows.append(
-        (
-            "recipients not in the labels",
-            [str(scored[t.name][0].extra_recipients) if s_overall.recipient.total else "n/a" for t in tools],
-        )
-    )
-    rows.append(
-        (
-            f"hard/soft agreement ({'by reason' if semantics == HARD_SOFT_BY_REASON else 'by class'})",
-            [scored[t.name][0].hardsoft.cell() for t in tools],
-        )
-    )
-    rows.append(("unanswered (emails with no finding)", [str(scored[t.name][0].no_finding) for t in tools]))
+    rows = answer_rows([scored[t.name][0] for t in tools], semantics)
     rows.append(("emails that crashed/hung the tool", [str(t.crashed) for t in tools]))
     sub_rates = [rate(n, t.wall_s) for t in tools]
     in_rates = [rate(n, t.inproc_s) for t in tools]
@@ -464,10 +358,10 @@ def main(argv: Sequence[str] | None = None) -> int:
         print_confusion(
             f"{sisimai.name} reason errors", reason_errors(labels, sisimai.answers), args.confusion_limit
         )
-    print_per_reason(labels, tools)
+    print_per_reason(labels, [(t.name, t.answers) for t in tools])
     print_per_engine(scored[smtpbot.name][1], scored[sisimai.name][1] if sisimai else None, semantics)
     if args.misses:
-        print_misses(labels, smtpbot.answers)
+        print_misses(labels, smtpbot.answers, hard_soft_decides=semantics != HARD_SOFT_BY_REASON)
 
     if args.json:
         report = {
