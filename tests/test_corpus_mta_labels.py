@@ -5,8 +5,10 @@ Checked for every family folder present, so both halves of the corpus are covere
 
 from __future__ import annotations
 
+import email
 import json
 import re
+from email import policy
 from pathlib import Path
 
 import pytest
@@ -98,3 +100,29 @@ def test_every_email_is_a_whole_raw_message() -> None:
         assert sep and body.strip(), f"{path.name}: no header/body separator or empty body"
         fields = {line.split(b":", 1)[0].lower() for line in head.splitlines() if line[:1] not in b" \t"}
         assert {b"from", b"date"} <= fields, f"{path.name}: From or Date missing"
+
+
+def _decoded_text(path: Path) -> str:
+    """The raw email and every part decoded, lower-cased: a recipient may sit in either."""
+    raw = path.read_bytes()
+    texts = [raw.decode("utf-8", "replace")]
+    for part in email.message_from_bytes(raw, policy=policy.compat32).walk():
+        payload = part.get_payload(decode=True)
+        if payload:
+            texts.append(payload.decode(part.get_content_charset() or "utf-8", "replace"))
+    return "\n".join(texts).lower()
+
+
+def test_every_labelled_recipient_is_written_in_its_email() -> None:
+    """A typo in a label would otherwise count as an engine miss."""
+    for where, line, label in _labels():
+        text = _decoded_text(CORPUS / label["file"])
+        for row in label["expected"]:
+            assert row["recipient"].lower() in text, f"{where}:{line}: {row['recipient']} not in the email"
+
+
+def test_every_email_parses_without_mime_defects() -> None:
+    for path in sorted(CORPUS.glob("*/*.eml")):
+        message = email.message_from_bytes(path.read_bytes(), policy=policy.compat32)
+        assert message["Subject"], f"{path.name}: no Subject"
+        assert not [d for part in message.walk() for d in part.defects], path.name
