@@ -86,15 +86,6 @@ def test_phrases_count_only_at_the_start_of_a_word() -> None:
     assert LiteralIndex(["unknown"]).occurrences("xunknown") == [(0, 1, 8)]  # a plain index: anywhere
 
 
-def test_the_index_survives_pickling_and_builds_again() -> None:
-    import pickle
-
-    index = LiteralIndex(["over quota"])
-    assert index.occurrences("mailbox over quota") == [(0, 8, 18)]
-    again = pickle.loads(pickle.dumps(index))
-    assert again.occurrences("user over quota") == [(0, 5, 15)]
-
-
 @pytest.mark.parametrize(
     ("text", "provider"),
     [

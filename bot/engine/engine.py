@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from typing import TYPE_CHECKING
 
 from . import cache
 from .formats import dsn, freetext, mime
@@ -12,8 +13,6 @@ from .matcher import RANK_FALLBACK, RANK_PHRASE, Match, Matcher
 from .model import Entry, Explanation, Finding, is_enhanced_code, is_reply_code
 from .phase import refine_reason, smtp_phase
 from .providers import ProviderIndex
-from .records import TYPE_CHECKING
-from .regex_programs import compile_cached
 from .text import clean, clean_file, fold, shorten
 
 if TYPE_CHECKING:
@@ -34,17 +33,17 @@ NO_FINDING_NOTICE = (
     "I found no SMTP reply code, enhanced status code or known bounce wording in that. "
     "Try a code such as `550 5.7.26`, or paste the server's whole reply or the bounce message."
 )
-BARE_CODE_RE = compile_cached(
+BARE_CODE_RE = re.compile(
     r"^\s*(?:[245]\d\d|[245]\.\d{1,3}\.\d{1,3})(?:\s+(?:[245]\d\d|[245]\.\d{1,3}\.\d{1,3}))?\s*\??\s*$"
 )
 # Words that on their own show a text is about mail, and words that only support them: a message
 # queue, an image relay or a delivery webhook are not mail.
-MAIL_WORDS_RE = compile_cached(
+MAIL_WORDS_RE = re.compile(
     r"\b(?:e-?mails?|mails?|smtp|esmtp|gsmtp|mx|recipients?|sender|mailbox(?:es)?|bounced?|rcpt"
     r"|postmaster|mailer-daemon|dsn|spf|dkim|dmarc|helo|ehlo|undeliverable|mta)\b",
     re.I,
 )
-SUPPORTING_WORDS_RE = compile_cached(r"\b(?:deliver\w*|relay\w*|quota|message)\b", re.I)
+SUPPORTING_WORDS_RE = re.compile(r"\b(?:deliver\w*|relay\w*|quota|message)\b", re.I)
 SUCCESS_ACTIONS = frozenset({"delivered", "relayed", "expanded"})
 PASSIVE_MIN_PHRASE = 12
 
@@ -58,7 +57,7 @@ class Engine:
         self.by_id = kb.by_id()
         # later entries (an organisation's) replace earlier ones for the same action
         self.fallbacks = {e.fallback_for: e for e in kb.entries if e.fallback_for}
-        self.matcher = Matcher(kb.entries)
+        self.matcher = Matcher(kb.entries, kb.literals)
         self.providers = ProviderIndex(kb.providers)
         self._search_docs = [
             " ".join(
@@ -78,13 +77,12 @@ class Engine:
     def load(cls, extra_dir: str | None = None, use_cache: bool = True) -> Engine:
         dirs = knowledge_dirs(extra_dir)
         key = cache.cache_key([folder for folder, _ in dirs]) if use_cache else ""
-        engine = cache.read(key) if use_cache else None
-        if isinstance(engine, cls):
-            return engine
-        engine = cls(load_knowledge(dirs))
-        if use_cache and not engine.kb.problems:
-            cache.write(key, engine)
-        return engine
+        kb = cache.read(key) if use_cache else None
+        if kb is None:
+            kb = load_knowledge(dirs)
+            if use_cache and not kb.problems:
+                cache.write(key, kb)
+        return cls(kb)
 
     # --- explaining -------------------------------------------------------------------------
 

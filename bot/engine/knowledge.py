@@ -5,16 +5,18 @@ from __future__ import annotations
 import os
 import re
 from collections.abc import Iterable
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
+from .knowledge_regex import compile_error
 from .model import PERMANENCES, REASONS, WHO, Entry, Provider, is_enhanced_code, is_reply_code
-from .records import TYPE_CHECKING, NamedTuple
-from .regex_programs import compile_cached
+from .pattern_literals import MIN_LITERAL_CHARS, parse_problem, required_literals
 
 if TYPE_CHECKING:
     from pathlib import Path
 
 KNOWLEDGE_DIR_ENV = "SMTPBOT_KNOWLEDGE_DIR"
-ID_RE = compile_cached(r"^[a-z0-9][a-z0-9._-]*$")
+ID_RE = re.compile(r"^[a-z0-9][a-z0-9._-]*$")
 MIN_PHRASE_LEN = 8
 REQUIRED = ("id", "title", "reason", "permanence", "retry", "who", "meaning", "sender_fix")
 REQUIRED_LISTS = ("references", "examples")
@@ -31,10 +33,11 @@ LIST_FIELDS = (
     "examples",
 )
 KNOWN_FIELDS = frozenset((*TEXT_FIELDS, *LIST_FIELDS, "when_no_code", "requires_provider"))
-TOML_ERROR_LINE_RE = compile_cached(r"at line (\d+)")
+TOML_ERROR_LINE_RE = re.compile(r"at line (\d+)")
 
 
-class Problem(NamedTuple):
+@dataclass(frozen=True, slots=True)
+class Problem:
     """Something wrong in a knowledge file, with where it is."""
 
     file: str
@@ -48,13 +51,15 @@ class Problem(NamedTuple):
 class KnowledgeBase:
     """Every entry and provider loaded, and the problems found on the way."""
 
-    __slots__ = ("entries", "files", "problems", "providers")
+    __slots__ = ("entries", "files", "literals", "problems", "providers")
 
     def __init__(self) -> None:
         self.entries: list[Entry] = []
         self.providers: list[Provider] = []
         self.problems: list[Problem] = []
         self.files: list[str] = []
+        # each pattern's required strings (pattern_literals), worked out once while validating it
+        self.literals: dict[str, tuple[str, ...]] = {}
 
     def by_id(self) -> dict[str, Entry]:
         return {e.id: e for e in self.entries}
@@ -189,6 +194,29 @@ def _shown(source: str) -> str:
     return repr(source) if len(source) <= 80 else repr(source[:77]) + "..."
 
 
+def _pattern_problem(source: str, kb: KnowledgeBase) -> str | None:
+    """What makes a pattern unfit to search users' text; None if it is fit (its required strings
+    are then kept in kb.literals).
+
+    RE2 accepting it is the guarantee that no text makes it slow. A required string lets the
+    matcher skip it on every text without that string, instead of running it on all of them.
+    """
+    refused = compile_error(source)
+    if refused is not None:
+        return f"does not compile under RE2 ({refused}); look-around and back-references are not supported"
+    refused = parse_problem(source)
+    if refused is not None:
+        return f"does not compile: {refused}"
+    literals = required_literals(source)
+    if not literals:
+        return (
+            f"requires no plain text: every match must contain a string of {MIN_LITERAL_CHARS} or more"
+            " characters (or one of a few such alternatives), so that it runs only on texts that have one"
+        )
+    kb.literals[source] = literals
+    return None
+
+
 def _entry(table: dict, name: str, lines: list[str], local: bool, kb: KnowledgeBase) -> Entry | None:
     eid = table.get("id")
     line = _line_of(lines, f'"{eid}"') if isinstance(eid, str) else 0
@@ -234,15 +262,11 @@ def _entry(table: dict, name: str, lines: list[str], local: bool, kb: KnowledgeB
             err(f"phrase {phrase!r} is shorter than {MIN_PHRASE_LEN} characters")
     patterns = []
     for source in table.get("patterns", []):
-        try:
-            re.compile(source, re.IGNORECASE)
+        problem = _pattern_problem(source, kb)
+        if problem:
+            err(f"pattern {_shown(source)} {problem}")
+        else:
             patterns.append(source)  # kept as text: the matcher compiles a pattern when first needed
-        except re.error as exc:
-            err(f"pattern {_shown(source)} does not compile: {exc}")
-        except OverflowError:  # re raises it, not re.error, for a repeat count like {99999999999}
-            err(f"pattern {_shown(source)} does not compile: a repeat count is too large")
-        except RecursionError:
-            err(f"pattern {_shown(source)} does not compile: its groups are nested too deeply")
     flags = {key: table.get(key, False) for key in ("when_no_code", "requires_provider")}
     for key, value in flags.items():
         if not isinstance(value, bool):

@@ -2,14 +2,13 @@
 
 from __future__ import annotations
 
-import re
 from collections import defaultdict
+from dataclasses import dataclass
 
+from .knowledge_regex import KnowledgeRegex
 from .literal_index import LiteralIndex, starts_inside_word
 from .model import Entry, is_enhanced_code
 from .pattern_literals import required_literals
-from .records import NamedTuple
-from .regex_programs import Program, compile_program, program
 
 # Ranks: any phrase or pattern entry beats an enhanced code entry, which beats a reply code entry.
 RANK_PHRASE = 3.0
@@ -24,7 +23,8 @@ FUZZY_MAX_QUERY = 160
 PATTERN_MAX_TEXT = 4000
 
 
-class Match(NamedTuple):
+@dataclass(frozen=True, slots=True)
+class Match:
     """An entry that fits an incident, how well, and the words or code that made it fit."""
 
     entry: Entry
@@ -34,11 +34,14 @@ class Match(NamedTuple):
 
 
 class Matcher:
-    def __init__(self, entries: list[Entry]) -> None:
+    def __init__(self, entries: list[Entry], literals: dict[str, tuple[str, ...]] | None = None) -> None:
+        """`literals` maps a pattern to the strings one of which its every match contains (see
+        pattern_literals); patterns it does not list are worked out here."""
+        literals = literals or {}
         self.code_index: dict[str, Entry] = {}
         self.phrase_entries: dict[str, list[Entry]] = defaultdict(list)
         self.pattern_entries: list[tuple[str, Entry]] = []
-        self._compiled: dict[int, re.Pattern[str]] = {}
+        self._compiled: dict[int, KnowledgeRegex] = {}
         # Patterns by the strings one of which every match contains, so that one scan of the
         # text picks the few worth running.
         self.always_run: list[int] = []
@@ -55,10 +58,12 @@ class Matcher:
             for pattern in entry.patterns:
                 index = len(self.pattern_entries)
                 self.pattern_entries.append((pattern, entry))
-                literals = required_literals(pattern)
-                for literal in literals:
+                required = literals.get(pattern)
+                if required is None:
+                    required = required_literals(pattern)
+                for literal in required:
                     by_literal[literal].append(index)
-                if not literals:
+                if not required:
                     self.always_run.append(index)
         self.fuzzy_choices = sorted(self.phrase_entries)
         self.by_literal = dict(by_literal)
@@ -67,10 +72,6 @@ class Matcher:
         self.words = LiteralIndex(sorted({*self.phrase_entries, *self.by_literal}))
         self._is_phrase = [word in self.phrase_entries for word in self.words.strings]
         self._is_literal = [word in self.by_literal for word in self.words.strings]
-        # Compiled now, while the engine cache is being built, and kept in it (see regex_programs).
-        self._programs: list[Program | None] = [
-            program(source, re.IGNORECASE) for source, _ in self.pattern_entries
-        ]
 
     def phrase_hits(self, folded: str) -> dict[str, str]:
         """Phrases found in the text, each mapped to itself, and a marker for every pattern that
@@ -83,23 +84,22 @@ class Matcher:
                 literals.add(words[index])
             if is_phrase[index] and not (start and starts_inside_word(folded, start)):
                 hits[words[index]] = words[index]
-        text = folded[:PATTERN_MAX_TEXT]
         candidates = set(self.always_run)
         for literal in literals:
             candidates.update(self.by_literal[literal])
-        for index in sorted(candidates):
-            m = self._pattern(index).search(text)
-            if m:
-                hits[f"\0{index}"] = m.group(0)
+        if candidates:
+            text = folded[:PATTERN_MAX_TEXT].encode("utf-8", "surrogatepass")
+            for index in sorted(candidates):
+                matched = self._pattern(index).search(text)
+                if matched is not None:
+                    hits[f"\0{index}"] = matched
         return hits
 
-    def _pattern(self, index: int) -> re.Pattern[str]:
+    def _pattern(self, index: int) -> KnowledgeRegex:
         """Made on first use: most patterns never pass their literal check in a process."""
         compiled = self._compiled.get(index)
         if compiled is None:
-            source = self.pattern_entries[index][0]
-            compiled = compile_program(source, re.IGNORECASE, self._programs[index])
-            self._compiled[index] = compiled
+            compiled = self._compiled[index] = KnowledgeRegex(self.pattern_entries[index][0])
         return compiled
 
     def phrase_matches(self, codes: set[str], provider: str | None, hits: dict[str, str]) -> list[Match]:
