@@ -16,12 +16,11 @@ from __future__ import annotations
 
 import contextlib
 import json
-import logging
 import os
 import stat
 import sys
 import zlib
-from dataclasses import asdict
+from dataclasses import astuple, fields
 from typing import TYPE_CHECKING, Any
 
 from .knowledge import KnowledgeBase
@@ -39,7 +38,6 @@ PREFIX, SUFFIX = "knowledge-", ".json"
 STALE = (("engine-", ".pickle"), ("regex-", ".pickle"))
 ENGINE_SOURCE = os.path.dirname(os.path.realpath(__file__))
 
-log = logging.getLogger("smtpbot.cache")
 _warned: set[str] = set()
 
 
@@ -107,8 +105,12 @@ def _trusted_folder(create: bool) -> str | None:
     if reason is None:
         return folder
     if folder not in _warned:
+        import logging  # only this warning needs it
+
         _warned.add(folder)
-        log.warning("not using the engine cache in %s: %s; loading the knowledge without it", folder, reason)
+        logging.getLogger("smtpbot.cache").warning(
+            "not using the engine cache in %s: %s; loading the knowledge without it", folder, reason
+        )
     return None
 
 
@@ -159,35 +161,37 @@ def _evict(folder: str) -> None:
 
 
 def to_data(kb: KnowledgeBase) -> dict[str, Any]:
-    """The knowledge base as JSON-ready data (tuples become lists)."""
+    """The knowledge base as JSON-ready data: each record a row of its fields' values, in the
+    order `fields` names them (rows, not objects: a third less to parse than field names on every
+    record); tuples become lists."""
     return {
+        "fields": {"entry": _names(Entry), "provider": _names(Provider)},
         "files": kb.files,
-        "entries": [asdict(entry) for entry in kb.entries],
-        "providers": [asdict(provider) for provider in kb.providers],
+        "entries": [astuple(entry) for entry in kb.entries],
+        "providers": [astuple(provider) for provider in kb.providers],
         "literals": kb.literals,
+        "widths": kb.widths,
     }
 
 
 def from_data(data: dict[str, Any]) -> KnowledgeBase:
-    """The knowledge base `to_data` described; TypeError or KeyError if `data` is not such."""
+    """The knowledge base `to_data` described; TypeError, KeyError or AttributeError if `data`
+    is not such (another version's fields, a damaged file)."""
+    if data["fields"] != {"entry": _names(Entry), "provider": _names(Provider)}:
+        raise TypeError("the cache was written for other record fields")
     kb = KnowledgeBase()
-    kb.files = [_text(name) for name in data["files"]]
-    kb.entries = [Entry(**_fields(item)) for item in data["entries"]]
-    kb.providers = [Provider(**_fields(item)) for item in data["providers"]]
-    kb.literals = {_text(source): _strings(strings) for source, strings in data["literals"].items()}
+    kb.files = list(data["files"])
+    kb.entries = [Entry(*_values(row)) for row in data["entries"]]
+    kb.providers = [Provider(*_values(row)) for row in data["providers"]]
+    kb.literals = {source: tuple(strings) for source, strings in data["literals"].items()}
+    kb.widths = dict(data["widths"])
     return kb
 
 
-def _fields(item: dict[str, Any]) -> dict[str, Any]:
-    # JSON has lists where the records have tuples; nothing but scalars and lists of strings
-    return {name: _strings(value) if isinstance(value, list) else value for name, value in item.items()}
+def _names(record: type) -> list[str]:
+    return [field.name for field in fields(record)]
 
 
-def _strings(values: list[Any]) -> tuple[str, ...]:
-    return tuple(_text(value) for value in values)
-
-
-def _text(value: Any) -> str:
-    if not isinstance(value, str):
-        raise TypeError(f"a string was expected, not {type(value).__name__}")
-    return value
+def _values(row: list[Any]) -> list[Any]:
+    # JSON has lists where the records have tuples (of strings: no record nests another)
+    return [tuple(value) if value.__class__ is list else value for value in row]

@@ -57,7 +57,7 @@ class Engine:
         self.by_id = kb.by_id()
         # later entries (an organisation's) replace earlier ones for the same action
         self.fallbacks = {e.fallback_for: e for e in kb.entries if e.fallback_for}
-        self.matcher = Matcher(kb.entries, kb.literals)
+        self.matcher = Matcher(kb.entries, kb.literals, kb.widths)
         self.providers = ProviderIndex(kb.providers)
         self._search_docs = [
             " ".join(

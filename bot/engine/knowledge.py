@@ -10,7 +10,7 @@ from typing import TYPE_CHECKING
 
 from .knowledge_regex import compile_error
 from .model import PERMANENCES, REASONS, WHO, Entry, Provider, is_enhanced_code, is_reply_code
-from .pattern_literals import MIN_LITERAL_CHARS, parse_problem, required_literals
+from .pattern_literals import MIN_LITERAL_CHARS, max_width, parse_problem, required_literals
 
 if TYPE_CHECKING:
     from pathlib import Path
@@ -51,15 +51,17 @@ class Problem:
 class KnowledgeBase:
     """Every entry and provider loaded, and the problems found on the way."""
 
-    __slots__ = ("entries", "files", "literals", "problems", "providers")
+    __slots__ = ("entries", "files", "literals", "problems", "providers", "widths")
 
     def __init__(self) -> None:
         self.entries: list[Entry] = []
         self.providers: list[Provider] = []
         self.problems: list[Problem] = []
         self.files: list[str] = []
-        # each pattern's required strings (pattern_literals), worked out once while validating it
+        # each pattern's required strings and widest match (pattern_literals), worked out once
+        # while validating it
         self.literals: dict[str, tuple[str, ...]] = {}
+        self.widths: dict[str, int | None] = {}
 
     def by_id(self) -> dict[str, Entry]:
         return {e.id: e for e in self.entries}
@@ -214,6 +216,7 @@ def _pattern_problem(source: str, kb: KnowledgeBase) -> str | None:
             " characters (or one of a few such alternatives), so that it runs only on texts that have one"
         )
     kb.literals[source] = literals
+    kb.widths[source] = max_width(source)
     return None
 
 

@@ -42,9 +42,11 @@ class KnowledgeRegex:
         self._regex = re2.compile(source.encode("utf-8", "surrogatepass"), _OPTIONS)
         self._core = self._regex.groupindex.get(CORE_GROUP.encode(), 0)
 
-    def search(self, text: bytes) -> str | None:
-        """The match (its `core` group when the pattern has one) in UTF-8 `text`, or None."""
-        found = self._regex.search(text)
+    def search(self, text: bytes, start: int = 0, end: int | None = None) -> str | None:
+        """The first match (its `core` group when the pattern has one) in UTF-8 `text` between
+        byte offsets `start` and `end`, or None. The whole text is the match's context: `^` and
+        `\\b` see the byte before `start`."""
+        found = self._regex.search(text, start, end)
         if found is None:
             return None
         # a `core` group inside an optional part may have matched nothing

@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from .knowledge_regex import KnowledgeRegex
 from .literal_index import LiteralIndex, starts_inside_word
 from .model import Entry, is_enhanced_code
-from .pattern_literals import required_literals
+from .pattern_literals import max_width, required_literals
 
 # Ranks: any phrase or pattern entry beats an enhanced code entry, which beats a reply code entry.
 RANK_PHRASE = 3.0
@@ -34,10 +34,17 @@ class Match:
 
 
 class Matcher:
-    def __init__(self, entries: list[Entry], literals: dict[str, tuple[str, ...]] | None = None) -> None:
-        """`literals` maps a pattern to the strings one of which its every match contains (see
-        pattern_literals); patterns it does not list are worked out here."""
+    def __init__(
+        self,
+        entries: list[Entry],
+        literals: dict[str, tuple[str, ...]] | None = None,
+        widths: dict[str, int | None] | None = None,
+    ) -> None:
+        """`literals` maps a pattern to the strings one of which its every match contains, and
+        `widths` to the most characters a match spans (see pattern_literals); what they do not
+        list is worked out here."""
         literals = literals or {}
+        widths = widths or {}
         self.code_index: dict[str, Entry] = {}
         self.phrase_entries: dict[str, list[Entry]] = defaultdict(list)
         self.pattern_entries: list[tuple[str, Entry]] = []
@@ -45,6 +52,7 @@ class Matcher:
         # Patterns by the strings one of which every match contains, so that one scan of the
         # text picks the few worth running.
         self.always_run: list[int] = []
+        self.widths: list[int | None] = []
         by_literal: dict[str, list[int]] = defaultdict(list)
         for entry in entries:
             if entry.is_code_entry:
@@ -58,6 +66,7 @@ class Matcher:
             for pattern in entry.patterns:
                 index = len(self.pattern_entries)
                 self.pattern_entries.append((pattern, entry))
+                self.widths.append(widths[pattern] if pattern in widths else max_width(pattern))
                 required = literals.get(pattern)
                 if required is None:
                     required = required_literals(pattern)
@@ -78,22 +87,50 @@ class Matcher:
         matches, mapped to the text it matched."""
         words, is_phrase, is_literal = self.words.strings, self._is_phrase, self._is_literal
         hits: dict[str, str] = {}
-        literals: set[str] = set()
+        found: dict[str, list[int]] = {}  # a pattern's literal: [its first start, its last end]
         for index, start, end in self.words.occurrences(folded):
             if is_literal[index] and end <= PATTERN_MAX_TEXT:
-                literals.add(words[index])
+                span = found.get(words[index])
+                if span is None:
+                    found[words[index]] = [start, end]
+                else:
+                    span[0], span[1] = min(span[0], start), max(span[1], end)
             if is_phrase[index] and not (start and starts_inside_word(folded, start)):
                 hits[words[index]] = words[index]
-        candidates = set(self.always_run)
-        for literal in literals:
-            candidates.update(self.by_literal[literal])
-        if candidates:
-            text = folded[:PATTERN_MAX_TEXT].encode("utf-8", "surrogatepass")
-            for index in sorted(candidates):
-                matched = self._pattern(index).search(text)
+        windows = self._windows(found, min(len(folded), PATTERN_MAX_TEXT))
+        if windows:
+            text = folded[:PATTERN_MAX_TEXT]
+            data = text.encode("utf-8", "surrogatepass")
+            for index in sorted(windows):
+                start, end = windows[index]
+                if len(data) != len(text):  # RE2 counts bytes
+                    start = len(text[:start].encode("utf-8", "surrogatepass"))
+                    end = len(text[:end].encode("utf-8", "surrogatepass"))
+                matched = self._pattern(index).search(data, start, end)
                 if matched is not None:
                     hits[f"\0{index}"] = matched
         return hits
+
+    def _windows(self, found: dict[str, list[int]], length: int) -> dict[int, tuple[int, int]]:
+        """The patterns worth running, each with the part of the text its match must lie in.
+
+        Every match of a pattern contains one of its literals and spans at most its width, so it
+        lies within that width of the literals' occurrences; RE2 then reads only that part (the
+        rest of the text still counts as context for ^, $ and \\b).
+        """
+        reach: dict[int, tuple[int, int]] = {index: (0, length) for index in self.always_run}
+        for literal, (first, last) in found.items():
+            for index in self.by_literal[literal]:
+                start, end = reach.get(index, (first, last))
+                reach[index] = (min(start, first), max(end, last))
+        windows = {}
+        for index, (start, end) in reach.items():
+            width = self.widths[index]
+            if width is None:
+                windows[index] = (0, length)
+            else:
+                windows[index] = (max(0, start - width), min(length, end + width))
+        return windows
 
     def _pattern(self, index: int) -> KnowledgeRegex:
         """Made on first use: most patterns never pass their literal check in a process."""

@@ -35,6 +35,15 @@ def required_literals(source: str, min_chars: int = MIN_LITERAL_CHARS) -> tuple[
     return tuple(sorted(s for s in best if not any(o != s and o in s for o in best)))
 
 
+def max_width(source: str) -> int | None:
+    """The most characters a match of `source` can span; None when there is no bound."""
+    try:
+        widest = sre_parser.parse(source, re.IGNORECASE).getwidth()[1]
+    except (re.error, OverflowError, RecursionError):
+        return None
+    return None if widest >= sre.MAXREPEAT else widest
+
+
 def parse_problem(source: str) -> str | None:
     """Why the parser that required_literals reads patterns with refuses `source`; None if not."""
     try:
