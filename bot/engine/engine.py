@@ -21,6 +21,11 @@ if TYPE_CHECKING:
     from .model import Mode
 
 MAX_FINDINGS = 10
+# Work per message is bounded: at most this many incidents are matched (each costs at most one
+# automaton pass and a few RE2 searches over 4,000 characters), and the fuzzy look-up, meant for
+# one misspelt question and a quarter of a millisecond each, runs only for a text of a few parts.
+MAX_INCIDENTS = 400
+MAX_FUZZY_INCIDENTS = 3
 MATCHED_TEXT_CHARS = 300
 MAX_FILE_BYTES = 4_000_000  # a file is read up to here; clean_file cuts the text shorter still
 FIRST_READ_BYTES = 64 * 1024  # below the size at which malloc maps fresh pages for each buffer
@@ -155,8 +160,9 @@ class Engine:
         seen: set[tuple] = set()
         framing: set[int] = set()  # orders of findings from a notice's framing words, no code
         hint: list[str | None] = []  # the provider the bounce's own headers name, read once if needed
-        for order, incident in enumerate(incidents):
-            best = self._best_match(incident, explicit)
+        allow_fuzzy = explicit and len(incidents) <= MAX_FUZZY_INCIDENTS
+        for order, incident in enumerate(incidents[:MAX_INCIDENTS]):
+            best = self._best_match(incident, allow_fuzzy)
             if best is None:
                 continue
             match, provider = best
@@ -186,7 +192,7 @@ class Engine:
         scored.sort(key=lambda s: (s[0], s[1], s[2]))
         return [s[3] for s in scored[:MAX_FINDINGS]]
 
-    def _best_match(self, incident: Incident, explicit: bool) -> tuple[Match, str | None] | None:
+    def _best_match(self, incident: Incident, allow_fuzzy: bool) -> tuple[Match, str | None] | None:
         folded = fold(incident.text)
         codes = {c for c in (incident.reply_code, incident.enhanced_code) if c}
         hits = self.matcher.phrase_hits(folded) if folded else {}
@@ -201,7 +207,7 @@ class Engine:
         fuzzy = []
         if (
             not (hits or context_hits or code_matches)
-            and explicit
+            and allow_fuzzy
             and not codes
             and incident.kind in ("text", "code")
         ):
