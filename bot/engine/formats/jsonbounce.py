@@ -2,13 +2,18 @@
 
 from __future__ import annotations
 
+import functools
 import json
-from typing import Any
 
 from ..codes import enhanced_codes, reply_codes
 from ..incident import Incident, incident_from_text
+from ..records import TYPE_CHECKING
 from ..regex_programs import compile_cached
 from ..text import without_surrogates
+from . import mime
+
+if TYPE_CHECKING:
+    from typing import Any
 
 MAX_JSON_CHARS = 2_000_000
 DIAGNOSTIC_KEYS = ("diagnostic", "reason", "message", "description", "details", "response", "error", "status")
@@ -19,9 +24,34 @@ NUMBER_RE = compile_cached(r"^\s*\d+\s*$")
 # (an address change, a virus notice, an SMTP API error) takes the permanence of the entry it matches.
 POSTMARK_FAILED = frozenset({"HardBounce", "BadEmailAddress", "ManuallyDeactivated", "SpamNotification"})
 POSTMARK_DELAYED = frozenset({"SoftBounce", "Transient", "DnsError"})
+KIND = "json"
 
 
-def parse(text: str) -> Any | None:
+def detect(text: str) -> bool:
+    """A JSON document, pasted or as the body of an email (SNS mails SES notifications so)."""
+    return _document(text) is not None
+
+
+def parse(text: str, explicit: bool) -> list[Incident]:
+    return incidents(_document(text), explicit)
+
+
+@functools.lru_cache(maxsize=2)
+def _document(text: str) -> Any | None:
+    stripped = text.lstrip()
+    if stripped[:1] in "{[":
+        return parse_json(stripped)
+    if "{" not in text or not mime.looks_like_email(text):
+        return None
+    body = mime.read(text).body.strip()
+    if not body.startswith("{"):
+        return None
+    obj = parse_json(body[: body.rfind("}") + 1])
+    # an email whose body happens to be JSON is a notification only when it reads as one
+    return obj if obj is not None and incidents(obj, False) else None
+
+
+def parse_json(text: str) -> Any | None:
     stripped = text.strip()
     if not stripped or stripped[0] not in "{[" or len(stripped) > MAX_JSON_CHARS:
         return None
@@ -59,7 +89,7 @@ def _dict(value: Any) -> dict:
 def _unwrap(obj: Any) -> Any:
     """SNS wraps the SES notification as a JSON string in Message."""
     if isinstance(obj, dict) and isinstance(obj.get("Message"), str):
-        inner = parse(obj["Message"])
+        inner = parse_json(obj["Message"])
         if inner is not None:
             return inner
     return obj

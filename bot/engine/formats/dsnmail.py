@@ -1,0 +1,50 @@
+"""A bounce email with RFC 3464 delivery-status records: a message/delivery-status part, or the
+same fields written into the body by an MTA that builds no multipart/report."""
+
+from __future__ import annotations
+
+from ..incident import Incident, reply_from_context
+from ..text import fold
+from . import dsn, freetext, mime
+
+KIND = "email"
+CONTEXT_CHARS = 4000
+
+
+def detect(text: str) -> bool:
+    message = mime.read_email(text)
+    return message is not None and bool(message.status_texts or dsn.looks_like_dsn(message.body))
+
+
+def parse(text: str, explicit: bool) -> list[Incident]:
+    """One record per recipient the delivery-status fields name; the readable body is context."""
+    message = mime.read(text)
+    found: list[Incident] = []
+    for status_text in message.status_texts:
+        found.extend(dsn.incidents_from_blocks(dsn.field_blocks(status_text), "email"))
+    if not found and dsn.looks_like_dsn(message.body):
+        found = [i for i in dsn.incidents(message.body) if i.recipient or i.text]
+    body = message.body
+    paragraphs = [(unit, unit.lower()) for unit in freetext.units(freetext.join_multiline_replies(body))]
+    for incident in found:
+        incident.kind = "email"
+        incident.context = _context_for(incident, paragraphs)
+        quoted = reply_from_context(incident) if incident.context else None
+        if len(found) == 1 and quoted is None:
+            # one record: the whole notice is about it, however it spells the address
+            incident.context = body[:CONTEXT_CHARS]
+            quoted = reply_from_context(incident)
+        if incident.reply_code is None:
+            incident.reply_code = quoted
+    return found
+
+
+def _context_for(incident: Incident, paragraphs: list[tuple[str, str]]) -> str:
+    """The body paragraphs that speak of this recipient, for a record whose diagnostic is thin."""
+    if not incident.recipient:
+        return ""
+    needle = fold(incident.recipient)
+    if " " in needle:  # rare: a recipient field that is not a bare address
+        return "\n".join(text for text, _ in paragraphs if needle in fold(text))[:CONTEXT_CHARS]
+    # without white space in the needle, folding the paragraph's white space changes nothing
+    return "\n".join(text for text, lowered in paragraphs if needle in lowered)[:CONTEXT_CHARS]

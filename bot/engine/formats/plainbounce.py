@@ -1,0 +1,200 @@
+"""The human-readable report every MTA writes, read when a bounce has no delivery-status part.
+
+Postfix, Exim, Sendmail, qmail, Exchange, Lotus Notes, GroupWise, Netscape Messaging Server,
+SMTP32, old Yahoo and AOL, Sina ... word their reports differently but lay them out alike: each
+failed recipient is listed, one to a line (`<a@example.com>: host ... said: 550 ...` in Postfix's
+bounce(5) template, `  a@example.com` indented in Exim's, `a@example.com... User unknown` in
+Sendmail's, `<a@example.com>:` in qmail's bounce, `a@example.com on 3/1/2024` in Exchange's), or
+named after a word that marks it as the recipient (`RCPT TO:<a@...>`, `delivered to a@...`,
+`Recipient: a@...`), and the server's answer follows it. So this reader finds the listed
+addresses, gives each the text up to the next listed address as its diagnostic, and keeps the
+rest of the report as context for the engine. Exim's X-Failed-Recipients header, when present,
+names the recipients outright.
+"""
+
+from __future__ import annotations
+
+from ..address import find_mailboxes, is_system_address
+from ..incident import Incident, incident_from_text
+from ..regex_programs import compile_cached
+from . import freetext, mime
+
+KIND = "email"
+MAX_RECIPIENTS = 50
+MAX_BODY_LINES = 600
+SEGMENT_CHARS = 1500
+DIAGNOSTIC_CHARS = 3000
+CONTEXT_CHARS = 4000
+# A quoted header field of the original message: the addresses on it are the sender's or the
+# original's, not a failed recipient (searched in lower case).
+HEADER_FIELD_RE = compile_cached(
+    r"^[ \t>]*(?:from|to|cc|bcc|reply-to|sender|return-path|message-id|received|references"
+    r"|in-reply-to|delivered-to|envelope-to|x-[\w-]{1,40}|date|subject|resent-[\w-]{1,20}"
+    r"|list-[\w-]{1,20}|errors-to|disposition-notification-to)[ \t]*:"
+)
+# Words right before an address that name it as the one the report is about (lower case). The
+# `$` anchors them to the address: the text before it is cut to 48 characters first.
+RECIPIENT_CUE_RE = compile_cached(
+    r"(?:\bto|recipients?|addressee|address(?:es)?|\buser|mailbox|rcpt to|account|destination"
+    r"|delivered to|deliver to|failed|undeliverable to|not delivered to"
+    r"|[245]\d\d[ -](?:[245]\.\d{1,3}\.\d{1,3} )?)"
+    r"[ \t]*[:=]?[ \t]*[<\"'(]?$"
+)
+# Words of a delay warning: the MTA still holds the message and will try again (Postfix's
+# "Delayed Mail (still being retried)", Sendmail's "Warning: could not send message for past 4
+# hours", Exim's "has not yet been delivered ... delivery attempts will continue", Exchange's and
+# Gmail's "Delivery Status Notification (Delay)").
+DELAY_WORDS = (
+    "(delay)",
+    "delayed mail",
+    "delivery delayed",
+    "delivery has been delayed",
+    "has been delayed",
+    "is delayed",
+    "warning message only",
+    "this is a warning",
+    "will retry",
+    "will be retried",
+    "will continue to try",
+    "will keep trying",
+    "will try again",
+    "will continue trying",
+    "attempts will continue",
+    "still trying",
+    "still being retried",
+    "has not yet been delivered",
+    "not yet been delivered",
+    "still undelivered",
+    "could not send message for past",
+    "you do not need to resend",
+    "no action is required on your part",
+)
+# Words that say the report is final, whatever else it says about earlier retries.
+FINAL_WORDS = (
+    "permanent",
+    "fatal error",
+    "gave up",
+    "giving up",
+    "will not retry",
+    "deleted from queue",
+    "delivery has failed",
+    "failure notice",
+    "returned mail",
+    "could not be delivered",
+    "undeliverable",
+)
+
+
+def detect(text: str) -> bool:
+    return mime.read_email(text) is not None
+
+
+def parse(text: str, explicit: bool) -> list[Incident]:
+    """One incident per failed recipient the report lists; its paragraphs when it lists none."""
+    message = mime.read(text)
+    body = message.body
+    action = "delayed" if is_delay_warning(message.header("subject"), body) else "failed"
+    listed = listed_recipients(message)
+    if not listed:
+        found = freetext.incidents(body, explicit, kind="email", structured=True)
+        found = [i for i in found if not _is_header_block(i.text)]
+        for incident in found:
+            incident.context = body[:CONTEXT_CHARS]
+        return found
+    shared = incident_from_text(body[:CONTEXT_CHARS], "email", explicit)
+    found = []
+    for address, diagnostic in diagnostics(body, listed):
+        incident = incident_from_text(
+            diagnostic, "email", explicit, recipient=address, action=action, structured=True
+        )
+        if incident.reply_code is None and incident.enhanced_code is None:
+            incident.reply_code, incident.enhanced_code = shared.reply_code, shared.enhanced_code
+        incident.context = body[:CONTEXT_CHARS]
+        found.append(incident)
+    return found
+
+
+def _is_header_block(paragraph: str) -> bool:
+    """A paragraph of quoted header fields: the original message's, never the report."""
+    lines = [line for line in paragraph.lower().split("\n") if line.strip()]
+    fields = sum(1 for line in lines if HEADER_FIELD_RE.match(line))
+    return fields >= 2 and fields * 2 >= sum(1 for line in lines if line[:1] not in " \t")
+
+
+def is_delay_warning(subject: str, body: str) -> bool:
+    """Whether the report says the message is still queued and will be tried again."""
+    text = f"{subject}\n{body[:CONTEXT_CHARS]}".lower()
+    return any(w in text for w in DELAY_WORDS) and not any(w in text for w in FINAL_WORDS)
+
+
+def listed_recipients(message: mime.Message) -> list[tuple[int, str]]:
+    """Where the report lists each failed recipient: (offset in the body, address), in order."""
+    senders = {
+        a.lower() for _, a in find_mailboxes(f"{message.header('to')} {message.header('return-path')}")
+    }
+    failed = [a for _, a in find_mailboxes(message.header("x-failed-recipients"))]
+    occurrences = _listed_in_body(message.body)
+    wanted = {a.lower() for a in failed}
+    in_body = [(pos, a) for pos, a in occurrences if a.lower() in wanted]
+    if failed and (in_body or not occurrences):
+        named = {a.lower() for _, a in in_body}
+        # an address the header names but the body does not still failed: list it at the end
+        tail = [(len(message.body), a) for a in failed if a.lower() not in named]
+        return in_body + tail
+    kept = [(pos, a) for pos, a in occurrences if a.lower() not in senders]
+    return kept or occurrences
+
+
+def _listed_in_body(body: str) -> list[tuple[int, str]]:
+    """Addresses the body lists as recipients: at a line's start, or after a recipient word."""
+    found: list[tuple[int, str]] = []
+    distinct: set[str] = set()
+    offset = 0
+    in_header = False
+    for line in body.split("\n", MAX_BODY_LINES)[:MAX_BODY_LINES]:
+        start, offset = offset, offset + len(line) + 1
+        lowered = line.lower()
+        in_header = bool(HEADER_FIELD_RE.match(lowered)) or (in_header and line[:1] in " \t")
+        if in_header or "@" not in line:
+            continue
+        for pos, address in find_mailboxes(line, 10):
+            if is_system_address(address) or not _is_listed(lowered, pos):
+                continue
+            found.append((start + pos, address))
+            distinct.add(address.lower())
+        if len(distinct) >= MAX_RECIPIENTS:
+            break
+    return found
+
+
+def _is_listed(lowered_line: str, pos: int) -> bool:
+    before = lowered_line[max(0, pos - 48) : pos]
+    if not before.strip(" \t<\"'(*-"):
+        return True  # the address starts the line: a report's list of recipients
+    if before.rstrip(" \t<").endswith(":") and _ends_line(lowered_line, pos):
+        return True  # "Unknown user: a@example.com", the address closing the line
+    return bool(RECIPIENT_CUE_RE.search(before))
+
+
+def _ends_line(lowered_line: str, pos: int) -> bool:
+    at = lowered_line.find("@", pos)
+    end = next((i for i in range(at, len(lowered_line)) if lowered_line[i] in " \t"), len(lowered_line))
+    return not lowered_line[end:].strip(" \t>.;,)")
+
+
+def diagnostics(body: str, listed: list[tuple[int, str]]) -> list[tuple[str, str]]:
+    """Each recipient with its diagnostic: the text from each line that lists it up to the next
+    line that lists another recipient, joined, in the order the recipients first appear."""
+    texts: dict[str, list[str]] = {}
+    names: dict[str, str] = {}
+    for i, (pos, address) in enumerate(listed):
+        key = address.lower()
+        names.setdefault(key, address)
+        following = [p for p, a in listed[i + 1 :] if a.lower() != key]
+        if i and listed[i - 1][1].lower() == key and listed[i - 1][0] >= body.rfind("\n", 0, pos):
+            continue  # the same address twice on one line
+        start = body.rfind("\n", 0, pos) + 1
+        end = following[0] if following else len(body)
+        end = body.rfind("\n", 0, end) + 1 if body.rfind("\n", start, end) >= 0 else end
+        texts.setdefault(key, []).append(body[start : min(end, start + SEGMENT_CHARS)].strip("\n"))
+    return [(names[key], "\n".join(parts)[:DIAGNOSTIC_CHARS]) for key, parts in texts.items()]
