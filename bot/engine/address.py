@@ -24,6 +24,7 @@ CANDIDATE_RE = compile_cached(
 # Local parts that are roles of the reporting system, never the failed recipient of a bounce.
 SYSTEM_LOCAL_PARTS = frozenset({"mailer-daemon", "postmaster", "mail-daemon", "maildaemon"})
 MAX_ADDRESS = 254
+URL_CHARS = frozenset("/?&")
 TRIM = " \t<>()[]'\".,;:"
 
 
@@ -38,8 +39,10 @@ def mailbox(value: str | None) -> str | None:
     if len(address) > MAX_ADDRESS or "@" not in address:
         return None
     local, _, domain = address.rpartition("@")
-    if not local or len(local) > 64 or local.startswith("/"):
-        return None  # "/var/mail/user@host" is a path, whatever RFC 5322's atext allows
+    if not local or len(local) > 64 or local.startswith("/") or "&" in local:
+        # "/var/mail/user@host" is a path and "a&Endpoint=user@host" a URL's query, whatever
+        # RFC 5322's atext allows
+        return None
     if not (DOT_STRING_RE.fullmatch(local) or QUOTED_RE.fullmatch(local)):
         return None
     if not DOMAIN_RE.fullmatch(domain):
@@ -53,6 +56,8 @@ def find_mailboxes(text: str, limit: int = 50) -> list[tuple[int, str]]:
     if "@" not in text:
         return found
     for m in CANDIDATE_RE.finditer(text):
+        if m.start() and text[m.start() - 1] in URL_CHARS:
+            continue  # inside a URL's path or query: "?email=a@example.com"
         address = mailbox(m.group(0).strip("."))
         if address:
             found.append((m.start(), address))

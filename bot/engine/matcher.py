@@ -6,8 +6,9 @@ The evidence ranking, the one order every input is judged by (knowledge/README.m
 |------|--------------------------------------------|-------------------------------------------|
 | 3+   | wording: a provider's or MTA's, then any   | `5.7.26 This mail is unauthenticated`     |
 | 2.0  | a specific enhanced status code            | `5.1.1`, `5.2.2`, `4.7.26`                |
+| 1.6  | an enhanced code's subject, no detail      | `5.6.0`, `4.4.0`                          |
 | 1.5  | a specific reply code                      | `552`, `452`, `535`                       |
-| 1.0  | the class of a code: X.Y.0, a broad code   | `5.7.1`, `4.3.2`, `5.1.0`, bare 550/554   |
+| 1.0  | the class of a code: a broad code          | `5.7.1`, `4.3.2`, bare 421/450/451/550/554|
 | 0.8  | a status with no detail                    | `5.0.0`, `4.0.0`                          |
 | 0.5  | a question that resembles a known phrase   | `mailbox ful`                             |
 | 0.1  | a failed or delayed record nothing explains|                                           |
@@ -31,6 +32,7 @@ from .regex_programs import Program, compile_program, program
 
 RANK_PHRASE = 3.0
 RANK_ENHANCED = 2.0
+RANK_SUBJECT = 1.6
 RANK_REPLY = 1.5
 RANK_CLASS = 1.0
 RANK_NO_DETAIL = 0.8
@@ -50,9 +52,9 @@ def code_rank(code: str) -> float:
     _, subject, detail = code.split(".")
     if subject == "0" and detail == "0":
         return RANK_NO_DETAIL
-    if detail == "0" or f"{subject}.{detail}" in BROAD_STATUS_DETAILS:
+    if f"{subject}.{detail}" in BROAD_STATUS_DETAILS:
         return RANK_CLASS
-    return RANK_ENHANCED
+    return RANK_SUBJECT if detail == "0" else RANK_ENHANCED
 
 
 FUZZY_CUTOFF = 86.0

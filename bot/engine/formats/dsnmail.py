@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from ..incident import Incident, reply_from_context
 from ..text import fold
-from . import dsn, freetext, mime
+from . import dsn, freetext, mime, plainbounce
 
 KIND = "email"
 CONTEXT_CHARS = 4000
@@ -24,6 +24,7 @@ def parse(text: str, explicit: bool) -> list[Incident]:
         found.extend(dsn.incidents_from_blocks(dsn.field_blocks(status_text), "email"))
     if not found and dsn.looks_like_dsn(message.body):
         found = [i for i in dsn.incidents(message.body) if i.recipient or i.text]
+    _name_missing_recipients(found, message)
     body = message.body
     paragraphs = [(unit, unit.lower()) for unit in freetext.units(freetext.join_multiline_replies(body))]
     for incident in found:
@@ -37,6 +38,18 @@ def parse(text: str, explicit: bool) -> list[Incident]:
         if incident.reply_code is None:
             incident.reply_code = quoted
     return found
+
+
+def _name_missing_recipients(found: list[Incident], message: mime.Message) -> None:
+    """A record whose recipient field holds no address (`Final-Recipient: rfc822; @host`) gets
+    the address the readable report lists in its place, in the same order."""
+    missing = [i for i in found if i.recipient is None]
+    if not missing:
+        return
+    named = {i.recipient.lower() for i in found if i.recipient}
+    listed = [a for _, a in plainbounce.listed_recipients(message) if a.lower() not in named]
+    for incident, address in zip(missing, dict.fromkeys(listed), strict=False):
+        incident.recipient = address
 
 
 def _context_for(incident: Incident, paragraphs: list[tuple[str, str]]) -> str:

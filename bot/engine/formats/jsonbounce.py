@@ -46,7 +46,11 @@ def _document(text: str) -> Any | None:
     body = mime.read(text).body.strip()
     if not body.startswith("{"):
         return None
-    obj = parse_json(body[: body.rfind("}") + 1])
+    document = body[: body.rfind("}") + 1]
+    obj = parse_json(document)
+    if obj is None and "\n" in document:
+        # Sendmail breaks a line longer than SMTP allows with "!", a line break and a space
+        obj = parse_json(document.replace("!\n ", "").replace("\n", ""))
     # an email whose body happens to be JSON is a notification only when it reads as one
     return obj if obj is not None and incidents(obj, False) else None
 
@@ -148,8 +152,23 @@ def _ses(obj: dict) -> list[Incident]:
         feedback = _scalar(complaint.get("complaintFeedbackType")) or "abuse"
         for r in _records(complaint.get("complainedRecipients")):
             # a complaint is about a message that was delivered: no failed action, no bounce
-            out.append(_make(f"Feedback-Type: {feedback} SES complaint", r.get("emailAddress"), None))
+            incident = _make(f"Feedback-Type: {feedback} SES complaint", r.get("emailAddress"), None)
+            incident.report = "feedback"
+            out.append(incident)
+    elif kind == "Delivery" and isinstance(obj.get("delivery"), dict):
+        delivery = obj["delivery"]
+        reply = _scalar(delivery.get("smtpResponse")) or "250 SES delivery"
+        for address in _addresses(delivery.get("recipients")):
+            incident = _make(reply, address, "delivered", remote=delivery.get("reportingMTA"))
+            incident.report = "delivery"
+            out.append(incident)
     return out
+
+
+def _addresses(value: Any) -> list[str]:
+    """SES lists a delivery's recipients as plain strings."""
+    items = value if isinstance(value, list) else [value]
+    return [item for item in items[:200] if isinstance(item, str)] or [""]
 
 
 def _sendgrid(events: list) -> list[Incident]:

@@ -23,6 +23,7 @@ KIND = "email"
 MAX_RECIPIENTS = 50
 MAX_BODY_LINES = 600
 SEGMENT_CHARS = 1500
+THIN_WORDS = 4
 DIAGNOSTIC_CHARS = 3000
 CONTEXT_CHARS = 4000
 # A quoted header field of the original message: the addresses on it are the sender's or the
@@ -107,6 +108,8 @@ def parse(text: str, explicit: bool) -> list[Incident]:
         incident = incident_from_text(
             diagnostic, "email", explicit, recipient=address, action=action, structured=True
         )
+        if incident.reply_code and incident.reply_code[0] == "2" and not incident.strong_code:
+            incident.reply_code = None  # "Size (in bytes): 222" in a report's summary is no reply
         if incident.reply_code is None and incident.enhanced_code is None:
             incident.reply_code, incident.enhanced_code = shared.reply_code, shared.enhanced_code
         incident.context = body[:CONTEXT_CHARS]
@@ -136,12 +139,12 @@ def listed_recipients(message: mime.Message) -> list[tuple[int, str]]:
     occurrences = _listed_in_body(message.body)
     wanted = {a.lower() for a in failed}
     in_body = [(pos, a) for pos, a in occurrences if a.lower() in wanted]
-    if failed and (in_body or not occurrences):
+    kept = [(pos, a) for pos, a in occurrences if a.lower() not in senders]
+    if failed and (in_body or not kept):
         named = {a.lower() for _, a in in_body}
         # an address the header names but the body does not still failed: list it at the end
         tail = [(len(message.body), a) for a in failed if a.lower() not in named]
         return in_body + tail
-    kept = [(pos, a) for pos, a in occurrences if a.lower() not in senders]
     return kept or occurrences
 
 
@@ -150,11 +153,15 @@ def _listed_in_body(body: str) -> list[tuple[int, str]]:
     found: list[tuple[int, str]] = []
     distinct: set[str] = set()
     offset = 0
-    in_header = False
+    folding = False  # the line before was a quoted header field that may fold onto this one
     for line in body.split("\n", MAX_BODY_LINES)[:MAX_BODY_LINES]:
         start, offset = offset, offset + len(line) + 1
         lowered = line.lower()
-        in_header = bool(HEADER_FIELD_RE.match(lowered)) or (in_header and line[:1] in " \t")
+        indented = line[:1] in " \t"
+        field = bool(HEADER_FIELD_RE.match(lowered))
+        in_header = field or (folding and indented)
+        # a field at the line's start folds onto indented lines; an indented one is a summary's
+        folding = (field and not indented) or (folding and indented)
         if in_header or "@" not in line:
             continue
         for pos, address in find_mailboxes(line, 10):
@@ -183,18 +190,36 @@ def _ends_line(lowered_line: str, pos: int) -> bool:
 
 
 def diagnostics(body: str, listed: list[tuple[int, str]]) -> list[tuple[str, str]]:
-    """Each recipient with its diagnostic: the text from each line that lists it up to the next
-    line that lists another recipient, joined, in the order the recipients first appear."""
+    """Each recipient with its diagnostic, in the order the recipients first appear: for each
+    line that lists it, that line's paragraph, up to the next line that lists another
+    recipient; a paragraph that holds little more than the address (`a@b on 3/1/2024`) takes
+    the next paragraph too, where Exchange and Lotus Notes put the reason."""
     texts: dict[str, list[str]] = {}
     names: dict[str, str] = {}
+    read_to: dict[str, int] = {}  # how far each recipient's text already reaches
     for i, (pos, address) in enumerate(listed):
         key = address.lower()
         names.setdefault(key, address)
-        following = [p for p, a in listed[i + 1 :] if a.lower() != key]
-        if i and listed[i - 1][1].lower() == key and listed[i - 1][0] >= body.rfind("\n", 0, pos):
-            continue  # the same address twice on one line
         start = body.rfind("\n", 0, pos) + 1
-        end = following[0] if following else len(body)
-        end = body.rfind("\n", 0, end) + 1 if body.rfind("\n", start, end) >= 0 else end
-        texts.setdefault(key, []).append(body[start : min(end, start + SEGMENT_CHARS)].strip("\n"))
+        if start < read_to.get(key, 0):
+            continue  # named again inside its own text: "RCPT TO:<a@b>" under "a@b"
+        following = next((p for p, a in listed[i + 1 :] if a.lower() != key), len(body))
+        limit = body.rfind("\n", 0, following) + 1 if body.rfind("\n", start, following) >= 0 else following
+        end = _paragraph_end(body, start, min(limit, start + SEGMENT_CHARS), address)
+        texts.setdefault(key, []).append(body[start:end].strip("\n"))
+        read_to[key] = end
     return [(names[key], "\n".join(parts)[:DIAGNOSTIC_CHARS]) for key, parts in texts.items()]
+
+
+def _paragraph_end(body: str, start: int, limit: int, address: str) -> int:
+    """Where the paragraph from `start` ends (not past `limit`), or the next one's end when this
+    one is thin: fewer than THIN_WORDS words besides the address."""
+    end = body.find("\n\n", start, limit)
+    if end < 0:
+        return limit
+    if len(body[start:end].replace(address, " ").split()) >= THIN_WORDS:
+        return end
+    following = body.find("\n\n", end + 2, limit)
+    while following == end + 2 or (following >= 0 and not body[end:following].strip()):
+        following = body.find("\n\n", following + 1, limit)  # runs of blank lines
+    return following if following >= 0 else limit
