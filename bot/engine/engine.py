@@ -124,14 +124,13 @@ class Engine:
             if key in seen:
                 continue
             seen.add(key)
-            # structured records keep their order (one per recipient); free text: coded first
+            # records of a report keep their order (one per recipient); free text: coded first
             tier = 0 if (incident.structured and incident.kind != "email") or incident.action else 1
             coded = bool(incident.reply_code or incident.enhanced_code)
             if match.entry.when_no_code and not coded:
                 framing.add(order)
-            scored.append(
-                (tier, (0 if coded else 1) + (0 if match.rank >= RANK_PHRASE else 0.5), order, finding)
-            )
+            strength = (0 if coded else 1) + (0 if match.rank >= RANK_PHRASE else 0.5)
+            scored.append((tier, 0 if tier == 0 and incident.recipient else strength, order, finding))
         if len(framing) < len(scored):
             # a notice's banner ("delivery has failed to these recipients") beside a finding that
             # names the cause adds nothing: drop it

@@ -15,6 +15,7 @@ names the recipients outright.
 from __future__ import annotations
 
 from ..address import find_mailboxes, is_system_address
+from ..codes import enhanced_codes, reply_codes
 from ..incident import Incident, incident_from_text
 from ..regex_programs import compile_cached
 from . import freetext, mime
@@ -102,7 +103,9 @@ def parse(text: str, explicit: bool) -> list[Incident]:
         for incident in found:
             incident.context = body[:CONTEXT_CHARS]
         return found
-    shared = incident_from_text(body[:CONTEXT_CHARS], "email", explicit)
+    # the report's preamble speaks for every recipient; another recipient's text for none
+    preamble = body[: body.rfind("\n", 0, listed[0][0]) + 1]
+    shared = incident_from_text(preamble[:CONTEXT_CHARS], "email", explicit)
     found = []
     for address, diagnostic in diagnostics(body, listed):
         incident = incident_from_text(
@@ -211,13 +214,19 @@ def diagnostics(body: str, listed: list[tuple[int, str]]) -> list[tuple[str, str
     return [(names[key], "\n".join(parts)[:DIAGNOSTIC_CHARS]) for key, parts in texts.items()]
 
 
+def _has_code(text: str) -> bool:
+    return bool(enhanced_codes(text)) or any(hit.strong for hit in reply_codes(text))
+
+
 def _paragraph_end(body: str, start: int, limit: int, address: str) -> int:
     """Where the paragraph from `start` ends (not past `limit`), or the next one's end when this
-    one is thin: fewer than THIN_WORDS words besides the address."""
+    one is thin (fewer than THIN_WORDS words besides the address) or quotes no code: "There was
+    an error delivering your mail to <a@b>." with the server's reply below it."""
     end = body.find("\n\n", start, limit)
     if end < 0:
         return limit
-    if len(body[start:end].replace(address, " ").split()) >= THIN_WORDS:
+    paragraph = body[start:end]
+    if len(paragraph.replace(address, " ").split()) >= THIN_WORDS and _has_code(paragraph):
         return end
     following = body.find("\n\n", end + 2, limit)
     while following == end + 2 or (following >= 0 and not body[end:following].strip()):
