@@ -27,9 +27,14 @@ def parse(text: str, explicit: bool) -> list[Incident]:
     _name_missing_recipients(found, message)
     body = message.body
     paragraphs = [(unit, unit.lower()) for unit in freetext.units(freetext.join_multiline_replies(body))]
+    # the report's own text for each recipient it lists, when it lists them one by one
+    listed = {
+        a.lower(): text for a, text in plainbounce.diagnostics(body, plainbounce.listed_recipients(message))
+    }
     for incident in found:
         incident.kind = "email"
-        incident.context = _context_for(incident, paragraphs)
+        own = listed.get(incident.recipient.lower()) if incident.recipient and len(listed) > 1 else None
+        incident.context = own or _context_for(incident, paragraphs)
         quoted = reply_from_context(incident) if incident.context else None
         if len(found) == 1 and quoted is None:
             # one record: the whole notice is about it, however it spells the address

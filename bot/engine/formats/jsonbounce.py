@@ -24,6 +24,8 @@ NUMBER_RE = compile_cached(r"^\s*\d+\s*$")
 # (an address change, a virus notice, an SMTP API error) takes the permanence of the entry it matches.
 POSTMARK_FAILED = frozenset({"HardBounce", "BadEmailAddress", "ManuallyDeactivated", "SpamNotification"})
 POSTMARK_DELAYED = frozenset({"SoftBounce", "Transient", "DnsError"})
+# Postmark records a recipient's spam complaint as a bounce record of this type: a feedback report
+POSTMARK_FEEDBACK = frozenset({"SpamComplaint"})
 KIND = "json"
 
 
@@ -41,7 +43,7 @@ def _document(text: str) -> Any | None:
     stripped = text.lstrip()
     if stripped[:1] in "{[":
         return parse_json(stripped)
-    if "{" not in text or not mime.looks_like_email(text):
+    if not mime.looks_like_email(text):
         return None
     body = mime.read(text).body.strip()
     if not body.startswith("{"):
@@ -219,7 +221,10 @@ def _postmark(obj: dict) -> list[Incident]:
     words = _scalar(obj.get("Details")) or _scalar(obj.get("Description")) or ""
     text = f"{words}\nPostmark {kind}"
     action = "failed" if kind in POSTMARK_FAILED else "delayed" if kind in POSTMARK_DELAYED else None
-    return [_make(text, obj.get("Email"), action)]
+    incident = _make(text, obj.get("Email"), action)
+    if kind in POSTMARK_FEEDBACK:
+        incident.report = "feedback"
+    return [incident]
 
 
 def _generic(obj: Any, depth: int = 0) -> list[str]:
