@@ -124,6 +124,8 @@ def passive_ok(incident: Incident, match: Match) -> bool:
     classes = {c[0] for c in (incident.reply_code, incident.enhanced_code) if c}
     if incident.action in SUCCESS_ACTIONS or (classes == {"2"} and incident.action is None):
         return False  # a delivery that worked, or a 250 OK: nothing went wrong
+    if incident.report == "autoreply":
+        return False  # someone is on holiday: no delivery problem
     if incident.structured:
         return True
     phrase = match.rank >= RANK_PHRASE

@@ -152,7 +152,7 @@ def incident_from_text(text: str, kind: str, explicit: bool, **fields) -> Incide
 
 
 def complete(incident: Incident) -> Incident:
-    """Fill in recipient and remote MTA from the text; done only for incidents that matched."""
+    """Fill in recipient and remote MTA from the text, where the format named neither."""
     if incident.recipient is None:
         incident.recipient = find_recipient(incident.text)
     if incident.remote_mta is None:

@@ -119,52 +119,68 @@ def _make(
 
 
 def _ses(obj: dict) -> list[Incident]:
+    """An SES notification (or event) by its type: Bounce, DeliveryDelay, Complaint, Delivery."""
     kind = obj.get("notificationType") or obj.get("eventType")
+    reader, key = SES_READERS.get(kind, (None, ""))
+    body = obj.get(key)
+    return reader(body) if reader and isinstance(body, dict) else []
+
+
+def _ses_bounce(bounce: dict) -> list[Incident]:
+    words = f"{bounce.get('bounceType', '')} {bounce.get('bounceSubType', '')}".strip()
+    action = "failed" if bounce.get("bounceType") == "Permanent" else "delayed"
+    return [
+        _make(
+            f"{r.get('diagnosticCode') or ''}\nSES bounce: {words}".strip(),
+            r.get("emailAddress"),
+            action,
+            status=r.get("status"),
+            remote=bounce.get("remoteMtaIp"),
+        )
+        for r in _records(bounce.get("bouncedRecipients"))
+    ]
+
+
+def _ses_delay(delay: dict) -> list[Incident]:
+    return [
+        _make(
+            f"{r.get('diagnosticCode') or ''}\nSES delivery delay: {delay.get('delayType', '')}",
+            r.get("emailAddress"),
+            "delayed",
+            status=r.get("status"),
+            remote=delay.get("reportingMTA"),
+        )
+        for r in _records(delay.get("delayedRecipients"))
+    ]
+
+
+def _ses_complaint(complaint: dict) -> list[Incident]:
+    feedback = _scalar(complaint.get("complaintFeedbackType")) or "abuse"
     out = []
-    if kind == "Bounce" and isinstance(obj.get("bounce"), dict):
-        bounce = obj["bounce"]
-        words = f"{bounce.get('bounceType', '')} {bounce.get('bounceSubType', '')}".strip()
-        for r in _records(bounce.get("bouncedRecipients")):
-            text = f"{r.get('diagnosticCode') or ''}\nSES bounce: {words}".strip()
-            action = "failed" if bounce.get("bounceType") == "Permanent" else "delayed"
-            out.append(
-                _make(
-                    text,
-                    r.get("emailAddress"),
-                    action,
-                    status=r.get("status"),
-                    remote=bounce.get("remoteMtaIp"),
-                )
-            )
-    elif kind == "DeliveryDelay" and isinstance(obj.get("deliveryDelay"), dict):
-        delay = obj["deliveryDelay"]
-        for r in _records(delay.get("delayedRecipients")):
-            text = f"{r.get('diagnosticCode') or ''}\nSES delivery delay: {delay.get('delayType', '')}"
-            out.append(
-                _make(
-                    text,
-                    r.get("emailAddress"),
-                    "delayed",
-                    status=r.get("status"),
-                    remote=delay.get("reportingMTA"),
-                )
-            )
-    elif kind == "Complaint" and isinstance(obj.get("complaint"), dict):
-        complaint = obj["complaint"]
-        feedback = _scalar(complaint.get("complaintFeedbackType")) or "abuse"
-        for r in _records(complaint.get("complainedRecipients")):
-            # a complaint is about a message that was delivered: no failed action, no bounce
-            incident = _make(f"Feedback-Type: {feedback} SES complaint", r.get("emailAddress"), None)
-            incident.report = "feedback"
-            out.append(incident)
-    elif kind == "Delivery" and isinstance(obj.get("delivery"), dict):
-        delivery = obj["delivery"]
-        reply = _scalar(delivery.get("smtpResponse")) or "250 SES delivery"
-        for address in _addresses(delivery.get("recipients")):
-            incident = _make(reply, address, "delivered", remote=delivery.get("reportingMTA"))
-            incident.report = "delivery"
-            out.append(incident)
+    for r in _records(complaint.get("complainedRecipients")):
+        # a complaint is about a message that was delivered: no failed action, no bounce
+        incident = _make(f"Feedback-Type: {feedback} SES complaint", r.get("emailAddress"), None)
+        incident.report = "feedback"
+        out.append(incident)
     return out
+
+
+def _ses_delivery(delivery: dict) -> list[Incident]:
+    reply = _scalar(delivery.get("smtpResponse")) or "250 SES delivery"
+    out = []
+    for address in _addresses(delivery.get("recipients")):
+        incident = _make(reply, address, "delivered", remote=delivery.get("reportingMTA"))
+        incident.report = "delivery"
+        out.append(incident)
+    return out
+
+
+SES_READERS = {
+    "Bounce": (_ses_bounce, "bounce"),
+    "DeliveryDelay": (_ses_delay, "deliveryDelay"),
+    "Complaint": (_ses_complaint, "complaint"),
+    "Delivery": (_ses_delivery, "delivery"),
+}
 
 
 def _addresses(value: Any) -> list[str]:

@@ -41,3 +41,8 @@ def test_a_mailer_daemon_without_an_address_is_no_auto_reply() -> None:
         Auto_Submitted="auto-replied",
     )
     assert not autoreply.detect(text)
+
+
+def test_an_auto_reply_is_not_raised_in_an_alert_channel(engine) -> None:
+    text = message(AWAY, subject="Out of Office: Invoice", From="rita@example.com")
+    assert engine.explain(text, "passive").findings == ()
