@@ -71,6 +71,28 @@ DELAY_WORDS = (
     "you do not need to resend",
     "no action is required on your part",
 )
+# Senders and words of a delivery report (lower case).
+REPORTING_SENDERS = ("mailer-daemon", "postmaster", "mail delivery", "mail-daemon", "mail system")
+REPORT_WORDS = (
+    "undeliver",
+    "not delivered",
+    "could not be delivered",
+    "couldn't be delivered",
+    "delivery failed",
+    "delivery has failed",
+    "delivery failure",
+    "failed to deliver",
+    "unable to deliver",
+    "returned mail",
+    "failure notice",
+    "permanent error",
+    "fatal error",
+    "mail delivery",
+    "delivery status",
+    "rejected",
+    "could not be reached",
+    "not be reached",
+)
 # Words that say the report is final, whatever else it says about earlier retries.
 FINAL_WORDS = (
     "permanent",
@@ -96,7 +118,7 @@ def parse(text: str, explicit: bool) -> list[Incident]:
     message = mime.read(text)
     body = message.body
     action = "delayed" if is_delay_warning(message.header("subject"), body) else "failed"
-    listed = listed_recipients(message)
+    listed = listed_recipients(message) if is_delivery_report(message) else []
     if not listed:
         found = freetext.incidents(body, explicit, kind="email", structured=True)
         found = [i for i in found if not _is_header_block(i.text)]
@@ -125,6 +147,23 @@ def _is_header_block(paragraph: str) -> bool:
     lines = [line for line in paragraph.lower().split("\n") if line.strip()]
     fields = sum(1 for line in lines if HEADER_FIELD_RE.match(line))
     return fields >= 2 and fields * 2 >= sum(1 for line in lines if line[:1] not in " \t")
+
+
+def is_delivery_report(message: mime.Message) -> bool:
+    """Whether the email reports on a delivery at all: a mail system sent it, or its subject or
+    text speaks of failure or delay, or it quotes a server's failure code. A forwarded thread
+    that lists addresses is no report of failed recipients."""
+    if message.header("x-failed-recipients"):
+        return True
+    sender = message.header("from").lower()
+    if any(name in sender for name in REPORTING_SENDERS):
+        return True
+    text = f"{message.header('subject')}\n{message.body[:CONTEXT_CHARS]}".lower()
+    if any(w in text for w in REPORT_WORDS) or any(w in text for w in DELAY_WORDS):
+        return True
+    return any(hit.code[0] in "45" and hit.strong for hit in reply_codes(text)) or any(
+        hit.code[0] in "45" and hit.strong for hit in enhanced_codes(text)
+    )
 
 
 def is_delay_warning(subject: str, body: str) -> bool:

@@ -244,3 +244,13 @@ def test_listing_is_linear_on_a_long_line() -> None:
     body = "to " + "a@b.example, " * 3000
     reading = mime.read(message(body))
     assert len(plainbounce.listed_recipients(reading)) <= 200
+
+
+def test_an_email_that_reports_no_delivery_names_no_failed_recipients(engine) -> None:
+    text = message(
+        "Hi all,\n\nplease add these two to the team list:\nalice@example.com\nbob@example.com\n\nThanks",
+        subject="New team members",
+        From="Ann <ann@example.org>",
+    )
+    assert plainbounce.parse(text, True)[0].recipient is None
+    assert engine.explain(text).findings == ()
