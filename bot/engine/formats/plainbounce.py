@@ -93,19 +93,21 @@ REPORT_WORDS = (
     "could not be reached",
     "not be reached",
 )
-# Words that say the report is final, whatever else it says about earlier retries.
+# Words that say the report is final, whatever else it says about earlier retries. Not "could
+# not be delivered": Postfix's warning says its message "could not be delivered for more than 4
+# hour(s)" and that "it will be retried".
 FINAL_WORDS = (
-    "permanent",
+    "permanent error",
+    "permanently",
     "fatal error",
     "gave up",
     "giving up",
     "will not retry",
+    "will not be retried",
+    "no further attempts",
     "deleted from queue",
     "delivery has failed",
     "failure notice",
-    "returned mail",
-    "could not be delivered",
-    "undeliverable",
 )
 
 

@@ -185,6 +185,18 @@ def test_each_recipient_has_its_own_diagnostic(engine) -> None:
 
 DELAYS = [
     (
+        "postfix-template",
+        "Delayed Mail (still being retried)",
+        "This is the mail system at host mx.example.net.\n\n"
+        "####################################################################\n"
+        "# THIS IS A WARNING ONLY.  YOU DO NOT NEED TO RESEND YOUR MESSAGE. #\n"
+        "####################################################################\n\n"
+        "Your message could not be delivered for more than 4 hour(s).\n"
+        "It will be retried until it is 5 day(s) old.\n\n"
+        "                   The mail system\n\n"
+        "<mo@example.com>: connect to mx.example.com[192.0.2.30]:25: Connection refused",
+    ),
+    (
         "postfix",
         "Delayed Mail (still being retried)",
         "<mo@example.com>: connect to mx.example.com[192.0.2.30]:25: Connection timed out",
