@@ -10,7 +10,7 @@ report, an RFC 3834 auto-reply, a delivery notification) is explained by that st
 from __future__ import annotations
 
 from .incident import Incident, complete
-from .matcher import RANK_FALLBACK, RANK_PHRASE, Match, Matcher
+from .matcher import RANK_ENHANCED, RANK_FALLBACK, RANK_PHRASE, Match, Matcher, code_rank
 from .model import Entry
 from .providers import ProviderIndex
 from .text import fold
@@ -43,7 +43,8 @@ class Evidence:
 
         Evidence is read in ranking order and reading stops at the first kind that finds
         anything: the incident's own words (phrases and patterns), the report's words around it
-        (context), its codes (code_rank orders them), then fuzzy phrases for a question. A
+        (context, unless they name another cause than the record's own specific status), its
+        codes (code_rank orders them), then fuzzy phrases for a question. A
         structured report's nature (feedback, auto-reply, delivery) overrides wording that
         names another reason; a failed or delayed record that nothing explains gets the
         fallback entry for its action.
@@ -74,6 +75,10 @@ class Evidence:
         if context_hits:
             provider = provider or self.providers.detect(incident.context)
             matches = self.matcher.phrase_matches(codes, provider, context_hits)
+            if matches and _contradicts(matches[0].entry, incident.enhanced_code):
+                # the report's words may be about another recipient; the record's own specific
+                # status is about this one
+                matches = self.matcher.code_matches(incident.reply_code, incident.enhanced_code)
         elif hits:
             matches = self.matcher.phrase_matches(codes, provider, hits)
         else:
@@ -107,3 +112,12 @@ class Evidence:
             return None
         entry = self.fallbacks.get(incident.action)
         return Match(entry, RANK_FALLBACK, 0.3, incident.action) if entry else None
+
+
+def _contradicts(entry: Entry, status: str | None) -> bool:
+    """Whether an entry found by the words around a record names other causes than the
+    record's own specific status: none of its enhanced codes shares the status's subject."""
+    if not status or code_rank(status) < RANK_ENHANCED or not entry.enhanced_codes:
+        return False
+    subject = status.split(".")[1]
+    return all(code.split(".")[1] != subject for code in entry.enhanced_codes)

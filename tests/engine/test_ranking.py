@@ -60,3 +60,14 @@ def test_words_outrank_every_code(engine) -> None:
         0
     ]
     assert finding.reason == "mailboxfull"
+
+
+def test_the_reports_words_do_not_overrule_a_records_own_specific_status(engine) -> None:
+    text = (
+        "From: postmaster@mx.example.net\nTo: s@example.org\nSubject: Delivery failure\n"
+        'Content-Type: multipart/report; report-type=delivery-status; boundary="b"\n\n'
+        "--b\nContent-Type: text/plain\n\nDelivery to ana@example.com failed: DNS lookup failed.\n\n"
+        "--b\nContent-Type: message/delivery-status\n\n"
+        "Final-Recipient: rfc822; ana@example.com\nAction: failed\nStatus: 5.1.2\n--b--\n"
+    )
+    assert engine.explain(text).findings[0].reason == "hostunknown"
