@@ -25,6 +25,9 @@ CANDIDATE_RE = compile_cached(
 SYSTEM_LOCAL_PARTS = frozenset({"mailer-daemon", "postmaster", "mail-daemon", "maildaemon"})
 MAX_ADDRESS = 254
 URL_CHARS = frozenset("/?&")
+# The characters a local part is made of: a candidate that starts right after one is the tail
+# of a longer string.
+LOCAL_CHARS = frozenset("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789!#$%&'*+/=?^_`{|}~-.")
 TRIM = " \t<>()[]'\".,;:"
 
 
@@ -39,9 +42,9 @@ def mailbox(value: str | None) -> str | None:
     if len(address) > MAX_ADDRESS or "@" not in address:
         return None
     local, _, domain = address.rpartition("@")
-    if not local or len(local) > 64 or local.startswith("/") or "&" in local:
-        # "/var/mail/user@host" is a path and "a&Endpoint=user@host" a URL's query, whatever
-        # RFC 5322's atext allows
+    if not local or len(local) > 64 or "/" in local or "&" in local:
+        # "/var/mail/user@host" or "Maildir/new/1.H2@host" is a path and "a&Endpoint=user@host"
+        # a URL's query, whatever RFC 5322's atext allows
         return None
     if not (DOT_STRING_RE.fullmatch(local) or QUOTED_RE.fullmatch(local)):
         return None
@@ -56,8 +59,10 @@ def find_mailboxes(text: str, limit: int = 50) -> list[tuple[int, str]]:
     if "@" not in text:
         return found
     for m in CANDIDATE_RE.finditer(text):
-        if m.start() and text[m.start() - 1] in URL_CHARS:
-            continue  # inside a URL's path or query: "?email=a@example.com"
+        if m.start() and (text[m.start() - 1] in URL_CHARS or text[m.start() - 1] in LOCAL_CHARS):
+            # inside a URL's path or query ("?email=a@example.com"), or the tail of a string
+            # longer than any local part
+            continue
         address = mailbox(m.group(0).strip("."))
         if address:
             found.append((m.start(), address))

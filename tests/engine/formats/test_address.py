@@ -20,6 +20,7 @@ INVALID = [
     "ana@localhost",  # a domain of one label
     "a..b@example.com",  # an empty atom
     "/var/mail/ana@example.com",  # a path
+    "Maildir/new/1709633700.H123P45@host.example.com",  # a maildir file name
     '{"emailAddress":"ana@example.com"}',  # a fragment of JSON
     "x&Endpoint=ana@example.com",  # a URL's query
     "@example.com",
@@ -35,6 +36,11 @@ def test_valid_mailbox(text: str, expected: str) -> None:
 @pytest.mark.parametrize("text", INVALID)
 def test_not_a_mailbox(text: str) -> None:
     assert mailbox(text) is None
+
+
+def test_a_long_path_yields_no_address() -> None:
+    text = "delivered to /home/ana/" + "x" * 70 + "/Maildir/new/1709633700.H123P45@host.example.com"
+    assert find_mailboxes(text) == []
 
 
 def test_addresses_found_in_running_text_skip_urls() -> None:
