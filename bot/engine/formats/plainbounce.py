@@ -118,15 +118,14 @@ def detect(text: str) -> bool:
 def parse(text: str, explicit: bool) -> list[Incident]:
     """One incident per failed recipient the report lists; its paragraphs when it lists none."""
     message = mime.read(text)
-    body = message.body
-    action = "delayed" if is_delay_warning(message.header("subject"), body) else "failed"
     listed = listed_recipients(message) if is_delivery_report(message) else []
     if not listed:
-        found = freetext.incidents(body, explicit, kind="email", structured=True)
-        found = [i for i in found if not _is_header_block(i.text)]
-        for incident in found:
-            incident.context = body[:CONTEXT_CHARS]
-        return found
+        return _paragraphs(message.body, explicit)
+    action = "delayed" if is_delay_warning(message.header("subject"), message.body) else "failed"
+    return _recipients(message.body, listed, action, explicit)
+
+
+def _recipients(body: str, listed: list[tuple[int, str]], action: str, explicit: bool) -> list[Incident]:
     # the report's preamble speaks for every recipient; another recipient's text for none
     preamble = body[: body.rfind("\n", 0, listed[0][0]) + 1]
     shared = incident_from_text(preamble[:CONTEXT_CHARS], "email", explicit)
@@ -141,6 +140,15 @@ def parse(text: str, explicit: bool) -> list[Incident]:
             incident.reply_code, incident.enhanced_code = shared.reply_code, shared.enhanced_code
         incident.context = body[:CONTEXT_CHARS]
         found.append(incident)
+    return found
+
+
+def _paragraphs(body: str, explicit: bool) -> list[Incident]:
+    """A report that lists no recipient: each paragraph may quote the server's reply."""
+    found = freetext.incidents(body, explicit, kind="email", structured=True)
+    found = [i for i in found if not _is_header_block(i.text)]
+    for incident in found:
+        incident.context = body[:CONTEXT_CHARS]
     return found
 
 
