@@ -22,6 +22,7 @@ from . import freetext, mime
 
 KIND = "email"
 MAX_RECIPIENTS = 50
+MAX_OCCURRENCES = 200  # each is compared with those after it: keep the pairs few
 MAX_BODY_LINES = 600
 SEGMENT_CHARS = 1500
 THIN_WORDS = 4
@@ -221,7 +222,7 @@ def _listed_in_body(body: str) -> list[tuple[int, str]]:
                 continue
             found.append((start + pos, address))
             distinct.add(address.lower())
-        if len(distinct) >= MAX_RECIPIENTS:
+        if len(distinct) >= MAX_RECIPIENTS or len(found) >= MAX_OCCURRENCES:
             break
     return found
 

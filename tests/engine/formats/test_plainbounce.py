@@ -9,7 +9,7 @@ delivered to", GroupWise's and Netscape Messaging Server's, SMTP32's, old Yahoo'
 from __future__ import annotations
 
 import pytest
-from sample_mail import findings, message
+from sample_mail import findings, message, recipients
 
 from bot.engine.formats import mime, plainbounce
 
@@ -266,3 +266,12 @@ def test_an_email_that_reports_no_delivery_names_no_failed_recipients(engine) ->
     )
     assert plainbounce.parse(text, True)[0].recipient is None
     assert engine.explain(text).findings == ()
+
+
+def test_a_report_naming_one_address_on_every_line_is_read_quickly(engine) -> None:
+    import time
+
+    text = message("Delivery failed:\n" + "<same@example.com>: 550 5.1.1 unknown\n" * 1200)
+    started = time.perf_counter()
+    assert recipients(engine, text) == ["same@example.com"]
+    assert time.perf_counter() - started < 0.1
