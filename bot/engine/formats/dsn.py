@@ -26,6 +26,7 @@ STATUS_VALUE_RE = compile_cached(r"^[245]\.\d{1,3}\.\d{1,3}\b")
 # Records read from one text at most: a report listing thousands of recipients says the same
 # thing many times, and each record costs a match.
 MAX_RECORDS = 200
+MAX_FIELD_CHARS = 4000
 
 
 def looks_like_dsn(text: str) -> bool:
@@ -67,7 +68,8 @@ def field_blocks(text: str) -> list[dict[str, str]]:
             current, last = {}, None
             continue
         if line[:1] in " \t" and last:
-            current[last] += " " + line.strip()
+            if len(current[last]) < MAX_FIELD_CHARS:  # a field folded over thousands of lines
+                current[last] += " " + line.strip()
             continue
         m = FIELD_RE.match(line.strip())
         if not m:
