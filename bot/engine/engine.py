@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from . import cache, formats
 from .evidence import Evidence
-from .findings import make_finding, passive_ok, success_only
+from .findings import SUCCESS_ACTIONS, make_finding, passive_ok, success_only
 from .knowledge import KnowledgeBase, knowledge_dirs, load_knowledge
 from .matcher import RANK_PHRASE, Match, Matcher
 from .model import Entry, Explanation, Finding, is_enhanced_code, is_reply_code
@@ -130,7 +130,10 @@ class Engine:
             if match.entry.when_no_code and not coded:
                 framing.add(order)
             strength = (0 if coded else 1) + (0 if match.rank >= RANK_PHRASE else 0.5)
-            scored.append((tier, 0 if tier == 0 and incident.recipient else strength, order, finding))
+            if tier == 0 and incident.recipient:
+                # a delivery that worked comes after the failures of the same report
+                strength = 2 if incident.action in SUCCESS_ACTIONS else 0
+            scored.append((tier, strength, order, finding))
         if len(framing) < len(scored):
             # a notice's banner ("delivery has failed to these recipients") beside a finding that
             # names the cause adds nothing: drop it

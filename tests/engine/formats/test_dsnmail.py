@@ -50,3 +50,13 @@ def test_specific_words_outrank_a_status_with_no_detail(engine) -> None:
 def test_detects_only_reports_with_records() -> None:
     assert dsnmail.detect(report("Final-Recipient: rfc822; pat@example.com\nAction: failed\nStatus: 5.1.1\n"))
     assert not dsnmail.detect(message(PROSE))
+
+
+def test_a_delivered_record_comes_after_the_failed_one(engine) -> None:
+    text = report(
+        "Final-Recipient: rfc822; ok@example.com\nAction: delivered\nStatus: 2.0.0\n"
+        "Diagnostic-Code: smtp; 250 2.0.0 Ok: queued\n\n"
+        "Final-Recipient: rfc822; pat@example.com\nAction: failed\nStatus: 5.1.1\n"
+        "Diagnostic-Code: smtp; 550 5.1.1 <pat@example.com>: Recipient address rejected: User unknown\n"
+    )
+    assert [f.recipient for f in findings(engine, text)] == ["pat@example.com", "ok@example.com"]
