@@ -27,10 +27,8 @@ def parse(text: str, explicit: bool) -> list[Incident]:
     _name_missing_recipients(found, message)
     body = message.body
     paragraphs = [(unit, unit.lower()) for unit in freetext.units(freetext.join_multiline_replies(body))]
-    # the report's own text for each recipient it lists, when it lists them one by one
-    listed = {
-        a.lower(): text for a, text in plainbounce.diagnostics(body, plainbounce.listed_recipients(message))
-    }
+    # the report's own text for each recipient, when it lists several one by one
+    listed = _texts_by_recipient(message) if len(found) > 1 else {}
     for incident in found:
         incident.kind = "email"
         own = listed.get(incident.recipient.lower()) if incident.recipient and len(listed) > 1 else None
@@ -43,6 +41,11 @@ def parse(text: str, explicit: bool) -> list[Incident]:
         if incident.reply_code is None:
             incident.reply_code = quoted
     return found
+
+
+def _texts_by_recipient(message: mime.Message) -> dict[str, str]:
+    listed = plainbounce.listed_recipients(message)
+    return {address.lower(): text for address, text in plainbounce.diagnostics(message.body, listed)}
 
 
 def _name_missing_recipients(found: list[Incident], message: mime.Message) -> None:

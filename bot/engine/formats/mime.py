@@ -67,7 +67,9 @@ TAG_RE = compile_cached(r"<[^>]{0,2000}>")
 MAX_PART_CHARS = 64_000
 
 
+@functools.lru_cache(maxsize=4)
 def looks_like_email(text: str) -> bool:
+    """A header block at the start: two or more known fields, the first line one of them."""
     # the header block (up to a blank line) in the first 6,000 characters, at most 60 lines
     stripped = text.lstrip()
     end = stripped.find("\n\n", 0, 6000)

@@ -129,7 +129,7 @@ def parse(text: str, explicit: bool) -> list[Incident]:
 def _recipients(body: str, listed: list[tuple[int, str]], action: str, explicit: bool) -> list[Incident]:
     # the report's preamble speaks for every recipient; another recipient's text for none
     preamble = body[: body.rfind("\n", 0, listed[0][0]) + 1]
-    shared = incident_from_text(preamble[:CONTEXT_CHARS], "email", explicit)
+    shared: list[Incident] = []  # read once, and only for a recipient whose text has no code
     found = []
     for address, diagnostic in diagnostics(body, listed):
         incident = incident_from_text(
@@ -138,7 +138,8 @@ def _recipients(body: str, listed: list[tuple[int, str]], action: str, explicit:
         if incident.reply_code and incident.reply_code[0] == "2" and not incident.strong_code:
             incident.reply_code = None  # "Size (in bytes): 222" in a report's summary is no reply
         if incident.reply_code is None and incident.enhanced_code is None:
-            incident.reply_code, incident.enhanced_code = shared.reply_code, shared.enhanced_code
+            shared = shared or [incident_from_text(preamble[:CONTEXT_CHARS], "email", explicit)]
+            incident.reply_code, incident.enhanced_code = shared[0].reply_code, shared[0].enhanced_code
         incident.context = body[:CONTEXT_CHARS]
         found.append(incident)
     return found
