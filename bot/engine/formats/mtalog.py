@@ -31,10 +31,6 @@ def parse(text: str, explicit: bool) -> list[Incident]:
     return incidents(text)
 
 
-def looks_like_log(text: str) -> bool:
-    return detect(text)
-
-
 def incidents(text: str) -> list[Incident]:
     out: list[Incident] = []
     for line in text.split("\n"):
