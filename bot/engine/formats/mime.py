@@ -1,7 +1,8 @@
 """A bounce email read once: its own headers, report parts, readable body and returned original.
 
-Every email format (arf, dsnmail, autoreply, plainbounce) works on the same `Message`; `read`
-keeps the last few so that each format's `detect` and `parse` cost one MIME parse between them.
+Every email format (jsonbounce for mailed notifications, arf, dsnmail, autoreply, plainbounce)
+works on the same `Message`; `read` keeps the last few, so that each format's `detect` and
+`parse` cost one MIME parse between them.
 """
 
 from __future__ import annotations
