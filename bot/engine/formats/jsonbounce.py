@@ -120,8 +120,8 @@ def _make(
 
 def _ses(obj: dict) -> list[Incident]:
     """An SES notification (or event) by its type: Bounce, DeliveryDelay, Complaint, Delivery."""
-    kind = obj.get("notificationType") or obj.get("eventType")
-    reader, key = SES_READERS.get(kind, (None, ""))
+    kind = _scalar(obj.get("notificationType") or obj.get("eventType"))
+    reader, key = SES_READERS.get(kind or "", (None, ""))
     body = obj.get(key)
     return reader(body) if reader and isinstance(body, dict) else []
 

@@ -61,3 +61,7 @@ def test_notification_mailed_by_sns_with_broken_long_lines(engine) -> None:
     got = findings(engine, text)
     assert [(f.recipient, f.reason) for f in got] == [("sam@example.com", "userunknown")]
     assert engine.explain(text).input_kind == "json"
+
+
+def test_a_notification_type_that_is_no_string_is_no_notification(engine) -> None:
+    assert engine.explain('{"notificationType": [null], "eventType": {"a": 1}}').findings == ()
