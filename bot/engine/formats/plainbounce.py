@@ -43,6 +43,9 @@ RECIPIENT_CUE_RE = compile_cached(
     r"|[245]\d\d[ -](?:[245]\.\d{1,3}\.\d{1,3} )?)"
     r"[ \t]*[:=]?[ \t]*[<\"'(]?$"
 )
+# Sendmail's transcript sums up each recipient on a line of its own after the exchange with the
+# server: "554 <a@example.com>... 550 Host unknown" (matched at a line's start).
+SUMMARY_LINE_RE = compile_cached(r"[245]\d\d[ -]<?[^\s<>@]{1,64}@")
 # Words of a delay warning: the MTA still holds the message and will try again (Postfix's
 # "Delayed Mail (still being retried)", Sendmail's "Warning: could not send message for past 4
 # hours", Exim's "has not yet been delivered ... delivery attempts will continue", Exchange's and
@@ -247,22 +250,38 @@ def diagnostics(body: str, listed: list[tuple[int, str]]) -> list[tuple[str, str
     """Each recipient with its diagnostic, in the order the recipients first appear: for each
     line that lists it, that line's paragraph, up to the next line that lists another
     recipient; a paragraph that holds little more than the address (`a@b on 3/1/2024`) takes
-    the next paragraph too, where Exchange and Lotus Notes put the reason."""
+    the next paragraph too, where Exchange and Lotus Notes put the reason. A transcript's
+    summary line (`554 <a@b>... 550 Host unknown`) ends its recipient's exchange instead: its
+    text is the lines since the previous recipient's line."""
     texts: dict[str, list[str]] = {}
     names: dict[str, str] = {}
     read_to: dict[str, int] = {}  # how far each recipient's text already reaches
+    previous = (0, "")  # the end of the last line that listed a recipient, and which one
     for i, (pos, address) in enumerate(listed):
         key = address.lower()
         names.setdefault(key, address)
         start = body.rfind("\n", 0, pos) + 1
+        line_end = _line_end(body, pos)
+        after_other = previous[0] if previous[1] != key else 0
+        previous = (line_end, key)
         if start < read_to.get(key, 0):
             continue  # named again inside its own text: "RCPT TO:<a@b>" under "a@b"
-        following = next((p for p, a in listed[i + 1 :] if a.lower() != key), len(body))
-        limit = body.rfind("\n", 0, following) + 1 if body.rfind("\n", start, following) >= 0 else following
-        end = _paragraph_end(body, start, min(limit, start + SEGMENT_CHARS), address)
+        if SUMMARY_LINE_RE.match(body, start):
+            floor = max(after_other, body.rfind("\n\n", 0, start) + 2, start - SEGMENT_CHARS)
+            start, end = floor, line_end
+        else:
+            following = next((p for p, a in listed[i + 1 :] if a.lower() != key), len(body))
+            has_break = body.rfind("\n", start, following) >= 0
+            limit = body.rfind("\n", 0, following) + 1 if has_break else following
+            end = _paragraph_end(body, start, min(limit, start + SEGMENT_CHARS), address)
         texts.setdefault(key, []).append(body[start:end].strip("\n"))
         read_to[key] = end
     return [(names[key], "\n".join(parts)[:DIAGNOSTIC_CHARS]) for key, parts in texts.items()]
+
+
+def _line_end(body: str, pos: int) -> int:
+    end = body.find("\n", pos)
+    return len(body) if end < 0 else end + 1
 
 
 def _has_code(text: str) -> bool:

@@ -275,3 +275,25 @@ def test_a_report_naming_one_address_on_every_line_is_read_quickly(engine) -> No
     started = time.perf_counter()
     assert recipients(engine, text) == ["same@example.com"]
     assert time.perf_counter() - started < 0.1
+
+
+SENDMAIL_TRANSCRIPT = message(
+    """   ----- Transcript of session follows -----
+While talking to mx.example.edu:
+>>> DATA
+<<< 550 Message refused by local policy
+554 <nia@example.edu>... Remote protocol error
+550 example.org (smtp)... 550 Host unknown
+554 <oli@example.org>... 550 Host unknown (Authoritative answer from name server)
+
+   ----- Unsent message follows -----
+""",
+    subject="Returned mail: Host unknown",
+)
+
+
+def test_a_transcript_summary_line_takes_the_exchange_before_it(engine) -> None:
+    # Sendmail sums each recipient up after the exchange with its server: the reply code that
+    # server gave stands above the summary line
+    got = [(f.recipient, f.reply_code) for f in findings(engine, SENDMAIL_TRANSCRIPT)]
+    assert got == [("nia@example.edu", "550"), ("oli@example.org", "550")]
