@@ -67,10 +67,14 @@ class Evidence:
             and incident.kind in ("text", "code")
         ):
             fuzzy = self.matcher.fuzzy_matches(folded)
-        complete(incident)
         if not (hits or context_hits or code_matches or fuzzy):
             fallback = self._structure(incident, None) or self._fallback(incident)
-            return (fallback, self.providers.from_host(incident.remote_mta)) if fallback else None
+            if fallback is None:
+                return None
+            complete(incident)
+            return fallback, self.providers.from_host(incident.remote_mta)
+        # only now, with something to explain, is it worth reading the rest of the incident
+        complete(incident)
         provider = self._provider(incident)
         if context_hits:
             provider = provider or self.providers.detect(incident.context)

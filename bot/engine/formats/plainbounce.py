@@ -196,6 +196,9 @@ def listed_recipients(message: mime.Message) -> list[tuple[int, str]]:
     occurrences = _listed_in_body(message.body)
     wanted = {a.lower() for a in failed}
     in_body = [(pos, a) for pos, a in occurrences if a.lower() in wanted]
+    # the reporting system's own postmaster@ or MAILER-DAEMON@ is named only when nobody else is
+    people = [(pos, a) for pos, a in occurrences if not is_system_address(a)]
+    occurrences = people or occurrences
     kept = [(pos, a) for pos, a in occurrences if a.lower() not in senders]
     if failed and (in_body or not kept):
         named = {a.lower() for _, a in in_body}
@@ -222,7 +225,7 @@ def _listed_in_body(body: str) -> list[tuple[int, str]]:
         if in_header or "@" not in line:
             continue
         for pos, address in find_mailboxes(line, 10):
-            if is_system_address(address) or not _is_listed(lowered, pos):
+            if not _is_listed(lowered, pos):
                 continue
             found.append((start + pos, address))
             distinct.add(address.lower())

@@ -297,3 +297,15 @@ def test_a_transcript_summary_line_takes_the_exchange_before_it(engine) -> None:
     # server gave stands above the summary line
     got = [(f.recipient, f.reply_code) for f in findings(engine, SENDMAIL_TRANSCRIPT)]
     assert got == [("nia@example.edu", "550"), ("oli@example.org", "550")]
+
+
+def test_postmaster_is_the_failed_recipient_only_when_nobody_else_is_listed(engine) -> None:
+    alone = message(
+        "<postmaster@mx.example.net>: host mx.example.net[192.0.2.9] said: 552 5.2.2 Mailbox full"
+    )
+    assert recipients(engine, alone) == ["postmaster@mx.example.net"]
+    beside = message(
+        "For help, write to postmaster@mx.example.org.\n\n"
+        "<pia@example.net>: host mx.example.net[192.0.2.9] said: 552 5.2.2 Mailbox full"
+    )
+    assert recipients(engine, beside) == ["pia@example.net"]
