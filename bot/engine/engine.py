@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 
 from . import cache
+from .code_structure import CodeStructure
 from .formats import dsn, freetext, mime
 from .incident import Incident, complete, reply_from_context
 from .knowledge import KnowledgeBase, knowledge_dirs, load_knowledge
@@ -12,6 +13,7 @@ from .matcher import RANK_FALLBACK, RANK_PHRASE, Match, Matcher
 from .model import Entry, Explanation, Finding, is_enhanced_code, is_reply_code
 from .phase import refine_reason, smtp_phase
 from .providers import ProviderIndex
+from .questions import Questions
 from .records import TYPE_CHECKING
 from .regex_programs import compile_cached
 from .text import clean, clean_file, fold, shorten
@@ -58,7 +60,9 @@ class Engine:
         self.by_id = kb.by_id()
         # later entries (an organisation's) replace earlier ones for the same action
         self.fallbacks = {e.fallback_for: e for e in kb.entries if e.fallback_for}
-        self.matcher = Matcher(kb.entries)
+        self.matcher = Matcher([e for e in kb.entries if not e.explicit_only])
+        self.questions = Questions(kb.entries)  # explicit-only entries: see questions.py
+        self.code_structure = CodeStructure(kb.entries)
         self.providers = ProviderIndex(kb.providers)
         self._search_docs = [
             " ".join(
@@ -200,6 +204,8 @@ class Engine:
             if hits or context_hits
             else self.matcher.code_matches(incident.reply_code, incident.enhanced_code)
         )
+        if explicit and not (hits or context_hits):  # a code no entry holds, read by its digits
+            code_matches = self.code_structure.answer(incident, code_matches) or code_matches
         fuzzy = []
         if (
             not (hits or context_hits or code_matches)
@@ -207,7 +213,7 @@ class Engine:
             and not codes
             and incident.kind in ("text", "code")
         ):
-            fuzzy = self.matcher.fuzzy_matches(folded)
+            fuzzy = self.questions.answer(folded) or self.matcher.fuzzy_matches(folded)
         if not (hits or context_hits or code_matches or fuzzy):
             fallback = self._fallback(incident)
             if fallback is None:

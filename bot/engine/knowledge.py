@@ -43,7 +43,8 @@ LIST_FIELDS = (
     "examples",
     "counterexamples",
 )
-KNOWN_FIELDS = frozenset((*TEXT_FIELDS, *LIST_FIELDS, "when_no_code", "requires_provider"))
+FLAG_FIELDS = ("when_no_code", "requires_provider", "explicit_only")
+KNOWN_FIELDS = frozenset((*TEXT_FIELDS, *LIST_FIELDS, *FLAG_FIELDS))
 TOML_ERROR_LINE_RE = compile_cached(r"at line (\d+)")
 
 
@@ -257,12 +258,16 @@ def _entry(table: dict, name: str, lines: list[str], local: bool, kb: KnowledgeB
             err(f"pattern {_shown(source)} does not compile: a repeat count is too large")
         except RecursionError:
             err(f"pattern {_shown(source)} does not compile: its groups are nested too deeply")
-    flags = {key: table.get(key, False) for key in ("when_no_code", "requires_provider")}
+    flags = {key: table.get(key, False) for key in FLAG_FIELDS}
     for key, value in flags.items():
         if not isinstance(value, bool):
             err(f"{key} must be true or false")
     if flags["requires_provider"] is True and not table.get("provider"):
         err("requires_provider needs a provider")
+    if flags["explicit_only"] is True and table.get("fallback_for"):
+        err("explicit_only entries answer questions, not bounce records: drop fallback_for")
+    if flags["explicit_only"] is True and not (table.get("phrases") or table.get("patterns")):
+        err("explicit_only needs phrases or patterns (a code belongs to the code entries)")
     checked = table.get("checked")
     if checked is not None and not CHECKED_RE.match(checked):
         err(f"checked must be a month written YYYY-MM, not {checked!r}")
@@ -304,4 +309,5 @@ def _entry(table: dict, name: str, lines: list[str], local: bool, kb: KnowledgeB
         fallback_for=fallback_for,
         when_no_code=flags["when_no_code"] is True,
         requires_provider=flags["requires_provider"] is True,
+        explicit_only=flags["explicit_only"] is True,
     )
