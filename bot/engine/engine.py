@@ -102,6 +102,8 @@ class Engine:
         explicit = mode == "explicit"
         kind, incidents, hint_text = self._incidents(text, explicit)
         findings = self._findings(incidents, explicit, hint_text)
+        if not findings and explicit and kind == "text":  # perhaps a question about how mail works
+            findings = self.questions.findings(text, self._finding)
         notice = None if findings or not explicit else NO_FINDING_NOTICE
         return Explanation(
             mode=mode,
@@ -213,7 +215,7 @@ class Engine:
             and not codes
             and incident.kind in ("text", "code")
         ):
-            fuzzy = self.questions.answer(folded) or self.matcher.fuzzy_matches(folded)
+            fuzzy = self.matcher.fuzzy_matches(folded)
         if not (hits or context_hits or code_matches or fuzzy):
             fallback = self._fallback(incident)
             if fallback is None:

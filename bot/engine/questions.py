@@ -1,21 +1,26 @@
 """Questions about how mail works: the entries marked `explicit_only` (knowledge/concepts, clients).
 
 They answer someone who asks the bot ("what is greylisting", "hard bounce vs soft bounce?",
-"Outlook error 0x800CCC0E"), never a bounce: their words ("SPF", "port 587") turn up in ordinary
-bounces and chat, where they name no failure. So they live in a matcher of their own, which the
-engine consults only for free text asked in explicit mode that carries no SMTP code and whose
-words no failure entry knows. Passive mode and bounce records never reach it.
+"Outlook error 0x800CCC0E"), never a bounce: their words ("SPF", "port 587", "mailer-daemon")
+turn up in ordinary bounces and chat, where they name no failure. So they live in a matcher of
+their own, which the engine consults only for a short free text asked in explicit mode that
+carries no SMTP code and in which nothing else found a failure to explain. Passive mode, bounce
+records and pasted bounces that explain themselves never reach it.
 """
 
 from __future__ import annotations
 
+from .incident import Incident
 from .matcher import Match, Matcher
 from .records import TYPE_CHECKING
+from .text import fold
 
 if TYPE_CHECKING:
-    from collections.abc import Iterable
+    from collections.abc import Callable, Iterable
 
-    from .model import Entry
+    from .model import Entry, Finding
+
+MAX_QUESTION_CHARS = 400
 
 
 class Questions:
@@ -24,11 +29,19 @@ class Questions:
     def __init__(self, entries: Iterable[Entry]) -> None:
         self.matcher = Matcher([e for e in entries if e.explicit_only])
 
-    def answer(self, folded: str) -> list[Match]:
-        """Best first; `folded` is the question as text.fold gives it. Empty when nothing fits."""
-        if not folded:
+    def answer(self, text: str) -> list[Match]:
+        """Entries that answer the question, best first; empty when nothing fits."""
+        folded = fold(text)
+        if not folded or len(folded) > MAX_QUESTION_CHARS:
             return []
         hits = self.matcher.phrase_hits(folded)
         if hits:
             return self.matcher.phrase_matches(set(), None, hits)
         return self.matcher.fuzzy_matches(folded)
+
+    def findings(
+        self, text: str, make_finding: Callable[[Incident, Match, str | None], Finding]
+    ) -> list[Finding]:
+        """The best answer as a finding (made by the engine's `make_finding`), or none."""
+        matches = self.answer(text)
+        return [make_finding(Incident(text.strip(), "text"), matches[0], None)] if matches else []
