@@ -35,9 +35,12 @@ class Questions:
         if not folded or len(folded) > MAX_QUESTION_CHARS:
             return []
         hits = self.matcher.phrase_hits(folded)
-        if hits:
-            return self.matcher.phrase_matches(set(), None, hits)
-        return self.matcher.fuzzy_matches(folded)
+        exact = self.matcher.phrase_matches(set(), None, hits) if hits else []
+        # "dmarc aligment": the exact "dmarc" loses to the near "dmarc alignment", which
+        # explains more of the question
+        longest = max((len(m.matched) for m in exact), default=0)
+        nearer = [m for m in self.matcher.fuzzy_matches(folded) if len(m.matched) > longest]
+        return nearer + exact
 
     def findings(
         self, text: str, make_finding: Callable[[Incident, Match, str | None], Finding]
