@@ -102,8 +102,8 @@ class Engine:
         explicit = mode == "explicit"
         kind, incidents, hint_text = self._incidents(text, explicit)
         findings = self._findings(incidents, explicit, hint_text)
-        if not findings and explicit and kind == "text":  # perhaps a question about how mail works
-            findings = self.questions.findings(text, self._finding)
+        if explicit and kind == "text":  # perhaps a question about how mail works (questions.py)
+            findings = self.questions.findings(text, findings, self._finding)
         notice = None if findings or not explicit else NO_FINDING_NOTICE
         return Explanation(
             mode=mode,

@@ -3,16 +3,22 @@
 They answer someone who asks the bot ("what is greylisting", "hard bounce vs soft bounce?",
 "Outlook error 0x800CCC0E"), never a bounce: their words ("SPF", "port 587", "mailer-daemon")
 turn up in ordinary bounces and chat, where they name no failure. So they live in a matcher of
-their own, which the engine consults only for a short free text asked in explicit mode that
-carries no SMTP code and in which nothing else found a failure to explain. Passive mode, bounce
-records and pasted bounces that explain themselves never reach it.
+their own, which the engine consults only for a short free text asked in explicit mode.
+
+The rule, in full: an explicit-only entry answers such a text when nothing else found a failure
+to explain in it, or when the text is asked as a question ("what is ...", "...?"), carries no
+code, and the entry's words cover at least as much of it as the failure entry's did. Passive
+mode, bounce records and pasted bounces never reach it.
 """
 
 from __future__ import annotations
 
+import re
+
 from .incident import Incident
-from .matcher import Match, Matcher
+from .matcher import RANK_PHRASE, Match, Matcher
 from .records import TYPE_CHECKING
+from .regex_programs import compile_cached
 from .text import fold
 
 if TYPE_CHECKING:
@@ -21,6 +27,11 @@ if TYPE_CHECKING:
     from .model import Entry, Finding
 
 MAX_QUESTION_CHARS = 400
+ASKED_RE = compile_cached(
+    r"^\W*(?:what|what's|whats|why|how|is|are|does|do|can|should|which|when|who|explain)\b|\?\W*$", re.I
+)
+# a number or status that may be a code: such a question is the code entries' to answer
+CODE_LIKE_RE = compile_cached(r"(?<![\d.])\d{3}(?![\d.])|\d\.\d{1,3}\.\d")
 
 
 class Questions:
@@ -43,8 +54,22 @@ class Questions:
         return nearer + exact
 
     def findings(
-        self, text: str, make_finding: Callable[[Incident, Match, str | None], Finding]
+        self,
+        text: str,
+        found: list[Finding],
+        make_finding: Callable[[Incident, Match, str | None], Finding],
     ) -> list[Finding]:
-        """The best answer as a finding (made by the engine's `make_finding`), or none."""
+        """`found` (the failures the engine found in `text`), or the answer to the question
+        instead, made into a finding by the engine's `make_finding` (see the rule above)."""
         matches = self.answer(text)
-        return [make_finding(Incident(text.strip(), "text"), matches[0], None)] if matches else []
+        if not matches:
+            return found
+        best = matches[0]
+        if found and not (
+            best.rank >= RANK_PHRASE
+            and ASKED_RE.search(text)
+            and not CODE_LIKE_RE.search(text)
+            and len(best.matched) >= max(len(f.matched_text) for f in found)
+        ):
+            return found
+        return [make_finding(Incident(text.strip(), "text"), best, None)]
