@@ -31,7 +31,7 @@ ASKED_RE = compile_cached(
     r"^\W*(?:what|what's|whats|why|how|is|are|does|do|can|should|which|when|who|explain)\b|\?\W*$", re.I
 )
 # a number or status that may be a code: such a question is the code entries' to answer
-CODE_LIKE_RE = compile_cached(r"(?<![\d.])\d{3}(?![\d.])|\d\.\d{1,3}\.\d")
+CODE_LIKE_RE = compile_cached(r"(?<![\w.])\d{3}(?![\w.])|\b\d\.\d{1,3}\.\d")
 
 
 class Questions:
