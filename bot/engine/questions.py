@@ -6,9 +6,10 @@ turn up in ordinary bounces and chat, where they name no failure. So they live i
 their own, which the engine consults only for a short free text asked in explicit mode.
 
 The rule, in full: an explicit-only entry answers such a text when nothing else found a failure
-to explain in it, or when the text is asked as a question ("what is ...", "...?"), carries no
-code, and the entry's words cover at least as much of it as the failure entry's did. Passive
-mode, bounce records and pasted bounces never reach it.
+to explain in it, or when the text is asked as a question ("what is ...", "...?", or just a term
+of a few words), carries no code, and the entry's words cover at least as much of it as the
+failure entry's did (a near, fuzzy match covers nothing). Passive mode, bounce records and
+pasted bounces never reach it.
 """
 
 from __future__ import annotations
@@ -27,8 +28,14 @@ if TYPE_CHECKING:
     from .model import Entry, Finding
 
 MAX_QUESTION_CHARS = 400
+MISSPELLING_SLACK = 2  # characters a misspelt question may lack: "aligment" for "alignment"
+MAX_TERM_WORDS = 3  # "greylisting", "dmarc alignment": a term on its own asks what it is
 ASKED_RE = compile_cached(
     r"^\W*(?:what|what's|whats|why|how|is|are|does|do|can|should|which|when|who|explain)\b|\?\W*$", re.I
+)
+# the words that ask before what is asked about: "what is a "
+QUESTION_WORDS_RE = compile_cached(
+    r"^\W*(?:(?:what|what's|whats|how|why|explain)\b\W*(?:(?:is|are|does|do|an?|the)\b\W*){0,3})?"
 )
 # a number or status that may be a code: such a question is the code entries' to answer
 CODE_LIKE_RE = compile_cached(r"(?<![\w.])\d{3}(?![\w.])|\b\d\.\d{1,3}\.\d")
@@ -48,9 +55,17 @@ class Questions:
         hits = self.matcher.phrase_hits(folded)
         exact = self.matcher.phrase_matches(set(), None, hits) if hits else []
         # "dmarc aligment": the exact "dmarc" loses to the near "dmarc alignment", which
-        # explains more of the question
+        # explains more of the question. A near phrase longer than the question itself is no
+        # misspelling of it, only a phrase that contains it ("spf" in "forwarding breaks spf").
+        subject = QUESTION_WORDS_RE.sub("", folded, count=1).rstrip(" ?!.") or folded
         longest = max((len(m.matched) for m in exact), default=0)
-        nearer = [m for m in self.matcher.fuzzy_matches(folded) if len(m.matched) > longest]
+        if longest >= len(subject):
+            return exact
+        nearer = [
+            m
+            for m in self.matcher.fuzzy_matches(subject)
+            if longest < len(m.matched) <= len(subject) + MISSPELLING_SLACK
+        ]
         return nearer + exact
 
     def findings(
@@ -66,10 +81,17 @@ class Questions:
             return found
         best = matches[0]
         if found and not (
-            best.rank >= RANK_PHRASE
-            and ASKED_RE.search(text)
+            (ASKED_RE.search(text) or len(text.split()) <= MAX_TERM_WORDS)
             and not CODE_LIKE_RE.search(text)
-            and len(best.matched) >= max(len(f.matched_text) for f in found)
+            and _covered(best, text) >= max(_covered(f, text) for f in found)
         ):
             return found
         return [make_finding(Incident(text.strip(), "text"), best, None)]
+
+
+def _covered(answer: Match | Finding, text: str) -> int:
+    """How much of the text the answer's own words cover; a near (fuzzy) match covers none."""
+    if isinstance(answer, Match):
+        return len(answer.matched) if answer.rank >= RANK_PHRASE else 0
+    words = fold(answer.matched_text)
+    return len(words) if words and words in fold(text) else 0
