@@ -43,6 +43,7 @@ LIST_FIELDS = (
     "examples",
     "counterexamples",
 )
+EXPLICIT_ONLY_FAMILIES = frozenset({"concepts", "clients"})  # see "Explicit-only entries" in the README
 FLAG_FIELDS = ("when_no_code", "requires_provider", "explicit_only")
 KNOWN_FIELDS = frozenset((*TEXT_FIELDS, *LIST_FIELDS, *FLAG_FIELDS))
 TOML_ERROR_LINE_RE = compile_cached(r"at line (\d+)")
@@ -199,6 +200,11 @@ def _provider(table: dict, name: str, lines: list[str], kb: KnowledgeBase) -> Pr
     return Provider(name=pname, **lists)
 
 
+def _family(name: str) -> str:
+    """The folder a knowledge file sits in: `concepts` for .../concepts/codes.toml."""
+    return os.path.basename(os.path.dirname(name))
+
+
 def _shown(source: str) -> str:
     """A pattern as a problem message quotes it: whole if short, else its start."""
     return repr(source) if len(source) <= 80 else repr(source[:77]) + "..."
@@ -264,6 +270,8 @@ def _entry(table: dict, name: str, lines: list[str], local: bool, kb: KnowledgeB
             err(f"{key} must be true or false")
     if flags["requires_provider"] is True and not table.get("provider"):
         err("requires_provider needs a provider")
+    if flags["explicit_only"] is not True and _family(name) in EXPLICIT_ONLY_FAMILIES:
+        err("entries in concepts/ and clients/ answer questions only: set explicit_only = true")
     if flags["explicit_only"] is True and table.get("fallback_for"):
         err("explicit_only entries answer questions, not bounce records: drop fallback_for")
     if flags["explicit_only"] is True and not (table.get("phrases") or table.get("patterns")):
