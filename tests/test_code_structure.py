@@ -46,6 +46,7 @@ def test_codes_outside_2xx_to_5xx_are_not_smtp(engine: Engine, question: str, co
     assert best is not None
     assert best.entry_id == "structure.not-smtp"
     assert best.title.startswith(f"{code}: not an SMTP reply code")
+    assert best.reply_code is None  # the number is named in the title; it is no reply code
     assert best.contract()["reason"] == "undefined"
     assert best.bounce == "none"
 

@@ -108,6 +108,7 @@ def test_a_bounce_record_never_gets_a_concept() -> None:
     ("words", "entry_id"),
     [
         ("greylisting", "concept.greylisting"),
+        ("greylistng", "concept.greylisting"),
         ("0x800CCC0E", "outlook.0x800ccc0e"),
         ("dmarc aligment", "concept.alignment"),
     ],

@@ -27,6 +27,8 @@ ENHANCED_REFERENCES = (
     "RFC 3463 §3",
     "https://www.iana.org/assignments/smtp-enhanced-status-codes/smtp-enhanced-status-codes.xhtml",
 )
+# The ids of the answers made here: they are no knowledge entries, so `kb show` knows none of them.
+STRUCTURE_IDS = frozenset({"structure.reply-code", "structure.not-smtp", "structure.enhanced-code"})
 MAX_QUESTION_CHARS = 200
 # A three-digit number asked about as a code: the whole text, the start of a pasted reply, or
 # after a word that introduces a code ("error 573", "what does 499 mean"). "port 587" is not one.
@@ -102,7 +104,8 @@ class CodeStructure:
             m = QUESTION_CODE_RE.search(incident.text)
             reply = m.group(1) if m else None
         if reply and reply not in self.registered:
-            incident.reply_code = reply
+            if reply[0] in REPLY_CLASSES:
+                incident.reply_code = reply  # a number outside 2xx-5xx is no reply code to carry
             return [Match(reply_entry(reply), RANK_CLASS, 0.4, reply)]
         return None
 

@@ -344,7 +344,11 @@ class Engine:
         results = process.extract(
             query, self._search_docs, scorer=fuzz.token_set_ratio, limit=limit, score_cutoff=50
         )
-        return [(self.entries[i], score) for _, score, i in results]
+        found = [(self.entries[i], score) for _, score, i in results]
+        # a misspelt term ("greylistng") shares no word with any entry: the question it asks does
+        asked = [(m.entry, round(m.confidence * 100, 1)) for m in self.questions.answer(words)[:1]]
+        rest = [f for f in found if f[0].id not in {e.id for e, _ in asked}]
+        return (asked + rest)[:limit]
 
     def list_prefix(self, prefix: str) -> list[Entry]:
         """Code entries whose codes start with a prefix such as `5.7` or `45`."""
