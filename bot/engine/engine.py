@@ -16,6 +16,7 @@ from .providers import ProviderIndex
 from .questions import Questions
 from .records import TYPE_CHECKING
 from .regex_programs import compile_cached
+from .retry import retry_advice
 from .text import clean, clean_file, fold, shorten
 
 if TYPE_CHECKING:
@@ -297,13 +298,14 @@ class Engine:
             reason = "mailererror"
         if enhanced is None:
             enhanced = _implied_status(entry, reply, incident.action)
+        bounce = _bounce(entry, reply, enhanced, incident.action)
         return Finding(
             entry_id=entry.id,
             reason=reason,
-            bounce=_bounce(entry, reply, enhanced, incident.action),
+            bounce=bounce,
             title=entry.title,
             meaning=entry.meaning,
-            retry=entry.retry,
+            retry=retry_advice(entry, bounce, (reply or enhanced or "")[:1] or None),
             who=entry.who,
             causes=entry.causes,
             sender_fix=entry.sender_fix,
