@@ -49,6 +49,8 @@ class Questions:
 
     def answer(self, text: str) -> list[Match]:
         """Entries that answer the question, best first; empty when nothing fits."""
+        if len(text) > 2 * MAX_QUESTION_CHARS:
+            return []  # a pasted document, not a question: not worth folding
         folded = fold(text)
         if not folded or len(folded) > MAX_QUESTION_CHARS:
             return []
@@ -76,17 +78,19 @@ class Questions:
     ) -> list[Finding]:
         """`found` (the failures the engine found in `text`), or the answer to the question
         instead, made into a finding by the engine's `make_finding` (see the rule above)."""
+        if found and not (_asked(text) and not CODE_LIKE_RE.search(text)):
+            return found  # a failure explained, and no question about how mail works
         matches = self.answer(text)
-        if not matches:
+        if not matches or (found and _covered(matches[0], text) < max(_covered(f, text) for f in found)):
             return found
-        best = matches[0]
-        if found and not (
-            (ASKED_RE.search(text) or len(text.split()) <= MAX_TERM_WORDS)
-            and not CODE_LIKE_RE.search(text)
-            and _covered(best, text) >= max(_covered(f, text) for f in found)
-        ):
-            return found
-        return [make_finding(Incident(text.strip(), "text"), best, None)]
+        return [make_finding(Incident(text.strip(), "text"), matches[0], None)]
+
+
+def _asked(text: str) -> bool:
+    """Whether the text asks: a question's words or mark, or a term on its own."""
+    return len(text) <= 2 * MAX_QUESTION_CHARS and bool(
+        ASKED_RE.search(text) or len(text.split()) <= MAX_TERM_WORDS
+    )
 
 
 def _covered(answer: Match | Finding, text: str) -> int:
