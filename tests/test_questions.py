@@ -10,6 +10,7 @@ from pathlib import Path
 
 import pytest
 from knowledge_fixtures import entry_toml
+from slack_fixtures import RunningApp, mention_event, message_event
 
 from bot.engine import Engine, load_knowledge
 from bot.engine.lint import lint
@@ -41,6 +42,31 @@ def test_passive_mode_is_silent_on_every_question_and_client_error(text: str) ->
     result = ENGINE.explain(text, "passive")
     assert result.findings == (), [(f.entry_id, f.matched_text) for f in result.findings]
     assert result.notice is None
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "what is greylisting",
+        "hard bounce vs soft bounce?",
+        "dmarc aligment",
+        "Outlook error 0x800CCC0E",
+        "Sending of the message failed. The message could not be sent because the connection to "
+        "Outgoing server (SMTP) smtp.example.com timed out. Try again.",
+        "what does 573 mean",
+    ],
+)
+def test_an_alert_channel_gets_no_answer_to_questions(slack_app: RunningApp, text: str) -> None:
+    assert slack_app.event(message_event(text)).status == 200
+    assert slack_app.idle()
+    assert slack_app.standin.api_calls() == []
+
+
+def test_a_mention_gets_the_answer(slack_app: RunningApp) -> None:
+    assert slack_app.event(mention_event("what is greylisting?")).status == 200
+    assert slack_app.idle()
+    posted = [c for c in slack_app.standin.api_calls() if c.method == "chat.postMessage"]
+    assert len(posted) == 1 and "greylisting" in str(posted[0].params).lower()
 
 
 @pytest.mark.parametrize(
