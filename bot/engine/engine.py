@@ -5,12 +5,14 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from . import cache, formats
+from .code_structure import CodeStructure
 from .evidence import Evidence
 from .findings import SUCCESS_ACTIONS, make_finding, passive_ok, success_only
 from .knowledge import KnowledgeBase, knowledge_dirs, load_knowledge
 from .matcher import RANK_PHRASE, Match, Matcher
 from .model import Entry, Explanation, Finding, is_enhanced_code, is_reply_code
 from .providers import ProviderIndex
+from .questions import Questions
 from .text import clean, clean_file, fold
 
 if TYPE_CHECKING:
@@ -44,9 +46,11 @@ class Engine:
         self.kb = kb
         self.entries = kb.entries
         self.by_id = kb.by_id()
-        self.matcher = Matcher(kb.entries, kb.literals, kb.widths)
+        answers_bounces = [e for e in kb.entries if not e.explicit_only]
+        self.matcher = Matcher(answers_bounces, kb.literals, kb.widths)
+        self.questions = Questions(kb.entries)  # explicit-only entries: see questions.py
         self.providers = ProviderIndex(kb.providers)
-        self.evidence = Evidence(kb.entries, self.matcher, self.providers)
+        self.evidence = Evidence(answers_bounces, self.matcher, self.providers, CodeStructure(kb.entries))
         self._search_docs = [
             " ".join(
                 [
@@ -88,6 +92,8 @@ class Engine:
         explicit = mode == "explicit"
         reading = formats.read(text, explicit)
         findings = self._findings(reading.incidents, explicit, reading.hint_text)
+        if explicit and reading.kind == "text":  # perhaps a question about how mail works (questions.py)
+            findings = self.questions.findings(text, findings, make_finding)
         notice = None if findings or not explicit else NO_FINDING_NOTICE
         return Explanation(
             mode=mode,
@@ -178,7 +184,11 @@ class Engine:
         results = process.extract(
             query, self._search_docs, scorer=fuzz.token_set_ratio, limit=limit, score_cutoff=50
         )
-        return [(self.entries[i], score) for _, score, i in results]
+        found = [(self.entries[i], score) for _, score, i in results]
+        # a misspelt term ("greylistng") shares no word with any entry: the question it asks does
+        asked = [(m.entry, round(m.confidence * 100, 1)) for m in self.questions.answer(words)[:1]]
+        rest = [f for f in found if f[0].id not in {e.id for e, _ in asked}]
+        return (asked + rest)[:limit]
 
     def list_prefix(self, prefix: str) -> list[Entry]:
         """Code entries whose codes start with a prefix such as `5.7` or `45`."""

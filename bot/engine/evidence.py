@@ -9,6 +9,7 @@ report, an RFC 3834 auto-reply, a delivery notification) is explained by that st
 
 from __future__ import annotations
 
+from .code_structure import CodeStructure
 from .incident import Incident, complete
 from .matcher import RANK_ENHANCED, RANK_FALLBACK, RANK_PHRASE, Match, Matcher, code_rank
 from .model import Entry
@@ -26,8 +27,11 @@ REPORT_ENTRIES = {
 class Evidence:
     """The knowledge base's matcher and provider index, and the entries structure points to."""
 
-    def __init__(self, entries: list[Entry], matcher: Matcher, providers: ProviderIndex) -> None:
+    def __init__(
+        self, entries: list[Entry], matcher: Matcher, providers: ProviderIndex, structure: CodeStructure
+    ) -> None:
         self.matcher = matcher
+        self.code_structure = structure
         self.providers = providers
         by_id = {e.id: e for e in entries}
         # later entries (an organisation's) replace earlier ones for the same action
@@ -60,6 +64,8 @@ class Evidence:
             if hits or context_hits
             else self.matcher.code_matches(incident.reply_code, incident.enhanced_code)
         )
+        if allow_fuzzy and not (hits or context_hits):  # a code no entry holds, read by its digits
+            code_matches = self.code_structure.answer(incident, code_matches) or code_matches
         fuzzy = []
         if (
             not (hits or context_hits or code_matches or codes)
