@@ -10,8 +10,9 @@ from slack_fixtures import REDIS_URL
 
 from bot.diagnose import CHECKS, DiagnoseConfig, Diagnoser, Subjects
 from bot.diagnose.cache import MAX_TTL, MIN_TTL, MemoryCache, RedisCache, clamp_ttl
-from bot.diagnose.resolver import DnsClient, parse_servers
+from bot.diagnose.resolver import DnsClient
 from bot.diagnose.targets import from_argument, from_paste
+from bot.settings import Settings, dns_server_list
 
 
 def test_full_diagnosis_of_a_domain_and_ip(loopback_dns: LoopbackDns) -> None:
@@ -122,7 +123,7 @@ def test_a_redis_outage_costs_only_the_cache() -> None:
 
 
 def test_servers_setting_parses_ports() -> None:
-    assert parse_servers("127.0.0.1:5300, 192.0.2.53,[2001:db8::53]:53") == (
+    assert dns_server_list("127.0.0.1:5300, 192.0.2.53,[2001:db8::53]:53") == (
         ("127.0.0.1", 5300),
         ("192.0.2.53", 53),
         ("2001:db8::53", 53),
@@ -159,3 +160,27 @@ def test_paste_reads_dkim_signature_and_received_spf() -> None:
         "mid",
         "good.test",
     )
+
+
+def test_diagnose_settings_are_read_and_checked() -> None:
+    settings = Settings.from_env(
+        {
+            "SMTPBOT_DNS_SERVERS": "127.0.0.1:5300",
+            "SMTPBOT_DNSBL_ZONES": "bl.test, other.test.",
+            "SMTPBOT_SPAMHAUS_DQS_KEY": "k3y",
+            "SMTPBOT_DIAGNOSE": "dns+dnsbl",
+        },
+        dotenv=False,
+    )
+    assert settings.smtpbot_dns_servers == (("127.0.0.1", 5300),)
+    assert settings.smtpbot_dnsbl_zones == ("bl.test", "other.test")
+    assert settings.smtpbot_diagnose == "dns+dnsbl"
+    assert "k3y" in settings.secrets()
+    bad = Settings.from_env(
+        {"SMTPBOT_DNS_SERVERS": "resolver.test", "SMTPBOT_DIAGNOSE": "loud"}, dotenv=False
+    )
+    assert (bad.smtpbot_dns_servers, bad.smtpbot_diagnose) == ((), "dns")
+    assert [p.split(":")[0] for p in bad.problems] == [
+        "SMTPBOT_DIAGNOSE='loud' is not a mode",
+        "SMTPBOT_DNS_SERVERS",
+    ]

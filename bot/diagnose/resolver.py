@@ -42,23 +42,6 @@ class Answer:
         return self.outcome in ("nxdomain", "nodata")
 
 
-def parse_servers(text: str) -> tuple[tuple[str, int], ...]:
-    """`ip[:port]` items, comma-separated; an IPv6 address with a port is written `[ip]:port`."""
-    servers = []
-    for item in (part.strip() for part in text.split(",")):
-        if not item:
-            continue
-        if item.startswith("["):
-            host, _, port = item[1:].partition("]:")
-            servers.append((host.rstrip("]"), int(port or 53)))
-        elif item.count(":") == 1:
-            host, port = item.split(":")
-            servers.append((host, int(port)))
-        else:
-            servers.append((item, 53))
-    return tuple(servers)
-
-
 class DnsClient:
     """Asks the configured servers (or the system's) and remembers the answers for their TTL."""
 

@@ -27,8 +27,8 @@ _SIG_TAG = re.compile(r"(?:^|;)\s*([ds])\s*=\s*([a-z0-9._-]+)", re.I)
 _IP_SOURCES = (
     re.compile(r"client-ip=([0-9a-f.:]+)", re.I),
     re.compile(r"smtp\.remote-ip=([0-9a-f.:]+)", re.I),
-    re.compile(r"sender IP is ([0-9a-f.:]+)", re.I),
-    re.compile(r"designates? ([0-9a-f.:]+) as permitted", re.I),
+    re.compile(r"sender\s+IP\s+is\s+([0-9a-f.:]+)", re.I),
+    re.compile(r"designates?\s+([0-9a-f.:]+)\s+as\s+permitted", re.I),
 )
 _FROM = re.compile(r"^From:[^\n@]*@([a-z0-9.-]+)", re.I | re.M)
 
