@@ -184,3 +184,19 @@ def test_diagnose_settings_are_read_and_checked() -> None:
         "SMTPBOT_DIAGNOSE='loud' is not a mode",
         "SMTPBOT_DNS_SERVERS",
     ]
+
+
+def test_paste_prefers_the_signature_aligned_with_the_sender() -> None:
+    paste = (
+        "DKIM-Signature: v=1; d=reports.test; s=fbl; h=from;\n"
+        "Source-IP: 192.0.2.9\n"
+        "DKIM-Signature: v=1; d=mail.good.test; s=mid; h=from;\n"
+        "DKIM-Signature: v=1; d=esp.test; s=esp1; h=from;\n"
+        "Authentication-Results: mx.test; dmarc=pass header.from=good.test\n"
+    )
+    subjects = from_paste(paste)
+    assert (subjects.dkim_selector, subjects.dkim_domain, subjects.ip) == (
+        "mid",
+        "mail.good.test",
+        "192.0.2.9",
+    )

@@ -26,6 +26,7 @@ _SIGNATURE = re.compile(r"^DKIM-Signature:(.*(?:\n[ \t].*)*)", re.I | re.M)
 _SIG_TAG = re.compile(r"(?:^|;)\s*([ds])\s*=\s*([a-z0-9._-]+)", re.I)
 _IP_SOURCES = (
     re.compile(r"client-ip=([0-9a-f.:]+)", re.I),
+    re.compile(r"^Source-IP:\s*([0-9a-f.:]+)", re.I | re.M),  # a feedback report's (RFC 6591)
     re.compile(r"smtp\.remote-ip=([0-9a-f.:]+)", re.I),
     re.compile(r"sender\s+IP\s+is\s+([0-9a-f.:]+)", re.I),
     re.compile(r"designates?\s+([0-9a-f.:]+)\s+as\s+permitted", re.I),
@@ -67,7 +68,7 @@ def from_paste(
     recipient_domain = next((d for d in (domain_of(r) for r in recipients if r) if d), None)
     remote_mta = next((m for m in remote_mtas if m), None)
     sender_domain = _first(_HEADER_FROM, text) or _first(_MAILFROM, text) or _from_header(text)
-    selector, dkim_domain = _dkim(text)
+    selector, dkim_domain = _dkim(text, sender_domain)
     if ip is None:
         ip = next(
             (a for pattern in _IP_SOURCES for a in (as_ip(m) for m in pattern.findall(text)) if a), None
@@ -100,13 +101,25 @@ def _from_header(text: str) -> str | None:
     return found
 
 
-def _dkim(text: str) -> tuple[str | None, str | None]:
-    signature = _SIGNATURE.search(text)
-    if signature:
+def _dkim(text: str, sender_domain: str | None) -> tuple[str | None, str | None]:
+    """The selector and domain of the DKIM signature that speaks for the sender's domain.
+
+    A bounce can carry several signatures (the report's own first, the returned message's
+    later): the one aligned with the sender domain wins, else the last one.
+    """
+    signatures = []
+    for signature in _SIGNATURE.finditer(text):
         tags = {k.lower(): v for k, v in _SIG_TAG.findall(signature[1].replace("\n", " "))}
-        if tags.get("s"):
-            return tags["s"], domain_of(tags.get("d", ""))
+        if tags.get("s") and domain_of(tags.get("d", "")):
+            signatures.append((tags["s"], domain_of(tags["d"])))
+    if signatures:
+        aligned = [s for s in signatures if sender_domain and _aligned(s[1], sender_domain)]
+        return (aligned or signatures)[-1]
     selector = _HEADER_S.search(text)
     if selector:
         return selector[1], _first(_HEADER_D, text)
     return None, None
+
+
+def _aligned(one: str, other: str) -> bool:
+    return one == other or one.endswith("." + other) or other.endswith("." + one)
