@@ -69,7 +69,7 @@ def test_zone() -> str:
         + 'revoked._domainkey.good TXT "v=DKIM1; k=rsa; p="\n'
         + f'ed._domainkey.good TXT "v=DKIM1; k=ed25519; p={ed25519}"\n'
         # ptr
-        + "liar A 192.0.2.99\n"
+        + "liar A 192.0.2.99\nhost5.isp A 203.0.113.5\n"
         # mta-sts and tls-rpt
         + '_mta-sts.good TXT "v=STSv1; id=20260101T000000"\n'
         + '_smtp._tls.good TXT "v=TLSRPTv1; rua=mailto:tls@good.test"\n'
@@ -78,14 +78,18 @@ def test_zone() -> str:
 
 
 def reverse_zone() -> str:
-    return (
-        "$ORIGIN 2.0.192.in-addr.arpa.\n$TTL 300\n"
-        + SOA.replace("@ NS ns.test.", "@ NS ns.test.")
-        + "10 PTR mx1.good.test.\n11 PTR liar.test.\n"
-    )
+    return "$ORIGIN 2.0.192.in-addr.arpa.\n$TTL 300\n" + SOA + "10 PTR mx1.good.test.\n11 PTR liar.test.\n"
 
 
-ZONES = {"test.": test_zone, "2.0.192.in-addr.arpa.": reverse_zone}
+def reverse_zone_203() -> str:
+    return "$ORIGIN 113.0.203.in-addr.arpa.\n$TTL 300\n" + SOA + "5 PTR host5.isp.test.\n"
+
+
+ZONES = {
+    "test.": test_zone,
+    "2.0.192.in-addr.arpa.": reverse_zone,
+    "113.0.203.in-addr.arpa.": reverse_zone_203,
+}
 
 # rbldnsd ip4set data: `:A:TXT` sets the answer for the lines after it; `$` stands for the IP
 DNSBL_ZONES = {

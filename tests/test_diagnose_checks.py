@@ -213,7 +213,8 @@ def test_dkim_missing_key_fails_and_no_selector_skips(loopback_dns: LoopbackDns)
         ("192.0.2.10", "pass", "192.0.2.10 is mx1.good.test, which resolves back to it"),
         ("192.0.2.11", "warn", "does not resolve back"),
         ("192.0.2.12", "fail", "no reverse DNS"),
-        ("203.0.113.9", "error", "REFUSED"),  # a server that will not answer is no evidence either way
+        ("203.0.113.5", "pass", "203.0.113.5 is host5.isp.test, which resolves back to it"),
+        ("198.51.100.9", "error", "REFUSED"),  # a server that will not answer is no evidence either way
     ],
 )
 def test_ptr(loopback_dns: LoopbackDns, ip: str, status: str, words: str) -> None:

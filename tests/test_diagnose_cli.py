@@ -12,7 +12,9 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
 from diagnose_fixtures import LoopbackDns
+from dns_servers import NSD, RBLDNSD
 
 from bot.diagnose import CHECKS, STATUSES, DiagnoseConfig, Diagnoser
 from bot.diagnose.cache import MemoryCache
@@ -151,3 +153,16 @@ def test_local_parts_are_never_looked_up(loopback_dns: LoopbackDns) -> None:
     Diagnoser(config, cache).run("target", from_argument("ana.secret@good.test", "192.0.2.10"))
     asked = list(cache._items)
     assert asked and not [key for key in asked if "ana" in key or "secret" in key]
+
+
+@pytest.mark.skipif(NSD is None or RBLDNSD is None, reason="nsd and rbldnsd are not installed")
+def test_the_benchmark_runs_and_prints_its_table() -> None:
+    done = subprocess.run(
+        [sys.executable, str(REPO / "bench" / "diagnose_bench.py"), "--runs", "3", "--json"],
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert done.returncode == 0, done.stderr
+    figures = json.loads(done.stdout.splitlines()[-1])
+    assert set(figures) == {"cold", "warm"} and set(figures["cold"]) == {"median_ms", "p99_ms"}
