@@ -200,3 +200,14 @@ def test_paste_prefers_the_signature_aligned_with_the_sender() -> None:
         "mail.good.test",
         "192.0.2.9",
     )
+
+
+def test_cached_only_asks_nothing_and_skips_what_it_lacks(loopback_dns: LoopbackDns) -> None:
+    diagnoser = loopback_dns.diagnoser(mode="dns")
+    subjects = Subjects("good.test", "good.test")
+    cold = {c.check: c for c in diagnoser.run("good.test", subjects, cached_only=True).checks}
+    assert {c.status for c in cold.values()} == {"skipped"}
+    assert cold["mx"].summary == "no recent answer in the cache"
+    diagnoser.run("good.test", subjects)
+    warm = {c.check: c.status for c in diagnoser.run("good.test", subjects, cached_only=True).checks}
+    assert warm["mx"] == warm["spf"] == warm["dmarc"] == "pass"

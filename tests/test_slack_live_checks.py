@@ -11,7 +11,14 @@ from collections.abc import Iterator
 
 import pytest
 from diagnose_fixtures import LoopbackDns
-from slack_fixtures import CHAT_CHANNEL, RunningApp, mention_event, start_app
+from slack_fixtures import (
+    ALERT_CHANNEL,
+    CHAT_CHANNEL,
+    RunningApp,
+    integration_alert,
+    mention_event,
+    start_app,
+)
 from test_diagnose_cli import PASTED_BOUNCE
 
 from bot.diagnose import Subjects
@@ -122,3 +129,56 @@ def test_each_workspace_has_a_budget_per_minute(live_app: RunningApp) -> None:
             break
     assert allowed == [True] * TEAM_LIMIT_PER_MINUTE + [False]
     assert live.allowed("T0OTHER", Subjects(sender_domain="d0.test"))  # another workspace has its own
+
+
+def click(app: RunningApp, channel: str, ts: str, blocks: list[dict], text: str) -> None:
+    (element,) = live_block(blocks)["elements"]
+    payload = {
+        "type": "block_actions",
+        "team": {"id": "T0STANDIN"},
+        "user": {"id": "U0HUMAN01"},
+        "channel": {"id": channel},
+        "api_app_id": "A0STANDIN",
+        "container": {"type": "message"},
+        "message": {"ts": ts, "blocks": blocks, "text": text},
+        "trigger_id": "t1",
+        "actions": [
+            {
+                "action_id": LIVE_CHECKS_ACTION,
+                "block_id": LIVE_BLOCK_ID,
+                "value": element["value"],
+                "type": "button",
+            }
+        ],
+    }
+    assert app.interactive(payload).status == 200
+
+
+def test_alert_answers_never_wait_for_dns_and_clicks_are_limited_per_domain(live_app: RunningApp) -> None:
+    live_app.event(integration_alert(PASTED_BOUNCE))
+    assert live_app.idle()
+    (post,) = live_app.standin.posts()
+    blocks = post.json_param("blocks")
+    assert live_block(blocks)["type"] == "actions"  # nothing cached yet: the button, no DNS query
+    assert live_app.standin.calls_to("chat.update") == []
+    click(live_app, ALERT_CHANNEL, "1700000000.000300", blocks, post.params["text"])
+    live_app.standin.wait_for(lambda: len(live_app.standin.calls_to("chat.update")) == 1)
+    first = live_block(live_app.standin.calls_to("chat.update")[0].json_param("blocks"))["text"]["text"]
+    assert first.startswith("*Live checks* (DNS read just now)") and SPF_LINE in first
+    # a second click on the same domain within ten minutes reads the cache only
+    click(live_app, ALERT_CHANNEL, "1700000000.000300", blocks, post.params["text"])
+    live_app.standin.wait_for(lambda: len(live_app.standin.calls_to("chat.update")) == 2)
+    second = live_block(live_app.standin.calls_to("chat.update")[1].json_param("blocks"))["text"]["text"]
+    assert second.startswith("*Live checks* (DNS answers read in the last hour)") and SPF_LINE in second
+
+
+def test_alert_answers_carry_what_the_cache_holds(live_app: RunningApp) -> None:
+    live_app.event(mention_event(PASTED_BOUNCE))  # a person asked: the DNS is read and cached
+    assert live_app.idle()
+    live_app.event(integration_alert(PASTED_BOUNCE))
+    assert live_app.idle()
+    alert_post = live_app.standin.posts()[1]
+    assert alert_post.params["channel"] == ALERT_CHANNEL
+    text = live_block(alert_post.json_param("blocks"))["text"]["text"]
+    assert text.startswith("*Live checks* (DNS answers read in the last hour)") and SPF_LINE in text
+    assert len(live_app.standin.calls_to("chat.update")) == 1  # the mention's; the alert needed none

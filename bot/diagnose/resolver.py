@@ -42,6 +42,10 @@ class Answer:
         return self.outcome in ("nxdomain", "nodata")
 
 
+class NotCached(LookupError):
+    """A cache-only lookup missed: the check that asked is skipped, not failed."""
+
+
 class DnsClient:
     """Asks the configured servers (or the system's) and remembers the answers for their TTL."""
 
@@ -66,13 +70,17 @@ class DnsClient:
         resolver.cache = None
         return resolver
 
-    def query(self, name: str, rdtype: str, deadline: float) -> Answer:
-        """The answer to `name`/`rdtype`, from the cache or asked before `deadline` (monotonic)."""
+    def query(self, name: str, rdtype: str, deadline: float, cached_only: bool = False) -> Answer:
+        """The answer to `name`/`rdtype`, from the cache or asked before `deadline` (monotonic).
+
+        With `cached_only`, a miss raises NotCached instead of asking."""
         name = name.rstrip(".").lower()
         key = f"{rdtype}:{name}"
         cached = self.cache.get(key)
         if cached is not None:
             return Answer(cached[0], tuple(cached[1]), cached[2])
+        if cached_only:
+            raise NotCached(key)
         remaining = deadline - time.monotonic()
         if remaining <= 0:
             return Answer("error", error="out of time")

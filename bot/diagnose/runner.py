@@ -20,7 +20,7 @@ from .model import CHECKS, CheckResult, Diagnosis, Subjects
 from .mta_sts import check_mta_sts, check_tls_rpt
 from .mx import check_mx
 from .ptr import check_ptr
-from .resolver import DIAGNOSIS_TIMEOUT, QUERY_TIMEOUT, DnsClient
+from .resolver import DIAGNOSIS_TIMEOUT, QUERY_TIMEOUT, Answer, DnsClient, NotCached
 from .spf import check_spf
 
 Mode = Literal["off", "dns", "dns+dnsbl", "probe"]
@@ -47,8 +47,12 @@ class Diagnoser:
             else self.dns
         )
 
-    def run(self, target: str, subjects: Subjects) -> Diagnosis:
-        """Every check in `CHECKS` order, each run or `skipped` with the reason."""
+    def run(self, target: str, subjects: Subjects, cached_only: bool = False) -> Diagnosis:
+        """Every check in `CHECKS` order, each run or `skipped` with the reason.
+
+        `cached_only`: ask nothing of the DNS; a check that needs an answer not in the cache is
+        `skipped` (alert channels use this, so a flood of alerts never becomes a flood of queries).
+        """
         if self.config.mode == "off":
             skipped = tuple(
                 CheckResult(name, target, "skipped", "live checks are off (SMTPBOT_DIAGNOSE=off)")
@@ -57,11 +61,11 @@ class Diagnoser:
             return Diagnosis(target, subjects, skipped)
         deadline = time.monotonic() + self.config.timeout
 
-        def ask(name: str, rdtype: str) -> CheckResult:
-            return self.dns.query(name, rdtype, deadline)
+        def ask(name: str, rdtype: str) -> Answer:
+            return self.dns.query(name, rdtype, deadline, cached_only)
 
-        def ask_dnsbl(name: str, rdtype: str) -> CheckResult:
-            return self.dnsbl_dns.query(name, rdtype, deadline)
+        def ask_dnsbl(name: str, rdtype: str) -> Answer:
+            return self.dnsbl_dns.query(name, rdtype, deadline, cached_only)
 
         plans = self._plans(subjects, ask, ask_dnsbl)  # type: ignore[arg-type]
         results: dict[str, CheckResult] = {}
@@ -78,6 +82,8 @@ class Diagnoser:
         for future, name in futures.items():
             if future in done and future.exception() is None:
                 results[name] = future.result()
+            elif future in done and isinstance(future.exception(), NotCached):
+                results[name] = CheckResult(name, target, "skipped", "no recent answer in the cache")
             else:
                 why = "out of time" if future not in done else f"failed: {future.exception()!r}"
                 results[name] = CheckResult(name, target, "error", f"the check {why}")

@@ -232,6 +232,7 @@ class JobHandlers:
         rendered = render_explanation(
             explanation, audience="channel", show_addresses=self.rt.settings.smtpbot_show_addresses
         )
+        rendered = self.live_checks.for_alert(job, explanation, rendered)
         self.rt.flood.remember_answer(
             key,
             {

@@ -6,7 +6,9 @@ They run only for answers where DNS can be the cause (authentication, blocking, 
 hosts) and only when the paste names a domain or an IP. When a rate limit holds them back (per
 workspace, and per target), the answer carries a *Run live checks* button instead;
 the button's value carries the domains and the IP (never an address), so a click needs no stored state.
-SMTPBOT_DIAGNOSE=off turns all of it off. Alert channels get none of it yet (see the README).
+Alert channels never wait for the DNS: their answers carry the checks the cache can answer (or the
+button), and a click there runs at most one diagnosis per domain per ten minutes, cached results
+otherwise. SMTPBOT_DIAGNOSE=off turns all of it off.
 """
 
 from __future__ import annotations
@@ -54,10 +56,12 @@ DNS_REASONS = frozenset(
 ICONS = {"pass": "✅", "warn": "⚠️", "fail": "❌", "error": "❗"}
 TEAM_LIMIT_PER_MINUTE = 20
 TARGET_WINDOW = 60.0  # one automatic diagnosis per target per workspace per minute
+ALERT_DOMAIN_WINDOW = 600.0  # alert channels: one diagnosis per domain per ten minutes
 
 
-def live_blocks(diagnosis: Diagnosis) -> list[dict[str, Any]]:
+def live_blocks(diagnosis: Diagnosis, cached: bool = False) -> list[dict[str, Any]]:
     """The *Live checks* section: one line per check that ran, skipped ones left out."""
+    when = "DNS answers read in the last hour" if cached else "DNS read just now"
     lines = [
         f"{ICONS[c.status]} *{c.check.upper()}* {c.subject}: {c.summary}"
         for c in diagnosis.checks
@@ -65,7 +69,7 @@ def live_blocks(diagnosis: Diagnosis) -> list[dict[str, Any]]:
     ]
     if not lines:
         return [context("Live checks: nothing to look up in this message.", block_id=LIVE_BLOCK_ID)]
-    return [section("*Live checks* (DNS read just now)\n" + "\n".join(lines), block_id=LIVE_BLOCK_ID)]
+    return [section(f"*Live checks* ({when})\n" + "\n".join(lines), block_id=LIVE_BLOCK_ID)]
 
 
 def live_button(subjects: Subjects) -> dict[str, Any]:
@@ -152,12 +156,26 @@ class LiveChecks:
 
         return LiveAnswer(rendered, follow_up)
 
+    def for_alert(self, job: Any, explanation: Explanation, rendered: Rendered) -> Rendered:
+        """An alert's answer with the live checks the cache holds, or the button when it holds none."""
+        subjects = self.subjects(job.text, explanation)
+        if subjects is None or self.rt.settings.smtpbot_diagnose == "off":
+            return rendered
+        diagnosis = self.diagnoser.run("slack", subjects, cached_only=True)
+        if all(c.status == "skipped" for c in diagnosis.checks):
+            return Rendered([*rendered.blocks, live_button(subjects)], rendered.text)
+        return Rendered([*rendered.blocks, *live_blocks(diagnosis, cached=True)], rendered.text)
+
     def allowed(self, team_id: str | None, subjects: Subjects) -> bool:
         """Within the workspace's per-minute budget and the target's window (shared across replicas)."""
         team = team_id or "-"
         target = f"{subjects.sender_domain}|{subjects.recipient_domain}|{subjects.ip}"
         if not self.rt.state.claim(f"live:target:{team}:{target}", TARGET_WINDOW):
             return False
+        return self.within_budget(team)
+
+    def within_budget(self, team: str) -> bool:
+        """Claim one of the workspace's slots for this clock minute; False when all are taken."""
         minute = int(time.time() // 60)
         return any(
             self.rt.state.claim(f"live:team:{team}:{minute}:{slot}", 120.0)
@@ -172,36 +190,37 @@ class LiveChecks:
         blocks: list[dict[str, Any]],
         text: str,
         subjects: Subjects,
+        cached: bool = False,
     ) -> None:
         """Diagnose, then replace the message with its blocks plus the *Live checks* section."""
-        diagnosis = self.diagnoser.run("slack", subjects)
+        diagnosis = self.diagnoser.run("slack", subjects, cached_only=cached)
         try:
             client.chat_update(
                 channel=channel,
                 ts=ts,
-                blocks=fit_blocks([*without_live_blocks(blocks), *live_blocks(diagnosis)]),
+                blocks=fit_blocks([*without_live_blocks(blocks), *live_blocks(diagnosis, cached)]),
                 text=text,
             )
         except Exception as exc:
             log.warning("live checks not added to the answer", extra={"error": str(exc)[:300]})
 
     def clicked(self, client: WebClient, team_id: str | None, body: dict[str, Any]) -> None:
-        """A *Run live checks* click: run them for the message's subjects within the workspace budget."""
+        """A *Run live checks* click: run them for the message's subjects within the workspace budget.
+
+        In an alert channel, at most one diagnosis per domain per ten minutes; cached results otherwise.
+        """
         action = (body.get("actions") or [{}])[0]
         subjects = subjects_from_value(str(action.get("value", "")))
         message = body.get("message") or {}
         channel = (body.get("channel") or {}).get("id")
         if subjects is None or not channel or not message.get("ts"):
             return
-        if self.rt.settings.smtpbot_diagnose == "off":
-            return
-        minute = int(time.time() // 60)
         team = team_id or "-"
-        if not any(
-            self.rt.state.claim(f"live:team:{team}:{minute}:{slot}", 120.0)
-            for slot in range(TEAM_LIMIT_PER_MINUTE)
-        ):
+        if self.rt.settings.smtpbot_diagnose == "off" or not self.within_budget(team):
             return
-        self.update(
-            client, channel, message["ts"], message.get("blocks") or [], message.get("text") or "", subjects
-        )
+        cached = False
+        if channel in self.rt.alert_channels:
+            domain = subjects.sender_domain or subjects.recipient_domain or subjects.ip
+            cached = not self.rt.state.claim(f"live:alert:{team}:{domain}", ALERT_DOMAIN_WINDOW)
+        blocks, text = message.get("blocks") or [], message.get("text") or ""
+        self.update(client, channel, message["ts"], blocks, text, subjects, cached)
