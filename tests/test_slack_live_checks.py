@@ -22,6 +22,7 @@ from slack_fixtures import (
 from test_diagnose_cli import PASTED_BOUNCE
 
 from bot.diagnose import Subjects
+from bot.slack.blocks import ACTIONS_BLOCK_ID
 from bot.slack.live_checks import LIVE_BLOCK_ID, LIVE_CHECKS_ACTION, TEAM_LIMIT_PER_MINUTE
 
 SPF_LINE = "❌ *SPF* good.test: `v=spf1 ip4:192.0.2.0/29 mx -all`: 203.0.113.5 is not in it (fail)"
@@ -48,7 +49,9 @@ def test_the_answer_comes_first_and_live_checks_follow_in_it(live_app: RunningAp
     assert update.params["channel"] == CHAT_CHANNEL
     assert update.params["ts"] and update.params["ts"] != event["ts"]  # the answer's ts, not the question's
     blocks = update.json_param("blocks")
-    assert blocks[: len(post.json_param("blocks"))] == post.json_param("blocks")
+    assert [b for b in blocks if b.get("block_id") != LIVE_BLOCK_ID] == post.json_param("blocks")
+    ids = [b.get("block_id") for b in blocks]
+    assert ids.index(LIVE_BLOCK_ID) == ids.index(ACTIONS_BLOCK_ID) - 1  # above the answer's buttons
     text = live_block(blocks)["text"]["text"]
     assert text.startswith("*Live checks*")
     assert SPF_LINE in text.splitlines()

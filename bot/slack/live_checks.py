@@ -24,7 +24,7 @@ from ..diagnose.model import Diagnosis, Subjects
 from ..diagnose.targets import from_paste
 from ..engine.model import Explanation
 from ..engine.text import clean
-from .blocks import Rendered, button, context, fit_blocks, section
+from .blocks import ACTIONS_BLOCK_ID, Rendered, button, context, fit_blocks, section
 
 if TYPE_CHECKING:
     from slack_sdk import WebClient
@@ -89,8 +89,11 @@ def subjects_from_value(value: str) -> Subjects | None:
         return None
 
 
-def without_live_blocks(blocks: list[dict[str, Any]]) -> list[dict[str, Any]]:
-    return [b for b in blocks if b.get("block_id") != LIVE_BLOCK_ID]
+def with_live_blocks(blocks: list[dict[str, Any]], live: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """The answer's blocks with `live` in place of any earlier live block, above the answer's buttons."""
+    kept = [b for b in blocks if b.get("block_id") != LIVE_BLOCK_ID]
+    at = next((i for i, b in enumerate(kept) if b.get("block_id") == ACTIONS_BLOCK_ID), len(kept))
+    return [*kept[:at], *live, *kept[at:]]
 
 
 @dataclass(frozen=True, slots=True)
@@ -136,7 +139,7 @@ class LiveChecks:
         if subjects is None or self.rt.settings.smtpbot_diagnose == "off":
             return LiveAnswer(rendered, _finish)
         if not self.allowed(job.team_id, subjects):
-            with_button = Rendered([*rendered.blocks, live_button(subjects)], rendered.text)
+            with_button = Rendered(with_live_blocks(rendered.blocks, [live_button(subjects)]), rendered.text)
             return LiveAnswer(with_button, _finish)
 
         def follow_up(ts: str | None, done: Callable[[], None]) -> None:
@@ -163,8 +166,8 @@ class LiveChecks:
             return rendered
         diagnosis = self.diagnoser.run("slack", subjects, cached_only=True)
         if all(c.status == "skipped" for c in diagnosis.checks):
-            return Rendered([*rendered.blocks, live_button(subjects)], rendered.text)
-        return Rendered([*rendered.blocks, *live_blocks(diagnosis, cached=True)], rendered.text)
+            return Rendered(with_live_blocks(rendered.blocks, [live_button(subjects)]), rendered.text)
+        return Rendered(with_live_blocks(rendered.blocks, live_blocks(diagnosis, cached=True)), rendered.text)
 
     def allowed(self, team_id: str | None, subjects: Subjects) -> bool:
         """Within the workspace's per-minute budget and the target's window (shared across replicas)."""
@@ -198,7 +201,7 @@ class LiveChecks:
             client.chat_update(
                 channel=channel,
                 ts=ts,
-                blocks=fit_blocks([*without_live_blocks(blocks), *live_blocks(diagnosis, cached)]),
+                blocks=fit_blocks(with_live_blocks(blocks, live_blocks(diagnosis, cached))),
                 text=text,
             )
         except Exception as exc:
