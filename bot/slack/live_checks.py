@@ -25,6 +25,7 @@ from ..diagnose.targets import from_paste
 from ..engine.model import Explanation
 from ..engine.text import clean
 from .blocks import ACTIONS_BLOCK_ID, Rendered, button, context, fit_blocks, section
+from .job import INTERACTIVE
 
 if TYPE_CHECKING:
     from slack_sdk import WebClient
@@ -154,7 +155,7 @@ class LiveChecks:
                 finally:
                     done()
 
-            if not self.rt.lanes["interactive"].submit(task):
+            if not self.rt.lanes[INTERACTIVE].submit(task):
                 done()
 
         return LiveAnswer(rendered, follow_up)
