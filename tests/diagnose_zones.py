@@ -56,6 +56,11 @@ def test_zone() -> str:
         + 'macro TXT "v=spf1 exists:%{i}.allow.macro.test -all"\n192.0.2.7.allow.macro A 127.0.0.2\n'
         + 'localpart TXT "v=spf1 exists:%{l}.users.localpart.test -all"\n'
         + 'noinclude TXT "v=spf1 include:implicit.test -all"\n'
+        + 'loop TXT "v=spf1 include:loop.test -all"\n'
+        + 'viaptr TXT "v=spf1 ptr:good.test ip6:2001:db8:1::/48 -all"\n'
+        + 'badredirect TXT "v=spf1 redirect=implicit.test"\n'
+        + '_dmarc.reports TXT "v=DMARC1; p=quarantine; sp=reject; np=reject; rua=mailto:a@reports.test,'
+        + ' mailto:b@reports.test; ruf=mailto:f@reports.test"\n'
         # dmarc
         + '_dmarc.good TXT "v=DMARC1; p=reject; rua=mailto:dmarc@good.test"\nsub.good A 192.0.2.30\n'
         + '_dmarc.none TXT "v=DMARC1; p=none"\n'

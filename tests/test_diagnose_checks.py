@@ -12,6 +12,7 @@ from bot.diagnose.mta_sts import check_mta_sts, check_tls_rpt
 from bot.diagnose.mx import check_mx
 from bot.diagnose.ptr import check_ptr
 from bot.diagnose.spf import check_spf
+from bot.diagnose.spf_record import SpfSyntaxError, parse
 
 # --- mx ------------------------------------------------------------------------------------------
 
@@ -75,10 +76,14 @@ def test_spf_reads_the_one_spf_record_among_txt_records(loopback_dns: LoopbackDn
         ("macro.test", "192.0.2.7", "pass", "pass", "exists:%{i}.allow.macro.test"),
         ("macro.test", "192.0.2.8", "fail", "fail", "-all"),
         ("noinclude.test", "192.0.2.5", "fail", "permerror", "include:implicit.test"),
+        ("viaptr.test", "192.0.2.10", "pass", "pass", "ptr:good.test"),  # mx1.good.test, confirmed
+        ("viaptr.test", "192.0.2.11", "fail", "fail", "-all"),  # liar.test: not under good.test
+        ("viaptr.test", "2001:db8:1::25", "pass", "pass", "ip6:2001:db8:1::/48"),
+        ("badredirect.test", "192.0.2.5", "fail", "permerror", None),
     ],
 )
 def test_spf_result_for_an_ip(
-    loopback_dns: LoopbackDns, domain: str, ip: str, status: str, result: str, matched: str
+    loopback_dns: LoopbackDns, domain: str, ip: str, status: str, result: str, matched: str | None
 ) -> None:
     found = check_spf(loopback_dns.ask(), domain, ip)
     assert (found.status, found.details.get("result"), found.details.get("matched")) == (
@@ -129,6 +134,13 @@ def test_spf_names_the_lookups_past_the_void_limit(loopback_dns: LoopbackDns) ->
     assert result.details["beyond_void_limit"] == ["a:v3.nothing.test"]
 
 
+def test_spf_include_loops_end(loopback_dns: LoopbackDns) -> None:
+    result = check_spf(loopback_dns.ask(), "loop.test", "192.0.2.5")
+    assert result.status == "fail"
+    assert result.details["lookups"] > 10  # the walk stops; the limit names the loop
+    assert result.details["beyond_lookup_limit"][0].startswith("include:loop.test > include:loop.test")
+
+
 def test_spf_never_expands_the_local_part(loopback_dns: LoopbackDns) -> None:
     result = check_spf(loopback_dns.ask(), "localpart.test", "192.0.2.5")
     assert result.status == "warn"
@@ -157,6 +169,13 @@ def test_dmarc_found_at_the_organisational_domain(loopback_dns: LoopbackDns) -> 
 def test_dmarc_subdomain_policy_applies_below_the_organisational_domain(loopback_dns: LoopbackDns) -> None:
     result = check_dmarc(loopback_dns.ask(), "a.spdomain.test")
     assert (result.status, result.details["policy_applied"], result.details["sp"]) == ("warn", "none", "none")
+
+
+def test_dmarc_reads_every_policy_and_report_address(loopback_dns: LoopbackDns) -> None:
+    details = check_dmarc(loopback_dns.ask(), "reports.test").details
+    assert (details["p"], details["sp"], details["np"]) == ("quarantine", "reject", "reject")
+    assert details["rua"] == ["mailto:a@reports.test", "mailto:b@reports.test"]
+    assert details["ruf"] == ["mailto:f@reports.test"]
 
 
 @pytest.mark.parametrize(
@@ -285,3 +304,33 @@ def test_mta_sts_missing_warns_and_invalid_fails(loopback_dns: LoopbackDns) -> N
     assert check_tls_rpt(loopback_dns.ask(), "implicit.test").status == "warn"
     invalid = check_mta_sts(loopback_dns.ask(), "badsts.test")
     assert (invalid.status, invalid.summary) == ("fail", "`v=STSv1;` lacks id=")
+
+
+@pytest.mark.parametrize(
+    "record",
+    [
+        "v=spf1 ip4:192.0.2.0/33 -all",
+        "v=spf1 ip6:192.0.2.1 -all",
+        "v=spf1 ip4:2001:db8::1 -all",
+        "v=spf1 all:good.test",
+        "v=spf1 include -all",
+        "v=spf1 redirect= -all",
+        "v=spf1 redirect=a.test redirect=b.test",
+    ],
+)
+def test_spf_syntax_errors(record: str) -> None:
+    with pytest.raises(SpfSyntaxError):
+        parse(record)
+
+
+def test_spf_syntax_accepts_every_mechanism_and_dual_prefixes() -> None:
+    terms = parse("v=spf1 +a/24//64 ~mx:mx.test ?ptr exists:%{i}.x.test ip6:2001:db8::/32 exp=why.test -all")
+    assert [(t.qualifier, t.name, t.cidr4, t.cidr6) for t in terms] == [
+        ("+", "a", 24, 64),
+        ("~", "mx", None, None),
+        ("?", "ptr", None, None),
+        ("+", "exists", None, None),
+        ("+", "ip6", None, 32),
+        ("+", "exp", None, None),
+        ("-", "all", None, None),
+    ]

@@ -70,14 +70,11 @@ def _parse_term(word: str) -> Term:
     if not match or match["name"].lower() not in MECHANISMS:
         raise SpfSyntaxError(f"{word!r} is not an SPF mechanism")
     name = match["name"].lower()
-    term = Term(
-        word,
-        name,
-        match["q"] or "+",
-        match["domain"],
-        int(match["cidr4"]) if match["cidr4"] else None,
-        int(match["cidr6"]) if match["cidr6"] else None,
-    )
+    cidr4 = int(match["cidr4"]) if match["cidr4"] else None
+    cidr6 = int(match["cidr6"]) if match["cidr6"] else None
+    if name == "ip6" and cidr6 is None:  # ip6's one prefix is written like ip4's: ip6:2001:db8::/32
+        cidr4, cidr6 = None, cidr4
+    term = Term(word, name, match["q"] or "+", match["domain"], cidr4, cidr6)
     _check_argument(term)
     return term
 
@@ -90,7 +87,8 @@ def _check_argument(term: Term) -> None:
     if term.name in ("ip4", "ip6"):
         if not term.value:
             raise SpfSyntaxError(f"{term.text!r} needs a network")
-        network = term.value + (f"/{term.cidr4}" if term.cidr4 is not None else "")
+        prefix = term.cidr4 if term.name == "ip4" else term.cidr6
+        network = term.value + (f"/{prefix}" if prefix is not None else "")
         try:
             parsed = ipaddress.ip_network(network, strict=False)
         except ValueError:
