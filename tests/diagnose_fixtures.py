@@ -14,7 +14,27 @@ from bot.diagnose import DiagnoseConfig, Diagnoser
 from bot.diagnose.lookup import Ask
 from bot.diagnose.resolver import DnsClient
 
-__all__ = ["LoopbackDns", "loopback_dns"]
+__all__ = ["PASTED_BOUNCE", "LoopbackDns", "loopback_dns"]
+
+# A Gmail DMARC bounce with the returned message's Authentication-Results: the sender domain, the
+# sending IP and the DKIM selector are in the headers, the recipient and remote MTA in the bounce.
+PASTED_BOUNCE = """\
+From: MAILER-DAEMON@relay.good.test
+Subject: Undelivered Mail Returned to Sender
+
+<ana@other.test>: host mx.other.test[198.51.100.25] said:
+    550-5.7.26 Unauthenticated email from good.test is not accepted due to
+    domain's DMARC policy. Please contact the administrator of good.test
+    domain if this was a legitimate mail. - gsmtp (in reply to end of DATA command)
+
+--- original message headers
+Authentication-Results: mx.other.test;
+       dkim=fail header.i=@good.test header.s=revoked;
+       spf=fail (other.test: domain of bob@good.test does not designate 203.0.113.5 as
+       permitted sender) smtp.mailfrom=bob@good.test;
+       dmarc=fail (p=REJECT) header.from=good.test
+From: Bob <bob@good.test>
+"""
 
 
 @dataclass(frozen=True, slots=True)

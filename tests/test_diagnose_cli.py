@@ -13,7 +13,7 @@ import sys
 from pathlib import Path
 
 import pytest
-from diagnose_fixtures import LoopbackDns
+from diagnose_fixtures import PASTED_BOUNCE, LoopbackDns
 from dns_servers import NSD, RBLDNSD
 
 from bot.diagnose import CHECKS, STATUSES, DiagnoseConfig, Diagnoser
@@ -23,24 +23,6 @@ from bot.diagnose.targets import from_argument
 REPO = Path(__file__).resolve().parents[1]
 TARGET_KEYS = {"target", "checks"}
 CHECK_KEYS = {"check", "subject", "status", "summary", "details"}
-
-PASTED_BOUNCE = """\
-From: MAILER-DAEMON@relay.good.test
-Subject: Undelivered Mail Returned to Sender
-
-<ana@other.test>: host mx.other.test[198.51.100.25] said:
-    550-5.7.26 Unauthenticated email from good.test is not accepted due to
-    domain's DMARC policy. Please contact the administrator of good.test
-    domain if this was a legitimate mail. - gsmtp (in reply to end of DATA command)
-
---- original message headers
-Authentication-Results: mx.other.test;
-       dkim=fail header.i=@good.test header.s=revoked;
-       spf=fail (other.test: domain of bob@good.test does not designate 203.0.113.5 as
-       permitted sender) smtp.mailfrom=bob@good.test;
-       dmarc=fail (p=REJECT) header.from=good.test
-From: Bob <bob@good.test>
-"""
 
 
 def diagnose(*args: str, env: dict[str, str], stdin: str = "", cwd: Path) -> subprocess.CompletedProcess[str]:

@@ -10,7 +10,7 @@ import time
 from collections.abc import Iterator
 
 import pytest
-from diagnose_fixtures import LoopbackDns
+from diagnose_fixtures import PASTED_BOUNCE, LoopbackDns
 from slack_fixtures import (
     ALERT_CHANNEL,
     CHAT_CHANNEL,
@@ -19,7 +19,6 @@ from slack_fixtures import (
     mention_event,
     start_app,
 )
-from test_diagnose_cli import PASTED_BOUNCE
 
 from bot.diagnose import Subjects
 from bot.slack.blocks import ACTIONS_BLOCK_ID
