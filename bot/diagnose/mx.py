@@ -6,6 +6,9 @@ single `MX 0 .` says the domain accepts no mail at all.
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from typing import Any
+
 from .lookup import Ask, addresses
 from .model import CheckResult
 
@@ -13,7 +16,10 @@ from .model import CheckResult
 MAX_HOSTS = 10
 
 
-def check_mx(ask: Ask, domain: str, remote_mta: str | None = None) -> CheckResult:
+Probe = Callable[[str, list[str]], dict[str, Any]]
+
+
+def check_mx(ask: Ask, domain: str, remote_mta: str | None = None, probe: Probe | None = None) -> CheckResult:
     answer = ask(domain, "MX")
     if answer.outcome == "error":
         return CheckResult("mx", domain, "error", f"MX lookup failed: {answer.error}")
@@ -46,6 +52,11 @@ def check_mx(ask: Ask, domain: str, remote_mta: str | None = None) -> CheckResul
             remote_mta in found for found in resolved.values()
         )
     shown = ", ".join(records[:3]) + (" ..." if len(records) > 3 else "")
+    first = next((host for host, found in resolved.items() if found), None)
+    if probe is not None and first is not None:
+        details["probe"] = probe(first, resolved[first])
+        if details["probe"]["result"] == "no-starttls":
+            return CheckResult("mx", domain, "warn", f"MX {shown}; {first} does not offer STARTTLS", details)
     if without and len(without) == len(resolved):
         return CheckResult("mx", domain, "fail", f"no MX host of {domain} has an address: {shown}", details)
     if without:

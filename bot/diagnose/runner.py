@@ -9,6 +9,7 @@ from __future__ import annotations
 import time
 from concurrent.futures import ThreadPoolExecutor, wait
 from dataclasses import dataclass
+from functools import partial
 from typing import Literal
 
 from .cache import AnswerCache
@@ -19,6 +20,7 @@ from .lookup import Ask
 from .model import CHECKS, CheckResult, Diagnosis, Subjects
 from .mta_sts import check_mta_sts, check_tls_rpt
 from .mx import check_mx
+from .probe import probe_smtp
 from .ptr import check_ptr
 from .resolver import DIAGNOSIS_TIMEOUT, QUERY_TIMEOUT, Answer, DnsClient, NotCached
 from .spf import check_spf
@@ -35,6 +37,7 @@ class DiagnoseConfig:
     mode: Mode = "dns"
     query_timeout: float = QUERY_TIMEOUT
     timeout: float = DIAGNOSIS_TIMEOUT
+    probe_port: int = 25
 
 
 class Diagnoser:
@@ -67,7 +70,7 @@ class Diagnoser:
         def ask_dnsbl(name: str, rdtype: str) -> Answer:
             return self.dnsbl_dns.query(name, rdtype, deadline, cached_only)
 
-        plans = self._plans(subjects, ask, ask_dnsbl)  # type: ignore[arg-type]
+        plans = self._plans(subjects, ask, ask_dnsbl, deadline)
         results: dict[str, CheckResult] = {}
         pool = ThreadPoolExecutor(max_workers=len(CHECKS), thread_name_prefix="diagnose")
         futures = {}
@@ -89,8 +92,11 @@ class Diagnoser:
                 results[name] = CheckResult(name, target, "error", f"the check {why}")
         return Diagnosis(target, subjects, tuple(results[name] for name in CHECKS))
 
-    def _plans(self, s: Subjects, ask: Ask, ask_dnsbl: Ask) -> dict[str, object]:
+    def _plans(self, s: Subjects, ask: Ask, ask_dnsbl: Ask, deadline: float) -> dict[str, object]:
         """For each check, a function that runs it, or its `skipped` result."""
+        probe = None
+        if self.config.mode == "probe":
+            probe = partial(probe_smtp, deadline=deadline, port=self.config.probe_port)
         mail_domain = s.recipient_domain or s.sender_domain
         sender = s.sender_domain
         dkim_domain = s.dkim_domain or sender
@@ -102,7 +108,7 @@ class Diagnoser:
         no_domain = "no domain to check"
         no_ip = "no IP to check (give --ip or paste headers with one)"
         plans: dict[str, object] = {
-            "mx": (lambda: check_mx(ask, mail_domain, s.remote_mta))
+            "mx": (lambda: check_mx(ask, mail_domain, s.remote_mta, probe))
             if mail_domain
             else skipped("mx", ip, no_domain),
             "spf": (lambda: check_spf(ask, sender, ip)) if sender else skipped("spf", ip, no_domain),
