@@ -226,7 +226,19 @@ def _add_start(sub: argparse._SubParsersAction) -> None:
     p.set_defaults(func=cmd_start)
 
 
+def _add_headers(sub: argparse._SubParsersAction) -> None:
+    from .headers.command import run
+
+    p = sub.add_parser("headers", help="explain a message header: why it went to spam or arrived late")
+    p.add_argument("file", metavar="FILE", help="a header block or .eml file; '-' reads standard input")
+    p.add_argument(
+        "--json", action="store_true", help="print one JSON object (hops, auth, alignment, verdicts)"
+    )
+    p.set_defaults(func=run)
+
+
 COMMANDS = {"explain": _add_explain, "kb": _add_kb, "serve": _add_serve, "start": _add_start}
+COMMANDS["headers"] = _add_headers
 
 
 class _Parser(argparse.ArgumentParser):
