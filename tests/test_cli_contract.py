@@ -420,7 +420,7 @@ def test_top_level_help_and_unknown_command_list_every_command() -> None:
     for argv, code in ((["--help"], 0), (["bogus"], 2), ([], 2)):
         proc = run(*argv)
         assert proc.returncode == code
-        assert "{explain,kb,serve,start}" in proc.stdout + proc.stderr
+        assert "{explain,kb,serve,start,headers}" in proc.stdout + proc.stderr
 
 
 @pytest.mark.parametrize(("columns", "widest"), [("50", 48), ("", 78)])

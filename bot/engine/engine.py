@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 
+from ..headers.detect import header_report
 from . import cache
 from .formats import dsn, freetext, mime
 from .incident import Incident, complete, reply_from_context
@@ -98,13 +99,15 @@ class Engine:
         explicit = mode == "explicit"
         kind, incidents, hint_text = self._incidents(text, explicit)
         findings = self._findings(incidents, explicit, hint_text)
-        notice = None if findings or not explicit else NO_FINDING_NOTICE
+        headers = header_report(text) if explicit else None  # alert channels answer bounces only
+        notice = None if findings or headers or not explicit else NO_FINDING_NOTICE
         return Explanation(
             mode=mode,
             input_kind=kind,
             findings=tuple(findings),
             notice=notice,
             truncated=truncated,
+            headers=headers,
         )
 
     def explain_file(self, path: str | Path, mode: Mode = "explicit") -> Explanation:

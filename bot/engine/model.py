@@ -8,6 +8,8 @@ from .regex_programs import compile_cached
 if TYPE_CHECKING:
     from typing import Any, Literal
 
+    from ..headers.report import HeaderReport
+
     Bounce = Literal["hard", "soft", "none"]
     Mode = Literal["explicit", "passive"]
 
@@ -196,6 +198,7 @@ class Explanation(NamedTuple):
     findings: tuple[Finding, ...] = ()
     notice: str | None = None
     truncated: bool = False
+    headers: HeaderReport | None = None  # a pasted message header's analysis (bot.headers)
 
     @property
     def best(self) -> Finding | None:

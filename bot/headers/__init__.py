@@ -1,11 +1,7 @@
 """Message header analysis: "why did this land in spam, or arrive late?". No Slack in here.
 
-`analyse(text)` reads a pasted header block and returns a `HeaderReport`; `looks_like_headers`
-is the cheap test the engine runs first.
+`report.analyse(text)` reads a pasted header block and returns a `HeaderReport`;
+`detect.header_report` does so only after `looks_like_headers`, the cheap test the engine runs on
+every explicit question. This file imports nothing, so that test costs the engine's start-up
+nothing beyond its own module.
 """
-
-from .detect import looks_like_headers
-from .report import HeaderReport, analyse
-from .verdict import Verdict
-
-__all__ = ["HeaderReport", "Verdict", "analyse", "looks_like_headers"]

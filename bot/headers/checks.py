@@ -12,6 +12,7 @@ from typing import TYPE_CHECKING
 from .authresults import comment_value
 from .domains import aligned
 from .fields import first
+from .received import ip_in
 from .timing import timing_verdicts
 from .verdict import STATUSES, Verdict
 
@@ -37,7 +38,7 @@ def verdicts(report: HeaderReport, zone: Zone) -> list[Verdict]:
         *_compauth(report),
         *_alignment(report),
         *_dkim(report),
-        *_spf(report),
+        *_spf(report, zone.gateway),
         *_arc(report),
         *_unsubscribe(report),
         *timing_verdicts(report, zone),
@@ -231,14 +232,21 @@ SPF_WORDS = {
 }
 
 
-def _spf(report: HeaderReport) -> list[Verdict]:
+def _spf(report: HeaderReport, gateway: str | None) -> list[Verdict]:
     spf = report.auth.spf
     if spf is None or spf.result not in SPF_WORDS:
         return []
     status, words = SPF_WORDS[spf.result]
     domain = report.auth.spf_domain or "the envelope domain"
-    ip = f"{report.sending_ip} " if report.sending_ip else "the sending IP "
+    judged = ip_in(" ".join(spf.comments)) or report.sending_ip  # the IP the receiver says it checked
+    ip = f"{judged} " if judged else "the sending IP "
     fix = None if status == "pass" else f"add the sending server or service to {domain}'s SPF record"
+    if status != "pass" and gateway:
+        fix = (
+            f"the receiver saw the message come from {gateway}, a filtering service: if it is the "
+            "recipient's inbound gateway, the receiver must be set up to look past it (Microsoft 365: "
+            f"Enhanced Filtering for Connectors); if it is the sender's, {domain}'s SPF must include it"
+        )
     return [
         Verdict(
             "spf",
@@ -304,7 +312,7 @@ def _unsubscribe(report: HeaderReport) -> list[Verdict]:
             )
         ]
     one_click = post is not None and "list-unsubscribe=one-click" in post.value.lower().replace(" ", "")
-    https = "<https://" in unsubscribe.value.lower()
+    https = "https://" in unsubscribe.value.lower()
     evidence = (f"List-Unsubscribe: {unsubscribe.value[:200]}",) + (
         (f"List-Unsubscribe-Post: {post.value}",) if post else ()
     )

@@ -7,7 +7,11 @@ bounce also has them, but it is not a question about this header: a delivery rep
 
 from __future__ import annotations
 
-from .fields import field_name, header_block
+from .block import field_name, header_block
+
+TYPE_CHECKING = False  # typing.TYPE_CHECKING without importing typing (see engine/records.py)
+if TYPE_CHECKING:
+    from .report import HeaderReport
 
 MIN_FIELDS = 3
 BOUNCE_SENDERS = ("mailer-daemon", "postmaster@", "mail delivery subsystem", "mail delivery system")
@@ -31,3 +35,12 @@ def looks_like_headers(text: str) -> bool:
             bounce = True
     chain = "received" in names or "authentication-results" in names
     return chain and len(names) >= MIN_FIELDS and not bounce
+
+
+def header_report(text: str) -> HeaderReport | None:
+    """The analysis of a header paste, or None for anything else (a bounce, a question, a code)."""
+    if not looks_like_headers(text):
+        return None
+    from .report import analyse  # loaded only for a header paste
+
+    return analyse(text)

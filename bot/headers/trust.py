@@ -7,10 +7,12 @@ may have written `Authentication-Results: mx.google.com; dmarc=pass` itself. We 
 1. The receiving organisation starts as the organisational domain of the topmost Received
    field's `by` host (the server that wrote the last hop).
 2. Walking the Received chain from the top, a hop is inside when it has no `from`, comes from an
-   internal address or localhost, or its `from` host belongs to the receiving organisation, to its
-   own `by` host's organisation or to a known inbound security gateway; each inside hop's hosts
-   join the organisation. The first other hop is the entry hop, and its `from` address is the
-   sending IP. The chain alone decides this: a sender can write fields, not the receiver's hops.
+   internal address or localhost, or its `from` host belongs to the receiving organisation or to
+   its own `by` host's organisation; each inside hop's hosts join the organisation. A filtering
+   service (Proofpoint, Mimecast ...) in front of the receiver is not inside: it is where the
+   receiver's checks saw the message come from, whichever side runs it (see GATEWAY_ORGS).
+   The first other hop is the entry hop, and its `from` address is the sending IP. The chain
+   alone decides this: a sender can write fields, not the receiver's hops.
 3. Trusted are the fields above the entry hop's Received field, and those directly below it down
    to the next Received field: milters (OpenDKIM, OpenDMARC) insert their results there, under
    the receiving MTA's own Received field. An Authentication-Results field counts only if its
@@ -31,9 +33,9 @@ from .domains import org_domain
 from .fields import Field
 from .received import Hop, is_internal_ip
 
-# Inbound filtering services that receive mail for their customers and pass it on: hops from them
-# are part of the receiving side (Proofpoint, Mimecast, Broadcom Email Security.cloud, Cisco
-# Secure Email, Barracuda, Trend Micro Email Security).
+# Filtering services that relay mail for their customers, inbound or outbound (Proofpoint,
+# Mimecast, Broadcom Email Security.cloud, Cisco Secure Email, Barracuda, Trend Micro): when the
+# entry hop comes from one, the receiver's SPF judged the service's IP, not the author's server.
 GATEWAY_ORGS = frozenset(
     {"pphosted.com", "ppe-hosted.com", "mimecast.com", "messagelabs.com", "iphmx.com",
      "barracudanetworks.com", "tmes.trendmicro.com", "trendmicro.com"}
@@ -50,6 +52,12 @@ class Zone:
     @property
     def sending_ip(self) -> str | None:
         return self.entry.from_ip if self.entry else None
+
+    @property
+    def gateway(self) -> str | None:
+        """The filtering service the message entered the receiving side from, if any."""
+        org = _from_org(self.entry) if self.entry else None
+        return org if org in GATEWAY_ORGS else None
 
 
 def receiving_zone(fields: list[Field], hops: list[Hop], auth: list[AuthField]) -> Zone:
@@ -83,7 +91,7 @@ def _inside(hop: Hop, orgs: set[str]) -> bool:
     if (hop.from_host or "") in LOCAL_NAMES or is_internal_ip(hop.from_ip):
         return True
     names = {o for o in map(org_domain, hop.from_names) if o}
-    return bool(names & (orgs | GATEWAY_ORGS | {org_domain(hop.by_host)}))
+    return bool(names & (orgs | {org_domain(hop.by_host)}))
 
 
 def _first_id_run_end(auth: list[AuthField]) -> int:

@@ -16,6 +16,7 @@ from dataclasses import dataclass
 from typing import Any, Literal
 
 from ..engine.model import Entry, Explanation, Finding
+from .header_blocks import header_blocks, header_fallback
 from .text import clip, escape, mask_addresses
 
 MAX_BLOCKS = 50
@@ -241,6 +242,10 @@ def render_explanation(
     blocks: list[dict[str, Any]] = []
     if intro:
         blocks.append(section(intro))
+    if explanation.headers is not None:  # a pasted message header: its analysis comes first
+        blocks.extend(header_blocks(explanation.headers, hide_addresses=privacy.hide))
+        if not explanation.findings:
+            return Rendered(_enforce(blocks + footer), header_fallback(explanation.headers))
     if not explanation.findings:
         blocks.append(section(escape(explanation.notice or "Nothing to explain.")))
         return Rendered(_enforce(blocks + footer), fallback_text(explanation, privacy))
