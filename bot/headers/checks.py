@@ -92,10 +92,21 @@ def _dmarc(report: HeaderReport) -> list[Verdict]:
             )
         ]
     why, fix = _dmarc_cause(report)
-    done = comment_value(dmarc, "dis") or dmarc.extras.get("action")
-    applied = f" The receiver applied {done}" + (" (the spam folder)." if done == "quarantine" else ".")
-    summary = f"DMARC failed for {domain}{policy}: {why}." + (applied if done and done != "none" else "")
+    done = DISPOSITIONS.get(comment_value(dmarc, "dis") or dmarc.extras.get("action") or "none")
+    summary = f"DMARC failed for {domain}{policy}: {why}." + (f" The receiver {done}." if done else "")
     return [Verdict("dmarc", "fail", summary, evidence, fix)]
+
+
+# What a receiver did on a DMARC failure: Gmail's `dis=`, Microsoft's `action=` (`oreject`: the
+# recipient's policy overrode the sender's reject and sent it to Junk instead).
+DISPOSITIONS = {
+    "quarantine": "quarantined it (the spam folder)",
+    "reject": "rejected it",
+    "oreject": "overrode the reject policy and sent it to Junk",
+    "pct.quarantine": "let it through under the policy's pct= sampling",
+    "pct.reject": "let it through under the policy's pct= sampling",
+    "none": None,
+}
 
 
 def _dmarc_cause(report: HeaderReport) -> tuple[str, str]:
@@ -173,8 +184,12 @@ def _alignment(report: HeaderReport) -> list[Verdict]:
     evidence = (f"From: {domain}", f"SPF: {report.auth.spf_domain or '-'}", f"DKIM: {_dkim_words(report)}")
     if spf_ok or dkim_ok:
         how = " and ".join(w for w, ok in (("SPF", spf_ok), ("DKIM", bool(dkim_ok))) if ok)
-        mode = "strict and relaxed" if strict else "relaxed only (same organisational domain)"
-        return [Verdict("alignment", "pass", f"{how} pass and align with From: {domain} ({mode}).", evidence)]
+        mode = "strictly (the same name)" if strict else "relaxed (the same organisational domain)"
+        return [
+            Verdict("alignment", "pass", f"{how} passed and aligned with From: {domain}, {mode}.", evidence)
+        ]
+    if report.auth.dmarc is not None:
+        return []  # the DMARC verdict explains the failure in these terms
     return [
         Verdict(
             "alignment",
@@ -215,10 +230,16 @@ def _dkim(report: HeaderReport) -> list[Verdict]:
             f"DKIM {failed.result} for d={failed.domain or '?'}: the message changed after signing, "
             "or the public key in DNS does not match.",
             evidence,
-            f"check {failed.selector or 'the selector'}._domainkey.{failed.domain or 'the domain'} "
-            "in DNS and that no footer or gateway rewrites the message",
+            f"check the DKIM key {_key_name(failed.selector, failed.domain)} in DNS and that no "
+            "footer or gateway rewrites the message after signing",
         )
     ]
+
+
+def _key_name(selector: str | None, domain: str | None) -> str:
+    if selector and domain:
+        return f"{selector}._domainkey.{domain}"
+    return f"for {domain}" if domain else "of the signing domain"
 
 
 SPF_WORDS = {

@@ -136,6 +136,17 @@ def _host_names(texts: list[str]) -> tuple[str, ...]:
     return tuple(dict.fromkeys(names))
 
 
+def _from_host(word: str | None, comments: list[str]) -> str | None:
+    """The client's name: the `from` word, or the name in its comment when the word is only an
+    address or `unknown` (Yahoo writes `from 127.0.0.1 (EHLO mail.example.com) (192.0.2.1)`)."""
+    if not word:
+        return None
+    host = word.strip("[]").rstrip(".").lower()
+    if host == "unknown" or ip_in(host):
+        return next(iter(_host_names(comments)), host)
+    return host
+
+
 def _tls(protocol: str | None, value: str) -> bool | None:
     lowered = value.lower()
     if any(word in lowered for word in TLS_WORDS):
@@ -180,8 +191,9 @@ def read_hops(fields: list[Field], sent: datetime | None) -> list[Hop]:
             Hop(
                 number=number,
                 field_index=field.index,
-                from_host=from_word.rstrip(".").lower() if from_word else None,
-                from_ip=ip_in(" ".join([from_word or "", *from_comments])),
+                from_host=_from_host(from_word, from_comments),
+                # the address the receiver saw (in its comment) before the one the client claims
+                from_ip=ip_in(" ".join(from_comments)) or ip_in(from_word or ""),
                 from_names=_names(from_word, from_comments),
                 by_host=by_word.rstrip(".").lower() if by_word else None,
                 protocol=protocol,

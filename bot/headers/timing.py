@@ -33,7 +33,8 @@ def duration(seconds: int) -> str:
 
 
 def timing_verdicts(report: HeaderReport, zone: Zone) -> list[Verdict]:
-    return [*_delay(report), *_clock(report), *_tls(zone), *_message_id(report), *_date(report)]
+    skew = _clock(report)
+    return [*(skew or _delay(report)), *_tls(zone), *_message_id(report), *_date(report)]
 
 
 def _delay(report: HeaderReport) -> list[Verdict]:
@@ -45,16 +46,16 @@ def _delay(report: HeaderReport) -> list[Verdict]:
     total = int((stamped[-1] - stamped[0]).total_seconds()) if len(stamped) > 1 else 0
     if (slowest.delay_s or 0) < SLOW_HOP_S:
         return [Verdict("delay", "pass", f"No slow hop: {len(report.hops)} hops in {duration(total)}.")]
-    where = slowest.by_host or "the next server"
+    holder = slowest.from_host or "the server before"
     return [
         Verdict(
             "delay",
             "warn",
             f"Held {duration(slowest.delay_s or 0)} between hop {slowest.number - 1} and {slowest.number} "
-            f"({where}).",
-            (f"hop {slowest.number}: from {slowest.from_host or '?'} by {where}",),
-            f"the queue on the server before {where} held it: look in its log for deferrals "
-            "(a 4xx reply, greylisting, a busy or unreachable next hop)",
+            f"({holder}).",
+            (f"hop {slowest.number}: from {holder} by {slowest.by_host or '?'}",),
+            f"{holder} queued it: look in its log for deferrals (a 4xx reply, greylisting, a busy "
+            "or unreachable next hop)",
         )
     ]
 
@@ -88,7 +89,7 @@ def _tls(zone: Zone) -> list[Verdict]:
             "tls",
             "warn",
             f"It arrived without TLS: hop {entry.number} from {entry.from_host or '?'} "
-            f"used plain {entry.protocol}.",
+            f"(with {entry.protocol}).",
             (f"with {entry.protocol}",),
             "enable STARTTLS on the sending server; some receivers treat plain-text delivery as suspicious",
         )

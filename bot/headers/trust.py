@@ -108,10 +108,11 @@ def trusted(auth: list[AuthField], zone: Zone) -> list[AuthField]:
     """The Authentication-Results fields the receiving side wrote, topmost first."""
     in_zone = [f for f in auth if f.index < zone.trusted_below]
     first_id = in_zone[0].authserv_id if in_zone else None
+    first_org = org_domain(first_id)
+    orgs = zone.receiver_orgs | {first_org} if first_org else zone.receiver_orgs
     kept = []
     for field in in_zone:
-        same_org = field.authserv_id is None or field.authserv_id == first_id
-        if same_org or org_domain(field.authserv_id) in zone.receiver_orgs:
+        if field.authserv_id in (None, first_id) or org_domain(field.authserv_id) in orgs:
             kept.append(field)
     return kept
 
