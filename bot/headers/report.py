@@ -157,7 +157,12 @@ def _dkim(result: Result) -> Dkim:
 def _policy(dmarc: Result | None) -> str | None:
     if dmarc is None:
         return None
-    policy = comment_value(dmarc, "p") or dmarc.prop("policy.dmarc") or dmarc.extras.get("p")
+    policy = (
+        comment_value(dmarc, "p")
+        or comment_value(dmarc, "policy")
+        or dmarc.prop("policy.dmarc")
+        or dmarc.extras.get("p")
+    )
     if policy is None and dmarc.result == "fail":
         policy = MS_ACTIONS.get(dmarc.extras.get("action", ""))
     return policy.lower() if policy else None

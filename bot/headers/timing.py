@@ -38,10 +38,22 @@ def timing_verdicts(report: HeaderReport, zone: Zone) -> list[Verdict]:
 
 
 def _delay(report: HeaderReport) -> list[Verdict]:
-    timed = [h for h in report.hops if h.delay_s is not None and h.number > 1]
+    timed = [h for h in report.hops if h.delay_s is not None]
     if not timed:
         return []
     slowest = max(timed, key=lambda h: h.delay_s or 0)
+    if slowest.number == 1 and (slowest.delay_s or 0) >= SLOW_HOP_S:
+        return [
+            Verdict(
+                "delay",
+                "warn",
+                f"Held {duration(slowest.delay_s or 0)} before the first hop: the Date field is that "
+                "much older than the first Received field.",
+                (f"hop 1 at {slowest.time:%H:%M:%S} UTC",) if slowest.time else (),
+                "the message waited in the sender's outbox (or was written earlier and sent later), "
+                "or the sending computer's clock is wrong",
+            )
+        ]
     stamped = [h.time for h in report.hops if h.time]
     total = int((stamped[-1] - stamped[0]).total_seconds()) if len(stamped) > 1 else 0
     if (slowest.delay_s or 0) < SLOW_HOP_S:

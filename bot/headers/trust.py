@@ -19,6 +19,9 @@ may have written `Authentication-Results: mx.google.com; dmarc=pass` itself. We 
    authserv-id is the first trusted field's, belongs to the receiving organisation, or is missing
    (Microsoft 365 writes none).
 4. For each method the topmost trusted result wins; a forged field can only sit lower.
+5. When the entry hop comes from a relay whose own Authentication-Results field is trusted (a
+   filtering gateway such as Proofpoint in front of the mailbox server), the relay joins the
+   receiving side and the walk goes on: its results are about the hop below it.
 
 A paste without Received fields trusts the topmost Authentication-Results fields that share the
 first one's authserv-id, up to the first one that does not.
@@ -61,7 +64,17 @@ class Zone:
 
 
 def receiving_zone(fields: list[Field], hops: list[Hop], auth: list[AuthField]) -> Zone:
-    orgs: set[str] = set()
+    zone = _walk(fields, hops, auth, set())
+    relay = _from_org(zone.entry) if zone.entry else None
+    wrote_results = [a for a in auth if a.index < zone.trusted_below and org_domain(a.authserv_id) == relay]
+    if relay and wrote_results:
+        # the relay the message came from wrote results about its own hop (a filtering gateway in
+        # front of the mailbox server): it is part of the receiving side, and so is its hop
+        return _walk(fields, hops, auth, {relay})
+    return zone
+
+
+def _walk(fields: list[Field], hops: list[Hop], auth: list[AuthField], orgs: set[str]) -> Zone:
     newest_first = list(reversed(hops))
     if newest_first:
         orgs.update(o for o in (org_domain(newest_first[0].by_host),) if o)
