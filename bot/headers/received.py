@@ -15,6 +15,7 @@ from email.utils import parsedate_to_datetime
 from .fields import Field
 
 MAX_HOPS = 60
+MAX_CLAUSE_WORDS = 4
 KEYWORDS = frozenset({"from", "by", "via", "with", "id", "for"})
 # `with` protocols that mean TLS (RFC 3848: the trailing S), and words in comments that say so
 TLS_PROTOCOLS = frozenset({"esmtps", "esmtpsa", "utf8smtps", "utf8smtpsa", "lmtps", "lmtpsa", "smtps"})
@@ -84,20 +85,20 @@ def scan(value: str) -> list[tuple[str, str]]:
 
 
 def _clauses(value: str) -> dict[str, tuple[str | None, list[str]]]:
-    """keyword -> (its first word, the comments that follow it) for the first of each keyword."""
-    clauses: dict[str, tuple[str | None, list[str]]] = {}
+    """keyword -> (its value, the comments that follow it) for the first of each keyword. The
+    value is the words up to the first comment: `ESMTPS`, or `Microsoft SMTP Server`."""
+    words: dict[str, list[str]] = {}
+    comments: dict[str, list[str]] = {}
     key: str | None = None
     for kind, text in scan(value):
-        if kind == "word" and text.lower() in KEYWORDS and text.lower() not in clauses:
+        if kind == "word" and text.lower() in KEYWORDS and text.lower() not in words:
             key = text.lower()
-            clauses[key] = (None, [])
-        elif key is not None:
-            word, comments = clauses[key]
-            if kind == "comment":
-                comments.append(text)
-            elif word is None:
-                clauses[key] = (text, comments)
-    return clauses
+            words[key], comments[key] = [], []
+        elif key is not None and kind == "comment":
+            comments[key].append(text)
+        elif key is not None and not comments[key] and len(words[key]) < MAX_CLAUSE_WORDS:
+            words[key].append(text)
+    return {k: (" ".join(words[k]) or None, comments[k]) for k in words}
 
 
 def ip_in(text: str) -> str | None:
@@ -154,7 +155,7 @@ def _tls(protocol: str | None, value: str) -> bool | None:
     proto = (protocol or "").lower()
     if proto in TLS_PROTOCOLS:
         return True
-    if proto in PLAIN_PROTOCOLS or (proto == "microsoft" and "smtp server" in lowered):
+    if proto in PLAIN_PROTOCOLS or proto == "microsoft smtp server":
         return False
     return None
 

@@ -57,7 +57,9 @@ def _delay(report: HeaderReport) -> list[Verdict]:
     stamped = [h.time for h in report.hops if h.time]
     total = int((stamped[-1] - stamped[0]).total_seconds()) if len(stamped) > 1 else 0
     if (slowest.delay_s or 0) < SLOW_HOP_S:
-        return [Verdict("delay", "pass", f"No slow hop: {len(report.hops)} hops in {duration(total)}.")]
+        count = len(report.hops)
+        span = f": {count} hops in {duration(total)}" if count > 1 else ""
+        return [Verdict("delay", "pass", f"No slow hop{span}.")]
     holder = slowest.from_host or "the server before"
     return [
         Verdict(

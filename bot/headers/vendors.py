@@ -167,7 +167,7 @@ def spamassassin(value: str) -> list[Verdict]:
     flag, _, rest = value.partition(",")
     facts = pairs(rest.replace("\t", " "), " ", "=")
     score, required = facts.get("SCORE"), facts.get("REQUIRED")
-    tests = [t for t in facts.get("TESTS", "").split(",") if t][:8]
+    tests = [t.strip() for t in _after(rest, "tests=").split(",") if t.strip()][:8]
     numbers = f" (score {score}, required {required})" if score and required else ""
     evidence = (f"X-Spam-Status: {value[:200]}",)
     if flag.strip().lower() == "yes":
@@ -184,6 +184,19 @@ def spamassassin(value: str) -> list[Verdict]:
     if flag.strip().lower() == "no":
         return [Verdict("spamassassin", "pass", f"SpamAssassin did not mark it as spam{numbers}.", evidence)]
     return []
+
+
+def _after(text: str, key: str) -> str:
+    """The comma list after `key` up to the next `word=`: `tests=A,B, C autolearn=no` -> `A,B, C`."""
+    start = text.lower().find(key)
+    if start < 0:
+        return ""
+    words = []
+    for word in text[start + len(key) :].split():
+        if "=" in word:
+            break
+        words.append(word)
+    return " ".join(words)
 
 
 def proofpoint(value: str) -> list[Verdict]:
