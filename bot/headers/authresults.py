@@ -123,7 +123,7 @@ def parse_result(resinfo: str) -> Result | None:
             extras[key.lower()] = val.strip(";").lower()
     if not parsed:
         method, eq, result = (tokens[0][1] if tokens else "").partition("=")
-        if not eq or not method.replace("-", "").isalnum():
+        if not eq or not result.strip() or not method.replace("-", "").isalnum():
             return None
         return Result(method.lower(), result.lower(), comments=comments, extras=extras)
     one = parsed[0]

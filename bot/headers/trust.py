@@ -19,9 +19,12 @@ may have written `Authentication-Results: mx.google.com; dmarc=pass` itself. We 
    authserv-id is the first trusted field's, belongs to the receiving organisation, or is missing
    (Microsoft 365 writes none).
 4. For each method the topmost trusted result wins; a forged field can only sit lower.
-5. When the entry hop comes from a relay whose own Authentication-Results field is trusted (a
-   filtering gateway such as Proofpoint in front of the mailbox server), the relay joins the
-   receiving side and the walk goes on: its results are about the hop below it.
+5. When the entry hop comes from a relay whose Authentication-Results field is the topmost
+   trusted one (a filtering gateway such as Proofpoint in front of a mailbox server that writes
+   none of its own), the relay joins the receiving side and the walk goes on: its results are
+   about the hop below it. Where the receiver writes no results at all, a sender that talks
+   straight to it can therefore pass its own field off as a gateway's: there is nothing better
+   to compare it with, and the answer says whose results it read (the authserv-id).
 
 A paste without Received fields trusts the topmost Authentication-Results fields that share the
 first one's authserv-id, up to the first one that does not.
@@ -66,8 +69,8 @@ class Zone:
 def receiving_zone(fields: list[Field], hops: list[Hop], auth: list[AuthField]) -> Zone:
     zone = _walk(fields, hops, auth, set())
     relay = _from_org(zone.entry) if zone.entry else None
-    wrote_results = [a for a in auth if a.index < zone.trusted_below and org_domain(a.authserv_id) == relay]
-    if relay and wrote_results:
+    in_zone = [a for a in auth if a.index < zone.trusted_below]
+    if relay and in_zone and org_domain(in_zone[0].authserv_id) == relay:
         # the relay the message came from wrote results about its own hop (a filtering gateway in
         # front of the mailbox server): it is part of the receiving side, and so is its hop
         return _walk(fields, hops, auth, {relay})
