@@ -99,7 +99,9 @@ class Engine:
         explicit = mode == "explicit"
         kind, incidents, hint_text = self._incidents(text, explicit)
         findings = self._findings(incidents, explicit, hint_text)
-        headers = header_report(text) if explicit else None  # alert channels answer bounces only
+        # a pasted message header, explained in explicit mode; a bounce is answered as one
+        bounce = bool(findings) and kind in ("email", "dsn")
+        headers = header_report(text) if explicit and not bounce else None
         notice = None if findings or headers or not explicit else NO_FINDING_NOTICE
         return Explanation(
             mode=mode,

@@ -16,6 +16,7 @@ from .fields import Field
 
 MAX_HOPS = 60
 MAX_CLAUSE_WORDS = 4
+HOST_CHARS = frozenset("abcdefghijklmnopqrstuvwxyz0123456789.-_")
 KEYWORDS = frozenset({"from", "by", "via", "with", "id", "for"})
 # `with` protocols that mean TLS (RFC 3848: the trailing S), and words in comments that say so
 TLS_PROTOCOLS = frozenset({"esmtps", "esmtpsa", "utf8smtps", "utf8smtpsa", "lmtps", "lmtpsa", "smtps"})
@@ -132,7 +133,12 @@ def _host_names(texts: list[str]) -> tuple[str, ...]:
     for text in texts:
         for raw in text.replace("[", " ").replace("]", " ").replace("=", " ").split():
             name = raw.strip("().;,").rstrip(".").lower()
-            if "." in name and not ip_in(name) and any(ch.isalpha() for ch in name):
+            if (
+                "." in name
+                and HOST_CHARS.issuperset(name)
+                and any(ch.isalpha() for ch in name)
+                and not ip_in(name)
+            ):
                 names.append(name)
     return tuple(dict.fromkeys(names))
 

@@ -66,7 +66,9 @@ def header_blocks(report: HeaderReport, hide_addresses: bool = False) -> list[di
         blocks.append(_plain(private("\n".join(f"{MARKS['pass']} {v.summary}" for v in passed))))
     if report.hops:
         blocks.append(_code_block("Hops, oldest first", _hop_lines(report)))
-    seam = [f"sending IP {report.sending_ip}"] if report.sending_ip else []
+    # what a live check could look at next (DNS records, IP reputation), and whose results these are
+    seam = [f"results by {report.auth.authserv_id}"] if report.auth.authserv_id else []
+    seam += [f"sending IP {report.sending_ip}"] if report.sending_ip else []
     seam += [f"domain {d}" for d in report.domains[:5]]
     if seam:
         blocks.append(_context_code(seam))
@@ -97,4 +99,7 @@ def _within_budget(blocks: list[dict[str, Any]]) -> list[dict[str, Any]]:
 def header_fallback(report: HeaderReport) -> str:
     """The notification text: the likeliest reason, escaped."""
     top = report.verdicts[0].summary if report.verdicts else "nothing unusual"
-    return clip(escape(f"Message header: {top}").replace("`", "ˋ"), 300)
+    text = escape(f"Message header: {top}").replace("`", "ˋ")
+    for word in ("@here", "@channel", "@everyone"):  # plain words that some clients still ping on
+        text = text.replace(word, "@\u2060" + word[1:])
+    return clip(text, 300)
