@@ -146,3 +146,21 @@ def test_hostile_headers_are_read_in_bounded_time(hostile: str) -> None:
     report = analyse(hostile)
     assert time.perf_counter() - started < 3.0
     assert report is not None
+
+
+def test_one_click_needs_a_dkim_signature_that_covers_both_fields() -> None:
+    bulk = (
+        "List-Unsubscribe: <https://example.com/u/1>\nList-Unsubscribe-Post: List-Unsubscribe=One-Click\n"
+        "Precedence: bulk\n" + HEADER
+    )
+    covered = (
+        "DKIM-Signature: v=1; d=example.com; s=s1; h=From:To:List-Unsubscribe:List-Unsubscribe-Post; b=x\n"
+    )
+    uncovered = "DKIM-Signature: v=1; d=example.com; s=s1; h=from:to:subject; b=x\n"
+
+    def status(text: str) -> str:
+        return next(v.status for v in analyse(text).verdicts if v.check == "unsubscribe")
+
+    assert status(covered + bulk) == "pass"
+    assert status(uncovered + bulk) == "warn"
+    assert status(bulk) == "pass"  # no signature in the paste: nothing to tell from

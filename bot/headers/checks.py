@@ -14,6 +14,7 @@ from .domains import aligned
 from .fields import first
 from .received import ip_in
 from .timing import timing_verdicts
+from .unsubscribe import unsubscribe_verdicts
 from .verdict import STATUSES, Verdict
 
 if TYPE_CHECKING:
@@ -22,8 +23,8 @@ if TYPE_CHECKING:
 
 PRIORITY = (
     "microsoft_scl", "gmail_label", "yahoo_bulk", "spamassassin", "proofpoint", "dmarc", "compauth",
-    "alignment", "dkim", "spf", "arc", "microsoft_bcl", "unsubscribe", "tls", "delay", "clock",
-    "message_id", "date",
+    "alignment", "dkim", "spf", "arc", "forged_results", "microsoft_bcl", "unsubscribe", "tls",
+    "delay", "clock", "message_id", "date",
 )  # fmt: skip
 
 
@@ -40,7 +41,7 @@ def verdicts(report: HeaderReport, zone: Zone) -> list[Verdict]:
         *_dkim(report),
         *_spf(report, zone.gateway),
         *_arc(report),
-        *_unsubscribe(report),
+        *unsubscribe_verdicts(report),
         *timing_verdicts(report, zone),
     ]
     if report.auth.ignored:
@@ -49,7 +50,7 @@ def verdicts(report: HeaderReport, zone: Zone) -> list[Verdict]:
                 "forged_results",
                 "warn",
                 f"Ignored {report.auth.ignored} Authentication-Results field(s) that the receiving "
-                "server did not write (they sit below where the message entered it).",
+                "side did not write (below where the message entered it, or from another server).",
                 fix="nothing to fix on the receiving side; a sender that writes such fields hopes "
                 "to look authenticated",
             )
@@ -300,52 +301,5 @@ def _arc(report: HeaderReport) -> list[Verdict]:
             f"ARC {arc.result}: the forwarding record is broken.",
             evidence,
             "the forwarder should seal with ARC after its last change to the message",
-        )
-    ]
-
-
-def _unsubscribe(report: HeaderReport) -> list[Verdict]:
-    fields = list(report.fields)
-    unsubscribe = first(fields, "list-unsubscribe")
-    post = first(fields, "list-unsubscribe-post")
-    precedence = (first(fields, "precedence").value.lower() if first(fields, "precedence") else "").strip()
-    discussion_list = first(fields, "list-id") is not None and precedence != "bulk"
-    bulk = (
-        precedence == "bulk"
-        or first(fields, "feedback-id") is not None
-        or (unsubscribe is not None and not discussion_list)
-    )
-    if not bulk:
-        return []
-    fix = (
-        "add List-Unsubscribe with an https link and List-Unsubscribe-Post: List-Unsubscribe=One-Click "
-        "(RFC 8058), both covered by the DKIM signature"
-    )
-    if unsubscribe is None:
-        return [
-            Verdict(
-                "unsubscribe",
-                "fail",
-                "No List-Unsubscribe header for a bulk sender: Gmail and "
-                "Yahoo require one-click unsubscribe from bulk senders.",
-                (),
-                fix,
-            )
-        ]
-    one_click = post is not None and "list-unsubscribe=one-click" in post.value.lower().replace(" ", "")
-    https = "https://" in unsubscribe.value.lower()
-    evidence = (f"List-Unsubscribe: {unsubscribe.value[:200]}",) + (
-        (f"List-Unsubscribe-Post: {post.value}",) if post else ()
-    )
-    if one_click and https:
-        return [Verdict("unsubscribe", "pass", "One-click unsubscribe (RFC 8058) is offered.", evidence)]
-    missing = "List-Unsubscribe-Post: List-Unsubscribe=One-Click" if not one_click else "an https link"
-    return [
-        Verdict(
-            "unsubscribe",
-            "warn",
-            f"No one-click unsubscribe for a bulk sender: {missing} is missing.",
-            evidence,
-            fix,
         )
     ]
