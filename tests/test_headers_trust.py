@@ -100,3 +100,20 @@ def test_the_sending_ip_is_the_address_the_receiver_saw_not_the_one_claimed() ->
     )
     report = analyse(REAL + yahoo + TAIL)
     assert report.sending_ip == "203.0.113.9" and report.hops[0].from_host == "mail.sender.example"
+
+
+def test_spf_judged_at_a_filtering_service_says_so(monkeypatch) -> None:
+    from bot.headers import trust
+
+    monkeypatch.setattr(trust, "GATEWAY_ORGS", frozenset({"filter.example"}))
+    header = (
+        "Authentication-Results: mx.example.org; spf=fail smtp.mailfrom=example.com\n"
+        "Received: from in-1.filter.example (in-1.filter.example [198.51.100.170])\n"
+        "\tby mx.example.org (Postfix) with ESMTPS id 1; Tue, 3 Nov 2026 10:00:05 +0000\n"
+        "Received: from mail.example.com (mail.example.com [192.0.2.10])\n"
+        "\tby in-1.filter.example with ESMTPS id 2; Tue, 3 Nov 2026 10:00:03 +0000\n" + TAIL
+    )
+    report = analyse(header)
+    spf = next(v for v in report.verdicts if v.check == "spf")
+    assert report.sending_ip == "198.51.100.170" and spf.status == "fail"
+    assert "filter.example, a filtering service" in spf.fix
