@@ -16,7 +16,6 @@ from dataclasses import dataclass
 from typing import Any, Literal
 
 from ..engine.model import Entry, Explanation, Finding
-from .header_blocks import header_blocks, header_fallback
 from .text import clip, escape, mask_addresses
 
 MAX_BLOCKS = 50
@@ -243,6 +242,8 @@ def render_explanation(
     if intro:
         blocks.append(section(intro))
     if explanation.headers is not None:  # a pasted message header: its analysis comes first
+        from .header_blocks import header_blocks, header_fallback  # loaded for header answers only
+
         blocks.extend(header_blocks(explanation.headers, hide_addresses=privacy.hide))
         if not explanation.findings:
             return Rendered(_enforce(blocks + footer), header_fallback(explanation.headers))
