@@ -227,6 +227,17 @@ def _add_diagnose(sub: argparse._SubParsersAction) -> None:
     p.set_defaults(func=_run_diagnose)
 
 
+def _add_headers(sub: argparse._SubParsersAction) -> None:
+    from .headers.command import run
+
+    p = sub.add_parser("headers", help="explain a message header: why it went to spam or arrived late")
+    p.add_argument("file", metavar="FILE", help="a header block or .eml file; '-' reads standard input")
+    p.add_argument(
+        "--json", action="store_true", help="print one JSON object (hops, auth, alignment, verdicts)"
+    )
+    p.set_defaults(func=run)
+
+
 def _run_diagnose(args: argparse.Namespace) -> int:
     from .diagnose.command import run  # dnspython loads only for this command
 
@@ -239,6 +250,7 @@ COMMANDS = {
     "serve": _add_serve,
     "start": _add_start,
     "diagnose": _add_diagnose,
+    "headers": _add_headers,
 }
 
 

@@ -57,6 +57,11 @@ def render_finding(finding: Finding, show_addresses: bool = True) -> str:
 
 
 def render(explanation: Explanation, show_addresses: bool = True) -> str:
+    if explanation.headers is not None:  # a pasted message header: its analysis, then any findings
+        from .headers.terminal import render as render_header
+
+        rest = render(explanation._replace(headers=None), show_addresses) if explanation.findings else ""
+        return "\n\n".join(part for part in (render_header(explanation.headers), rest) if part)
     if not explanation.findings:
         return explanation.notice or "Nothing to explain."
     parts = [render_finding(f, show_addresses) for f in explanation.findings]

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
+from ..headers.detect import header_report
 from . import cache, formats
 from .code_structure import CodeStructure
 from .evidence import Evidence
@@ -94,13 +95,17 @@ class Engine:
         findings = self._findings(reading.incidents, explicit, reading.hint_text)
         if explicit and reading.kind == "text":  # perhaps a question about how mail works (questions.py)
             findings = self.questions.findings(text, findings, make_finding)
-        notice = None if findings or not explicit else NO_FINDING_NOTICE
+        # a pasted message header, explained in explicit mode; a bounce is answered as one
+        bounce = bool(findings) and reading.kind in ("email", "dsn")
+        headers = header_report(text) if explicit and not bounce else None
+        notice = None if findings or headers or not explicit else NO_FINDING_NOTICE
         return Explanation(
             mode=mode,
             input_kind=reading.kind,
             findings=tuple(findings),
             notice=notice,
             truncated=truncated,
+            headers=headers,
         )
 
     def explain_file(self, path: str | Path, mode: Mode = "explicit") -> Explanation:

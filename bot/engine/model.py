@@ -9,6 +9,8 @@ from typing import TYPE_CHECKING
 if TYPE_CHECKING:
     from typing import Any, Literal
 
+    from ..headers.report import HeaderReport
+
     Bounce = Literal["hard", "soft", "none"]
     Mode = Literal["explicit", "passive"]
 
@@ -195,6 +197,7 @@ class Explanation:
     findings: tuple[Finding, ...] = ()
     notice: str | None = None
     truncated: bool = False
+    headers: HeaderReport | None = None  # a pasted message header's analysis (bot.headers)
 
     @property
     def best(self) -> Finding | None:

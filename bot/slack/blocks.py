@@ -242,6 +242,12 @@ def render_explanation(
     blocks: list[dict[str, Any]] = []
     if intro:
         blocks.append(section(intro))
+    if explanation.headers is not None:  # a pasted message header: its analysis comes first
+        from .header_blocks import header_blocks, header_fallback  # loaded for header answers only
+
+        blocks.extend(header_blocks(explanation.headers, hide_addresses=privacy.hide))
+        if not explanation.findings:
+            return Rendered(_enforce(blocks + footer), header_fallback(explanation.headers))
     if not explanation.findings:
         blocks.append(section(escape(explanation.notice or "Nothing to explain.")))
         return Rendered(_enforce(blocks + footer), fallback_text(explanation, privacy))

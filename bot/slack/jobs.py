@@ -148,7 +148,7 @@ class JobHandlers:
         """An ephemeral answer with a *Share in channel* button; the shareable version (addresses hidden
         as in any channel answer) waits in shared state for the click."""
         share_id = None
-        if explanation.findings:
+        if explanation.findings or explanation.headers is not None:
             share_id = uuid.uuid4().hex
             shared = render_explanation(
                 explanation, audience="channel", show_addresses=self.rt.settings.smtpbot_show_addresses
@@ -191,11 +191,11 @@ class JobHandlers:
         answered = None  # what the answer explains, for the live checks that follow it
         if explanation.input_kind == "empty":
             rendered = render_usage()
-        elif not explanation.findings:
+        elif not explanation.findings and explanation.headers is None:
             rendered = render_text(explanation.notice or "Nothing to explain.")
         else:
             fresh = self.unanswered(job, thread_ts, explanation.findings)
-            if not fresh:
+            if not fresh and explanation.headers is None:
                 rendered = render_text(ALREADY_ANSWERED)
             else:
                 answered = dataclasses.replace(explanation, findings=fresh)
