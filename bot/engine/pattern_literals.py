@@ -2,7 +2,8 @@
 
 Most of the knowledge base's patterns fail on most texts. If every match of a pattern must
 contain one of a few plain strings, a single Aho-Corasick pass over the text for all those
-strings tells which few patterns are worth running at all.
+strings tells which few patterns are worth running at all. Patterns are read with
+regex_syntax; one it does not read has no strings and no width, so it runs on all of every text.
 """
 
 from __future__ import annotations

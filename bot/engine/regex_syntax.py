@@ -9,10 +9,11 @@ with ranges and negation, `.`, `^`, `$`, groups (...) (?:...) (?P<name>...) and 
 two engines read differently ({,n}, [[:alpha:]], look-around, back-references, \\p, \\Q), is
 refused with a PatternError: a caller then knows nothing about the pattern, which is safe.
 
-The tree is the one Python's own parser builds, simplifications included, so that the results
-built on it are the same: a non-capturing group without flags is spliced into the sequence
-around it, alternatives that all start with the same character, class or anchor have it moved
-out in front of the alternation, and an alternation of single characters is one class.
+The tree has the shape Python's own parser gives, simplifications included, so that the strings
+found on it are those tests/data/pattern_literals_snapshot.json records: a non-capturing group
+without flags is spliced into the sequence around it, alternatives that all start with the same
+character, class or anchor have it moved out in front, and an alternation of single characters
+is one class.
 """
 
 from __future__ import annotations
