@@ -28,7 +28,11 @@ KB = load_knowledge([(builtin_knowledge_dir(), False)])
         (r"\b(?:OFR|LPN)\d{3}", ("lpn", "ofr")),
         (r"\((?:RLY|MW):[A-Z]{2}\)", ("(mw:", "(rly:")),
         (r"5\.7\.(?:139|3) denied", ("5.7.139 denied", "5.7.3 denied")),
-        (r"(?<=blocked )reputation$", ("reputation",)),
+        # syntax that RE2 and `re` read differently, or that RE2 refuses, is not read at all
+        (r"(?<=blocked )reputation$", ()),
+        (r"[[:alpha:]]mailbox", ()),  # a letter to RE2, the characters "[:alph" and "]" to `re`
+        (r"x{,3}mailbox", ()),  # the text "x{,3}" to RE2, up to three x to `re`
+        (r"\pLmailbox", ()),
         (r"rcpt \S{0,3}<[^>]+>? does not exist", (" does not exist",)),
         (r"\d+ ab", (" ab",)),
         (r"\d+ab", ()),  # nothing of three characters every match must hold
@@ -133,3 +137,9 @@ def test_guarded_pattern_runs_only_where_its_strings_are() -> None:
     # the pre-test is a substring test of the lower-cased text: it never hides a real match
     upper = "H=MX.EXAMPLE.ORG"
     assert guarded.search(upper, upper.lower()) is not None
+
+
+def test_guarded_pattern_in_verbose_mode_always_runs() -> None:
+    # a verbose pattern's spaces are not text: "host name" must not become a required string
+    guarded = GuardedPattern(r"host \s? name", re.X)
+    assert guarded.search("hostname", "hostname") is not None

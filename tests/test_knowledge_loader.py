@@ -231,17 +231,18 @@ def test_pattern_with_a_core_group_counts_only_that_part(tmp_path: Path) -> None
 @pytest.mark.parametrize(
     ("pattern", "why"),
     [
-        ("org {99999999999999}", "a repeat count is too large"),  # re raises OverflowError here
-        ("(" * 600 + "org deep" + ")" * 600, "nested too deeply"),  # and RecursionError here
+        ("org {99999999999999}", "a repeat count over 1000"),  # text to RE2, a repeat to re
+        ("(" * 600 + "org deep" + ")" * 600, "nested too deeply"),
+        ("[[:alpha:]]org", "read differently"),  # a letter to RE2, the characters [:alph] to re
     ],
 )
-def test_regex_that_breaks_the_regex_parser_is_a_problem_not_a_crash(
+def test_regex_the_literal_finder_does_not_read_is_a_problem_not_a_crash(
     tmp_path: Path, pattern: str, why: str
 ) -> None:
     path = tmp_path / "org.toml"
     path.write_text(entry_toml("org.rx", extra=f"patterns = ['{pattern}']"))
     kb = load(tmp_path)
-    found = [p for p in problems_in(kb, path) if "does not compile" in p.message]
+    found = [p for p in problems_in(kb, path) if "literal finder does not read" in p.message]
     assert len(found) == 1 and why in found[0].message
     assert len(found[0].message) < 200  # a long pattern is quoted by its start
     assert "org.rx" not in kb.by_id()

@@ -229,7 +229,7 @@ def _pattern_problem(source: str, kb: KnowledgeBase) -> str | None:
         return f"does not compile under RE2 ({refused}); look-around and back-references are not supported"
     refused = parse_problem(source)
     if refused is not None:
-        return f"does not compile: {refused}"
+        return f"uses syntax the literal finder does not read: {refused}"
     literals = required_literals(source)
     if not literals:
         return (

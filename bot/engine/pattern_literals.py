@@ -2,15 +2,27 @@
 
 Most of the knowledge base's patterns fail on most texts. If every match of a pattern must
 contain one of a few plain strings, a single Aho-Corasick pass over the text for all those
-strings tells which few patterns are worth running at all.
+strings tells which few patterns are worth running at all. Patterns are read with
+regex_syntax; one it does not read has no strings and no width, so it runs on all of every text.
 """
 
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 from itertools import product
-from re import _constants as sre  # the regex parser has been stable since 3.11
-from re import _parser as sre_parser
+
+from .regex_syntax import (
+    Alternation,
+    Anchor,
+    CharClass,
+    Group,
+    Literal,
+    Node,
+    PatternError,
+    Repeat,
+    parse_regex,
+)
 
 MIN_LITERAL_CHARS = 3
 MAX_ALTERNATIVES = 64
@@ -21,14 +33,11 @@ Strings = frozenset[str]
 def required_literals(source: str, min_chars: int = MIN_LITERAL_CHARS) -> tuple[str, ...]:
     """Lower-cased strings such that every match of `source` contains at least one of them.
 
-    Empty when no such set of strings of at least `min_chars` exists: the pattern must then be
-    run on every text.
+    Empty when no such set of strings of at least `min_chars` exists, or when regex_syntax does
+    not read the pattern: the pattern must then be run on every text.
     """
-    try:
-        parsed = sre_parser.parse(source, re.IGNORECASE)
-        best = _required(list(parsed), min_chars)
-    except (re.error, OverflowError, RecursionError):
-        return ()  # the loader refuses such patterns; if one gets here, it simply always runs
+    items = _parsed(source)
+    best = None if items is None else _required(items, min_chars)
     if not best:
         return ()
     # a string that contains another one of the set adds nothing to the test
@@ -36,25 +45,57 @@ def required_literals(source: str, min_chars: int = MIN_LITERAL_CHARS) -> tuple[
 
 
 def max_width(source: str) -> int | None:
-    """The most characters a match of `source` can span; None when there is no bound."""
-    try:
-        widest = sre_parser.parse(source, re.IGNORECASE).getwidth()[1]
-    except (re.error, OverflowError, RecursionError):
-        return None
-    return None if widest >= sre.MAXREPEAT else widest
+    """The most characters a match of `source` can span; None when there is no bound, or when
+    regex_syntax does not read the pattern."""
+    items = _parsed(source)
+    return None if items is None else _width(items)
 
 
 def parse_problem(source: str) -> str | None:
-    """Why the parser that required_literals reads patterns with refuses `source`; None if not."""
+    """Why regex_syntax, which required_literals reads patterns with, refuses `source`; None if
+    it reads it."""
     try:
-        sre_parser.parse(source, re.IGNORECASE)
-    except re.error as exc:
+        parse_regex(source)
+    except PatternError as exc:
         return str(exc)
-    except OverflowError:  # not re.error, for a repeat count like {99999999999}
-        return "a repeat count is too large"
-    except RecursionError:
-        return "its groups are nested too deeply"
     return None
+
+
+@lru_cache(maxsize=1024)  # the loader asks all three questions of each pattern
+def _parsed(source: str) -> tuple[Node, ...] | None:
+    try:
+        return parse_regex(source)
+    except PatternError:
+        return None
+
+
+def _width(items: tuple[Node, ...]) -> int | None:
+    total = 0
+    for item in items:
+        if isinstance(item, (Literal, CharClass)):
+            width: int | None = 1
+        elif isinstance(item, Anchor):
+            width = 0
+        elif isinstance(item, Group):
+            width = _width(item.items)
+        elif isinstance(item, Alternation):
+            widths = [_width(option) for option in item.options]
+            width = None if None in widths else max(widths)
+        else:
+            width = _repeat_width(item)
+        if width is None:
+            return None
+        total += width
+    return total
+
+
+def _repeat_width(repeat: Repeat) -> int | None:
+    if repeat.most == 0:
+        return 0
+    once = _width(repeat.items)
+    if once is None or once == 0:
+        return once
+    return None if repeat.most is None else once * repeat.most
 
 
 def _usable(strings: Strings | None, min_chars: int) -> bool:
@@ -75,35 +116,34 @@ def _better(a: Strings | None, b: Strings | None, min_chars: int) -> Strings | N
     return b if key_b > key_a else a
 
 
-def _exact(items: list) -> Strings | None:
-    """All the strings a node sequence can match, when that is a short finite list."""
+def _exact(items: tuple[Node, ...]) -> Strings | None:
+    """All the strings a sequence of items can match, when that is a short finite list."""
     strings: Strings = frozenset({""})
-    for op, arg in items:
-        if op is sre.LITERAL:
-            options: Strings | None = frozenset({chr(arg).lower()})
-        elif op is sre.IN:
-            options = _char_set(arg)
-        elif op is sre.SUBPATTERN:
-            options = _exact(list(arg[3]))
-        elif op is sre.BRANCH:
-            options = _union(_exact(list(branch)) for branch in arg[1])
-        elif op in (sre.MAX_REPEAT, sre.MIN_REPEAT) and arg[0] in (0, 1) and arg[1] == 1:
-            inner = _exact(list(arg[2]))
-            options = None if inner is None else inner | ({""} if arg[0] == 0 else set())
-        elif op is sre.AT:
-            options = frozenset({""})  # a boundary matches no characters
-        else:
-            return None
+    for item in items:
+        options = _exact_item(item)
         if options is None or len(strings) * len(options) > MAX_ALTERNATIVES:
             return None
         strings = frozenset(a + b for a, b in product(strings, options))
     return strings
 
 
-def _char_set(items: list) -> Strings | None:
-    if not items or any(op is not sre.LITERAL for op, _ in items):
-        return None  # a negated set, a range or a category: too many characters
-    return frozenset(chr(arg).lower() for _, arg in items)
+def _exact_item(item: Node) -> Strings | None:
+    if isinstance(item, Literal):
+        return frozenset({item.char.lower()})
+    if isinstance(item, CharClass):
+        # a negated class, a range or a class escape stands for too many characters
+        listed = not item.negated and all(len(member) == 1 for member in item.members)
+        return frozenset(member.lower() for member in item.members) if listed else None
+    if isinstance(item, Anchor):
+        return frozenset({""})  # a position test matches no characters
+    if isinstance(item, Group):
+        return _exact(item.items)
+    if isinstance(item, Alternation):
+        return _union(_exact(option) for option in item.options)
+    if item.least in (0, 1) and item.most == 1:
+        inner = _exact(item.items)
+        return None if inner is None else inner | ({""} if item.least == 0 else set())
+    return None
 
 
 def _union(parts) -> Strings | None:
@@ -115,18 +155,18 @@ def _union(parts) -> Strings | None:
     return frozenset(out)
 
 
-def _required(items: list, min_chars: int) -> Strings | None:
-    """The best set of strings one of which every match of the node sequence contains."""
+def _required(items: tuple[Node, ...], min_chars: int) -> Strings | None:
+    """The best set of strings one of which every match of the sequence contains."""
     best: Strings | None = None
-    run: Strings = frozenset({""})  # the exact strings of the nodes since the last inexact one
-    for op, arg in items:
-        single = _exact([(op, arg)])
+    run: Strings = frozenset({""})  # the exact strings of the items since the last inexact one
+    for item in items:
+        single = _exact_item(item)
         if single is not None and len(run) * len(single) <= MAX_ALTERNATIVES:
             run = frozenset(a + b for a, b in product(run, single))
             continue
         best = _better(best, _strip_empty(run), min_chars)
         run = frozenset({""})
-        best = _better(best, _inside(op, arg, min_chars), min_chars)
+        best = _better(best, _inside(item, min_chars), min_chars)
     return _better(best, _strip_empty(run), min_chars)
 
 
@@ -135,15 +175,15 @@ def _strip_empty(strings: Strings) -> Strings | None:
     return None if "" in strings else strings
 
 
-def _inside(op, arg, min_chars: int) -> Strings | None:
-    """What a node that is not a short list of strings still requires of every match."""
-    if op is sre.SUBPATTERN:
-        return _required(list(arg[3]), min_chars)
-    if op is sre.BRANCH:
-        parts = [_required(list(branch), min_chars) for branch in arg[1]]
+def _inside(item: Node, min_chars: int) -> Strings | None:
+    """What an item that is not a short list of strings still requires of every match."""
+    if isinstance(item, Group):
+        return _required(item.items, min_chars)
+    if isinstance(item, Alternation):
+        parts = [_required(option, min_chars) for option in item.options]
         return None if any(not _usable(p, min_chars) for p in parts) else _union(parts)
-    if op in (sre.MAX_REPEAT, sre.MIN_REPEAT, sre.POSSESSIVE_REPEAT) and arg[0] >= 1:
-        return _required(list(arg[2]), min_chars)
+    if isinstance(item, Repeat) and item.least >= 1:
+        return _required(item.items, min_chars)
     return None
 
 
@@ -167,7 +207,9 @@ class GuardedPattern:
         if needles is None:
             # two characters suffice here ("h=" before a host): a substring test is cheap at any
             # length
-            needles = self._needles = required_literals(self.regex.pattern, min_chars=2)
+            needles = required_literals(self.regex.pattern, min_chars=2)
+            # regex_syntax does not read verbose patterns, whose spaces are not text
+            needles = self._needles = () if self.regex.flags & re.VERBOSE else needles
         if needles and not any(needle in lowered for needle in needles):
             return None
         return self.regex.search(text)
