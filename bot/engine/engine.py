@@ -48,7 +48,8 @@ class Engine:
         self.by_id = kb.by_id()
         answers_bounces = [e for e in kb.entries if not e.explicit_only]
         self.matcher = Matcher(answers_bounces, kb.literals, kb.widths)
-        self.questions = Questions(kb.entries)  # explicit-only entries: see questions.py
+        # explicit-only entries (see questions.py), with the patterns' strings the cache holds
+        self.questions = Questions(kb.entries, kb.literals, kb.widths)
         self.providers = ProviderIndex(kb.providers)
         self.evidence = Evidence(answers_bounces, self.matcher, self.providers, CodeStructure(kb.entries))
         self._search_docs = [
