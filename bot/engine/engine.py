@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 from typing import TYPE_CHECKING
 
 from ..headers.detect import header_report
@@ -49,22 +50,10 @@ class Engine:
         self.by_id = kb.by_id()
         answers_bounces = [e for e in kb.entries if not e.explicit_only]
         self.matcher = Matcher(answers_bounces, kb.literals, kb.widths)
-        self.questions = Questions(kb.entries)  # explicit-only entries: see questions.py
+        # explicit-only entries (see questions.py), with the patterns' strings the cache holds
+        self.questions = Questions(kb.entries, kb.literals, kb.widths)
         self.providers = ProviderIndex(kb.providers)
         self.evidence = Evidence(answers_bounces, self.matcher, self.providers, CodeStructure(kb.entries))
-        self._search_docs = [
-            " ".join(
-                [
-                    e.id.replace(".", " "),
-                    e.title,
-                    " ".join(e.codes),
-                    e.reason,
-                    e.provider or "",
-                    " ".join(e.phrases),
-                ]
-            ).lower()
-            for e in kb.entries
-        ]
 
     @classmethod
     def load(cls, extra_dir: str | None = None, use_cache: bool = True) -> Engine:
@@ -178,6 +167,23 @@ class Engine:
             )
             return code_first
         return []
+
+    @functools.cached_property
+    def _search_docs(self) -> list[str]:
+        """Each entry's words for `search`, made on its first call: explaining never needs them."""
+        return [
+            " ".join(
+                [
+                    e.id.replace(".", " "),
+                    e.title,
+                    " ".join(e.codes),
+                    e.reason,
+                    e.provider or "",
+                    " ".join(e.phrases),
+                ]
+            ).lower()
+            for e in self.entries
+        ]
 
     def search(self, words: str, limit: int = 10) -> list[tuple[Entry, float]]:
         query = fold(words)

@@ -43,8 +43,15 @@ CODE_LIKE_RE = re.compile(r"(?<![\w.])\d{3}(?![\w.])|\b\d\.\d{1,3}\.\d")
 class Questions:
     """The explicit-only entries, matched by their phrases and patterns, then fuzzily."""
 
-    def __init__(self, entries: Iterable[Entry]) -> None:
-        self.matcher = Matcher([e for e in entries if e.explicit_only])
+    def __init__(
+        self,
+        entries: Iterable[Entry],
+        literals: dict[str, tuple[str, ...]] | None = None,
+        widths: dict[str, int | None] | None = None,
+    ) -> None:
+        """`literals` and `widths` are the knowledge base's, worked out when it was loaded (see
+        Matcher): passing them saves parsing every pattern again on each start."""
+        self.matcher = Matcher([e for e in entries if e.explicit_only], literals, widths)
 
     def answer(self, text: str) -> list[Match]:
         """Entries that answer the question, best first; empty when nothing fits."""
