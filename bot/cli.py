@@ -31,8 +31,8 @@ be delivered to one or more recipients.
 """
 
 
-def _engine() -> Engine:
-    engine = Engine.load()
+def _engine(knowledge_dir: str | None = None) -> Engine:
+    engine = Engine.load(knowledge_dir)
     for problem in engine.kb.problems:
         print(f"warning: knowledge: {problem}", file=sys.stderr)
     return engine
@@ -165,12 +165,13 @@ def cmd_serve(args: argparse.Namespace) -> int:
 
 def cmd_start(args: argparse.Namespace) -> int:
     """The main job: the bot when Slack tokens are configured, else a demo in the terminal."""
-    from dotenv import load_dotenv
+    from .settings import Settings
 
-    load_dotenv(override=False)
-    if os.environ.get("SLACK_BOT_TOKEN") or os.environ.get("SLACK_CLIENT_ID"):
+    # the same reading `serve` does: the environment, then .env in the working directory
+    settings = Settings.from_env()
+    if settings.slack_bot_token or settings.slack_client_id:
         return cmd_serve(argparse.Namespace(http=False, port=None))
-    engine = _engine()
+    engine = _engine(settings.smtpbot_knowledge_dir)
     print("No Slack tokens in the environment or .env, so here is smtpbot explaining a sample bounce:\n")
     print(SAMPLE_BOUNCE)
     print("-" * 88)

@@ -1,4 +1,4 @@
-"""The one place smtpbot reads its configuration: the environment, then `.env` (python-dotenv).
+"""The one place smtpbot reads its configuration: the environment, then `.env` in the working directory.
 
 `Settings.from_env()` never raises: a malformed value is kept as a problem and reported, with every other
 problem, by `validate_for_serve()`, so `smtpbot serve` can stop with one message that names them all.
@@ -17,6 +17,7 @@ DEFAULT_SLACK_API_URL = "https://slack.com/api/"
 DEFAULT_PORT = 3000
 DEFAULT_FLOOD_WINDOW = 600
 DEFAULT_DATA_DIR = "./data"
+DOTENV_FILE = ".env"  # relative: the working directory's
 LOG_LEVELS = ("DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL")
 
 # Every name this module reads; .env.example and the README list the same ones.
@@ -274,10 +275,13 @@ class Settings:
 
 
 def _read_dotenv() -> dict[str, str]:
-    """`.env` from the working directory (or a parent), without touching os.environ."""
-    from dotenv import dotenv_values, find_dotenv
+    """`.env` in the working directory only, without touching os.environ.
 
-    path = find_dotenv(usecwd=True)
-    if not path:
+    `smtpbot start` and `smtpbot serve` both read settings here, so both find the same file: the one
+    beside where they run, never one found next to the installed code or in a parent folder.
+    """
+    if not os.path.isfile(DOTENV_FILE):
         return {}
-    return {k: v for k, v in dotenv_values(path).items() if v is not None}
+    from dotenv import dotenv_values
+
+    return {k: v for k, v in dotenv_values(DOTENV_FILE).items() if v is not None}
