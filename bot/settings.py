@@ -48,6 +48,11 @@ _FALSE = frozenset({"0", "false", "no", "off", ""})
 CHANNEL_ID_RE = re.compile(r"^[CGD][A-Z0-9]{6,}$")
 CHANNEL_NAME_RE = re.compile(r"^#[a-z0-9][a-z0-9._-]{0,79}$")
 SIGNING_SECRET_RE = re.compile(r"^[A-Za-z0-9]{16,}$")
+# Added when HTTP mode was chosen only because SLACK_APP_TOKEN is unset: the other way to connect.
+SOCKET_MODE_INSTEAD = (
+    " Or use Socket Mode (no public URL needed): set SLACK_APP_TOKEN to an app-level token (xapp-...) "
+    "with the connections:write scope (Basic Information > App-Level Tokens) instead."
+)
 
 
 @dataclass(frozen=True, slots=True)
@@ -188,7 +193,7 @@ class Settings:
         """Every reason `smtpbot serve` cannot start, each naming the variable and how to fix it.
 
         `http`: True for HTTP mode, False for Socket Mode, None to decide as `serve` does (Socket Mode when
-        SLACK_APP_TOKEN is set).
+        SLACK_APP_TOKEN is set). Left to decide, a missing signing secret names both ways to connect.
         """
         problems = list(self.problems)
         socket_mode = self.socket_mode_available if http is None else not http
@@ -230,6 +235,7 @@ class Settings:
                 problems.append(
                     "SLACK_SIGNING_SECRET is missing: HTTP mode checks every request with it; copy it from "
                     "Basic Information > App Credentials > Signing Secret."
+                    + ("" if http else SOCKET_MODE_INSTEAD)
                 )
             elif not SIGNING_SECRET_RE.match(self.slack_signing_secret):
                 problems.append(
