@@ -74,7 +74,7 @@ def cmd_explain(args: argparse.Namespace) -> int:
                 continue
             if args.json:
                 _print_json({"source": path, **result.contract()})
-            else:
+            elif result.findings or not args.passive:
                 print(f"== {path}\n{_render(result)}\n")
         return status
     if not args.text or args.text == ["-"]:
@@ -84,7 +84,7 @@ def cmd_explain(args: argparse.Namespace) -> int:
     result = engine.explain(text, mode)
     if args.json:
         _print_json({"source": "-" if args.text in ([], ["-"]) else "args", **result.contract()})
-    else:
+    elif result.findings or not args.passive:  # passive mode, like the bot in an alert channel, says nothing
         print(_render(result))
     return 0
 
@@ -190,7 +190,9 @@ def _add_explain(sub: argparse._SubParsersAction) -> None:
     p = sub.add_parser("explain", help="explain a code, an SMTP reply, a log line or a bounce")
     p.add_argument("text", nargs="*", help="text to explain; '-' reads standard input")
     p.add_argument(
-        "--passive", action="store_true", help="answer only clear mail failures (alert-channel mode)"
+        "--passive",
+        action="store_true",
+        help="answer only clear mail failures, else print nothing (alert-channel mode)",
     )
     p.add_argument("--json", action="store_true", help="print JSON (JSON Lines with --files)")
     p.add_argument("--files", nargs="+", metavar="PATH", help="explain files, one result per file")

@@ -226,6 +226,19 @@ def test_explain_passive_on_chat_prints_no_findings() -> None:
     assert json_lines(result.stdout)[0]["findings"] == []
 
 
+def test_explain_passive_prints_nothing_when_it_would_not_answer(nothing_file: Path) -> None:
+    result = run("explain", "--passive", "our", "build", "5.1.1", "is", "out")
+    assert (result.returncode, result.stdout, result.stderr) == (0, "", "")
+    result = run("explain", "--passive", "-", stdin="")
+    assert (result.returncode, result.stdout) == (0, "")
+    bounce = DATA / "bounces" / "qmail_plain.eml"
+    result = run("explain", "--passive", "--files", str(nothing_file), str(bounce))
+    assert result.returncode == 0, result.stderr
+    assert str(nothing_file) not in result.stdout and f"== {bounce}" in result.stdout
+    answered = run("explain", "--passive", "550 5.1.1 <ana@example.com>: user unknown")
+    assert answered.returncode == 0 and "5.1.1" in answered.stdout
+
+
 def test_explain_human_output() -> None:
     result = run("explain", "-", stdin="452 4.2.2 <max@example.net>: Mailbox full\n")
     assert result.returncode == 0, result.stderr
