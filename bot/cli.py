@@ -145,7 +145,15 @@ def cmd_kb_show(args: argparse.Namespace) -> int:
 
 def cmd_kb_list(args: argparse.Namespace) -> int:
     engine = _engine()
-    for entry in engine.entries:
+    # with a prefix, the codes under it, as `/smtp list 5.7` shows them in Slack
+    entries = engine.list_prefix(args.prefix) if args.prefix else engine.entries
+    if args.prefix and not entries:
+        print(
+            f"No knowledge entries have codes under {args.prefix}. Try a shorter prefix such as 5.7 or 4.",
+            file=sys.stderr,
+        )
+        return 1
+    for entry in entries:
         if args.json:
             print(
                 json.dumps(
@@ -212,7 +220,8 @@ def _add_kb(sub: argparse._SubParsersAction) -> None:
     p = kb.add_parser("show", help="show an entry by id, or the entries for a code")
     p.add_argument("key")
     p.set_defaults(func=cmd_kb_show)
-    p = kb.add_parser("list", help="list entries")
+    p = kb.add_parser("list", help="list entries, or those with codes under a prefix")
+    p.add_argument("prefix", nargs="?", metavar="PREFIX", help="a code prefix such as 5.7, 4.2 or 55")
     p.add_argument("--json", action="store_true", help="one JSON object per entry")
     p.set_defaults(func=cmd_kb_list)
 

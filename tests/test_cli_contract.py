@@ -281,6 +281,24 @@ def test_kb_list_json() -> None:
         assert Path(entry["file"]).is_file()
 
 
+def test_kb_list_prefix_lists_the_codes_under_it() -> None:
+    result = run("kb", "list", "5.7", "--json")
+    assert result.returncode == 0, result.stderr
+    entries = json_lines(result.stdout)
+    assert len(entries) >= 10
+    assert all(any(c == "5.7" or c.startswith("5.7.") for c in e["codes"]) for e in entries)
+    assert "5.7.26" in {c for e in entries for c in e["codes"]}
+    replies = json_lines(run("kb", "list", "55", "--json").stdout)
+    assert replies and all(any(re.fullmatch(r"55\d", c) for c in e["codes"]) for e in replies)
+    assert len(entries) < len(json_lines(run("kb", "list", "--json").stdout))
+
+
+def test_kb_list_prefix_with_no_codes_says_so() -> None:
+    result = run("kb", "list", "9.9")
+    assert result.returncode == 1 and result.stdout == ""
+    assert "9.9" in result.stderr and "Traceback" not in result.stderr
+
+
 def test_kb_show_code() -> None:
     result = run("kb", "show", "5.1.1")
     assert result.returncode == 0, result.stderr
