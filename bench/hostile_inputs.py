@@ -3,8 +3,9 @@ engine feeds on, up to Slack's message size (40,000 characters) or, as bytes, th
 file limit. `engine_bench.py` prints the slowest engine time over them; tests/test_engine_hostile.py
 asserts a bound on each.
 
-SLOW_ELSEWHERE names the inputs that still take seconds because of regular expressions in
-bot/engine/formats/mtalog.py and bot/engine/incident.py, which are being rewritten elsewhere.
+SLOW_ELSEWHERE names the inputs that took seconds in the log-line and recipient regexes the
+formats once used (nested repeats); the tests run them in a child process with a time limit, so a
+regression fails the test instead of hanging the suite.
 """
 
 from __future__ import annotations

@@ -229,7 +229,28 @@ def _add_start(sub: argparse._SubParsersAction) -> None:
     p.set_defaults(func=cmd_start)
 
 
-COMMANDS = {"explain": _add_explain, "kb": _add_kb, "serve": _add_serve, "start": _add_start}
+def _add_diagnose(sub: argparse._SubParsersAction) -> None:
+    p = sub.add_parser("diagnose", help="check the DNS behind a bounce: MX, SPF, DMARC, DKIM, PTR, DNSBLs")
+    p.add_argument("targets", nargs="+", metavar="TARGET", help="a domain, IP or address; '-' reads a paste")
+    p.add_argument("--json", action="store_true", help="one JSON line per target")
+    p.add_argument("--ip", help="the sending IP: SPF result, reverse DNS and DNSBLs for it")
+    p.add_argument("--selector", help="a DKIM selector to check the key of")
+    p.set_defaults(func=_run_diagnose)
+
+
+def _run_diagnose(args: argparse.Namespace) -> int:
+    from .diagnose.command import run  # dnspython loads only for this command
+
+    return run(args)
+
+
+COMMANDS = {
+    "explain": _add_explain,
+    "kb": _add_kb,
+    "serve": _add_serve,
+    "start": _add_start,
+    "diagnose": _add_diagnose,
+}
 
 
 def build_parser(command: str | None = None) -> argparse.ArgumentParser:

@@ -6,6 +6,7 @@ problem, by `validate_for_serve()`, so `smtpbot serve` can stop with one message
 
 from __future__ import annotations
 
+import ipaddress
 import os
 import re
 from collections.abc import Mapping
@@ -39,7 +40,12 @@ ENV_NAMES: tuple[str, ...] = (
     "REDIS_URL",
     "PORT",
     "SMTPBOT_DATA_DIR",
+    "SMTPBOT_DNS_SERVERS",
+    "SMTPBOT_DNSBL_ZONES",
+    "SMTPBOT_SPAMHAUS_DQS_KEY",
+    "SMTPBOT_DIAGNOSE",
 )
+DIAGNOSE_MODES = ("off", "dns", "dns+dnsbl", "probe")
 
 _TRUE = frozenset({"1", "true", "yes", "on"})
 _FALSE = frozenset({"0", "false", "no", "off", ""})
@@ -74,6 +80,11 @@ class Settings:
     redis_url: str | None = None
     port: int | None = None  # None: not set (HTTP mode then uses 3000; Socket Mode runs no health server)
     smtpbot_data_dir: str = DEFAULT_DATA_DIR
+    # live diagnosis (bot/diagnose): DNS servers as (ip, port), none for the system resolver
+    smtpbot_dns_servers: tuple[tuple[str, int], ...] = ()
+    smtpbot_dnsbl_zones: tuple[str, ...] = ()
+    smtpbot_spamhaus_dqs_key: str | None = None
+    smtpbot_diagnose: str = "dns"
     # values that could not be read, one message each; reported by validate_for_serve()
     problems: tuple[str, ...] = field(default=(), compare=False)
 
@@ -126,6 +137,20 @@ class Settings:
             )
             level = "INFO"
         channels = tuple(c.strip() for c in (text("SMTPBOT_ALERT_CHANNELS") or "").split(",") if c.strip())
+        diagnose = (text("SMTPBOT_DIAGNOSE") or "dns").lower()
+        if diagnose not in DIAGNOSE_MODES:
+            problems.append(
+                f"SMTPBOT_DIAGNOSE={diagnose!r} is not a mode: use one of {', '.join(DIAGNOSE_MODES)}."
+            )
+            diagnose = "dns"
+        try:
+            dns_servers = dns_server_list(text("SMTPBOT_DNS_SERVERS") or "")
+        except ValueError as exc:
+            problems.append(f"SMTPBOT_DNS_SERVERS: {exc}: use comma-separated ip[:port], e.g. 127.0.0.1:53.")
+            dns_servers = ()
+        zones = tuple(
+            z.strip().rstrip(".") for z in (text("SMTPBOT_DNSBL_ZONES") or "").split(",") if z.strip()
+        )
         return cls(
             slack_bot_token=text("SLACK_BOT_TOKEN"),
             slack_signing_secret=text("SLACK_SIGNING_SECRET"),
@@ -144,6 +169,10 @@ class Settings:
             redis_url=text("REDIS_URL"),
             port=integer("PORT", None, 1, 65535),
             smtpbot_data_dir=text("SMTPBOT_DATA_DIR") or DEFAULT_DATA_DIR,
+            smtpbot_dns_servers=dns_servers,
+            smtpbot_dnsbl_zones=zones,
+            smtpbot_spamhaus_dqs_key=text("SMTPBOT_SPAMHAUS_DQS_KEY"),
+            smtpbot_diagnose=diagnose,
             problems=tuple(problems),
         )
 
@@ -183,6 +212,7 @@ class Settings:
                 self.slack_signing_secret,
                 self.slack_app_token,
                 self.slack_client_secret,
+                self.smtpbot_spamhaus_dqs_key,
             )
             if s
         )
@@ -278,6 +308,27 @@ class Settings:
                 "of .toml knowledge files, or unset it."
             )
         return problems
+
+
+def dns_server_list(text: str) -> tuple[tuple[str, int], ...]:
+    """`ip[:port]` items, comma-separated; an IPv6 address with a port is written `[ip]:port`."""
+    servers = []
+    for item in (part.strip() for part in text.split(",")):
+        if not item:
+            continue
+        host, port = item, "53"
+        if item.startswith("["):
+            host, _, rest = item[1:].partition("]")
+            port = rest.removeprefix(":") or "53"
+        elif item.count(":") == 1:
+            host, port = item.split(":")
+        try:
+            servers.append((str(ipaddress.ip_address(host)), int(port)))
+        except ValueError:
+            raise ValueError(f"{item!r} is not an IP address with an optional port") from None
+        if not 0 < servers[-1][1] < 65536:
+            raise ValueError(f"{item!r} has a port out of range")
+    return tuple(servers)
 
 
 def _read_dotenv() -> dict[str, str]:

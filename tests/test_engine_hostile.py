@@ -82,11 +82,6 @@ print(time.perf_counter() - started)
 """
 
 
-@pytest.mark.xfail(
-    reason="POSTFIX_RE and SENDMAIL_RE (formats/mtalog.py) and RECIPIENT_RES[4] (incident.py) "
-    "backtrack; their rewrite is on the formats-registry branch",
-    strict=False,
-)
 @pytest.mark.parametrize("name", list(HOSTILE.SLOW_ELSEWHERE))
 def test_input_slow_in_the_formats_is_explained_in_bounded_time(name: str) -> None:
     """In a child process, so that a regex holding the interpreter lock cannot stop the suite."""

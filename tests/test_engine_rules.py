@@ -705,3 +705,18 @@ def test_success_status_with_an_unknown_action_is_dropped(engine: Engine) -> Non
     """An Action outside RFC 3464 counts as none, so a lone 2.0.0 is a step that worked, not news."""
     result = engine.explain(POSTFIX_SUCCESS_DSN.format(action="accepted"))
     assert result.findings == ()
+
+
+@pytest.mark.parametrize(
+    ("text", "phase"),
+    [
+        ("said: 421 4.7.0 Try again later (in reply to MAIL FROM command)", "MAIL"),
+        ("This notification was generated on mail.example.net: 4.4.1 Cannot connect", None),
+        ("host at helo.example.org said: 550 5.1.1 unknown", None),
+        ("SMTP error from remote mail server after end of data: 554 rejected", "DATA"),
+    ],
+)
+def test_phase_words_are_not_host_names(text: str, phase: str | None) -> None:
+    from bot.engine.phase import smtp_phase
+
+    assert smtp_phase(text) == phase

@@ -47,6 +47,10 @@ def test_every_setting_is_read() -> None:
         "REDIS_URL": "redis://h:6379/0",
         "PORT": "8080",
         "SMTPBOT_DATA_DIR": "/var/lib/smtpbot",
+        "SMTPBOT_DNS_SERVERS": "127.0.0.1:53",
+        "SMTPBOT_DNSBL_ZONES": "bl.test",
+        "SMTPBOT_SPAMHAUS_DQS_KEY": "k3y",
+        "SMTPBOT_DIAGNOSE": "dns",
     }
     assert set(env) == set(ENV_NAMES)
     s = Settings.from_env(env, dotenv=False)
@@ -56,7 +60,7 @@ def test_every_setting_is_read() -> None:
     assert (s.smtpbot_flood_window, s.port, s.http_port) == (120, 8080, 8080)
     assert s.api_url == "http://127.0.0.1:9/api/"
     assert s.oauth_enabled and s.socket_mode_available
-    assert set(s.secrets()) == {"xoxb-1", "abc", "xapp-1", "s3cr3t"}
+    assert set(s.secrets()) == {"xoxb-1", "abc", "xapp-1", "s3cr3t", "k3y"}
 
 
 def test_dotenv_fills_in_what_the_environment_lacks(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:

@@ -4,13 +4,15 @@ from __future__ import annotations
 
 import re
 
+from .address import find_mailboxes, mailbox
 from .codes import REPLY_OF_CLASS_RE, enhanced_codes, first, is_strong_reply, reply_codes
 from .pattern_literals import GuardedPattern
-from .text import EMAIL_RE
 
 
 class Incident:
-    """One failure as the input states it: its words, codes, recipient and where it came from.
+    """One failure as the input states it: the common record every format returns, one per
+    failed recipient (recipient, action, status, reply code, diagnostic text, remote MTA, SMTP
+    phase and the kind of report it came from).
 
     The engine fills in `recipient`, `remote_mta`, `context` and `reply_code` as it learns more,
     so it is mutable.
@@ -22,9 +24,11 @@ class Incident:
         "enhanced_code",
         "kind",
         "local_mailer",
+        "phase",
         "recipient",
         "remote_mta",
         "reply_code",
+        "report",
         "strong_code",
         "structured",
         "text",
@@ -43,6 +47,8 @@ class Incident:
         structured: bool = False,  # came from a bounce format: a mail failure by construction
         strong_code: bool = False,  # a code used the way SMTP uses it
         local_mailer: bool = False,  # a local delivery program failed (Diagnostic-Code: X-Unix)
+        report: str = "bounce",  # the kind of report: bounce, feedback (RFC 5965), autoreply (RFC 3834)
+        phase: str | None = None,  # the SMTP phase, when the format states it
     ) -> None:
         self.text = text
         self.kind = kind
@@ -55,19 +61,24 @@ class Incident:
         self.structured = structured
         self.strong_code = strong_code
         self.local_mailer = local_mailer
+        self.report = report
+        self.phase = phase
 
     def __repr__(self) -> str:
         fields = ", ".join(f"{name}={getattr(self, name)!r}" for name in self.__slots__)
         return f"Incident({fields})"
 
 
+# Where a text names the recipient, most explicit first. Each pattern is linear: bounded
+# character classes that cannot overlap what follows them, and no pattern at line ends that
+# could be retried from every position of a long line.
 RECIPIENT_RES = (
-    GuardedPattern(r"RCPT TO:?\s*<([^<>\s]+@[^<>\s]+)>", re.I),
-    GuardedPattern(r"(?:Final|Original)-Recipient:\s*(?:rfc822;)?\s*<?([^<>\s;]+@[^<>\s;]+)", re.I),
-    GuardedPattern(r"\bto=<([^<>\s]+@[^<>\s]+)>", re.I),
-    GuardedPattern(r"^[ \t]*<([^<>\s]+@[^<>\s]+)>[:.]*", re.M),
-    GuardedPattern(r"^[ \t]*([^<>\s]+@[^<>\s]+?)[:.]*[ \t]*$", re.M),
+    GuardedPattern(r"RCPT TO:?[ \t]*<([^<>\s]{1,254})>", re.I),
+    GuardedPattern(r"(?:Final|Original)-Recipient:[ \t]*(?:rfc822;)?[ \t]*<?([^<>\s;]{1,254})", re.I),
+    GuardedPattern(r"\bto=<([^<>\s]{1,254})>", re.I),
 )
+MAX_LINES_READ = 200
+LEADING_ENDS = frozenset(" \t>:,;(")
 REMOTE_MTA_RES = (
     GuardedPattern(r"Remote-MTA:\s*(?:dns;)?\s*\[?([\w.-]+)", re.I),
     GuardedPattern(r"\bhost\s+([\w-]+(?:\.[\w-]+)+)\.?\s*\[[\d.:a-f]+\]", re.I),
@@ -79,15 +90,30 @@ REMOTE_MTA_RES = (
 
 
 def find_recipient(text: str) -> str | None:
+    """The address the text names as the recipient, checked as a mailbox: a field or command
+    that names it, then a line that begins with it, then the first address at all."""
     if "@" not in text:
         return None  # every way of naming a recipient has one
     lowered = text.lower()
     for pattern in RECIPIENT_RES:
         m = pattern.search(text, lowered)
-        if m:
-            return m.group(1).strip(".:;,'\"")
-    m = EMAIL_RE.search(text)
-    return m.group(0) if m else None
+        address = mailbox(m.group(1)) if m else None
+        if address:
+            return address
+    return _leading_address(text) or next((a for _, a in find_mailboxes(text, 5)), None)
+
+
+def _leading_address(text: str) -> str | None:
+    """An address that starts a line (`<a@b>: ...`, `a@b`): how reports list their recipients."""
+    for line in text.split("\n", MAX_LINES_READ)[:MAX_LINES_READ]:
+        head = line.lstrip(" \t<")
+        if "@" not in head[:255]:
+            continue
+        end = next((i for i, ch in enumerate(head) if ch in LEADING_ENDS), len(head))
+        address = mailbox(head[:end])
+        if address:
+            return address
+    return None
 
 
 def find_remote_mta(text: str) -> str | None:
@@ -107,6 +133,9 @@ def incident_from_text(text: str, kind: str, explicit: bool, **fields) -> Incide
     enhanced = enhanced_codes(text)
     reply = first(replies, strong_only=True) or (first(replies) if explicit else None)
     status = first(enhanced, strong_only=True) or (first(enhanced) if explicit else None)
+    if status is None and reply is not None and reply.strong:
+        # beside a reply code used the SMTP way, a status of its class is the same reply's detail
+        status = next((h for h in enhanced if h.code[0] == reply.code[0]), None)
     if status and status.code.endswith(".0.0"):
         # prefer a specific status to a class-only one
         specific = next(
@@ -126,7 +155,7 @@ def incident_from_text(text: str, kind: str, explicit: bool, **fields) -> Incide
 
 
 def complete(incident: Incident) -> Incident:
-    """Fill in recipient and remote MTA from the text; done only for incidents that matched."""
+    """Fill in recipient and remote MTA from the text, where the format named neither."""
     if incident.recipient is None:
         incident.recipient = find_recipient(incident.text)
     if incident.remote_mta is None:

@@ -45,7 +45,9 @@ LIST_FIELDS = (
     "examples",
     "counterexamples",
 )
-KNOWN_FIELDS = frozenset((*TEXT_FIELDS, *LIST_FIELDS, "when_no_code", "requires_provider"))
+EXPLICIT_ONLY_FAMILIES = frozenset({"concepts", "clients"})  # see "Explicit-only entries" in the README
+FLAG_FIELDS = ("when_no_code", "requires_provider", "explicit_only")
+KNOWN_FIELDS = frozenset((*TEXT_FIELDS, *LIST_FIELDS, *FLAG_FIELDS))
 TOML_ERROR_LINE_RE = re.compile(r"at line (\d+)")
 
 
@@ -205,6 +207,11 @@ def _provider(table: dict, name: str, lines: list[str], kb: KnowledgeBase) -> Pr
     return Provider(name=pname, **lists)
 
 
+def _family(name: str) -> str:
+    """The folder a knowledge file sits in: `concepts` for .../concepts/codes.toml."""
+    return os.path.basename(os.path.dirname(name))
+
+
 def _shown(source: str) -> str:
     """A pattern as a problem message quotes it: whole if short, else its start."""
     return repr(source) if len(source) <= 80 else repr(source[:77]) + "..."
@@ -284,12 +291,18 @@ def _entry(table: dict, name: str, lines: list[str], local: bool, kb: KnowledgeB
             err(f"pattern {_shown(source)} {problem}")
         else:
             patterns.append(source)  # kept as text: the matcher compiles a pattern when first needed
-    flags = {key: table.get(key, False) for key in ("when_no_code", "requires_provider")}
+    flags = {key: table.get(key, False) for key in FLAG_FIELDS}
     for key, value in flags.items():
         if not isinstance(value, bool):
             err(f"{key} must be true or false")
     if flags["requires_provider"] is True and not table.get("provider"):
         err("requires_provider needs a provider")
+    if flags["explicit_only"] is not True and _family(name) in EXPLICIT_ONLY_FAMILIES:
+        err("entries in concepts/ and clients/ answer questions only: set explicit_only = true")
+    if flags["explicit_only"] is True and table.get("fallback_for"):
+        err("explicit_only entries answer questions, not bounce records: drop fallback_for")
+    if flags["explicit_only"] is True and not (table.get("phrases") or table.get("patterns")):
+        err("explicit_only needs phrases or patterns (a code belongs to the code entries)")
     checked = table.get("checked")
     if checked is not None and not CHECKED_RE.match(checked):
         err(f"checked must be a month written YYYY-MM, not {checked!r}")
@@ -331,4 +344,5 @@ def _entry(table: dict, name: str, lines: list[str], local: bool, kb: KnowledgeB
         fallback_for=fallback_for,
         when_no_code=flags["when_no_code"] is True,
         requires_provider=flags["requires_provider"] is True,
+        explicit_only=flags["explicit_only"] is True,
     )

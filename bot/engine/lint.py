@@ -70,6 +70,7 @@ def _freshness_warnings(entry: Entry, today: datetime.date) -> list[Problem]:
         if age > STALE_AFTER_MONTHS:
             warnings.append(f"last checked {entry.checked}, over {STALE_AFTER_MONTHS} months ago")
     for reference in entry.references:
-        if reference.startswith(("http://", "https://")) and urlsplit(reference).path in ("", "/"):
+        parts = urlsplit(reference)
+        if parts.scheme in ("http", "https") and parts.path in ("", "/") and not parts.query:
             warnings.append(f"reference {reference} is only a site's front page: cite the page itself")
     return [Problem(entry.file, entry.line, f"entry {entry.id}: {w}", warning=True) for w in warnings]

@@ -1,4 +1,23 @@
-"""Match one incident against the knowledge base: exact codes, phrases, patterns, then fuzzy."""
+"""Match one incident against the knowledge base: exact codes, phrases, patterns, then fuzzy.
+
+The evidence ranking, the one order every input is judged by (knowledge/README.md shows it):
+
+| rank | evidence                                   | example                                   |
+|------|--------------------------------------------|-------------------------------------------|
+| 3+   | wording: a provider's or MTA's, then any   | `5.7.26 This mail is unauthenticated`     |
+| 2.0  | a specific enhanced status code            | `5.1.1`, `5.2.2`, `4.7.26`                |
+| 1.6  | an enhanced code's subject, no detail      | `5.6.0`, `4.4.0`                          |
+| 1.5  | a specific reply code                      | `552`, `452`, `535`                       |
+| 1.0  | the class of a code: a broad code          | `5.7.1`, `4.3.2`, bare 421/450/451/550/554|
+| 0.8  | a status with no detail                    | `5.0.0`, `4.0.0`                          |
+| 0.5  | a question that resembles a known phrase   | `mailbox ful`                             |
+| 0.1  | a failed or delayed record nothing explains|                                           |
+
+Within wording, a pattern counts as a phrase as long as the text it matched, longer words rank
+higher, an entry of the provider the text names ranks 0.2 higher, and codes in the text that
+agree with the entry's move it up while codes of another class move it down. A status with no
+detail (`X.0.0`) says nothing for or against any wording, so it moves nothing.
+"""
 
 from __future__ import annotations
 
@@ -10,14 +29,33 @@ from .literal_index import LiteralIndex, starts_inside_word
 from .model import Entry, is_enhanced_code
 from .pattern_literals import max_width, required_literals
 
-# Ranks: any phrase or pattern entry beats an enhanced code entry, which beats a reply code entry.
 RANK_PHRASE = 3.0
 RANK_ENHANCED = 2.0
-RANK_ENHANCED_SUBJECT = 1.6
-RANK_REPLY = 1.2
+RANK_SUBJECT = 1.6
+RANK_REPLY = 1.5
 RANK_CLASS = 1.0
+RANK_NO_DETAIL = 0.8
 RANK_FUZZY = 0.5
 RANK_FALLBACK = 0.1
+# Codes that servers send for many different causes: they give a failure's class, not its cause.
+# X.7.1 ("delivery not authorized") covers blocks, spam, policy and authentication alike, 4.3.2
+# any refusal to take mail for now, and 421/450/451/550/554 are SMTP's catch-all replies.
+BROAD_STATUS_DETAILS = frozenset({"7.1", "3.2"})
+BROAD_REPLIES = frozenset({"421", "450", "451", "550", "554"})
+
+
+def code_rank(code: str) -> float:
+    """How much a code on its own tells, on the scale of the ranking table."""
+    if "." not in code:
+        return RANK_CLASS if code in BROAD_REPLIES else RANK_REPLY
+    _, subject, detail = code.split(".")
+    if subject == "0" and detail == "0":
+        return RANK_NO_DETAIL
+    if f"{subject}.{detail}" in BROAD_STATUS_DETAILS:
+        return RANK_CLASS
+    return RANK_SUBJECT if detail == "0" else RANK_ENHANCED
+
+
 FUZZY_CUTOFF = 86.0
 FUZZY_MAX_QUERY = 160
 PATTERN_MAX_TEXT = 4000
@@ -34,6 +72,9 @@ class Match:
 
 
 class Matcher:
+    """The knowledge base indexed for matching: codes, phrases and patterns (see the ranking
+    table above for how each kind of evidence ranks against the others)."""
+
     def __init__(
         self,
         entries: list[Entry],
@@ -176,27 +217,29 @@ class Matcher:
         return Match(entry, rank, min(confidence, 0.97), matched)
 
     def code_matches(self, reply: str | None, enhanced: str | None) -> list[Match]:
+        """Entries of the codes themselves, ranked by what each code tells (code_rank); on a tie
+        the enhanced code, the finer scheme, comes first."""
         out = []
         if enhanced:
             entry = self.code_index.get(enhanced)
             if entry:
-                out.append(Match(entry, RANK_ENHANCED, 0.9, enhanced))
+                out.append(Match(entry, code_rank(enhanced), 0.9, enhanced))
             else:
                 cls, subject, _ = enhanced.split(".")
                 for fallback in (f"{cls}.{subject}.0", f"{cls}.0.0"):
                     entry = self.code_index.get(fallback)
                     if entry:
-                        out.append(Match(entry, RANK_ENHANCED_SUBJECT, 0.6, enhanced))
+                        out.append(Match(entry, code_rank(fallback), 0.6, enhanced))
                         break
         if reply:
             entry = self.code_index.get(reply)
             if entry:
-                out.append(Match(entry, RANK_REPLY, 0.8, reply))
+                out.append(Match(entry, code_rank(reply), 0.8, reply))
             else:
                 entry = self.code_index.get(f"{reply[0]}.0.0")
                 if entry:
-                    out.append(Match(entry, RANK_CLASS, 0.5, reply))
-        return out
+                    out.append(Match(entry, RANK_NO_DETAIL, 0.5, reply))
+        return sorted(out, key=lambda m: -m.rank)
 
     def fuzzy_matches(self, folded: str, limit: int = 3) -> list[Match]:
         if not folded or len(folded) > FUZZY_MAX_QUERY or not self.fuzzy_choices:
@@ -223,6 +266,8 @@ def _order(match: Match, provider: str | None) -> tuple[float, bool, str]:
 
 def _code_agreement(entry: Entry, codes: set[str], rank: float, confidence: float) -> tuple[float, float]:
     """Rank and confidence moved by how the text's codes agree with the entry's."""
+    # a status with no detail says nothing for or against any wording
+    codes = {c for c in codes if code_rank(c) > RANK_NO_DETAIL}
     # the enhanced code is the sharper signal: judge by it when both sides have one
     text_codes = {c for c in codes if "." in c}
     entry_codes = {c for c in entry.codes if "." in c}

@@ -103,6 +103,7 @@ class Entry:
     requires_provider: bool = False  # common words that mean this only from this provider's servers
     counterexamples: tuple[str, ...] = ()  # texts that must not resolve to this entry
     checked: str | None = None  # "YYYY-MM": when the entry was last compared with its references
+    explicit_only: bool = False  # answers a question asked of the bot, never a bounce or an alert
 
     @property
     def family(self) -> str:

@@ -19,13 +19,14 @@ _PHASE_WORDS = (
     ("HELO", re.compile(r"^(?:helo|ehlo|lhlo|starttls|auth)\b")),
     ("CONN", re.compile(r"^(?:initial connection|connect|greeting|banner|smtp greeting)\b")),
 )
-# "in reply to RCPT TO command" (Postfix), "after end of data" (Exim), "after MAIL FROM" ...
+# "in reply to RCPT TO command" (Postfix), "after end of data" (Exim), "after MAIL FROM" ...; not
+# a host name that starts with such a word ("generated on mail.example.net").
 # These two are searched in lower-cased text and start with plain words, not \b, which lets the
 # regex engine skip ahead to the words' first letters; _at_word_start() then checks the boundary.
 _STATED_RE = re.compile(
     r"(?:in reply to|after|during|at|on|our)\s+(?:the\s+)?"
     r"(end of data|data|end of message|rcpt|mail|helo|ehlo|lhlo|starttls|auth|initial connection"
-    r"|connect|greeting|smtp greeting|banner)\b"
+    r"|connect|greeting|smtp greeting|banner)\b(?![.-]\w)"
 )
 # Yahoo's layout tags the reply with the step: "... User Unknown [RCPT_TO]".
 _TAGGED_RE = re.compile(r"\[(RCPT_TO|MAIL_FROM|DATA|CONNECT|HELO|EHLO)\]")

@@ -31,6 +31,7 @@ from .blocks import (
 from .clients import response_url_allowed, webhook_client
 from .flood import flood_key
 from .job import Job
+from .live_checks import LiveChecks
 
 if TYPE_CHECKING:
     from .runtime import BotRuntime
@@ -59,6 +60,7 @@ def answered_key(channel: str, thread_ts: str, finding: Finding) -> str:
 class JobHandlers:
     def __init__(self, runtime: BotRuntime) -> None:
         self.rt = runtime
+        self.live_checks = LiveChecks(runtime)
 
     def run(self, job: Job, done: Done) -> None:
         handler = getattr(self, f"_{job.kind}", None)
@@ -186,6 +188,7 @@ class JobHandlers:
         thread_ts = job.thread_ts or job.ts
         assert thread_ts
         private = job.channel_type == "im"
+        answered = None  # what the answer explains, for the live checks that follow it
         if explanation.input_kind == "empty":
             rendered = render_usage()
         elif not explanation.findings:
@@ -195,12 +198,14 @@ class JobHandlers:
             if not fresh:
                 rendered = render_text(ALREADY_ANSWERED)
             else:
+                answered = dataclasses.replace(explanation, findings=fresh)
                 rendered = render_explanation(
-                    dataclasses.replace(explanation, findings=fresh),
+                    answered,
                     audience="private" if private else "channel",
                     show_addresses=self.rt.settings.smtpbot_show_addresses,
                 )
-        self.post(job, thread_ts, rendered, "explicit", lambda ts: done())
+        live = self.live_checks.prepare(job, answered, rendered)
+        self.post(job, thread_ts, live.rendered, "explicit", lambda ts: live.follow_up(ts, done))
 
     def _alert(self, job: Job, done: Done) -> None:
         """A message in an alert channel: passive mode, flood-controlled."""
@@ -228,6 +233,7 @@ class JobHandlers:
         rendered = render_explanation(
             explanation, audience="channel", show_addresses=self.rt.settings.smtpbot_show_addresses
         )
+        rendered = self.live_checks.for_alert(job, explanation, rendered)
         self.rt.flood.remember_answer(
             key,
             {

@@ -1,1 +1,65 @@
-"""Parsers that turn each input format into incidents."""
+"""The input formats the engine reads, as a registry tried in one documented order.
+
+Each format is one module with:
+
+- `KIND`: the input kind the explanation reports (code, json, email, dsn, log, text);
+- `detect(text) -> bool`: cheap, and true when the text is written in this format;
+- `parse(text, explicit) -> list[Incident]`: one record per failed recipient (see incident.py).
+
+`read` tries FORMATS in order and takes the records of the first format that detects the text
+and finds any; a format that detects but finds nothing (a JSON document that is no notification,
+a multipart/report without records) hands the text on to the next. The order goes from the most
+certain structure to the least: a code alone, a JSON notification, then the email formats (a
+feedback report before a delivery-status report before an auto-reply, since bounces also carry
+Auto-Submitted, and the plain-text report reader last among them, as it reads any email), then
+delivery-status fields pasted without an email, log lines, and free text, which reads anything.
+
+Adding a format is one module, one line in FORMATS and one test module in tests/engine/formats/.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from ..incident import Incident
+from . import arf, autoreply, barecode, dsn, dsnmail, freetext, jsonbounce, mime, mtalog, plainbounce
+
+FORMATS = (
+    barecode,  # `550 5.1.1`: a code asked about on its own
+    jsonbounce,  # Amazon SES (also mailed by SNS), SendGrid, Mailgun, Postmark notifications
+    arf,  # RFC 5965 feedback report: multipart/report; report-type=feedback-report
+    dsnmail,  # RFC 3464 delivery-status records in a bounce email
+    autoreply,  # RFC 3834 auto-reply: Auto-Submitted: auto-replied, vacation subjects
+    plainbounce,  # any other email: the human-readable report every MTA writes
+    dsn,  # delivery-status fields pasted on their own
+    mtalog,  # Postfix, Sendmail and Exim log lines
+    freetext,  # anything else: pasted replies, questions
+)
+
+
+@dataclass(frozen=True, slots=True)
+class Reading:
+    """What the formats made of a text: its kind, its records, and the bounce's own headers."""
+
+    kind: str
+    incidents: list[Incident]
+    hint_text: str  # the bounce email's From, Subject, X-Mailer ...: a provider hint
+
+
+def read(text: str, explicit: bool) -> Reading:
+    """The records of the first format in FORMATS that detects the text and finds some."""
+    for fmt in FORMATS:
+        if not fmt.detect(text):
+            continue
+        found = fmt.parse(text, explicit)
+        if found or fmt is freetext:
+            return Reading(_kind(fmt, found), found, _hint(fmt, text))
+    return Reading("text", [], "")
+
+
+def _kind(fmt: object, found: list[Incident]) -> str:
+    return freetext.kind_of(found) if fmt is freetext else fmt.KIND  # type: ignore[attr-defined]
+
+
+def _hint(fmt: object, text: str) -> str:
+    return mime.read(text).header_text if getattr(fmt, "KIND", "") == "email" else ""

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import re
 
+from ..address import find_mailboxes, mailbox
 from ..codes import after_reply_code, enhanced_codes, reply_codes
-from ..incident import Incident
-from ..text import EMAIL_RE
+from ..incident import Incident, reply_from_context
 
 FIELD_RE = re.compile(r"^([A-Za-z][A-Za-z0-9-]{1,40}):[ \t]*(.*)$")
 DSN_FIELD_NAMES = frozenset(
@@ -25,6 +25,7 @@ STATUS_VALUE_RE = re.compile(r"^[245]\.\d{1,3}\.\d{1,3}\b")
 # Records read from one text at most: a report listing thousands of recipients says the same
 # thing many times, and each record costs a match.
 MAX_RECORDS = 200
+MAX_FIELD_CHARS = 4000
 
 
 def looks_like_dsn(text: str) -> bool:
@@ -66,7 +67,8 @@ def field_blocks(text: str) -> list[dict[str, str]]:
             current, last = {}, None
             continue
         if line[:1] in " \t" and last:
-            current[last] += " " + line.strip()
+            if len(current[last]) < MAX_FIELD_CHARS:  # a field folded over thousands of lines
+                current[last] += " " + line.strip()
             continue
         m = FIELD_RE.match(line.strip())
         if not m:
@@ -117,7 +119,6 @@ def incidents_from_blocks(blocks: list[dict[str, str]], kind: str) -> list[Incid
             message_fields.update(block)
             continue
         recipient = _strip_type(block.get("final-recipient") or block.get("original-recipient") or "")
-        m = EMAIL_RE.search(recipient)
         diagnostic_type, diagnostic = _split_type(block.get("diagnostic-code", ""))
         status = block.get("status", "").strip()
         status_hits = enhanced_codes(status)
@@ -135,7 +136,7 @@ def incidents_from_blocks(blocks: list[dict[str, str]], kind: str) -> list[Incid
                 kind=kind,
                 reply_code=replies[0].code if replies else None,
                 enhanced_code=enhanced,
-                recipient=m.group(0) if m else (recipient or None),
+                recipient=_address(recipient),
                 remote_mta=remote.strip("[]").lower() or None,
                 action=action_of(block.get("action")),
                 structured=True,
@@ -146,5 +147,28 @@ def incidents_from_blocks(blocks: list[dict[str, str]], kind: str) -> list[Incid
     return out
 
 
+def _address(value: str) -> str | None:
+    """The recipient field's address, when it holds a valid one."""
+    return mailbox(value) or next((a for _, a in find_mailboxes(value, 1)), None)
+
+
 def incidents(text: str) -> list[Incident]:
     return incidents_from_blocks(field_blocks(text), "dsn")
+
+
+KIND = "dsn"
+CONTEXT_CHARS = 4000
+
+
+def detect(text: str) -> bool:
+    return looks_like_dsn(text)
+
+
+def parse(text: str, explicit: bool) -> list[Incident]:
+    """Delivery-status fields pasted as text: one record per recipient, the paste as context."""
+    found = incidents(text)
+    for incident in found:
+        incident.context = text[:CONTEXT_CHARS]
+        if incident.reply_code is None:
+            incident.reply_code = reply_from_context(incident)
+    return found

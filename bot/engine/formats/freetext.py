@@ -1,4 +1,4 @@
-"""Free text: pasted SMTP replies, bounce bodies, questions."""
+"""Free text: pasted SMTP replies, bounce bodies, questions. The last format tried."""
 
 from __future__ import annotations
 
@@ -72,3 +72,18 @@ def units(text: str) -> list[str]:
 def incidents(text: str, explicit: bool, kind: str = "text", structured: bool = False) -> list[Incident]:
     joined = join_multiline_replies(text)
     return [incident_from_text(unit, kind, explicit, structured=structured) for unit in units(joined)]
+
+
+KIND = "text"  # "smtp" when a code is used the way SMTP uses it (see kind_of)
+
+
+def detect(text: str) -> bool:
+    return True  # the fallback: any text may quote a server's reply
+
+
+def parse(text: str, explicit: bool) -> list[Incident]:
+    return incidents(text, explicit)
+
+
+def kind_of(found: list[Incident]) -> str:
+    return "smtp" if any(i.strong_code for i in found) else "text"

@@ -2,13 +2,18 @@
 
 from __future__ import annotations
 
+import functools
 import json
 import re
-from typing import Any
+from typing import TYPE_CHECKING
 
 from ..codes import enhanced_codes, reply_codes
 from ..incident import Incident, incident_from_text
 from ..text import without_surrogates
+from . import mime
+
+if TYPE_CHECKING:
+    from typing import Any
 
 MAX_JSON_CHARS = 2_000_000
 DIAGNOSTIC_KEYS = ("diagnostic", "reason", "message", "description", "details", "response", "error", "status")
@@ -19,9 +24,40 @@ NUMBER_RE = re.compile(r"^\s*\d+\s*$")
 # (an address change, a virus notice, an SMTP API error) takes the permanence of the entry it matches.
 POSTMARK_FAILED = frozenset({"HardBounce", "BadEmailAddress", "ManuallyDeactivated", "SpamNotification"})
 POSTMARK_DELAYED = frozenset({"SoftBounce", "Transient", "DnsError"})
+# Postmark records a recipient's spam complaint as a bounce record of this type: a feedback report
+POSTMARK_FEEDBACK = frozenset({"SpamComplaint"})
+KIND = "json"
 
 
-def parse(text: str) -> Any | None:
+def detect(text: str) -> bool:
+    """A JSON document, pasted or as the body of an email (SNS mails SES notifications so)."""
+    return _document(text) is not None
+
+
+def parse(text: str, explicit: bool) -> list[Incident]:
+    return incidents(_document(text), explicit)
+
+
+@functools.lru_cache(maxsize=2)
+def _document(text: str) -> Any | None:
+    stripped = text.lstrip()
+    if stripped[:1] in "{[":
+        return parse_json(stripped)
+    if not mime.looks_like_email(text):
+        return None
+    body = mime.read(text).body.strip()
+    if not body.startswith("{"):
+        return None
+    document = body[: body.rfind("}") + 1]
+    obj = parse_json(document)
+    if obj is None and "\n" in document:
+        # Sendmail breaks a line longer than SMTP allows with "!", a line break and a space
+        obj = parse_json(document.replace("!\n ", "").replace("\n", ""))
+    # an email whose body happens to be JSON is a notification only when it reads as one
+    return obj if obj is not None and incidents(obj, False) else None
+
+
+def parse_json(text: str) -> Any | None:
     stripped = text.strip()
     if not stripped or stripped[0] not in "{[" or len(stripped) > MAX_JSON_CHARS:
         return None
@@ -59,7 +95,7 @@ def _dict(value: Any) -> dict:
 def _unwrap(obj: Any) -> Any:
     """SNS wraps the SES notification as a JSON string in Message."""
     if isinstance(obj, dict) and isinstance(obj.get("Message"), str):
-        inner = parse(obj["Message"])
+        inner = parse_json(obj["Message"])
         if inner is not None:
             return inner
     return obj
@@ -83,43 +119,74 @@ def _make(
 
 
 def _ses(obj: dict) -> list[Incident]:
-    kind = obj.get("notificationType") or obj.get("eventType")
+    """An SES notification (or event) by its type: Bounce, DeliveryDelay, Complaint, Delivery."""
+    kind = _scalar(obj.get("notificationType") or obj.get("eventType"))
+    reader, key = SES_READERS.get(kind or "", (None, ""))
+    body = obj.get(key)
+    return reader(body) if reader and isinstance(body, dict) else []
+
+
+def _ses_bounce(bounce: dict) -> list[Incident]:
+    words = f"{bounce.get('bounceType', '')} {bounce.get('bounceSubType', '')}".strip()
+    action = "failed" if bounce.get("bounceType") == "Permanent" else "delayed"
+    return [
+        _make(
+            f"{r.get('diagnosticCode') or ''}\nSES bounce: {words}".strip(),
+            r.get("emailAddress"),
+            action,
+            status=r.get("status"),
+            remote=bounce.get("remoteMtaIp"),
+        )
+        for r in _records(bounce.get("bouncedRecipients"))
+    ]
+
+
+def _ses_delay(delay: dict) -> list[Incident]:
+    return [
+        _make(
+            f"{r.get('diagnosticCode') or ''}\nSES delivery delay: {delay.get('delayType', '')}",
+            r.get("emailAddress"),
+            "delayed",
+            status=r.get("status"),
+            remote=delay.get("reportingMTA"),
+        )
+        for r in _records(delay.get("delayedRecipients"))
+    ]
+
+
+def _ses_complaint(complaint: dict) -> list[Incident]:
+    feedback = _scalar(complaint.get("complaintFeedbackType")) or "abuse"
     out = []
-    if kind == "Bounce" and isinstance(obj.get("bounce"), dict):
-        bounce = obj["bounce"]
-        words = f"{bounce.get('bounceType', '')} {bounce.get('bounceSubType', '')}".strip()
-        for r in _records(bounce.get("bouncedRecipients")):
-            text = f"{r.get('diagnosticCode') or ''}\nSES bounce: {words}".strip()
-            action = "failed" if bounce.get("bounceType") == "Permanent" else "delayed"
-            out.append(
-                _make(
-                    text,
-                    r.get("emailAddress"),
-                    action,
-                    status=r.get("status"),
-                    remote=bounce.get("remoteMtaIp"),
-                )
-            )
-    elif kind == "DeliveryDelay" and isinstance(obj.get("deliveryDelay"), dict):
-        delay = obj["deliveryDelay"]
-        for r in _records(delay.get("delayedRecipients")):
-            text = f"{r.get('diagnosticCode') or ''}\nSES delivery delay: {delay.get('delayType', '')}"
-            out.append(
-                _make(
-                    text,
-                    r.get("emailAddress"),
-                    "delayed",
-                    status=r.get("status"),
-                    remote=delay.get("reportingMTA"),
-                )
-            )
-    elif kind == "Complaint" and isinstance(obj.get("complaint"), dict):
-        complaint = obj["complaint"]
-        feedback = _scalar(complaint.get("complaintFeedbackType")) or "abuse"
-        for r in _records(complaint.get("complainedRecipients")):
-            # a complaint is about a message that was delivered: no failed action, no bounce
-            out.append(_make(f"Feedback-Type: {feedback} SES complaint", r.get("emailAddress"), None))
+    for r in _records(complaint.get("complainedRecipients")):
+        # a complaint is about a message that was delivered: no failed action, no bounce
+        incident = _make(f"Feedback-Type: {feedback} SES complaint", r.get("emailAddress"), None)
+        incident.report = "feedback"
+        out.append(incident)
     return out
+
+
+def _ses_delivery(delivery: dict) -> list[Incident]:
+    reply = _scalar(delivery.get("smtpResponse")) or "250 SES delivery"
+    out = []
+    for address in _addresses(delivery.get("recipients")):
+        incident = _make(reply, address, "delivered", remote=delivery.get("reportingMTA"))
+        incident.report = "delivery"
+        out.append(incident)
+    return out
+
+
+SES_READERS = {
+    "Bounce": (_ses_bounce, "bounce"),
+    "DeliveryDelay": (_ses_delay, "deliveryDelay"),
+    "Complaint": (_ses_complaint, "complaint"),
+    "Delivery": (_ses_delivery, "delivery"),
+}
+
+
+def _addresses(value: Any) -> list[str]:
+    """SES lists a delivery's recipients as plain strings."""
+    items = value if isinstance(value, list) else [value]
+    return [item for item in items[:200] if isinstance(item, str)] or [""]
 
 
 def _sendgrid(events: list) -> list[Incident]:
@@ -170,7 +237,10 @@ def _postmark(obj: dict) -> list[Incident]:
     words = _scalar(obj.get("Details")) or _scalar(obj.get("Description")) or ""
     text = f"{words}\nPostmark {kind}"
     action = "failed" if kind in POSTMARK_FAILED else "delayed" if kind in POSTMARK_DELAYED else None
-    return [_make(text, obj.get("Email"), action)]
+    incident = _make(text, obj.get("Email"), action)
+    if kind in POSTMARK_FEEDBACK:
+        incident.report = "feedback"
+    return [incident]
 
 
 def _generic(obj: Any, depth: int = 0) -> list[str]:

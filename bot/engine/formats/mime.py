@@ -1,12 +1,17 @@
-"""Whole bounce emails: multipart/report with delivery-status, or a plain-text bounce body."""
+"""A bounce email read once: its own headers, report parts, readable body and returned original.
+
+Every email format (jsonbounce for mailed notifications, arf, dsnmail, autoreply, plainbounce)
+works on the same `Message`; `read` keeps the last few, so that each format's `detect` and
+`parse` cost one MIME parse between them.
+"""
 
 from __future__ import annotations
 
+import functools
 import re
+from dataclasses import dataclass
 
-from ..incident import Incident, reply_from_context
-from ..text import fold
-from . import dsn, freetext, mimeparts
+from . import mimeparts
 
 # A header field name at the start of a line, searched in "\n" + text (see mimeparts._fields_re)
 # after lower-casing it: under re.IGNORECASE the regex engine tries each alternative in full at
@@ -34,14 +39,38 @@ ORIGINAL_MARKERS = (
 )
 SEPARATOR_LINE_RE = re.compile(r"^[ \t]*[-=*_#<>]{0,40}[ \t]*[\w ,:/()'.-]{0,80}[-=*_#<>]*[ \t]*$")
 SEPARATOR_EDGE_RE = re.compile(r"^[-=*_#<>]{2,}|[-=*_#<>]{2,}$")
-SKIP_TYPES = frozenset({"message/rfc822", "text/rfc822-headers", "message/rfc822-headers", "message/global"})
+ORIGINAL_TYPES = frozenset(
+    {
+        "message/rfc822",
+        "text/rfc822-headers",
+        "message/rfc822-headers",
+        "message/global",
+        "message/global-headers",
+        "text/rfc822-header",
+    }
+)
 STATUS_TYPES = frozenset({"message/delivery-status", "message/global-delivery-status"})
+FEEDBACK_TYPE = "message/feedback-report"
 HINT_HEADERS = ("from", "subject", "x-mailer", "x-failed-recipients", "received")
+# Header fields the formats read from the bounce itself, besides those that hint at a provider.
+OWN_HEADERS = (
+    *HINT_HEADERS,
+    "to",
+    "return-path",
+    "auto-submitted",
+    "x-autoreply",
+    "x-autorespond",
+    "precedence",
+    "x-apple-action",
+)
+MAX_ORIGINAL_CHARS = 16_000
 TAG_RE = re.compile(r"<[^>]{0,2000}>")
 MAX_PART_CHARS = 64_000
 
 
+@functools.lru_cache(maxsize=4)
 def looks_like_email(text: str) -> bool:
+    """A header block at the start: two or more known fields, the first line one of them."""
     # the header block (up to a blank line) in the first 6,000 characters, at most 60 lines
     stripped = text.lstrip()
     end = stripped.find("\n\n", 0, 6000)
@@ -79,25 +108,50 @@ def _is_separator(line: str, marker: str) -> bool:
     return bool(
         SEPARATOR_EDGE_RE.search(stripped)
         or stripped.endswith(":")
-        or stripped.lower().strip(" .:") == marker
+        or stripped.lower().strip(" .:") in (marker, f"{marker} follows", f"{marker} below")
         or stripped.lower().startswith("content-type:")
     )
 
 
-def incidents(text: str, explicit: bool) -> tuple[list[Incident], str]:
-    """Incidents, best source first, and the bounce's own headers (for provider hints)."""
-    root = mimeparts.parse(text, HINT_HEADERS)
-    header_text = " ".join(f"{k}: {root.headers[k]}" for k in HINT_HEADERS if k in root.headers)
+@dataclass(frozen=True, slots=True)
+class Message:
+    """What the email formats need from a bounce, read in one walk over its MIME tree."""
+
+    headers: dict[str, str]  # OWN_HEADERS of the top part, names in lower case
+    report_type: str  # multipart/report's report-type parameter, lower case, or ""
+    status_texts: tuple[str, ...]  # message/delivery-status parts
+    feedback_texts: tuple[str, ...]  # message/feedback-report parts (RFC 5965)
+    body: str  # the readable parts, each cut where it starts quoting the original
+    original: str  # the returned original message or its headers, when attached
+
+    @property
+    def header_text(self) -> str:
+        """The bounce's own hint headers as one line, for telling which provider sent it."""
+        return " ".join(f"{k}: {self.headers[k]}" for k in HINT_HEADERS if k in self.headers)
+
+    def header(self, name: str) -> str:
+        return self.headers.get(name, "")
+
+
+@functools.lru_cache(maxsize=4)
+def read(text: str) -> Message:
+    """The bounce's parts by role; the formats detect and parse on the same cached reading."""
+    root = mimeparts.parse(text, OWN_HEADERS)
+    report_type = (root.param("report-type") or "").lower() if root.content_type == "multipart/report" else ""
     status_texts: list[str] = []
+    feedback_texts: list[str] = []
     bodies: list[str] = []
+    originals: list[str] = []
     stack = [root]
     while stack:
         part = stack.pop()
         ctype = part.content_type
-        if ctype in SKIP_TYPES:
-            continue  # the original message: its words are not the server's diagnosis
-        if ctype in STATUS_TYPES:
+        if ctype in ORIGINAL_TYPES:
+            originals.append(part.text()[:MAX_ORIGINAL_CHARS])
+        elif ctype in STATUS_TYPES:
             status_texts.append(part.text())
+        elif ctype == FEEDBACK_TYPE:
+            feedback_texts.append(part.text())
         elif part.parts:
             stack.extend(reversed(part.parts))
         elif ctype.startswith("text/") or not part.headers.get("content-type"):
@@ -105,36 +159,16 @@ def incidents(text: str, explicit: bool) -> tuple[list[Incident], str]:
             if ctype == "text/html":
                 body = TAG_RE.sub(" ", body)
             bodies.append(body_before_original(body))
-    body = "\n\n".join(bodies)
-    dsn_incidents: list[Incident] = []
-    for status_text in status_texts:
-        dsn_incidents.extend(dsn.incidents_from_blocks(dsn.field_blocks(status_text), "email"))
-    if not dsn_incidents and dsn.looks_like_dsn(body):
-        dsn_incidents = [i for i in dsn.incidents(body) if i.recipient or i.text]
-    if not dsn_incidents:
-        return freetext.incidents(body, explicit, kind="email", structured=True), header_text
-    # With delivery-status records the body is only context: its paragraphs, not their codes.
-    # lower case is enough to find an address in them (see _context_for)
-    paragraphs = [(unit, unit.lower()) for unit in freetext.units(freetext.join_multiline_replies(body))]
-    for incident in dsn_incidents:
-        incident.kind = "email"
-        incident.context = _context_for(incident, paragraphs)
-        quoted = reply_from_context(incident) if incident.context else None
-        if len(dsn_incidents) == 1 and quoted is None:
-            # one record: the whole notice is about it, however it spells the address
-            incident.context = body[:4000]
-            quoted = reply_from_context(incident)
-        if incident.reply_code is None:
-            incident.reply_code = quoted
-    return dsn_incidents, header_text
+    return Message(
+        headers=root.headers,
+        report_type=report_type,
+        status_texts=tuple(status_texts),
+        feedback_texts=tuple(feedback_texts),
+        body="\n\n".join(bodies),
+        original="\n\n".join(originals),
+    )
 
 
-def _context_for(incident: Incident, paragraphs: list[tuple[str, str]]) -> str:
-    """The body paragraphs that speak of this recipient, for a DSN whose diagnostic is thin."""
-    if not incident.recipient:
-        return ""
-    needle = fold(incident.recipient)
-    if " " in needle:  # rare: a recipient field that is not a bare address
-        return "\n".join(text for text, _ in paragraphs if needle in fold(text))[:4000]
-    # without white space in the needle, folding the paragraph's white space changes nothing
-    return "\n".join(text for text, lowered in paragraphs if needle in lowered)[:4000]
+def read_email(text: str) -> Message | None:
+    """The reading of an email, or None for any other text."""
+    return read(text) if looks_like_email(text) else None

@@ -1,4 +1,11 @@
-"""MTA log lines: Postfix and Sendmail `to=<...> ... dsn=... status=/stat=`, Exim `**` and `==`."""
+"""MTA log lines: Postfix and Sendmail `to=<...> ... dsn=... status=/stat=`, Exim `**` and `==`.
+
+Postfix's delivery agents log `to=<rcpt>, relay=host[ip]:port, ..., dsn=5.1.1, status=bounced
+(text)` (postfix/src/global/log_adhoc.c); Sendmail logs `to=rcpt, ..., relay=host, dsn=5.1.1,
+stat=text`; Exim writes `** rcpt ...: text` for a failure and `== rcpt ...: text` for a deferral
+(Exim's spec, chapter "Log files"). Each line is read by anchored searches for its fields, in
+order, so that a line costs one pass whatever it holds: a field pattern never spans another.
+"""
 
 from __future__ import annotations
 
@@ -6,49 +13,65 @@ import re
 
 from ..incident import Incident, incident_from_text
 
-# The optional relay group carries its own `.*?`: put after a lazy `.*?` it would match empty
-# and never capture.
-POSTFIX_RE = re.compile(
-    r"\bto=<(?P<rcpt>[^>]*)>(?:.*?\brelay=(?P<relay>[^,\s\[]+)[^,]*,)?.*?\bdsn=(?P<dsn>[245]\.\d{1,3}\.\d{1,3}),"
-    r"\s*status=(?P<status>\w+)\s*\((?P<text>.*)\)\s*$"
-)
-SENDMAIL_RE = re.compile(
-    r"\bto=<?(?P<rcpt>[^>,\s]*)>?,(?:.*?\brelay=(?P<relay>[^,\s\[]+)[^,]*,)?.*?\bdsn=(?P<dsn>[245]\.\d{1,3}\.\d{1,3}),"
-    r"\s*stat=(?P<text>.*)$"
-)
-EXIM_RE = re.compile(r"\s(?P<flag>\*\*|==)\s+(?P<rcpt>[^\s@]+@[^\s:]+?)(?:\s+<[^>]*>)?(?::|\s)(?P<text>.*)$")
+DSN_RE = re.compile(r"\bdsn=([245]\.\d{1,3}\.\d{1,3}),[ \t]*(status|stat)=")
+POSTFIX_TO_RE = re.compile(r"\bto=<([^<>\s]{0,254})>")
+SENDMAIL_TO_RE = re.compile(r"\bto=<?([^<>,\s]{1,254})>?,")
+RELAY_RE = re.compile(r"\brelay=([^,\s\[]{1,255})")
+EXIM_RE = re.compile(r"\s(\*\*|==)[ \t]+([^\s@]{1,64}@[^\s:<>]{1,255})(?:[ \t]+<[^<>]{0,254}>)?[:\s]")
 LOG_HINT_RE = re.compile(r"\b(?:dsn=[245]\.|status=(?:bounced|deferred)|stat=|\s\*\*\s|\s==\s)")
 ACTIONS = {"bounced": "failed", "deferred": "delayed", "sent": "delivered", "expired": "failed"}
+MAX_RECORDS = 400
+KIND = "log"
 
 
-def looks_like_log(text: str) -> bool:
+def detect(text: str) -> bool:
     return bool(LOG_HINT_RE.search(text[:20000]))
+
+
+def parse(text: str, explicit: bool) -> list[Incident]:
+    return incidents(text)
 
 
 def incidents(text: str) -> list[Incident]:
     out: list[Incident] = []
     for line in text.split("\n"):
-        if len(out) >= 400:
+        if len(out) >= MAX_RECORDS:
             break
-        m = POSTFIX_RE.search(line)
-        if m:
-            action = ACTIONS.get(m.group("status"), m.group("status"))
-            if action == "delivered":
-                continue
-            out.append(_incident(m.group("text"), m.group("rcpt"), m.group("relay"), m.group("dsn"), action))
-            continue
-        m = SENDMAIL_RE.search(line)
-        if m:
-            if m.group("dsn").startswith("2"):
-                continue
-            action = "failed" if m.group("dsn").startswith("5") else "delayed"
-            out.append(_incident(m.group("text"), m.group("rcpt"), m.group("relay"), m.group("dsn"), action))
-            continue
-        m = EXIM_RE.search(line)
-        if m:
-            action = "failed" if m.group("flag") == "**" else "delayed"
-            out.append(_incident(m.group("text"), m.group("rcpt"), None, None, action))
+        incident = _postfix_or_sendmail(line) if "dsn=" in line else None
+        if incident is None and ("**" in line or "==" in line):
+            incident = _exim(line)
+        if incident is not None and incident.action != "delivered":
+            out.append(incident)
     return out
+
+
+def _postfix_or_sendmail(line: str) -> Incident | None:
+    dsn = DSN_RE.search(line)
+    if dsn is None:
+        return None
+    status, rest = dsn.group(1), line[dsn.end() :]
+    postfix = dsn.group(2) == "status"
+    to = (POSTFIX_TO_RE if postfix else SENDMAIL_TO_RE).search(line, 0, dsn.start())
+    if to is None:
+        return None
+    relay = RELAY_RE.search(line, to.end(), dsn.start())
+    if postfix:
+        word, _, text = rest.partition("(")
+        action = ACTIONS.get(word.strip(), word.strip())
+        text = text.rstrip()
+        text = text[:-1] if text.endswith(")") else text
+    else:
+        action = {"2": "delivered", "5": "failed"}.get(status[0], "delayed")
+        text = rest.strip()
+    return _incident(text, to.group(1), relay.group(1) if relay else None, status, action)
+
+
+def _exim(line: str) -> Incident | None:
+    m = EXIM_RE.search(line)
+    if m is None:
+        return None
+    action = "failed" if m.group(1) == "**" else "delayed"
+    return _incident(line[m.end() :].strip(), m.group(2), None, None, action)
 
 
 def _incident(text: str, rcpt: str, relay: str | None, dsn: str | None, action: str) -> Incident:

@@ -11,11 +11,11 @@ from __future__ import annotations
 from slack_bolt import App
 
 from ..runtime import BotRuntime
-from . import actions, commands, events, messages, shortcuts, views
+from . import actions, commands, events, live_checks, messages, shortcuts, views
 
 
 def register_all(app: App, runtime: BotRuntime) -> None:
-    for module in (commands, messages, events, actions, shortcuts, views):
+    for module in (commands, messages, events, actions, live_checks, shortcuts, views):
         module.register(app, runtime)
     for module in (commands, events, actions, shortcuts, views):
         module.register_catch_all(app)

@@ -1,0 +1,76 @@
+"""Mail addresses as RFC 5321 writes them: found in text, and checked before anyone is named.
+
+A bounce holds many strings with an `@` in them that are no recipient: a fragment of a JSON
+notification, a maildir path, a Message-ID. Every recipient a format reports goes through
+`mailbox()`, which accepts only a Mailbox (RFC 5321 section 4.1.2): a dot-string or quoted
+local part of at most 64 octets, `@`, and a domain of dot-separated labels or an address literal.
+"""
+
+from __future__ import annotations
+
+import re
+
+# atext of RFC 5322 section 3.2.3, the characters of a dot-string's atoms
+ATEXT = "A-Za-z0-9!#$%&'*+/=?^_`{|}~-"
+LABEL = r"[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?"
+DOT_STRING_RE = re.compile(rf"[{ATEXT}]+(?:\.[{ATEXT}]+)*")
+QUOTED_RE = re.compile(r'"(?:[^"\\\r\n]|\\.){0,62}"')
+DOMAIN_RE = re.compile(rf"{LABEL}(?:\.{LABEL})*\.[A-Za-z][A-Za-z0-9-]{{0,62}}|\[[0-9A-Fa-f.:]{{3,45}}\]")
+# A candidate in running text: its parts are bounded, so a long run of letters without an `@`
+# costs one pass, and the dot-string's shape is checked afterwards by mailbox().
+CANDIDATE_RE = re.compile(
+    rf"[.{ATEXT}]{{1,64}}@(?:[A-Za-z0-9-]{{1,63}}\.){{1,8}}[A-Za-z0-9-]{{1,63}}|[.{ATEXT}]{{1,64}}@\[[0-9A-Fa-f.:]{{3,45}}\]"
+)
+# Local parts that are roles of the reporting system, never the failed recipient of a bounce.
+SYSTEM_LOCAL_PARTS = frozenset({"mailer-daemon", "postmaster", "mail-daemon", "maildaemon"})
+MAX_ADDRESS = 254
+URL_CHARS = frozenset("/?&")
+# The characters a local part is made of: a candidate that starts right after one is the tail
+# of a longer string.
+LOCAL_CHARS = frozenset("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789!#$%&'*+/=?^_`{|}~-.")
+TRIM = " \t<>()[]'\".,;:"
+
+
+def mailbox(value: str | None) -> str | None:
+    """The address in `value` (angle brackets, quotes and trailing punctuation taken off) when
+    it is a Mailbox by RFC 5321's syntax, else None."""
+    if not value:
+        return None
+    address = value.strip().strip(TRIM) if not value.endswith("]") else value.strip().lstrip(TRIM)
+    if address.lower().startswith("mailto:"):
+        address = address[7:]
+    if len(address) > MAX_ADDRESS or "@" not in address:
+        return None
+    local, _, domain = address.rpartition("@")
+    if not local or len(local) > 64 or "/" in local or "&" in local:
+        # "/var/mail/user@host" or "Maildir/new/1.H2@host" is a path and "a&Endpoint=user@host"
+        # a URL's query, whatever RFC 5322's atext allows
+        return None
+    if not (DOT_STRING_RE.fullmatch(local) or QUOTED_RE.fullmatch(local)):
+        return None
+    if not DOMAIN_RE.fullmatch(domain):
+        return None
+    return address
+
+
+def find_mailboxes(text: str, limit: int = 50) -> list[tuple[int, str]]:
+    """Valid addresses in running text with where they start, in order, at most `limit`."""
+    found: list[tuple[int, str]] = []
+    if "@" not in text:
+        return found
+    for m in CANDIDATE_RE.finditer(text):
+        if m.start() and (text[m.start() - 1] in URL_CHARS or text[m.start() - 1] in LOCAL_CHARS):
+            # inside a URL's path or query ("?email=a@example.com"), or the tail of a string
+            # longer than any local part
+            continue
+        address = mailbox(m.group(0).strip("."))
+        if address:
+            found.append((m.start(), address))
+            if len(found) >= limit:
+                break
+    return found
+
+
+def is_system_address(address: str) -> bool:
+    """postmaster@, MAILER-DAEMON@: the reporting system, not a recipient."""
+    return address.rsplit("@", 1)[0].lower() in SYSTEM_LOCAL_PARTS

@@ -1,0 +1,133 @@
+"""Which knowledge entry explains an incident: the evidence ranking applied to one record.
+
+The ranking itself (wording > specific enhanced code > specific reply code > class of code >
+X.0.0) lives in matcher.py with its table; this module decides what evidence an incident offers:
+its own words first, then the words of the report around it, then its codes, then, for a
+question, fuzzy phrases. A report whose structure states its nature (an RFC 5965 feedback
+report, an RFC 3834 auto-reply, a delivery notification) is explained by that structure.
+"""
+
+from __future__ import annotations
+
+from .code_structure import CodeStructure
+from .incident import Incident, complete
+from .matcher import RANK_ENHANCED, RANK_FALLBACK, RANK_PHRASE, Match, Matcher, code_rank
+from .model import Entry
+from .providers import ProviderIndex
+from .text import fold
+
+# The entry that explains a report by its structure, and the reason its wording may not change.
+REPORT_ENTRIES = {
+    "feedback": ("generic.feedback.abuse-report", "feedback"),
+    "autoreply": ("generic.vacation.out-of-office", "vacation"),
+    "delivery": ("generic.delivered.success-notification", "delivered"),
+}
+
+
+class Evidence:
+    """The knowledge base's matcher and provider index, and the entries structure points to."""
+
+    def __init__(
+        self, entries: list[Entry], matcher: Matcher, providers: ProviderIndex, structure: CodeStructure
+    ) -> None:
+        self.matcher = matcher
+        self.code_structure = structure
+        self.providers = providers
+        by_id = {e.id: e for e in entries}
+        # later entries (an organisation's) replace earlier ones for the same action
+        self.fallbacks = {e.fallback_for: e for e in entries if e.fallback_for}
+        self.reports = {
+            report: (by_id[entry_id], reason)
+            for report, (entry_id, reason) in REPORT_ENTRIES.items()
+            if entry_id in by_id
+        }
+
+    def best_match(self, incident: Incident, allow_fuzzy: bool) -> tuple[Match, str | None] | None:
+        """The best entry for an incident by the ranking in matcher.py, and the provider.
+
+        Evidence is read in ranking order and reading stops at the first kind that finds
+        anything: the incident's own words (phrases and patterns), the report's words around it
+        (context, unless they name another cause than the record's own specific status), its
+        codes (code_rank orders them), then fuzzy phrases for a question. A
+        structured report's nature (feedback, auto-reply, delivery) overrides wording that
+        names another reason; a failed or delayed record that nothing explains gets the
+        fallback entry for its action.
+        """
+        folded = fold(incident.text)
+        codes = {c for c in (incident.reply_code, incident.enhanced_code) if c}
+        hits = self.matcher.phrase_hits(folded) if folded else {}
+        context_hits: dict[str, str] = {}
+        if not hits and incident.context:
+            context_hits = self.matcher.phrase_hits(fold(incident.context))
+        code_matches = (
+            []
+            if hits or context_hits
+            else self.matcher.code_matches(incident.reply_code, incident.enhanced_code)
+        )
+        if allow_fuzzy and not (hits or context_hits):  # a code no entry holds, read by its digits
+            code_matches = self.code_structure.answer(incident, code_matches) or code_matches
+        fuzzy = []
+        if (
+            not (hits or context_hits or code_matches or codes)
+            and allow_fuzzy
+            and incident.kind in ("text", "code")
+        ):
+            fuzzy = self.matcher.fuzzy_matches(folded)
+        if not (hits or context_hits or code_matches or fuzzy):
+            fallback = self._structure(incident, None) or self._fallback(incident)
+            if fallback is None:
+                return None
+            complete(incident)
+            return fallback, self.providers.from_host(incident.remote_mta)
+        # only now, with something to explain, is it worth reading the rest of the incident
+        complete(incident)
+        provider = self._provider(incident)
+        if context_hits:
+            provider = provider or self.providers.detect(incident.context)
+            matches = self.matcher.phrase_matches(codes, provider, context_hits)
+            if matches and _contradicts(matches[0].entry, incident.enhanced_code):
+                # the report's words may be about another recipient; the record's own specific
+                # status is about this one
+                matches = self.matcher.code_matches(incident.reply_code, incident.enhanced_code)
+        elif hits:
+            matches = self.matcher.phrase_matches(codes, provider, hits)
+        else:
+            matches = code_matches or fuzzy
+        if not matches and (hits or context_hits):
+            # the only words found were framing that gives way to the codes
+            matches = self.matcher.code_matches(incident.reply_code, incident.enhanced_code)
+        best = self._structure(incident, matches[0] if matches else None)
+        return (best, provider) if best else None
+
+    def _provider(self, incident: Incident) -> str | None:
+        provider = self.providers.from_host(incident.remote_mta) or self.providers.detect(incident.text)
+        if provider is None and incident.recipient and "@" in incident.recipient:
+            # a consumer mailbox domain is a fair hint when nothing in the reply names the server
+            provider = self.providers.from_host(incident.recipient.rsplit("@", 1)[1])
+        return provider
+
+    def _structure(self, incident: Incident, match: Match | None) -> Match | None:
+        """The match, unless the report's structure says what it is and the words disagree."""
+        stated = self.reports.get(incident.report)
+        if stated is None:
+            return match
+        entry, reason = stated
+        if match is not None and match.entry.reason == reason and match.rank >= RANK_PHRASE:
+            return match  # the report's own words name a more precise entry of the same reason
+        return Match(entry, RANK_PHRASE, 0.95, incident.report)
+
+    def _fallback(self, incident: Incident) -> Match | None:
+        """A bounce record that failed or was delayed but says nothing we recognise."""
+        if not incident.structured or incident.action not in ("failed", "delayed"):
+            return None
+        entry = self.fallbacks.get(incident.action)
+        return Match(entry, RANK_FALLBACK, 0.3, incident.action) if entry else None
+
+
+def _contradicts(entry: Entry, status: str | None) -> bool:
+    """Whether an entry found by the words around a record names other causes than the
+    record's own specific status: none of its enhanced codes shares the status's subject."""
+    if not status or code_rank(status) < RANK_ENHANCED or not entry.enhanced_codes:
+        return False
+    subject = status.split(".")[1]
+    return all(code.split(".")[1] != subject for code in entry.enhanced_codes)

@@ -1,0 +1,148 @@
+"""From an incident and the entry that explains it to a `Finding`: reason, hard or soft, codes.
+
+Also the test for passive mode (an alert channel), where the engine speaks only when a text is
+clearly about a mail delivery problem.
+"""
+
+from __future__ import annotations
+
+import re
+
+from .incident import Incident
+from .matcher import RANK_PHRASE, Match
+from .model import Entry, Finding
+from .phase import refine_reason, smtp_phase
+from .retry import retry_advice
+from .text import shorten
+
+MATCHED_TEXT_CHARS = 300
+DIAGNOSTIC_CHARS = 1000
+SUCCESS_ACTIONS = frozenset({"delivered", "relayed", "expanded"})
+# Reasons a report's structure decides, which no phase or local mailer rewrites.
+STRUCTURAL_REASONS = frozenset({"feedback", "vacation", "delivered"})
+PASSIVE_MIN_PHRASE = 12
+# Words that on their own show a text is about mail, and words that only support them: a message
+# queue, an image relay or a delivery webhook are not mail.
+MAIL_WORDS_RE = re.compile(
+    r"\b(?:e-?mails?|mails?|smtp|esmtp|gsmtp|mx|recipients?|sender|mailbox(?:es)?|bounced?|rcpt"
+    r"|postmaster|mailer-daemon|dsn|spf|dkim|dmarc|helo|ehlo|undeliverable|mta)\b",
+    re.I,
+)
+SUPPORTING_WORDS_RE = re.compile(r"\b(?:deliver\w*|relay\w*|quota|message)\b", re.I)
+
+
+def make_finding(incident: Incident, match: Match, provider: str | None) -> Finding:
+    """The finding for one record: the entry's advice with the record's own codes and words."""
+    entry = match.entry
+    reply, enhanced = incident.reply_code, incident.enhanced_code
+    phase = incident.phase or smtp_phase(incident.text, incident.context)
+    reason = _reason(incident, match, phase)
+    if enhanced is None:
+        enhanced = _implied_status(entry, reply, incident.action)
+    bounce = _bounce(entry, reply, enhanced, incident.action)
+    return Finding(
+        entry_id=entry.id,
+        reason=reason,
+        bounce=bounce,
+        title=entry.title,
+        meaning=entry.meaning,
+        retry=retry_advice(entry, bounce, (reply or enhanced or "")[:1] or None),
+        who=entry.who,
+        causes=entry.causes,
+        sender_fix=entry.sender_fix,
+        admin_fix=entry.admin_fix,
+        references=entry.references,
+        confidence=match.confidence,
+        matched_text=shorten(match.matched, MATCHED_TEXT_CHARS),
+        reply_code=reply,
+        enhanced_code=enhanced,
+        provider=provider or entry.provider,
+        recipient=incident.recipient,
+        remote_mta=incident.remote_mta,
+        diagnostic=shorten(incident.text, DIAGNOSTIC_CHARS),
+        smtp_phase=phase,
+    )
+
+
+def _reason(incident: Incident, match: Match, phase: str | None) -> str:
+    entry = match.entry
+    if entry.reason in STRUCTURAL_REASONS and incident.report != "bounce":
+        return entry.reason
+    reason = refine_reason(
+        entry.reason,
+        phase,
+        stated_status=incident.enhanced_code,
+        from_bounce=incident.kind in ("email", "dsn"),
+        weak_match=match.rank < RANK_PHRASE,
+        replied=incident.reply_code is not None and incident.reply_code in incident.text,
+        provider_wording=entry.provider is not None and entry.family != "mta" and match.rank >= RANK_PHRASE,
+    )
+    if incident.action in SUCCESS_ACTIONS and success_codes(incident):
+        return "delivered"  # a delivery report: whatever entry the 2xx code found, it worked
+    if incident.local_mailer and reason not in ("mailboxfull", "systemfull"):
+        # the local delivery program (procmail, a pipe) failed, whatever its words
+        return "mailererror"
+    return reason
+
+
+def success_only(incident: Incident) -> bool:
+    """A 250 or a 2.0.0 in a bounce record that failed: a step that worked, not the failure."""
+    if incident.action not in (None, "failed", "delayed"):
+        return False  # a delivery report: the success is the news
+    return success_codes(incident)
+
+
+def success_codes(incident: Incident) -> bool:
+    codes = [c for c in (incident.reply_code, incident.enhanced_code) if c]
+    return bool(codes) and all(c[0] == "2" for c in codes)
+
+
+def _implied_status(entry: Entry, reply: str | None, action: str | None) -> str | None:
+    """The entry's own enhanced code of the right class, when the text gave none."""
+    wanted = reply[0] if reply else ("4" if action == "delayed" else "5" if action == "failed" else None)
+    statuses = entry.enhanced_codes
+    if not statuses:
+        return None
+    if wanted:
+        return next((c for c in statuses if c[0] == wanted), None)
+    return statuses[0] if len(statuses) == 1 else None
+
+
+def _bounce(entry: Entry, reply: str | None, enhanced: str | None, action: str | None) -> str:
+    """Hard when anything says the failure is final: a 5xx code or a DSN that gave up."""
+    classes = {c[0] for c in (reply, enhanced) if c}
+    if "5" in classes or action == "failed":
+        return "hard"
+    if "4" in classes or action == "delayed":
+        return "soft"
+    if "2" in classes:
+        return "none"
+    return {"permanent": "hard", "temporary": "soft", "none": "none"}.get(entry.permanence, "soft")
+
+
+def passive_ok(incident: Incident, match: Match) -> bool:
+    """In an alert channel speak only when the text is clearly a mail delivery problem."""
+    classes = {c[0] for c in (incident.reply_code, incident.enhanced_code) if c}
+    if incident.action in SUCCESS_ACTIONS or (classes == {"2"} and incident.action is None):
+        return False  # a delivery that worked, or a 250 OK: nothing went wrong
+    if incident.report == "autoreply":
+        return False  # someone is on holiday: no delivery problem
+    if incident.structured:
+        return True
+    phrase = match.rank >= RANK_PHRASE
+    mail_words = len(MAIL_WORDS_RE.findall(incident.text))
+    if incident.strong_code:
+        if incident.enhanced_code:
+            # an enhanced status code is SMTP's own; beside a reply code of its class, surely so
+            both = incident.reply_code and incident.reply_code[0] == incident.enhanced_code[0]
+            return bool(both or phrase or mail_words)
+        # a reply code alone may be HTTP's or any other system's 500 or 503: it needs a mail
+        # word, or SMTP's own wording for that very code ("451 ... local error in processing")
+        agreed = phrase and incident.reply_code in match.entry.codes
+        return mail_words > 0 or (agreed and len(match.matched) >= PASSIVE_MIN_PHRASE)
+    return (
+        phrase
+        and len(match.matched) >= PASSIVE_MIN_PHRASE
+        and mail_words > 0
+        and mail_words + len(SUPPORTING_WORDS_RE.findall(incident.text)) >= 2
+    )

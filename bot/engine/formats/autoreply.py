@@ -1,0 +1,72 @@
+"""RFC 3834 automatic responses: out-of-office and vacation replies, not failures.
+
+Read by structure: the Auto-Submitted: auto-replied field (RFC 3834 section 5), the X-Autoreply
+and X-Autorespond fields older responders write, Precedence: auto_reply, or a subject that
+responders put in front ("Auto:", "Automatic reply:", "Out of Office", "Autoreply", "Vacation").
+A bounce carries Auto-Submitted too (Postfix and Exim set it on their reports), so a message from
+a mailer daemon or postmaster, or one with a bounce's subject, is not an auto-reply. The
+recipient is the one who is away: the reply's From.
+"""
+
+from __future__ import annotations
+
+from ..address import find_mailboxes
+from ..incident import Incident
+from . import mime
+
+KIND = "email"
+SUBJECT_PREFIXES = (
+    "auto:",
+    "auto reply",
+    "auto-reply",
+    "autoreply",
+    "automatic reply",
+    "auto response",
+    "autoresponse",
+    "out of office",
+    "out of the office",
+    "vacation",
+    "away from",
+    "abwesenheitsnotiz",
+    "réponse automatique",
+    "risposta automatica",
+    "respuesta automática",
+    "automatisch antwoord",
+    "autosvar",
+)
+# Words of a bounce's subject: a delivery report, however it is marked.
+BOUNCE_SUBJECT_WORDS = ("undeliver", "delivery", "failure", "returned", "failed", "not delivered", "error")
+# Names a reporting system signs with, with or without an address: "MAILER-DAEMON", "Postmaster".
+SYSTEM_SENDERS = ("mailer-daemon", "postmaster", "mail delivery")
+
+
+def detect(text: str) -> bool:
+    message = mime.read_email(text)
+    if message is None or message.status_texts or message.feedback_texts:
+        return False
+    subject = message.header("subject").lower()
+    sender = message.header("from").lower()
+    if any(w in sender for w in SYSTEM_SENDERS) or any(w in subject for w in BOUNCE_SUBJECT_WORDS):
+        return False
+    marked = (
+        message.header("auto-submitted").lower().startswith("auto-replied")
+        or bool(message.header("x-autoreply") or message.header("x-autorespond"))
+        or message.header("precedence").lower() == "auto_reply"
+        or message.header("x-apple-action").lower() == "vacation"
+    )
+    return marked or subject.lstrip(" [").startswith(SUBJECT_PREFIXES)
+
+
+def parse(text: str, explicit: bool) -> list[Incident]:
+    message = mime.read(text)
+    senders = [a for _, a in find_mailboxes(message.header("from"), 2)]
+    words = f"Auto-Submitted: auto-replied\n{message.header('subject')}\n{message.body[:1000]}"
+    return [
+        Incident(
+            text=words,
+            kind="email",
+            recipient=senders[0] if senders else None,
+            structured=True,
+            report="autoreply",
+        )
+    ]

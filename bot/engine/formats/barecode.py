@@ -1,0 +1,22 @@
+"""A bare code or two: `452`, `5.7.1`, `550 5.1.1`, perhaps with a question mark."""
+
+from __future__ import annotations
+
+import re
+
+from ..incident import Incident
+from . import freetext
+
+KIND = "code"
+CODE = r"(?:[245]\d\d|[245]\.\d{1,3}\.\d{1,3})"
+BARE_CODE_RE = re.compile(rf"^\s*{CODE}(?:\s+{CODE})?\s*\??\s*$")
+
+
+def detect(text: str) -> bool:
+    stripped = text.strip()
+    return len(stripped) < 40 and bool(BARE_CODE_RE.match(stripped))
+
+
+def parse(text: str, explicit: bool) -> list[Incident]:
+    # a code on its own is asked about on purpose, in any mode
+    return freetext.incidents(text.strip(), explicit=True, kind="code")

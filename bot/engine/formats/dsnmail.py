@@ -1,0 +1,71 @@
+"""A bounce email with RFC 3464 delivery-status records: a message/delivery-status part, or the
+same fields written into the body by an MTA that builds no multipart/report."""
+
+from __future__ import annotations
+
+from ..incident import Incident, reply_from_context
+from ..text import fold
+from . import dsn, freetext, mime, plainbounce
+
+KIND = "email"
+CONTEXT_CHARS = 4000
+
+
+def detect(text: str) -> bool:
+    message = mime.read_email(text)
+    return message is not None and bool(message.status_texts or dsn.looks_like_dsn(message.body))
+
+
+def parse(text: str, explicit: bool) -> list[Incident]:
+    """One record per recipient the delivery-status fields name; the readable body is context."""
+    message = mime.read(text)
+    found: list[Incident] = []
+    for status_text in message.status_texts:
+        found.extend(dsn.incidents_from_blocks(dsn.field_blocks(status_text), "email"))
+    if not found and dsn.looks_like_dsn(message.body):
+        found = [i for i in dsn.incidents(message.body) if i.recipient or i.text]
+    _name_missing_recipients(found, message)
+    body = message.body
+    paragraphs = [(unit, unit.lower()) for unit in freetext.units(freetext.join_multiline_replies(body))]
+    # the report's own text for each recipient, when it lists several one by one
+    listed = _texts_by_recipient(message) if len(found) > 1 else {}
+    for incident in found:
+        incident.kind = "email"
+        own = listed.get(incident.recipient.lower()) if incident.recipient and len(listed) > 1 else None
+        incident.context = own or _context_for(incident, paragraphs)
+        quoted = reply_from_context(incident) if incident.context else None
+        if len(found) == 1 and quoted is None:
+            # one record: the whole notice is about it, however it spells the address
+            incident.context = body[:CONTEXT_CHARS]
+            quoted = reply_from_context(incident)
+        if incident.reply_code is None:
+            incident.reply_code = quoted
+    return found
+
+
+def _texts_by_recipient(message: mime.Message) -> dict[str, str]:
+    listed = plainbounce.listed_recipients(message)
+    return {address.lower(): text for address, text in plainbounce.diagnostics(message.body, listed)}
+
+
+def _name_missing_recipients(found: list[Incident], message: mime.Message) -> None:
+    """A record whose recipient field holds no address (`Final-Recipient: rfc822; @host`) gets
+    the address the readable report lists in its place, in the same order."""
+    missing = [i for i in found if i.recipient is None]
+    if not missing:
+        return
+    named = {i.recipient.lower() for i in found if i.recipient}
+    listed = [a for _, a in plainbounce.listed_recipients(message) if a.lower() not in named]
+    for incident, address in zip(missing, dict.fromkeys(listed), strict=False):
+        incident.recipient = address
+
+
+def _context_for(incident: Incident, paragraphs: list[tuple[str, str]]) -> str:
+    """The body paragraphs that speak of this recipient, for a record whose diagnostic is thin."""
+    if not incident.recipient:
+        return ""
+    needle = fold(incident.recipient)
+    if " " in needle:  # rare: a recipient field that is not a bare address
+        return "\n".join(text for text, _ in paragraphs if needle in fold(text))[:CONTEXT_CHARS]
+    # without white space in the needle, folding the paragraph's white space changes nothing
+    return "\n".join(text for text, lowered in paragraphs if needle in lowered)[:CONTEXT_CHARS]

@@ -1,0 +1,59 @@
+"""Recipients are RFC 5321 mailboxes: nothing else with an `@` in it is ever named."""
+
+from __future__ import annotations
+
+import time
+
+import pytest
+
+from bot.engine.address import find_mailboxes, mailbox
+from bot.engine.incident import find_recipient
+
+VALID = [
+    ("<ana@example.com>", "ana@example.com"),
+    ("ana.b+tag@mail.example.co.jp.", "ana.b+tag@mail.example.co.jp"),
+    ("=?utf-8?b?8j+qipcfkig=?=@example.org", "=?utf-8?b?8j+qipcfkig=?=@example.org"),
+    ("srs0=ab12=xy=example.org=bob@example.net", "srs0=ab12=xy=example.org=bob@example.net"),
+    ("postmaster@[192.0.2.1]", "postmaster@[192.0.2.1]"),
+]
+INVALID = [
+    "ana@localhost",  # a domain of one label
+    "a..b@example.com",  # an empty atom
+    "/var/mail/ana@example.com",  # a path
+    "Maildir/new/1709633700.H123P45@host.example.com",  # a maildir file name
+    '{"emailAddress":"ana@example.com"}',  # a fragment of JSON
+    "x&Endpoint=ana@example.com",  # a URL's query
+    "@example.com",
+    "ana@-example.com",
+]
+
+
+@pytest.mark.parametrize(("text", "expected"), VALID)
+def test_valid_mailbox(text: str, expected: str) -> None:
+    assert mailbox(text) == expected
+
+
+@pytest.mark.parametrize("text", INVALID)
+def test_not_a_mailbox(text: str) -> None:
+    assert mailbox(text) is None
+
+
+def test_a_long_path_yields_no_address() -> None:
+    text = "delivered to /home/ana/" + "x" * 70 + "/Maildir/new/1709633700.H123P45@host.example.com"
+    assert find_mailboxes(text) == []
+
+
+def test_addresses_found_in_running_text_skip_urls() -> None:
+    text = 'see https://sns.example/unsub?x=1&email=a@example.org; {"emailAddress":"b@example.com"}'
+    assert [a for _, a in find_mailboxes(text)] == ["b@example.com"]
+
+
+HOSTILE = ["a" * 40000, "a@" * 20000, "a." * 20000 + "@", "<" + "a@b " * 10000, "\n".join(["x@y z"] * 8000)]
+
+
+@pytest.mark.parametrize("text", HOSTILE, ids=["letters", "ats", "dots", "brackets", "lines"])
+def test_finding_a_recipient_is_linear(text: str) -> None:
+    started = time.perf_counter()
+    find_recipient(text[:40000])
+    find_mailboxes(text[:40000])
+    assert time.perf_counter() - started < 0.1

@@ -1,0 +1,48 @@
+"""RFC 3834 auto-replies are vacation notices, read by their header fields or their subject."""
+
+from __future__ import annotations
+
+import pytest
+from sample_mail import findings, message
+
+from bot.engine.formats import autoreply
+
+AWAY = "I am out of the office until Monday and will read your message when I return."
+
+CASES = [
+    ("auto-submitted", {"Auto_Submitted": "auto-replied", "Subject": "Re: Invoice"}),
+    ("x-autoreply", {"X_Autoreply": "yes", "Subject": "Re: Invoice"}),
+    ("precedence", {"Precedence": "auto_reply", "Subject": "Re: Invoice"}),
+    ("subject out of office", {"Subject": "Out of Office: Invoice"}),
+    ("subject automatic reply", {"Subject": "Automatic reply: Invoice"}),
+    ("subject auto", {"Subject": "AUTO: Invoice"}),
+]
+
+
+@pytest.mark.parametrize(("name", "headers"), CASES, ids=[c[0] for c in CASES])
+def test_auto_reply_is_vacation_from_its_sender(engine, name: str, headers: dict[str, str]) -> None:
+    fields = {"From": "Rita Away <rita@example.com>", **headers}
+    subject = fields.pop("Subject")
+    got = findings(engine, message(AWAY, subject=subject, **fields))
+    assert [(f.recipient, f.reason, f.bounce) for f in got] == [("rita@example.com", "vacation", "none")]
+
+
+def test_a_bounce_with_auto_submitted_is_not_an_auto_reply() -> None:
+    # Postfix and Exim mark their bounces Auto-Submitted: auto-replied too
+    text = message("<a@example.com>: 550 5.1.1 User unknown", Auto_Submitted="auto-replied")
+    assert not autoreply.detect(text)
+
+
+def test_a_mailer_daemon_without_an_address_is_no_auto_reply() -> None:
+    text = message(
+        "SMTP Server rejected recipient <a@example.com>",
+        subject="There was an error sending your mail",
+        From="mailer-daemon",
+        Auto_Submitted="auto-replied",
+    )
+    assert not autoreply.detect(text)
+
+
+def test_an_auto_reply_is_not_raised_in_an_alert_channel(engine) -> None:
+    text = message(AWAY, subject="Out of Office: Invoice", From="rita@example.com")
+    assert engine.explain(text, "passive").findings == ()

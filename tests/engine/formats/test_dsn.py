@@ -1,0 +1,37 @@
+"""Delivery-status fields pasted without their email."""
+
+from __future__ import annotations
+
+import pytest
+
+from bot.engine.formats import dsn
+
+CASES = [
+    (
+        "two records, fields in any order",
+        "Action: failed\nFinal-Recipient: rfc822; ana@example.com\nStatus: 5.1.1\n\n"
+        "Final-Recipient: rfc822; bo@example.net\nStatus: 4.2.2\nAction: delayed\n",
+        [("ana@example.com", "failed", "5.1.1"), ("bo@example.net", "delayed", "4.2.2")],
+    ),
+    (
+        "the server's status beats the summary",
+        "Final-Recipient: rfc822; cy@example.com\nAction: failed\nStatus: 5.0.0\n"
+        "Diagnostic-Code: smtp; 550 5.7.1 Message rejected as spam",
+        [("cy@example.com", "failed", "5.7.1")],
+    ),
+    (
+        "a recipient field without an address names nobody",
+        "Final-Recipient: rfc822; @mx.example.com\nAction: failed\nStatus: 5.1.2\n",
+        [(None, "failed", "5.1.2")],
+    ),
+]
+
+
+@pytest.mark.parametrize(("name", "text", "expected"), CASES, ids=[c[0] for c in CASES])
+def test_records(name: str, text: str, expected: list) -> None:
+    assert dsn.detect(text)
+    assert [(i.recipient, i.action, i.enhanced_code) for i in dsn.parse(text, True)] == expected
+
+
+def test_an_incident_update_is_no_dsn() -> None:
+    assert not dsn.detect("Status: investigating\nAction: failed over to the standby database")

@@ -1,0 +1,62 @@
+"""Bounce emails with RFC 3464 delivery-status parts: one finding per record."""
+
+from __future__ import annotations
+
+from sample_mail import findings, message, multipart_report
+
+from bot.engine.formats import dsnmail
+
+PROSE = """This is the mail system at host mx.example.net.
+
+I'm sorry to have to inform you that your message could not
+be delivered to one or more recipients.
+
+<pat@example.com>: host mx.example.com[192.0.2.40] said: 550 5.1.1 <pat@example.com>:
+    Recipient address rejected: User unknown in virtual mailbox table (in reply to RCPT TO command)
+"""
+
+
+def report(records: str, prose: str = PROSE) -> str:
+    body, ctype = multipart_report(prose, "Reporting-MTA: dns; mx.example.net\n\n" + records)
+    return message(body, Content_Type=ctype)
+
+
+def test_one_finding_per_record_in_report_order(engine) -> None:
+    text = report(
+        "Final-Recipient: rfc822; pat@example.com\nAction: failed\nStatus: 5.1.1\n"
+        "Diagnostic-Code: smtp; 550 5.1.1 <pat@example.com>: Recipient address rejected: User unknown\n\n"
+        "Final-Recipient: rfc822; quinn@example.com\nAction: delayed\nStatus: 4.2.2\n"
+        "Diagnostic-Code: smtp; 452 4.2.2 Mailbox full\n"
+    )
+    got = [(f.recipient, f.reason, f.bounce) for f in findings(engine, text)]
+    assert got == [("pat@example.com", "userunknown", "hard"), ("quinn@example.com", "mailboxfull", "soft")]
+
+
+def test_a_record_without_an_address_takes_the_one_the_report_lists(engine) -> None:
+    text = report("Final-Recipient: rfc822; @mx.example.com\nAction: failed\nStatus: 5.1.1\n")
+    assert [f.recipient for f in findings(engine, text)] == ["pat@example.com"]
+
+
+def test_specific_words_outrank_a_status_with_no_detail(engine) -> None:
+    # issue 11: "Status: 5.0.0" beside the server's words must not answer "no further detail"
+    text = report(
+        "Final-Recipient: rfc822; pat@example.com\nAction: failed\nStatus: 5.0.0\n"
+        "Diagnostic-Code: smtp; 550 <pat@example.com>: Recipient address rejected: User "
+        "unknown in local recipient table\n"
+    )
+    assert findings(engine, text)[0].reason == "userunknown"
+
+
+def test_detects_only_reports_with_records() -> None:
+    assert dsnmail.detect(report("Final-Recipient: rfc822; pat@example.com\nAction: failed\nStatus: 5.1.1\n"))
+    assert not dsnmail.detect(message(PROSE))
+
+
+def test_a_delivered_record_comes_after_the_failed_one(engine) -> None:
+    text = report(
+        "Final-Recipient: rfc822; ok@example.com\nAction: delivered\nStatus: 2.0.0\n"
+        "Diagnostic-Code: smtp; 250 2.0.0 Ok: queued\n\n"
+        "Final-Recipient: rfc822; pat@example.com\nAction: failed\nStatus: 5.1.1\n"
+        "Diagnostic-Code: smtp; 550 5.1.1 <pat@example.com>: Recipient address rejected: User unknown\n"
+    )
+    assert [f.recipient for f in findings(engine, text)] == ["pat@example.com", "ok@example.com"]

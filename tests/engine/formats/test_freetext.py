@@ -1,0 +1,23 @@
+"""Free text, the last format: pasted replies and questions."""
+
+from __future__ import annotations
+
+from bot.engine.formats import freetext
+
+
+def test_a_multiline_reply_is_one_record() -> None:
+    text = (
+        "550-5.7.26 This mail is unauthenticated.\n550-5.7.26 Please read our guidelines.\n550 5.7.26 gsmtp"
+    )
+    (incident,) = freetext.parse(text, True)
+    assert (incident.reply_code, incident.enhanced_code) == ("550", "5.7.26")
+
+
+def test_each_paragraph_is_a_record() -> None:
+    text = "first server said 452 4.2.2 mailbox full\n\nsecond one: 550 5.1.1 user unknown"
+    assert [i.enhanced_code for i in freetext.parse(text, True)] == ["4.2.2", "5.1.1"]
+
+
+def test_kind_says_whether_smtp_codes_were_used() -> None:
+    assert freetext.kind_of(freetext.parse("550 5.1.1 user unknown", True)) == "smtp"
+    assert freetext.kind_of(freetext.parse("why do my mails bounce?", True)) == "text"

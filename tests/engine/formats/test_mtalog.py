@@ -1,0 +1,65 @@
+"""MTA log lines, and the promise that no line costs more than a pass over it."""
+
+from __future__ import annotations
+
+import time
+
+import pytest
+
+from bot.engine.formats import mtalog
+
+LINES = [
+    (
+        "postfix",
+        "Mar  5 10:15:00 mx postfix/smtp[2212]: 4F1A2: to=<vic@example.com>, "
+        "relay=mx.example.com[192.0.2.50]:25, "
+        "delay=1.2, delays=0.1/0/0.5/0.6, dsn=5.1.1, status=bounced (host mx.example.com[192.0.2.50] said: "
+        "550 5.1.1 <vic@example.com>: User unknown (in reply to RCPT TO command))",
+        ("vic@example.com", "failed", "5.1.1", "mx.example.com"),
+    ),
+    (
+        "sendmail",
+        "Mar  5 10:15:00 mx sm-mta[311]: 425AF0: to=<wes@example.com>, delay=00:00:01, xdelay=00:00:01, "
+        "mailer=esmtp, pri=120, relay=mx.example.com. [192.0.2.51], dsn=4.2.2, "
+        "stat=Deferred: 452 4.2.2 Mailbox full",
+        ("wes@example.com", "delayed", "4.2.2", "mx.example.com"),
+    ),
+    (
+        "exim",
+        "2024-03-05 10:15:00 1rhXyZ-0001Ab-7Q ** xena@example.com R=dnslookup "
+        "T=remote_smtp: SMTP error from remote "
+        "mail server after RCPT TO:<xena@example.com>: 550 5.1.1 No such user",
+        ("xena@example.com", "failed", "5.1.1", None),
+    ),
+]
+
+
+@pytest.mark.parametrize(("name", "line", "expected"), LINES, ids=[c[0] for c in LINES])
+def test_log_line(name: str, line: str, expected: tuple) -> None:
+    assert mtalog.detect(line)
+    (incident,) = mtalog.parse(line, True)
+    assert (incident.recipient, incident.action, incident.enhanced_code, incident.remote_mta) == expected
+
+
+def test_a_delivered_line_is_no_failure() -> None:
+    line = (
+        "postfix/smtp[1]: 1A: to=<y@example.com>, relay=mx.example.com[192.0.2.1]:25, "
+        "dsn=2.0.0, status=sent (250 ok)"
+    )
+    assert mtalog.parse(line, True) == []
+
+
+HOSTILE = [
+    "to=<a@b>, relay=x, " * 2200,  # many recipient and relay fields and no dsn=
+    "to=<a@b>, relay=x, " * 2000 + "dsn=5.1.1, status=bounced (" + "(" * 3000,
+    "to=a, relay=x, " * 2600 + "dsn=5.1.1, stat=",
+    " ** a@b " * 4000,
+]
+
+
+@pytest.mark.parametrize("line", HOSTILE, ids=["postfix-no-dsn", "postfix-parens", "sendmail", "exim"])
+def test_a_40000_character_line_is_read_in_linear_time(line: str) -> None:
+    line = line[:40000]
+    started = time.perf_counter()
+    mtalog.parse(line, True)
+    assert time.perf_counter() - started < 0.1

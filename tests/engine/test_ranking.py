@@ -1,0 +1,73 @@
+"""The evidence ranking (bot/engine/matcher.py, knowledge/README.md): wording > a specific
+enhanced code > an enhanced code's subject > a specific reply code > a code's class > X.0.0."""
+
+from __future__ import annotations
+
+import pytest
+
+from bot.engine.matcher import (
+    RANK_CLASS,
+    RANK_ENHANCED,
+    RANK_NO_DETAIL,
+    RANK_PHRASE,
+    RANK_REPLY,
+    RANK_SUBJECT,
+    code_rank,
+)
+
+CODE_RANKS = [
+    ("5.1.1", RANK_ENHANCED),
+    ("4.7.26", RANK_ENHANCED),
+    ("5.6.0", RANK_SUBJECT),
+    ("552", RANK_REPLY),
+    ("535", RANK_REPLY),
+    ("5.7.1", RANK_CLASS),
+    ("4.3.2", RANK_CLASS),
+    ("550", RANK_CLASS),
+    ("554", RANK_CLASS),
+    ("5.0.0", RANK_NO_DETAIL),
+    ("4.0.0", RANK_NO_DETAIL),
+]
+
+
+@pytest.mark.parametrize(("code", "rank"), CODE_RANKS)
+def test_code_rank(code: str, rank: float) -> None:
+    assert code_rank(code) == rank
+
+
+def test_the_table_is_ordered() -> None:
+    assert RANK_PHRASE > RANK_ENHANCED > RANK_SUBJECT > RANK_REPLY > RANK_CLASS > RANK_NO_DETAIL
+
+
+CODES_ONLY = [
+    # a specific reply code says more than a broad enhanced one, and a broad reply code more
+    # than a status with no detail
+    ("552 5.7.1", "552"),
+    ("550 5.0.0", "550"),
+    ("552 5.6.0", "5.6.0"),
+    ("550 5.1.1", "5.1.1"),
+]
+
+
+@pytest.mark.parametrize(("text", "deciding"), CODES_ONLY)
+def test_the_more_telling_code_decides(engine, text: str, deciding: str) -> None:
+    finding = engine.explain(text).findings[0]
+    assert finding.matched_text == deciding
+
+
+def test_words_outrank_every_code(engine) -> None:
+    finding = engine.explain("550 5.0.0 <a@example.com>: Recipient address rejected: Mailbox full").findings[
+        0
+    ]
+    assert finding.reason == "mailboxfull"
+
+
+def test_the_reports_words_do_not_overrule_a_records_own_specific_status(engine) -> None:
+    text = (
+        "From: postmaster@mx.example.net\nTo: s@example.org\nSubject: Delivery failure\n"
+        'Content-Type: multipart/report; report-type=delivery-status; boundary="b"\n\n'
+        "--b\nContent-Type: text/plain\n\nDelivery to ana@example.com failed: DNS lookup failed.\n\n"
+        "--b\nContent-Type: message/delivery-status\n\n"
+        "Final-Recipient: rfc822; ana@example.com\nAction: failed\nStatus: 5.1.2\n--b--\n"
+    )
+    assert engine.explain(text).findings[0].reason == "hostunknown"

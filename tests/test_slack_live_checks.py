@@ -1,0 +1,186 @@
+"""Live checks in Slack, over the wire: the stand-in Slack, the app in HTTP mode, NSD on loopback.
+
+The knowledge answer is posted first; the live checks follow in the same message with chat.update.
+"""
+
+from __future__ import annotations
+
+import json
+import time
+from collections.abc import Iterator
+
+import pytest
+from diagnose_fixtures import PASTED_BOUNCE, LoopbackDns
+from slack_fixtures import (
+    ALERT_CHANNEL,
+    CHAT_CHANNEL,
+    RunningApp,
+    integration_alert,
+    mention_event,
+    start_app,
+)
+
+from bot.diagnose import Subjects
+from bot.slack.blocks import ACTIONS_BLOCK_ID
+from bot.slack.live_checks import LIVE_BLOCK_ID, LIVE_CHECKS_ACTION, TEAM_LIMIT_PER_MINUTE
+
+SPF_LINE = "❌ *SPF* good.test: `v=spf1 ip4:192.0.2.0/29 mx -all`: 203.0.113.5 is not in it (fail)"
+
+
+@pytest.fixture()
+def live_app(standin, engine, loopback_dns: LoopbackDns) -> Iterator[RunningApp]:
+    running = start_app(standin, engine, smtpbot_dns_servers=loopback_dns.servers)
+    yield running
+    running.stop()
+
+
+def live_block(blocks: list[dict]) -> dict | None:
+    return next((b for b in blocks if b.get("block_id") == LIVE_BLOCK_ID), None)
+
+
+def test_the_answer_comes_first_and_live_checks_follow_in_it(live_app: RunningApp) -> None:
+    event = mention_event(PASTED_BOUNCE)
+    assert live_app.event(event).status == 200
+    assert live_app.idle()
+    (post,) = live_app.standin.posts()
+    assert live_block(post.params["blocks"]) is None
+    (update,) = live_app.standin.calls_to("chat.update")
+    assert update.params["channel"] == CHAT_CHANNEL
+    assert update.params["ts"] and update.params["ts"] != event["ts"]  # the answer's ts, not the question's
+    blocks = update.json_param("blocks")
+    assert [b for b in blocks if b.get("block_id") != LIVE_BLOCK_ID] == post.json_param("blocks")
+    ids = [b.get("block_id") for b in blocks]
+    assert ids.index(LIVE_BLOCK_ID) == ids.index(ACTIONS_BLOCK_ID) - 1  # above the answer's buttons
+    text = live_block(blocks)["text"]["text"]
+    assert text.startswith("*Live checks*")
+    assert SPF_LINE in text.splitlines()
+    assert "❌ *MX* other.test: other.test does not exist (NXDOMAIN)" in text
+    assert "❌ *DKIM* revoked._domainkey.good.test: the key s=revoked is revoked (empty p=)" in text
+    assert "bob@" not in json.dumps(blocks)  # the sender's local part is never shown
+
+
+def test_a_repeat_within_the_window_gets_a_button_that_runs_them(live_app: RunningApp) -> None:
+    live_app.event(mention_event(PASTED_BOUNCE))
+    assert live_app.idle()
+    live_app.event(mention_event(PASTED_BOUNCE))
+    assert live_app.idle()
+    posts = live_app.standin.posts()
+    assert len(posts) == 2 and len(live_app.standin.calls_to("chat.update")) == 1
+    second = posts[1].json_param("blocks")
+    (element,) = live_block(second)["elements"]
+    assert element["action_id"] == LIVE_CHECKS_ACTION
+    assert "bob" not in element["value"] and json.loads(element["value"])["ip"] == "203.0.113.5"
+    reply = live_app.interactive(
+        {
+            "type": "block_actions",
+            "team": {"id": "T0STANDIN"},
+            "user": {"id": "U0HUMAN01"},
+            "channel": {"id": CHAT_CHANNEL},
+            "api_app_id": "A0STANDIN",
+            "container": {"type": "message"},
+            "message": {"ts": "1700000000.000200", "blocks": second, "text": posts[1].params["text"]},
+            "trigger_id": "t1",
+            "actions": [
+                {
+                    "action_id": LIVE_CHECKS_ACTION,
+                    "block_id": LIVE_BLOCK_ID,
+                    "value": element["value"],
+                    "type": "button",
+                }
+            ],
+        }
+    )
+    assert reply.status == 200
+    live_app.standin.wait_for(lambda: len(live_app.standin.calls_to("chat.update")) == 2)
+    update = live_app.standin.calls_to("chat.update")[1]
+    assert update.params["ts"] == "1700000000.000200"
+    blocks = update.json_param("blocks")
+    assert live_block(blocks)["type"] == "section"  # the button is gone, the checks are in
+    assert SPF_LINE in live_block(blocks)["text"]["text"]
+
+
+def test_no_live_checks_where_dns_is_not_the_cause(live_app: RunningApp) -> None:
+    live_app.event(mention_event("550 5.1.1 <ana@good.test>: Recipient address rejected: User unknown"))
+    assert live_app.idle()
+    (post,) = live_app.standin.posts()
+    assert live_block(post.json_param("blocks")) is None
+    assert live_app.standin.calls_to("chat.update") == []
+
+
+def test_off_means_no_live_checks_and_no_button(standin, engine, loopback_dns: LoopbackDns) -> None:
+    app = start_app(standin, engine, smtpbot_dns_servers=loopback_dns.servers, smtpbot_diagnose="off")
+    try:
+        app.event(mention_event(PASTED_BOUNCE))
+        assert app.idle()
+        (post,) = app.standin.posts()
+        assert live_block(post.json_param("blocks")) is None
+        assert app.standin.calls_to("chat.update") == []
+    finally:
+        app.stop()
+
+
+def test_each_workspace_has_a_budget_per_minute(live_app: RunningApp) -> None:
+    live = live_app.runtime.handlers.live_checks
+    for attempt in range(2):  # the budget is per clock minute: measure again if one ends mid-test
+        minute = int(time.time() // 60)
+        team = f"T0BUDGET{attempt}"
+        allowed = [
+            live.allowed(team, Subjects(sender_domain=f"d{n}.test")) for n in range(TEAM_LIMIT_PER_MINUTE + 1)
+        ]
+        if minute == int(time.time() // 60):
+            break
+    assert allowed == [True] * TEAM_LIMIT_PER_MINUTE + [False]
+    assert live.allowed("T0OTHER", Subjects(sender_domain="d0.test"))  # another workspace has its own
+
+
+def click(app: RunningApp, channel: str, ts: str, blocks: list[dict], text: str) -> None:
+    (element,) = live_block(blocks)["elements"]
+    payload = {
+        "type": "block_actions",
+        "team": {"id": "T0STANDIN"},
+        "user": {"id": "U0HUMAN01"},
+        "channel": {"id": channel},
+        "api_app_id": "A0STANDIN",
+        "container": {"type": "message"},
+        "message": {"ts": ts, "blocks": blocks, "text": text},
+        "trigger_id": "t1",
+        "actions": [
+            {
+                "action_id": LIVE_CHECKS_ACTION,
+                "block_id": LIVE_BLOCK_ID,
+                "value": element["value"],
+                "type": "button",
+            }
+        ],
+    }
+    assert app.interactive(payload).status == 200
+
+
+def test_alert_answers_never_wait_for_dns_and_clicks_are_limited_per_domain(live_app: RunningApp) -> None:
+    live_app.event(integration_alert(PASTED_BOUNCE))
+    assert live_app.idle()
+    (post,) = live_app.standin.posts()
+    blocks = post.json_param("blocks")
+    assert live_block(blocks)["type"] == "actions"  # nothing cached yet: the button, no DNS query
+    assert live_app.standin.calls_to("chat.update") == []
+    click(live_app, ALERT_CHANNEL, "1700000000.000300", blocks, post.params["text"])
+    live_app.standin.wait_for(lambda: len(live_app.standin.calls_to("chat.update")) == 1)
+    first = live_block(live_app.standin.calls_to("chat.update")[0].json_param("blocks"))["text"]["text"]
+    assert first.startswith("*Live checks* (DNS read just now)") and SPF_LINE in first
+    # a second click on the same domain within ten minutes reads the cache only
+    click(live_app, ALERT_CHANNEL, "1700000000.000300", blocks, post.params["text"])
+    live_app.standin.wait_for(lambda: len(live_app.standin.calls_to("chat.update")) == 2)
+    second = live_block(live_app.standin.calls_to("chat.update")[1].json_param("blocks"))["text"]["text"]
+    assert second.startswith("*Live checks* (DNS answers read in the last hour)") and SPF_LINE in second
+
+
+def test_alert_answers_carry_what_the_cache_holds(live_app: RunningApp) -> None:
+    live_app.event(mention_event(PASTED_BOUNCE))  # a person asked: the DNS is read and cached
+    assert live_app.idle()
+    live_app.event(integration_alert(PASTED_BOUNCE))
+    assert live_app.idle()
+    alert_post = live_app.standin.posts()[1]
+    assert alert_post.params["channel"] == ALERT_CHANNEL
+    text = live_block(alert_post.json_param("blocks"))["text"]["text"]
+    assert text.startswith("*Live checks* (DNS answers read in the last hour)") and SPF_LINE in text
+    assert len(live_app.standin.calls_to("chat.update")) == 1  # the mention's; the alert needed none
