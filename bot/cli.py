@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import argparse
 import json
-import os
 import sys
 from collections.abc import Sequence
 
@@ -26,8 +25,8 @@ be delivered to one or more recipients.
 """
 
 
-def _engine() -> Engine:
-    engine = Engine.load()
+def _engine(knowledge_dir: str | None = None) -> Engine:
+    engine = Engine.load(knowledge_dir)
     for problem in engine.kb.problems:
         print(f"warning: knowledge: {problem}", file=sys.stderr)
     return engine
@@ -66,7 +65,7 @@ def cmd_explain(args: argparse.Namespace) -> int:
                 continue
             if args.json:
                 _print_json({"source": path, **result.contract()})
-            else:
+            elif result.findings or not args.passive:
                 print(f"== {path}\n{_render(result)}\n")
         return status
     if not args.text or args.text == ["-"]:
@@ -76,7 +75,7 @@ def cmd_explain(args: argparse.Namespace) -> int:
     result = engine.explain(text, mode)
     if args.json:
         _print_json({"source": "-" if args.text in ([], ["-"]) else "args", **result.contract()})
-    else:
+    elif result.findings or not args.passive:  # passive mode, like the bot in an alert channel, says nothing
         print(_render(result))
     return 0
 
@@ -137,7 +136,15 @@ def cmd_kb_show(args: argparse.Namespace) -> int:
 
 def cmd_kb_list(args: argparse.Namespace) -> int:
     engine = _engine()
-    for entry in engine.entries:
+    # with a prefix, the codes under it, as `/smtp list 5.7` shows them in Slack
+    entries = engine.list_prefix(args.prefix) if args.prefix else engine.entries
+    if args.prefix and not entries:
+        print(
+            f"No knowledge entries have codes under {args.prefix}. Try a shorter prefix such as 5.7 or 4.",
+            file=sys.stderr,
+        )
+        return 1
+    for entry in entries:
         if args.json:
             print(
                 json.dumps(
@@ -157,12 +164,13 @@ def cmd_serve(args: argparse.Namespace) -> int:
 
 def cmd_start(args: argparse.Namespace) -> int:
     """The main job: the bot when Slack tokens are configured, else a demo in the terminal."""
-    from dotenv import load_dotenv
+    from .settings import Settings
 
-    load_dotenv(override=False)
-    if os.environ.get("SLACK_BOT_TOKEN") or os.environ.get("SLACK_CLIENT_ID"):
+    # the same reading `serve` does: the environment, then .env in the working directory
+    settings = Settings.from_env()
+    if settings.slack_bot_token or settings.slack_client_id:
         return cmd_serve(argparse.Namespace(http=False, port=None))
-    engine = _engine()
+    engine = _engine(settings.smtpbot_knowledge_dir)
     print("No Slack tokens in the environment or .env, so here is smtpbot explaining a sample bounce:\n")
     print(SAMPLE_BOUNCE)
     print("-" * 88)
@@ -181,7 +189,9 @@ def _add_explain(sub: argparse._SubParsersAction) -> None:
     p = sub.add_parser("explain", help="explain a code, an SMTP reply, a log line or a bounce")
     p.add_argument("text", nargs="*", help="text to explain; '-' reads standard input")
     p.add_argument(
-        "--passive", action="store_true", help="answer only clear mail failures (alert-channel mode)"
+        "--passive",
+        action="store_true",
+        help="answer only clear mail failures, else print nothing (alert-channel mode)",
     )
     p.add_argument("--json", action="store_true", help="print JSON (JSON Lines with --files)")
     p.add_argument("--files", nargs="+", metavar="PATH", help="explain files, one result per file")
@@ -201,7 +211,8 @@ def _add_kb(sub: argparse._SubParsersAction) -> None:
     p = kb.add_parser("show", help="show an entry by id, or the entries for a code")
     p.add_argument("key")
     p.set_defaults(func=cmd_kb_show)
-    p = kb.add_parser("list", help="list entries")
+    p = kb.add_parser("list", help="list entries, or those with codes under a prefix")
+    p.add_argument("prefix", nargs="?", metavar="PREFIX", help="a code prefix such as 5.7, 4.2 or 55")
     p.add_argument("--json", action="store_true", help="one JSON object per entry")
     p.set_defaults(func=cmd_kb_list)
 

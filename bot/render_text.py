@@ -15,12 +15,25 @@ BOUNCE_LABELS = {
 }
 
 
+def _fill(text: str, first: str, rest: str) -> str:
+    """`text` wrapped to WIDTH at spaces only: a URL or a hyphenated word copied from the terminal
+    must come out whole, so a long one overruns the line instead of being split."""
+    return textwrap.fill(
+        text,
+        WIDTH,
+        initial_indent=first,
+        subsequent_indent=rest,
+        break_long_words=False,
+        break_on_hyphens=False,
+    )
+
+
 def _wrap(text: str, indent: str = "  ") -> str:
-    return textwrap.fill(text, WIDTH, initial_indent=indent, subsequent_indent=indent)
+    return _fill(text, indent, indent)
 
 
 def _bullets(items: tuple[str, ...]) -> list[str]:
-    return [textwrap.fill(item, WIDTH, initial_indent="  - ", subsequent_indent="    ") for item in items]
+    return [_fill(item, "  - ", "    ") for item in items]
 
 
 def render_finding(finding: Finding, show_addresses: bool = True) -> str:
@@ -37,9 +50,7 @@ def render_finding(finding: Finding, show_addresses: bool = True) -> str:
     ]
     for label, value in facts:
         if value:
-            lines.append(
-                textwrap.fill(value, WIDTH, initial_indent=f"{label + ':':<12}", subsequent_indent=" " * 12)
-            )
+            lines.append(_fill(value, f"{label + ':':<12}", " " * 12))
     lines += ["", "What it means", _wrap(finding.meaning)]
     if finding.causes:
         lines += ["", "Likely causes", *_bullets(finding.causes)]

@@ -1,4 +1,4 @@
-"""The one place smtpbot reads its configuration: the environment, then `.env` (python-dotenv).
+"""The one place smtpbot reads its configuration: the environment, then `.env` in the working directory.
 
 `Settings.from_env()` never raises: a malformed value is kept as a problem and reported, with every other
 problem, by `validate_for_serve()`, so `smtpbot serve` can stop with one message that names them all.
@@ -18,6 +18,7 @@ DEFAULT_SLACK_API_URL = "https://slack.com/api/"
 DEFAULT_PORT = 3000
 DEFAULT_FLOOD_WINDOW = 600
 DEFAULT_DATA_DIR = "./data"
+DOTENV_FILE = ".env"  # relative: the working directory's
 LOG_LEVELS = ("DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL")
 
 # Every name this module reads; .env.example and the README list the same ones.
@@ -53,6 +54,11 @@ _FALSE = frozenset({"0", "false", "no", "off", ""})
 CHANNEL_ID_RE = re.compile(r"^[CGD][A-Z0-9]{6,}$")
 CHANNEL_NAME_RE = re.compile(r"^#[a-z0-9][a-z0-9._-]{0,79}$")
 SIGNING_SECRET_RE = re.compile(r"^[A-Za-z0-9]{16,}$")
+# Added when HTTP mode was chosen only because SLACK_APP_TOKEN is unset: the other way to connect.
+SOCKET_MODE_INSTEAD = (
+    " Or use Socket Mode (no public URL needed): set SLACK_APP_TOKEN to an app-level token (xapp-...) "
+    "with the connections:write scope (Basic Information > App-Level Tokens) instead."
+)
 
 
 @dataclass(frozen=True, slots=True)
@@ -217,7 +223,7 @@ class Settings:
         """Every reason `smtpbot serve` cannot start, each naming the variable and how to fix it.
 
         `http`: True for HTTP mode, False for Socket Mode, None to decide as `serve` does (Socket Mode when
-        SLACK_APP_TOKEN is set).
+        SLACK_APP_TOKEN is set). Left to decide, a missing signing secret names both ways to connect.
         """
         problems = list(self.problems)
         socket_mode = self.socket_mode_available if http is None else not http
@@ -259,6 +265,7 @@ class Settings:
                 problems.append(
                     "SLACK_SIGNING_SECRET is missing: HTTP mode checks every request with it; copy it from "
                     "Basic Information > App Credentials > Signing Secret."
+                    + ("" if http else SOCKET_MODE_INSTEAD)
                 )
             elif not SIGNING_SECRET_RE.match(self.slack_signing_secret):
                 problems.append(
@@ -325,10 +332,13 @@ def dns_server_list(text: str) -> tuple[tuple[str, int], ...]:
 
 
 def _read_dotenv() -> dict[str, str]:
-    """`.env` from the working directory (or a parent), without touching os.environ."""
-    from dotenv import dotenv_values, find_dotenv
+    """`.env` in the working directory only, without touching os.environ.
 
-    path = find_dotenv(usecwd=True)
-    if not path:
+    `smtpbot start` and `smtpbot serve` both read settings here, so both find the same file: the one
+    beside where they run, never one found next to the installed code or in a parent folder.
+    """
+    if not os.path.isfile(DOTENV_FILE):
         return {}
-    return {k: v for k, v in dotenv_values(path).items() if v is not None}
+    from dotenv import dotenv_values
+
+    return {k: v for k, v in dotenv_values(DOTENV_FILE).items() if v is not None}

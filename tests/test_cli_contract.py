@@ -226,6 +226,19 @@ def test_explain_passive_on_chat_prints_no_findings() -> None:
     assert json_lines(result.stdout)[0]["findings"] == []
 
 
+def test_explain_passive_prints_nothing_when_it_would_not_answer(nothing_file: Path) -> None:
+    result = run("explain", "--passive", "our", "build", "5.1.1", "is", "out")
+    assert (result.returncode, result.stdout, result.stderr) == (0, "", "")
+    result = run("explain", "--passive", "-", stdin="")
+    assert (result.returncode, result.stdout) == (0, "")
+    bounce = DATA / "bounces" / "qmail_plain.eml"
+    result = run("explain", "--passive", "--files", str(nothing_file), str(bounce))
+    assert result.returncode == 0, result.stderr
+    assert str(nothing_file) not in result.stdout and f"== {bounce}" in result.stdout
+    answered = run("explain", "--passive", "550 5.1.1 <ana@example.com>: user unknown")
+    assert answered.returncode == 0 and "5.1.1" in answered.stdout
+
+
 def test_explain_human_output() -> None:
     result = run("explain", "-", stdin="452 4.2.2 <max@example.net>: Mailbox full\n")
     assert result.returncode == 0, result.stderr
@@ -266,6 +279,24 @@ def test_kb_list_json() -> None:
         assert all(isinstance(c, str) for c in entry["codes"])
         assert entry["reason"] in REASONS
         assert Path(entry["file"]).is_file()
+
+
+def test_kb_list_prefix_lists_the_codes_under_it() -> None:
+    result = run("kb", "list", "5.7", "--json")
+    assert result.returncode == 0, result.stderr
+    entries = json_lines(result.stdout)
+    assert len(entries) >= 10
+    assert all(any(c == "5.7" or c.startswith("5.7.") for c in e["codes"]) for e in entries)
+    assert "5.7.26" in {c for e in entries for c in e["codes"]}
+    replies = json_lines(run("kb", "list", "55", "--json").stdout)
+    assert replies and all(any(re.fullmatch(r"55\d", c) for c in e["codes"]) for e in replies)
+    assert len(entries) < len(json_lines(run("kb", "list", "--json").stdout))
+
+
+def test_kb_list_prefix_with_no_codes_says_so() -> None:
+    result = run("kb", "list", "9.9")
+    assert result.returncode == 1 and result.stdout == ""
+    assert "9.9" in result.stderr and "Traceback" not in result.stderr
 
 
 def test_kb_show_code() -> None:

@@ -8,6 +8,7 @@ import signal
 import socket
 import subprocess
 import sys
+import threading
 import time
 from pathlib import Path
 from urllib.parse import urlencode
@@ -121,6 +122,67 @@ def test_serve_with_a_token_slack_refuses_says_so(tmp_path: Path, standin: Slack
     assert proc.returncode == 2
     assert "invalid_auth" in err and "SLACK_BOT_TOKEN" in err
     assert "xoxb-revoked" not in err
+    assert "Traceback" not in err
+
+
+def test_serve_without_tokens_names_both_ways_to_connect(tmp_path: Path) -> None:
+    proc = serve([], base_env(), tmp_path)
+    _, err = proc.communicate(timeout=60)
+    assert proc.returncode == 2
+    assert "SLACK_BOT_TOKEN" in err
+    assert "SLACK_SIGNING_SECRET" in err and "HTTP mode" in err
+    assert "SLACK_APP_TOKEN" in err and "Socket Mode" in err
+
+
+def test_serve_http_without_a_signing_secret_names_only_http_mode(tmp_path: Path) -> None:
+    proc = serve(["--http"], {**base_env(), "SLACK_BOT_TOKEN": "xoxb-1"}, tmp_path)
+    _, err = proc.communicate(timeout=60)
+    assert proc.returncode == 2
+    assert "SLACK_SIGNING_SECRET is missing" in err
+    assert "SLACK_APP_TOKEN" not in err  # --http asked for HTTP mode: no other way to suggest
+
+
+def stderr_until(proc: subprocess.Popen, needle: str, timeout: float = 60) -> str:
+    """What `proc` wrote on stderr until `needle` appeared (then SIGTERM, if it still runs) or it exited.
+
+    Whether serve stops at an unreachable Slack or keeps trying, what it says must name the address.
+    """
+    assert proc.stderr is not None
+    lines: list[str] = []
+    reader = threading.Thread(target=lambda: lines.extend(proc.stderr), daemon=True)  # type: ignore[arg-type]
+    reader.start()
+    deadline = time.monotonic() + timeout
+    while proc.poll() is None and needle not in "".join(lines) and time.monotonic() < deadline:
+        time.sleep(0.1)
+    if proc.poll() is None:
+        stop(proc)
+    reader.join(timeout=30)
+    return "".join(lines)
+
+
+@pytest.mark.parametrize("http", [True, False], ids=["http", "socket-mode"])
+def test_serve_with_nothing_at_slack_api_url_names_the_address_and_the_setting(
+    tmp_path: Path, http: bool
+) -> None:
+    api_url = f"http://127.0.0.1:{free_port()}/api/"  # a closed port: the connection is refused
+    env = {**base_env(), "SLACK_BOT_TOKEN": "xoxb-1", "SLACK_API_URL": api_url}
+    env.update({"SLACK_SIGNING_SECRET": SIGNING_SECRET} if http else {"SLACK_APP_TOKEN": "xapp-1-A-1"})
+    proc = serve(["--http", "--port", str(free_port())] if http else [], env, tmp_path)
+    said = f"Slack did not answer at {api_url} (Connection refused). That address is SLACK_API_URL's"
+    err = stderr_until(proc, said)
+    assert said in err and "https://slack.com/api/" in err
+    assert "Traceback" not in err
+
+
+def test_serve_when_slack_drops_every_connection_says_where_it_tried(
+    tmp_path: Path, standin: SlackStandIn
+) -> None:
+    standin.cut_connection("auth.test", times=1000)
+    env = {**base_env(), "SLACK_BOT_TOKEN": "xoxb-1", "SLACK_APP_TOKEN": "xapp-1-A-1"}
+    proc = serve([], {**env, "SLACK_API_URL": standin.api_url}, tmp_path)
+    said = f"Slack did not answer at {standin.api_url} ("
+    err = stderr_until(proc, said)
+    assert said in err and "SLACK_API_URL" in err
     assert "Traceback" not in err
 
 

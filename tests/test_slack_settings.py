@@ -86,7 +86,10 @@ def test_nothing_configured_names_each_missing_setting() -> None:
     problems = Settings.from_env({}, dotenv=False).validate_for_serve()
     joined = "\n".join(problems)
     assert "SLACK_BOT_TOKEN is missing" in joined and "SLACK_SIGNING_SECRET is missing" in joined
+    assert "SLACK_APP_TOKEN" in joined  # Socket Mode, the other way to connect, is named too
     assert len(problems) == 2
+    forced_http = "\n".join(Settings.from_env({}, dotenv=False).validate_for_serve(http=True))
+    assert "SLACK_SIGNING_SECRET is missing" in forced_http and "SLACK_APP_TOKEN" not in forced_http
 
 
 def test_malformed_settings_are_each_named_with_a_fix() -> None:

@@ -18,7 +18,7 @@ from ..engine import Engine
 from ..settings import Settings
 from ..state import SharedState, build_state
 from .channels import resolve_alert_channels
-from .clients import web_client
+from .clients import SlackUnreachable, web_client
 from .listeners import register_all
 from .runtime import BotRuntime, Tunables
 
@@ -46,7 +46,8 @@ def create_app(
     """A ready Bolt app; `runtime_of(app)` gives its runtime (to stop it, or to wait for it in tests).
 
     Calls auth.test (single workspace) and resolves `#name` alert channels, so it raises on a bad token
-    (slack_sdk's SlackApiError) or unresolvable channels (ChannelResolutionError).
+    (slack_sdk's SlackApiError), no answer from SLACK_API_URL (SlackUnreachable) or unresolvable channels
+    (ChannelResolutionError).
     """
     engine = engine or Engine.load(settings.smtpbot_knowledge_dir)
     for problem in engine.kb.problems:
@@ -73,7 +74,9 @@ def create_app(
     # is the same token, so that warning would only confuse whoever reads the start-up log.
     bolt_logger.setLevel(logging.ERROR)
     try:
-        app = App(**bolt_kwargs)
+        app = App(**bolt_kwargs)  # calls auth.test with a bot token
+    except OSError as exc:  # URLError, a reset or a timeout: nothing answered at SLACK_API_URL
+        raise SlackUnreachable(settings.api_url, exc) from exc
     finally:
         bolt_logger.setLevel(level)
 

@@ -4,6 +4,7 @@ so no call site has to remember."""
 from __future__ import annotations
 
 import logging
+from urllib.error import URLError
 from urllib.parse import urlsplit
 
 from slack_sdk import WebClient
@@ -16,6 +17,7 @@ from slack_sdk.http_retry.builtin_handlers import (
 from slack_sdk.webhook import WebhookClient
 
 from ..observability import metered_web_client_class
+from ..settings import DEFAULT_SLACK_API_URL
 
 log = logging.getLogger(__name__)
 
@@ -28,6 +30,26 @@ SERVER_ERROR_RETRIES = 2
 RESPONSE_URL_HOSTS = ("hooks.slack.com", "slack.com")
 
 _MeteredWebClient = metered_web_client_class()
+
+
+class SlackUnreachable(OSError):
+    """The Web API did not answer at SLACK_API_URL (refused, dropped, timed out), even after retries.
+
+    Its message says in plain words which address was tried and that SLACK_API_URL sets it, so whoever
+    starts the bot knows whether to look at the network or at a mistyped setting.
+    """
+
+    def __init__(self, api_url: str, error: OSError) -> None:
+        reason = error.reason if isinstance(error, URLError) else error
+        why = getattr(reason, "strerror", None) or str(reason) or type(reason).__name__
+        if api_url == DEFAULT_SLACK_API_URL:
+            advice = (
+                "Check this machine's network connection and proxy; SLACK_API_URL changes that address, "
+                "for a stand-in or a proxy only."
+            )
+        else:
+            advice = f"That address is SLACK_API_URL's: check it, or unset it to use {DEFAULT_SLACK_API_URL}."
+        super().__init__(f"Slack did not answer at {api_url} ({why}). {advice}")
 
 
 def retry_handlers() -> list[RetryHandler]:

@@ -20,7 +20,7 @@ from ..observability import configure_logging, redact
 from ..settings import Settings
 from .app import create_app, runtime_of
 from .channels import ChannelResolutionError
-from .clients import web_client
+from .clients import SlackUnreachable, web_client
 from .http_server import SlackHttpServer
 from .socket_mode import SocketModeService
 
@@ -62,7 +62,8 @@ def serve(http: bool, port: int | None) -> int:
         settings.smtpbot_log_level, log_text=settings.smtpbot_log_text, secrets=settings.secrets()
     )
     socket_mode = settings.socket_mode_available and not http
-    problems = settings.validate_for_serve(http=not socket_mode)
+    # None unless --http: the problems then name Socket Mode as well as HTTP mode
+    problems = settings.validate_for_serve(http=True if http else None)
     if port is not None and not 0 < port < 65536:
         problems.append(f"--port {port} is not a TCP port: use a number from 1 to 65535.")
     if problems:
@@ -76,6 +77,8 @@ def serve(http: bool, port: int | None) -> int:
         return _fail(
             [f"Slack refused the token at start-up ({error}): check SLACK_BOT_TOKEN and SLACK_API_URL."]
         )
+    except SlackUnreachable as exc:
+        return _fail([redact(str(exc))])
     except BoltError as exc:  # Bolt's own auth.test at start-up: a revoked or mistyped token
         return _fail([f"Slack refused SLACK_BOT_TOKEN at start-up: {redact(str(exc))}. Check the token."])
     except Exception as exc:  # an unreachable Slack or database: say what, not a traceback

@@ -1,0 +1,71 @@
+"""The terminal rendering wraps at spaces only: URLs and hyphenated words come out whole, so a link
+copied from the terminal works."""
+
+from __future__ import annotations
+
+import pytest
+
+from bot.engine import Engine
+from bot.engine.model import Explanation, Finding
+from bot.render_text import WIDTH, render
+
+ENGINE = Engine.load(extra_dir="")  # the shipped knowledge only
+LONG_URL = "https://postmaster.example.com/en-us/troubleshooting/delivery-errors/5-7-26?view=dmarc-alignment"
+HYPHENATED = "sender-authentication re-sending anti-spam opt-in non-delivery"
+
+
+def finding(**text: object) -> Finding:
+    fields: dict[str, object] = {
+        "entry_id": "test.entry",
+        "reason": "authfailure",
+        "bounce": "hard",
+        "title": "Unauthenticated mail",
+        "meaning": "x",
+        "retry": "no",
+        "who": "sender",
+        "causes": (),
+        "sender_fix": (),
+        "admin_fix": (),
+        "references": (),
+        "confidence": 0.9,
+        "matched_text": "5.7.26",
+        "reply_code": "550",
+        "enhanced_code": "5.7.26",
+    }
+    return Finding(**{**fields, **text})  # type: ignore[arg-type]
+
+
+def words(text: str) -> set[str]:
+    return set(text.split())
+
+
+@pytest.mark.parametrize("pad", range(0, 90, 7))  # the URL and the hyphens land at every point of a line
+def test_urls_and_hyphenated_words_are_never_split(pad: int) -> None:
+    prose = f"{'a' * pad} {HYPHENATED} see {LONG_URL} for details " * 3
+    item = f"{'b ' * (pad // 2)}{LONG_URL} {HYPHENATED}"
+    shown = render(
+        Explanation(
+            mode="explicit",
+            input_kind="reply",
+            findings=(finding(meaning=prose, retry=prose, sender_fix=(item,), references=(LONG_URL, item)),),
+        )
+    )
+    assert words(prose) | words(item) <= words(shown)
+    # a line overruns only to hold one word longer than the room left (after a label or a bullet)
+    for line in shown.splitlines():
+        assert len(line) <= WIDTH or len(line.split()) <= 2 or line.startswith("confidence"), line
+
+
+def test_every_reference_of_a_real_answer_comes_out_whole() -> None:
+    explanation = ENGINE.explain(
+        "550-5.7.26 Unauthenticated email from example.org is not accepted due to domain's DMARC "
+        "policy. To learn about the DMARC initiative, go to "
+        "https://support.google.com/mail/?p=DmarcRejection - gsmtp"
+    )
+    assert explanation.findings
+    shown = words(render(explanation))
+    for found in explanation.findings:
+        for reference in found.references:
+            assert words(reference) <= shown, reference
+        for fix in found.sender_fix:
+            assert words(fix) <= shown, fix
