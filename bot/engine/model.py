@@ -64,7 +64,10 @@ WHO_LABELS: dict[str, str] = {
 }
 
 REPLY_CODE_RE = re.compile(r"^[2-5][0-5]\d$")
-ENHANCED_CODE_RE = re.compile(r"^[245]\.\d{1,3}\.\d{1,3}$")
+# RFC 3463: class.subject.detail; the registered subjects are 0 to 7, one digit, while details
+# run to three (5.7.509). "4.16.55" is a provider's own tag (Yahoo's), not a status code.
+ENHANCED_CODE = r"[245]\.\d\.\d{1,3}"
+ENHANCED_CODE_RE = re.compile(rf"^{ENHANCED_CODE}$")
 
 
 def is_reply_code(code: str) -> bool:
