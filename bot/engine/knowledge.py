@@ -204,7 +204,11 @@ def _provider(table: dict, name: str, lines: list[str], kb: KnowledgeBase) -> Pr
             kb.problems.append(Problem(name, line, f"provider {pname}: {key} must be strings"))
             value = []
         lists[key] = tuple(v.lower().strip(".") for v in value)
-    return Provider(name=pname, **lists)
+    blocklist = table.get("blocklist", False)
+    if not isinstance(blocklist, bool):
+        kb.problems.append(Problem(name, line, f"provider {pname}: blocklist must be true or false"))
+        blocklist = False
+    return Provider(name=pname, **lists, blocklist=blocklist)
 
 
 def _family(name: str) -> str:

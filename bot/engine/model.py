@@ -134,6 +134,7 @@ class Provider:
     hosts: tuple[str, ...] = ()
     tags: tuple[str, ...] = ()
     urls: tuple[str, ...] = ()
+    blocklist: bool = False  # a DNS blocklist: named in replies as what a server consulted
 
 
 @dataclass(frozen=True, slots=True)
