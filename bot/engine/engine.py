@@ -47,7 +47,8 @@ class Engine:
         self.entries = kb.entries
         self.by_id = kb.by_id()
         answers_bounces = [e for e in kb.entries if not e.explicit_only]
-        self.matcher = Matcher(answers_bounces, kb.literals, kb.widths)
+        families = {p.name: p.family for p in kb.providers if p.family}
+        self.matcher = Matcher(answers_bounces, kb.literals, kb.widths, families)
         self.questions = Questions(kb.entries)  # explicit-only entries: see questions.py
         self.providers = ProviderIndex(kb.providers)
         self.evidence = Evidence(answers_bounces, self.matcher, self.providers, CodeStructure(kb.entries))

@@ -204,11 +204,15 @@ def _provider(table: dict, name: str, lines: list[str], kb: KnowledgeBase) -> Pr
             kb.problems.append(Problem(name, line, f"provider {pname}: {key} must be strings"))
             value = []
         lists[key] = tuple(v.lower().strip(".") for v in value)
+    family = table.get("family", "")
+    if not isinstance(family, str):
+        kb.problems.append(Problem(name, line, f"provider {pname}: family must be a string"))
+        family = ""
     blocklist = table.get("blocklist", False)
     if not isinstance(blocklist, bool):
         kb.problems.append(Problem(name, line, f"provider {pname}: blocklist must be true or false"))
         blocklist = False
-    return Provider(name=pname, **lists, blocklist=blocklist)
+    return Provider(name=pname, **lists, family=family, blocklist=blocklist)
 
 
 def _family(name: str) -> str:

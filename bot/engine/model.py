@@ -134,6 +134,7 @@ class Provider:
     hosts: tuple[str, ...] = ()
     tags: tuple[str, ...] = ()
     urls: tuple[str, ...] = ()
+    family: str = ""  # a name the providers that run one mail system share (GMX and Web.de)
     blocklist: bool = False  # a DNS blocklist: named in replies as what a server consulted
 
 
