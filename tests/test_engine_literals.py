@@ -132,6 +132,13 @@ def test_phrases_count_only_at_the_start_of_a_word() -> None:
             "Microsoft",
         ),
         ("550 5.7.1 Client host [192.0.2.4] blocked using zen.spamhaus.org", "Spamhaus"),  # nobody else
+        # a provider's own code format (providers.toml `formats`), as a whole token
+        ("550 5.1.0 <a@example.org> sender rejected. AUP#IPBL0110", "Cox"),
+        ("550 5.1.0 <a@example.org> sender rejected. xAUP#IPBL0110", None),
+        ("550 5.1.1 Invalid recipient. LPN416", "Orange"),
+        ("501 5.1.0 Invalid Sender. OFR004_405 [405]", "Orange"),
+        ("550 5.7.1 blocked using Spamhaus AS(1450)", "Microsoft"),
+        ("550 5.7.1 blocked using Spamhaus AS(1450x)", "Spamhaus"),
     ],
 )
 def test_provider_detection(text: str, provider: str | None) -> None:

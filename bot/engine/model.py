@@ -134,6 +134,7 @@ class Provider:
     hosts: tuple[str, ...] = ()
     tags: tuple[str, ...] = ()
     urls: tuple[str, ...] = ()
+    formats: tuple[str, ...] = ()  # regexes of its own reply codes (`AUP#[A-Z]{2,6}`), literal-led
     family: str = ""  # a name the providers that run one mail system share (GMX and Web.de)
     blocklist: bool = False  # a DNS blocklist: named in replies as what a server consulted
 
