@@ -9,7 +9,8 @@ The text goes through the engine in explicit mode (as `smtpbot explain` would se
 finding is scored three ways:
 - documented meaning: the finding's reason and bounce class are the documented ones;
 - provider named: the finding names the line's provider;
-- provider-specific entry: the entry that won belongs to that provider (not a generic or RFC entry).
+- provider-specific entry: the entry that won belongs to that provider or its family (providers.toml
+  `family`), not a generic or RFC entry.
 Targets (issue 12): meaning >= 97%, named >= 95%, specific >= 90%. `--strict` exits 1 below them.
 """
 
@@ -106,6 +107,10 @@ def score(engine: Engine, reply: Reply) -> Score:
         return Score(reply, "", "", "", "", "")
     entry = engine.by_id.get(best.entry_id)
     entry_provider = (entry.provider if entry else None) or ""
+    if entry_provider and engine.matcher.kin(entry_provider, reply.provider):
+        # an entry of a provider that runs one mail system with the reply's (providers.toml
+        # `family`: GMX and Web.de, Yahoo and AOL) is written for that provider's replies too
+        entry_provider = reply.provider
     return Score(reply, best.reason, best.bounce, best.provider or "", best.entry_id, entry_provider)
 
 

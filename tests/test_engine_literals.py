@@ -122,6 +122,27 @@ def test_phrases_count_only_at_the_start_of_a_word() -> None:
         ("-130.smtp-out.us-west-2.amazonses.com", None),
         ("550 5.7.26 ... - gsmtp", "Google"),
         ("550 gsmtpx", None),  # a tag inside a longer word
+        # a blocklist named in a reply is what the server consulted: its own tag or host names it
+        (
+            "550 OU-001 Mail rejected for policy reasons. See http://www.spamhaus.org/query/bl?ip=192.0.2.4",
+            "Microsoft",
+        ),
+        (
+            "554 Connection refused. This IP address is listed on the Spamhaus Block List (SBL). IB104",
+            "GoDaddy",
+        ),
+        (
+            "550 5.7.1 Client host [192.0.2.4] blocked using Spamhaus AS(1450) [DB5.protection.outlook.com]",
+            "Microsoft",
+        ),
+        ("550 5.7.1 Client host [192.0.2.4] blocked using zen.spamhaus.org", "Spamhaus"),  # nobody else
+        # a provider's own code format (providers.toml `formats`), as a whole token
+        ("550 5.1.0 <a@example.org> sender rejected. AUP#IPBL0110", "Cox"),
+        ("550 5.1.0 <a@example.org> sender rejected. xAUP#IPBL0110", None),
+        ("550 5.1.1 Invalid recipient. LPN416", "Orange"),
+        ("501 5.1.0 Invalid Sender. OFR004_405 [405]", "Orange"),
+        ("550 5.7.1 blocked using Spamhaus AS(1450)", "Microsoft"),
+        ("550 5.7.1 blocked using Spamhaus AS(1450x)", "Spamhaus"),
     ],
 )
 def test_provider_detection(text: str, provider: str | None) -> None:

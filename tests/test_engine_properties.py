@@ -24,7 +24,7 @@ from bot.engine.text import SLACK_MARKERS_RE
 HANG_GUARD_SECONDS = 10.0
 DATA = Path(__file__).parent / "data"
 REPLY_RE = re.compile(r"^[2-5]\d\d$")
-ENHANCED_RE = re.compile(r"^[245]\.\d{1,3}\.\d{1,3}$")
+ENHANCED_RE = re.compile(r"^[245]\.\d\.\d{1,3}$")  # RFC 3463: a one-digit subject
 INPUT_KINDS = {"empty", "code", "text", "smtp", "log", "dsn", "email", "json"}
 CONTRACT_KEYS = {
     "reply_code",

@@ -316,10 +316,19 @@ def test_counterexample_that_matches_is_a_problem(tmp_path: Path) -> None:
 
 def test_provider_problems(tmp_path: Path) -> None:
     path = tmp_path / "org.toml"
-    path.write_text('[[provider]]\nhosts = ["acme.example"]\n\n[[provider]]\nname = "Acme"\nhosts = [3]\n')
+    path.write_text(
+        '[[provider]]\nhosts = ["acme.example"]\n\n[[provider]]\nname = "Acme"\nhosts = [3]\n'
+        '\n[[provider]]\nname = "Acme Lists"\nfamily = 3\nblocklist = "yes"\n'
+        "formats = ['AB[0-9]{2}', 'ACME([0-9]', 'ACME#[0-9]{2}']\n"
+    )
     found = problems_in(load(tmp_path), path)
     assert any("without a name" in p.message for p in found)
     assert any("hosts must be strings" in p.message for p in found)
+    assert any("family must be a string" in p.message for p in found)
+    assert any("blocklist must be true or false" in p.message for p in found)
+    assert any("'AB[0-9]{2}' must begin with 3+ plain characters" in p.message for p in found)
+    assert any("format 'ACME([0-9]'" in p.message for p in found)
+    assert not any("ACME#" in p.message for p in found)
 
 
 def test_each_problem_names_its_own_entry_line(tmp_path: Path) -> None:

@@ -49,7 +49,8 @@ class Engine:
         self.entries = kb.entries
         self.by_id = kb.by_id()
         answers_bounces = [e for e in kb.entries if not e.explicit_only]
-        self.matcher = Matcher(answers_bounces, kb.literals, kb.widths)
+        families = {p.name: p.family for p in kb.providers if p.family}
+        self.matcher = Matcher(answers_bounces, kb.literals, kb.widths, families)
         # explicit-only entries (see questions.py), with the patterns' strings the cache holds
         self.questions = Questions(kb.entries, kb.literals, kb.widths)
         self.providers = ProviderIndex(kb.providers)

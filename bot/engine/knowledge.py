@@ -11,6 +11,7 @@ from typing import TYPE_CHECKING
 from .knowledge_regex import compile_error
 from .model import PERMANENCES, REASONS, WHO, Entry, Provider, is_enhanced_code, is_reply_code
 from .pattern_literals import MIN_LITERAL_CHARS, max_width, parse_problem, required_literals
+from .providers import leading_literal
 
 if TYPE_CHECKING:
     from pathlib import Path
@@ -204,7 +205,35 @@ def _provider(table: dict, name: str, lines: list[str], kb: KnowledgeBase) -> Pr
             kb.problems.append(Problem(name, line, f"provider {pname}: {key} must be strings"))
             value = []
         lists[key] = tuple(v.lower().strip(".") for v in value)
-    return Provider(name=pname, **lists)
+    formats = table.get("formats", [])
+    if not isinstance(formats, list) or not all(isinstance(v, str) and v for v in formats):
+        kb.problems.append(Problem(name, line, f"provider {pname}: formats must be strings"))
+        formats = []
+    formats = [f for f in formats if not _format_problem(f, f"provider {pname}", name, line, kb)]
+    family = table.get("family", "")
+    if not isinstance(family, str):
+        kb.problems.append(Problem(name, line, f"provider {pname}: family must be a string"))
+        family = ""
+    blocklist = table.get("blocklist", False)
+    if not isinstance(blocklist, bool):
+        kb.problems.append(Problem(name, line, f"provider {pname}: blocklist must be true or false"))
+        blocklist = False
+    return Provider(name=pname, **lists, formats=tuple(formats), family=family, blocklist=blocklist)
+
+
+def _format_problem(code_format: str, where: str, name: str, line: int, kb: KnowledgeBase) -> bool:
+    """Report a provider's code format that does not compile or does not begin with the 3+
+    plain characters the text is searched for (the regex runs only where they stand)."""
+    try:
+        re.compile(code_format)
+    except re.error as exc:
+        kb.problems.append(Problem(name, line, f"{where}: format {code_format!r}: {exc}"))
+        return True
+    if len(leading_literal(code_format)) < MIN_LITERAL_CHARS:
+        message = f"{where}: format {code_format!r} must begin with {MIN_LITERAL_CHARS}+ plain characters"
+        kb.problems.append(Problem(name, line, message))
+        return True
+    return False
 
 
 def _family(name: str) -> str:

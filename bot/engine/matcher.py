@@ -14,9 +14,9 @@ The evidence ranking, the one order every input is judged by (knowledge/README.m
 | 0.1  | a failed or delayed record nothing explains|                                           |
 
 Within wording, a pattern counts as a phrase as long as the text it matched, longer words rank
-higher, an entry of the provider the text names ranks 0.2 higher, and codes in the text that
-agree with the entry's move it up while codes of another class move it down. A status with no
-detail (`X.0.0`) says nothing for or against any wording, so it moves nothing.
+higher, an entry of the provider the text names (or of its family) ranks 0.2 higher, and codes
+in the text that agree with the entry's move it up while codes of another class move it down. A
+status with no detail (`X.0.0`) says nothing for or against any wording, so it moves nothing.
 """
 
 from __future__ import annotations
@@ -80,10 +80,13 @@ class Matcher:
         entries: list[Entry],
         literals: dict[str, tuple[str, ...]] | None = None,
         widths: dict[str, int | None] | None = None,
+        families: dict[str, str] | None = None,
     ) -> None:
         """`literals` maps a pattern to the strings one of which its every match contains, and
         `widths` to the most characters a match spans (see pattern_literals); what they do not
-        list is worked out here."""
+        list is worked out here. `families` maps a provider to the family of providers that run
+        one mail system with it (providers.toml): an entry of one is the others' own too."""
+        self.families = families or {}
         literals = literals or {}
         widths = widths or {}
         self.code_index: dict[str, Entry] = {}
@@ -186,12 +189,14 @@ class Matcher:
         for phrase, matched in hits.items():
             if phrase.startswith("\0"):
                 entry = self.pattern_entries[int(phrase[1:])][1]
-                if not (entry.requires_provider and entry.provider != provider):
+                if not (entry.requires_provider and not self.kin(entry.provider, provider)):
                     # a pattern is as specific as a phrase of the length it matched, capped
                     self._keep(found, self._score(entry, matched, min(len(matched), 40), codes, provider))
                 continue
             for entry in self.phrase_entries[phrase]:
-                if (entry.when_no_code and codes) or (entry.requires_provider and entry.provider != provider):
+                if (entry.when_no_code and codes) or (
+                    entry.requires_provider and not self.kin(entry.provider, provider)
+                ):
                     continue
                 self._keep(found, self._score(entry, phrase, len(phrase), codes, provider))
         return sorted(found.values(), key=lambda m: _order(m, provider))
@@ -202,14 +207,19 @@ class Matcher:
         if old is None or match.rank > old.rank:
             found[match.entry.id] = match
 
-    @staticmethod
-    def _score(entry: Entry, matched: str, length: int, codes: set[str], provider: str | None) -> Match:
+    def kin(self, one: str | None, other: str | None) -> bool:
+        """Whether two providers are one or of one family."""
+        if one is None or other is None:
+            return False
+        return one == other or self.families.get(one, one) == self.families.get(other, other)
+
+    def _score(self, entry: Entry, matched: str, length: int, codes: set[str], provider: str | None) -> Match:
         rank = RANK_PHRASE + min(length, 60) / 100
         confidence = 0.8 + (0.05 if length >= 25 else 0.0)
         if codes and entry.codes:
             rank, confidence = _code_agreement(entry, codes, rank, confidence)
         if entry.provider and provider:
-            rank += 0.2 if entry.provider == provider else -0.2
+            rank += 0.2 if self.kin(entry.provider, provider) else -0.2
         if entry.when_no_code:
             rank -= 0.6  # framing words: any entry that names the cause comes first
         if entry.local:

@@ -66,7 +66,10 @@ WHO_LABELS: dict[str, str] = {
 }
 
 REPLY_CODE_RE = re.compile(r"^[2-5][0-5]\d$")
-ENHANCED_CODE_RE = re.compile(r"^[245]\.\d{1,3}\.\d{1,3}$")
+# RFC 3463: class.subject.detail; the registered subjects are 0 to 7, one digit, while details
+# run to three (5.7.509). "4.16.55" is a provider's own tag (Yahoo's), not a status code.
+ENHANCED_CODE = r"[245]\.\d\.\d{1,3}"
+ENHANCED_CODE_RE = re.compile(rf"^{ENHANCED_CODE}$")
 
 
 def is_reply_code(code: str) -> bool:
@@ -133,6 +136,9 @@ class Provider:
     hosts: tuple[str, ...] = ()
     tags: tuple[str, ...] = ()
     urls: tuple[str, ...] = ()
+    formats: tuple[str, ...] = ()  # regexes of its own reply codes (`AUP#[A-Z]{2,6}`), literal-led
+    family: str = ""  # a name the providers that run one mail system share (GMX and Web.de)
+    blocklist: bool = False  # a DNS blocklist: named in replies as what a server consulted
 
 
 @dataclass(frozen=True, slots=True)

@@ -1,25 +1,51 @@
-"""Recognise the provider or product behind a text from host names, tags and URLs."""
+"""Recognise the provider or product behind a text from host names, tags, code formats and URLs."""
 
 from __future__ import annotations
+
+import re
 
 from .literal_index import LiteralIndex
 from .model import Provider
 
 HOST_CHARS = frozenset("abcdefghijklmnopqrstuvwxyz0123456789.-")
+REGEX_SYNTAX = frozenset("\\[](){}.*+?|^$")
 
 
 def _word_char(ch: str) -> bool:
     return ch.isalnum() or ch == "_"
 
 
+def leading_literal(pattern: str) -> str:
+    """The lower-cased text every match of a code format begins with: `AUP#` of `AUP#[A-Z]{2,6}`,
+    `as(` of `AS\\(\\d+\\)`."""
+    literal = []
+    i = 0
+    while i < len(pattern):
+        if pattern[i] == "\\" and i + 1 < len(pattern) and not pattern[i + 1].isalnum():
+            ch, i = pattern[i + 1], i + 2  # an escaped sign stands for itself
+        elif pattern[i] in REGEX_SYNTAX:
+            break
+        else:
+            ch, i = pattern[i], i + 1
+        if pattern[i : i + 1] in ("*", "?", "{"):
+            break  # a quantifier may leave it out
+        literal.append(ch)
+    return "".join(literal).lower()
+
+
 class ProviderIndex:
-    """URLs, tags and host names of every provider, found in one pass over the lower-cased text."""
+    """URLs, tags, code formats and host names of every provider, found in one pass over the
+    lower-cased text."""
 
     def __init__(self, providers: list[Provider]) -> None:
         self._by_suffix: dict[str, str] = {}
         urls: dict[str, tuple[int, str]] = {}
         tags: dict[str, str] = {}
+        formats: dict[str, list[tuple[re.Pattern[str], str]]] = {}
         for provider in providers:
+            for code_format in provider.formats:
+                literal = leading_literal(code_format)
+                formats.setdefault(literal, []).append((re.compile(code_format, re.I), provider.name))
             for host in provider.hosts:
                 self._by_suffix.setdefault(host.lower(), provider.name)
             for url in provider.urls:
@@ -28,9 +54,11 @@ class ProviderIndex:
                 tags.setdefault(tag.lower(), provider.name)
         self._urls = urls
         self._tags = tags
+        self._formats = formats
         # one string may be a URL, a tag and a host at once: each kind is read from the same hit
-        self._index = LiteralIndex(sorted({*urls, *tags, *self._by_suffix}))
+        self._index = LiteralIndex(sorted({*urls, *tags, *formats, *self._by_suffix}))
         self.names = sorted({p.name for p in providers})
+        self._blocklists = frozenset(p.name for p in providers if p.blocklist)
 
     def from_host(self, host: str | None) -> str | None:
         if not host:
@@ -44,27 +72,45 @@ class ProviderIndex:
 
     def detect(self, text: str) -> str | None:
         """The provider named in the text: by the first URL of the list found anywhere, else by
-        the first tag standing as a word, else by the first host name ending in a provider's."""
+        the first tag or code format standing as a word, else by the first host name ending in
+        a provider's.
+
+        A blocklist is named only when no other provider is: a reply that names one is about
+        what the receiving server consulted ("blocked using Spamhaus"), while the server's own
+        host names and tags say whose reply it is."""
         lowered = text.lower()
         strings = self._index.strings
-        url: tuple[int, str] | None = None
-        tag: tuple[int, int, str] | None = None
-        host: tuple[int, int, str] | None = None
+        # [URL, tag, host] found so far: for the other providers, then for the blocklists
+        found: tuple[list, list] = ([None, None, None], [None, None, None])
         for index, start, end in self._index.occurrences(lowered):
-            found = strings[index]
-            if found in self._urls:
-                url = min(url or self._urls[found], self._urls[found])
-            if found in self._tags and self._stands_alone(lowered, start, end):
-                tag = min(tag or (start, -len(found), found), (start, -len(found), found))
-            if found in self._by_suffix:
+            string = strings[index]
+            if string in self._urls:
+                url = found[self._urls[string][1] in self._blocklists]
+                url[0] = min(url[0] or self._urls[string], self._urls[string])
+            if string in self._tags and self._stands_alone(lowered, start, end):
+                tag = found[self._tags[string] in self._blocklists]
+                tag[1] = min(
+                    tag[1] or (start, -len(string), self._tags[string]),
+                    (start, -len(string), self._tags[string]),
+                )
+            for code_format, name in self._formats.get(string, ()):
+                m = code_format.match(lowered, start)
+                if m and self._stands_alone(lowered, start, m.end()):
+                    tag = found[name in self._blocklists]
+                    tag[1] = min(tag[1] or (start, start - m.end(), name), (start, start - m.end(), name))
+            if string in self._by_suffix:
                 host_start = self._host_start(lowered, start, end)
                 if host_start is not None:
-                    host = min(host or (host_start, start, found), (host_start, start, found))
-        if url:
-            return url[1]
-        if tag:
-            return self._tags[tag[2]]
-        return self._by_suffix[host[2]] if host else None
+                    host = found[self._by_suffix[string] in self._blocklists]
+                    host[2] = min(host[2] or (host_start, start, string), (host_start, start, string))
+        for url, tag, host in found:
+            if url:
+                return url[1]
+            if tag:
+                return tag[2]
+            if host:
+                return self._by_suffix[host[2]]
+        return None
 
     @staticmethod
     def _stands_alone(text: str, start: int, end: int) -> bool:

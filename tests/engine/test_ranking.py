@@ -12,8 +12,10 @@ from bot.engine.matcher import (
     RANK_PHRASE,
     RANK_REPLY,
     RANK_SUBJECT,
+    Matcher,
     code_rank,
 )
+from bot.engine.model import Entry
 
 CODE_RANKS = [
     ("5.1.1", RANK_ENHANCED),
@@ -71,3 +73,35 @@ def test_the_reports_words_do_not_overrule_a_records_own_specific_status(engine)
         "Final-Recipient: rfc822; ana@example.com\nAction: failed\nStatus: 5.1.2\n--b--\n"
     )
     assert engine.explain(text).findings[0].reason == "hostunknown"
+
+
+def _entry(entry_id: str, provider: str | None) -> Entry:
+    return Entry(
+        id=entry_id, title="t", reason="userunknown", permanence="permanent", retry="no", who="sender",
+        meaning="m", sender_fix=("f",), references=("r",), examples=("mailbox unavailable",),
+        phrases=("mailbox unavailable",), provider=provider,
+    )  # fmt: skip
+
+
+def test_an_entry_of_the_named_providers_family_counts_as_its_own() -> None:
+    matcher = Matcher(
+        [
+            _entry("gmx.unavailable", "GMX"),
+            _entry("yahoo.unavailable", "Yahoo"),
+            _entry("any.unavailable", None),
+        ],
+        families={"GMX": "United Internet", "Web.de": "United Internet"},
+    )
+    hits = matcher.phrase_hits("550 mailbox unavailable")
+    ranks = {m.entry.id: m.rank for m in matcher.phrase_matches({"550"}, "Web.de", hits)}
+    assert ranks["gmx.unavailable"] > ranks["any.unavailable"] > ranks["yahoo.unavailable"]
+    assert matcher.kin("GMX", "Web.de") and not matcher.kin("GMX", "Yahoo") and not matcher.kin("GMX", None)
+
+
+def test_a_family_members_entry_answers_its_reply(engine) -> None:
+    finding = engine.explain(
+        "550-Requested action not taken: mailbox unavailable 550 For explanation visit "
+        "https://postmaster.web.de/en/case?c=r1601"
+    ).findings[0]
+    assert finding.provider == "Web.de"
+    assert engine.by_id[finding.entry_id].provider in ("GMX", "Web.de")

@@ -5,10 +5,11 @@ from __future__ import annotations
 import re
 
 from ..incident import Incident
+from ..model import ENHANCED_CODE
 from . import freetext
 
 KIND = "code"
-CODE = r"(?:[245]\d\d|[245]\.\d{1,3}\.\d{1,3})"
+CODE = rf"(?:[245]\d\d|{ENHANCED_CODE})"
 BARE_CODE_RE = re.compile(rf"^\s*{CODE}(?:\s+{CODE})?\s*\??\s*$")
 
 

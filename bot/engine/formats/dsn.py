@@ -7,6 +7,7 @@ import re
 from ..address import find_mailboxes, mailbox
 from ..codes import after_reply_code, enhanced_codes, reply_codes
 from ..incident import Incident, reply_from_context
+from ..model import ENHANCED_CODE
 
 FIELD_RE = re.compile(r"^([A-Za-z][A-Za-z0-9-]{1,40}):[ \t]*(.*)$")
 DSN_FIELD_NAMES = frozenset(
@@ -21,7 +22,7 @@ RECORD_FIELDS = frozenset({"final-recipient", "original-recipient", "diagnostic-
 # RFC 3464 section 2.3.3: the only values an Action field takes (a comment may follow).
 ACTIONS = frozenset({"failed", "delayed", "delivered", "relayed", "expanded"})
 ACTION_VALUE_RE = re.compile(r"^(?:failed|delayed|delivered|relayed|expanded)[ \t.;,]*(?:\(.*)?$", re.I)
-STATUS_VALUE_RE = re.compile(r"^[245]\.\d{1,3}\.\d{1,3}\b")
+STATUS_VALUE_RE = re.compile(rf"^{ENHANCED_CODE}\b")
 # Records read from one text at most: a report listing thousands of recipients says the same
 # thing many times, and each record costs a match.
 MAX_RECORDS = 200

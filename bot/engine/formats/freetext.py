@@ -5,8 +5,9 @@ from __future__ import annotations
 import re
 
 from ..incident import Incident, incident_from_text
+from ..model import ENHANCED_CODE
 
-MULTILINE_START_RE = re.compile(r"^[ \t>]*([245]\d\d)-(?:([245]\.\d{1,3}\.\d{1,3})[ \t]+)?(.*)$")
+MULTILINE_START_RE = re.compile(rf"^[ \t>]*([245]\d\d)-(?:({ENHANCED_CODE})[ \t]+)?(.*)$")
 # searched in "\n" + text, for speed (see mimeparts._fields_re)
 ANY_MULTILINE_START_RE = re.compile(r"\n[ \t>]*[245]\d\d-")
 PARAGRAPH_BREAK_RE = re.compile(r"\n[ \t]*\n")
@@ -15,7 +16,7 @@ MAX_PARAGRAPH_CHARS = 4000
 MAX_UNITS = 400
 
 
-CONTINUATION_RE = re.compile(r"^[ \t>]*([245]\d\d)([ \t-])(?:([245]\.\d{1,3}\.\d{1,3})[ \t]+)?(.*)$")
+CONTINUATION_RE = re.compile(rf"^[ \t>]*([245]\d\d)([ \t-])(?:({ENHANCED_CODE})[ \t]+)?(.*)$")
 
 
 def join_multiline_replies(text: str) -> str:

@@ -12,8 +12,9 @@ from __future__ import annotations
 import re
 
 from ..incident import Incident, incident_from_text
+from ..model import ENHANCED_CODE
 
-DSN_RE = re.compile(r"\bdsn=([245]\.\d{1,3}\.\d{1,3}),[ \t]*(status|stat)=")
+DSN_RE = re.compile(rf"\bdsn=({ENHANCED_CODE}),[ \t]*(status|stat)=")
 POSTFIX_TO_RE = re.compile(r"\bto=<([^<>\s]{0,254})>")
 SENDMAIL_TO_RE = re.compile(r"\bto=<?([^<>,\s]{1,254})>?,")
 RELAY_RE = re.compile(r"\brelay=([^,\s\[]{1,255})")

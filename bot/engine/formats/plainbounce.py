@@ -19,6 +19,7 @@ import re
 from ..address import find_mailboxes, is_system_address
 from ..codes import enhanced_codes, reply_codes
 from ..incident import Incident, incident_from_text
+from ..model import ENHANCED_CODE
 from . import freetext, mime
 
 KIND = "email"
@@ -41,7 +42,7 @@ HEADER_FIELD_RE = re.compile(
 RECIPIENT_CUE_RE = re.compile(
     r"(?:\bto|recipients?|addressee|address(?:es)?|\buser|mailbox|rcpt to|account|destination"
     r"|delivered to|deliver to|failed|undeliverable to|not delivered to"
-    r"|[245]\d\d[ -](?:[245]\.\d{1,3}\.\d{1,3} )?)"
+    rf"|[245]\d\d[ -](?:{ENHANCED_CODE} )?)"
     r"[ \t]*[:=]?[ \t]*[<\"'(]?$"
 )
 # Sendmail's transcript sums up each recipient on a line of its own after the exchange with the

@@ -1,0 +1,33 @@
+"""Reading reply codes and enhanced status codes out of text (bot/engine/codes.py)."""
+
+from __future__ import annotations
+
+import pytest
+
+from bot.engine.codes import enhanced_codes
+from bot.engine.model import is_enhanced_code
+
+
+@pytest.mark.parametrize(
+    ("text", "codes"),
+    [
+        ("550 5.7.509 Access denied", ["5.7.509"]),  # a detail may run to three digits
+        ("550-5.7.26 unauthenticated", ["5.7.26"]),
+        # RFC 3463 subjects are one digit: 4.16.50 and 4.16.55.1 are Yahoo's own tags
+        ("451 Message temporarily deferred - 4.16.50", []),
+        ("421 4.7.0 [TSS04] deferred - 4.16.55.1; see the error codes", ["4.7.0"]),
+        ("v4.2.2 of the software", []),
+    ],
+)
+def test_enhanced_codes(text: str, codes: list[str]) -> None:
+    assert [hit.code for hit in enhanced_codes(text)] == codes
+
+
+def test_an_enhanced_code_has_a_one_digit_subject() -> None:
+    assert is_enhanced_code("5.7.509") and is_enhanced_code("4.4.317")
+    assert not is_enhanced_code("4.16.50")
+
+
+def test_yahoos_tag_is_not_read_as_the_status(engine) -> None:
+    finding = engine.explain("451 Message temporarily deferred - 4.16.50").findings[0]
+    assert finding.enhanced_code != "4.16.50"
