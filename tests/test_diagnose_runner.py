@@ -11,7 +11,7 @@ from slack_fixtures import REDIS_URL
 from bot.diagnose import CHECKS, DiagnoseConfig, Diagnoser, Subjects
 from bot.diagnose.cache import MAX_TTL, MIN_TTL, MemoryCache, RedisCache, clamp_ttl
 from bot.diagnose.resolver import DnsClient
-from bot.diagnose.targets import from_argument, from_paste
+from bot.diagnose.targets import from_argument, from_header, from_paste
 from bot.settings import Settings, dns_server_list
 
 
@@ -144,6 +144,31 @@ def test_paste_gives_sender_recipient_ip_and_selector() -> None:
     )
     subjects = from_paste(paste, ["ana@other.test"], ["mx.other.test"])
     assert subjects == Subjects("good.test", "other.test", "203.0.113.5", "mx.other.test", "big", "good.test")
+
+
+def test_a_header_gives_from_envelope_and_the_signature_that_speaks_for_from() -> None:
+    signatures = [("esp.test", "s1"), ("mail.good.test", "big"), ("good.test", None)]
+    subjects = from_header("Good.Test", "bounces.esp.test", signatures, "192.0.2.3")
+    assert subjects == Subjects(
+        "good.test",
+        ip="192.0.2.3",
+        dkim_selector="big",
+        dkim_domain="mail.good.test",
+        spf_domain="bounces.esp.test",
+    )
+    # no aligned signature: the first with a selector; the same envelope as From is no extra subject
+    assert from_header("good.test", "good.test", [("esp.test", "s1")], None) == Subjects(
+        "good.test", dkim_selector="s1", dkim_domain="esp.test"
+    )
+    # what is not a domain, a selector or an IP is dropped before anything is looked up
+    assert from_header("nodot", None, [("good.test", "<!here>")], "mx.good.test") == Subjects()
+
+
+def test_spf_is_read_for_the_envelope_domain_when_it_differs(loopback_dns: LoopbackDns) -> None:
+    subjects = Subjects("none.test", ip="192.0.2.3", spf_domain="redirect.test")
+    checks = {c.check: c for c in loopback_dns.diagnoser().run("header", subjects).checks}
+    assert (checks["spf"].subject, checks["spf"].status) == ("redirect.test", "pass")
+    assert checks["dmarc"].subject == "none.test"
 
 
 def test_paste_reads_dkim_signature_and_received_spf() -> None:

@@ -37,7 +37,9 @@ class CheckResult:
 class Subjects:
     """What a target names: the domains, the IP and the DKIM selector to look at.
 
-    Never an address: local parts are dropped before anything is looked up or logged.
+    `spf_domain` is the envelope (Return-Path) domain when a header names one apart from the
+    From domain: SPF judges the envelope, DMARC the From. Never an address: local parts are
+    dropped before anything is looked up or logged.
     """
 
     sender_domain: str | None = None
@@ -46,6 +48,7 @@ class Subjects:
     remote_mta: str | None = None
     dkim_selector: str | None = None
     dkim_domain: str | None = None
+    spf_domain: str | None = None
 
 
 @dataclass(frozen=True, slots=True)

@@ -99,6 +99,7 @@ class Diagnoser:
             probe = partial(probe_smtp, deadline=deadline, port=self.config.probe_port)
         mail_domain = s.recipient_domain or s.sender_domain
         sender = s.sender_domain
+        spf_domain = s.spf_domain or sender
         dkim_domain = s.dkim_domain or sender
         ip = s.ip
 
@@ -111,7 +112,7 @@ class Diagnoser:
             "mx": (lambda: check_mx(ask, mail_domain, s.remote_mta, probe))
             if mail_domain
             else skipped("mx", ip, no_domain),
-            "spf": (lambda: check_spf(ask, sender, ip)) if sender else skipped("spf", ip, no_domain),
+            "spf": (lambda: check_spf(ask, spf_domain, ip)) if spf_domain else skipped("spf", ip, no_domain),
             "dmarc": (lambda: check_dmarc(ask, sender)) if sender else skipped("dmarc", ip, no_domain),
             "dkim": (lambda: check_dkim(ask, dkim_domain, s.dkim_selector))
             if dkim_domain

@@ -1,4 +1,4 @@
-"""What a target names: a domain, an IP, an address (its domain only) or a pasted bounce.
+"""What a target names: a domain, an IP, an address (its domain only), a pasted bounce or header.
 
 From a paste: the recipient domain and remote MTA come from the engine's findings; the sender
 domain, the sending IP and the DKIM selector from the headers in it (Authentication-Results,
@@ -31,6 +31,7 @@ _IP_SOURCES = (
     re.compile(r"sender\s+IP\s+is\s+([0-9a-f.:]+)", re.I),
     re.compile(r"designates?\s+([0-9a-f.:]+)\s+as\s+permitted", re.I),
 )
+_SELECTOR = re.compile(r"^[a-z0-9_][a-z0-9._-]{0,62}$", re.I)
 _FROM = re.compile(r"^From:[^\n@]*@([a-z0-9.-]+)", re.I | re.M)
 
 
@@ -80,6 +81,30 @@ def from_paste(
         remote_mta=remote_mta,
         dkim_selector=selector,
         dkim_domain=dkim_domain,
+    )
+
+
+def from_header(
+    from_domain: str | None,
+    spf_domain: str | None,
+    signatures: Iterable[tuple[str | None, str | None]],
+    ip: str | None,
+) -> Subjects:
+    """Subjects from a header analysis: DMARC for the From domain, SPF for the envelope domain,
+    DKIM for the signature (domain, selector) that speaks for From (else the first one with a
+    selector), PTR and DNSBLs for the sending IP. Names that are not domains are dropped."""
+    sender = domain_of(from_domain or "")
+    envelope = domain_of(spf_domain or "")
+    signed = [(domain_of(d), s) for d, s in signatures if d and s and _SELECTOR.match(s)]
+    signed = [(d, s) for d, s in signed if d]
+    aligned = [sig for sig in signed if sender and _aligned(sig[0], sender)]
+    dkim_domain, selector = (aligned or signed or [(None, None)])[0]
+    return Subjects(
+        sender_domain=sender or envelope or dkim_domain,
+        ip=as_ip(ip or ""),
+        dkim_selector=selector,
+        dkim_domain=dkim_domain,
+        spf_domain=envelope if envelope != sender else None,
     )
 
 
