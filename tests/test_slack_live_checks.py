@@ -184,3 +184,86 @@ def test_alert_answers_carry_what_the_cache_holds(live_app: RunningApp) -> None:
     text = live_block(alert_post.json_param("blocks"))["text"]["text"]
     assert text.startswith("*Live checks* (DNS answers read in the last hour)") and SPF_LINE in text
     assert len(live_app.standin.calls_to("chat.update")) == 1  # the mention's; the alert needed none
+
+
+# A message header (not a bounce): From and DKIM d= good.test, the envelope redirect.test, sent from
+# 192.0.2.3. The live checks read SPF for the envelope, DMARC and DKIM for From, PTR for the IP.
+PASTED_HEADER = """\
+Return-Path: <bounce@redirect.test>
+Received: from out.good.test (out.good.test [192.0.2.3])
+        by mx.other.test with ESMTPS id 4Xy1 (version=TLS1_3 cipher=TLS_AES_256_GCM_SHA384);
+        Tue, 03 Nov 2026 10:00:03 +0000
+Authentication-Results: mx.other.test;
+       dkim=pass header.d=good.test header.s=big;
+       spf=pass smtp.mailfrom=bounce@redirect.test;
+       dmarc=pass (p=REJECT) header.from=good.test
+From: Bob <bob@good.test>
+To: ana@other.test
+Subject: Invoice
+Date: Tue, 03 Nov 2026 10:00:00 +0000
+Message-ID: <x1@good.test>
+"""
+HEADER_LINES = [
+    "✅ *SPF* redirect.test: `v=spf1 redirect=good.test`: 192.0.2.3 gets pass by `ip4:192.0.2.0/29`",
+    "✅ *DKIM* big._domainkey.good.test: RSA key s=big, 2048 bits",
+    "❌ *PTR* 192.0.2.3: 192.0.2.3 has no reverse DNS (PTR) record",
+]
+
+
+def header_mention() -> dict:
+    escaped = PASTED_HEADER.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+    return mention_event(f"why is this in spam?\n```{escaped}```")
+
+
+def test_a_header_answer_gets_live_checks_for_its_domains_and_ip(live_app: RunningApp) -> None:
+    live_app.event(header_mention())
+    assert live_app.idle()
+    (post,) = live_app.standin.posts()
+    assert post.json_param("blocks")[0]["text"]["text"].startswith("Message header:")
+    assert live_block(post.json_param("blocks")) is None
+    (update,) = live_app.standin.calls_to("chat.update")
+    blocks = update.json_param("blocks")
+    assert blocks[: len(post.json_param("blocks"))] == post.json_param(
+        "blocks"
+    )  # the analysis, then the checks
+    lines = live_block(blocks)["text"]["text"].splitlines()
+    assert lines[0] == "*Live checks* (DNS read just now)"
+    assert all(line in lines for line in HEADER_LINES)
+    assert any(line.startswith("✅ *DMARC* good.test:") for line in lines)
+
+
+def test_a_repeated_header_gets_the_button_and_a_click_runs_the_checks(live_app: RunningApp) -> None:
+    live_app.event(header_mention())
+    assert live_app.idle()
+    live_app.event(header_mention())  # the same targets within the minute
+    assert live_app.idle()
+    posts = live_app.standin.posts()
+    assert len(posts) == 2 and len(live_app.standin.calls_to("chat.update")) == 1
+    second = posts[1].json_param("blocks")
+    value = json.loads(live_block(second)["elements"][0]["value"])
+    assert value == {
+        "sender_domain": "good.test",
+        "ip": "192.0.2.3",
+        "dkim_selector": "big",
+        "dkim_domain": "good.test",
+        "spf_domain": "redirect.test",
+    }
+    click(live_app, CHAT_CHANNEL, "1700000000.000400", second, posts[1].params["text"])
+    live_app.standin.wait_for(lambda: len(live_app.standin.calls_to("chat.update")) == 2)
+    update = live_app.standin.calls_to("chat.update")[1]
+    assert update.params["ts"] == "1700000000.000400"
+    text = live_block(update.json_param("blocks"))["text"]["text"]
+    assert all(line in text.splitlines() for line in HEADER_LINES)
+
+
+def test_off_means_no_live_checks_for_a_header_either(standin, engine, loopback_dns: LoopbackDns) -> None:
+    app = start_app(standin, engine, smtpbot_dns_servers=loopback_dns.servers, smtpbot_diagnose="off")
+    try:
+        app.event(header_mention())
+        assert app.idle()
+        (post,) = app.standin.posts()
+        assert post.json_param("blocks")[0]["text"]["text"].startswith("Message header:")
+        assert live_block(post.json_param("blocks")) is None
+        assert app.standin.calls_to("chat.update") == []
+    finally:
+        app.stop()

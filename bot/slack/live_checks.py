@@ -3,8 +3,9 @@
 After a mention's answer is posted, the checks run (within the diagnosis's 5 s) on the interactive lane
 and `chat.update` adds a *Live checks* section, one ✅/⚠️/❌ line per check with the record it read.
 They run only for answers where DNS can be the cause (authentication, blocking, reputation, unknown
-hosts) and only when the paste names a domain or an IP. When a rate limit holds them back (per
-workspace, and per target), the answer carries a *Run live checks* button instead;
+hosts) and only when the paste names a domain or an IP; a header answer's are its From, envelope
+and DKIM domains and its sending IP. When a rate limit holds them back (per workspace, and per
+target), the answer carries a *Run live checks* button instead;
 the button's value carries the domains and the IP (never an address), so a click needs no stored state.
 Alert channels never wait for the DNS: their answers carry the checks the cache can answer (or the
 button), and a click there runs at most one diagnosis per domain per ten minutes, cached results
@@ -21,7 +22,7 @@ from dataclasses import asdict, dataclass
 from typing import TYPE_CHECKING, Any
 
 from ..diagnose.model import Diagnosis, Subjects
-from ..diagnose.targets import from_paste
+from ..diagnose.targets import from_header, from_paste
 from ..engine.model import Explanation
 from ..engine.text import clean
 from .blocks import ACTIONS_BLOCK_ID, Rendered, button, context, fit_blocks, section
@@ -124,6 +125,15 @@ class LiveChecks:
 
     def subjects(self, text: str, explanation: Explanation | None) -> Subjects | None:
         """What to check for an answer, or None when live checks would not help it."""
+        if explanation is not None and explanation.headers is not None:
+            report = explanation.headers
+            subjects = from_header(
+                report.from_domain,
+                report.auth.spf_domain,
+                [(d.domain, d.selector) for d in report.auth.dkim],
+                report.sending_ip,
+            )
+            return subjects if subjects.sender_domain or subjects.ip else None
         if explanation is None or not any(f.reason in DNS_REASONS for f in explanation.findings):
             return None
         findings = explanation.findings
