@@ -70,6 +70,15 @@ def test_terminal_answer_puts_the_likeliest_reason_first() -> None:
     assert "Hops (oldest first)" in proc.stdout and "Sending IP 203.0.113.70" in proc.stdout
 
 
+def test_terminal_answer_ends_with_the_live_checks_to_run() -> None:
+    lines = smtpbot("headers", str(DATA / "gmail-esp-misaligned.eml")).stdout.splitlines()
+    # From, the envelope (SPF) and the DKIM d= domains, and the sending IP
+    assert lines[-1] == "  smtpbot diagnose example.com mailer.example.net esp.example.net --ip 192.0.2.25"
+    # one domain: its DKIM selector goes with it
+    lines = smtpbot("headers", str(DATA / "exim-pass.eml")).stdout.splitlines()
+    assert lines[-1] == "  smtpbot diagnose example.com --ip 192.0.2.10 --selector s1"
+
+
 def test_not_a_header_and_a_missing_file_exit_non_zero() -> None:
     proc = smtpbot("headers", "-", stdin=b"550 5.1.1 user unknown\n")
     assert proc.returncode == 1 and "No message header found" in proc.stderr and not proc.stdout

@@ -1,7 +1,9 @@
-"""A `HeaderReport` as plain text for the terminal: verdicts first, then the hops and the results."""
+"""A `HeaderReport` as plain text for the terminal: verdicts first, then the hops and the results,
+and last the `smtpbot diagnose` line that reads the DNS behind them."""
 
 from __future__ import annotations
 
+import shlex
 import textwrap
 
 from .report import HeaderReport
@@ -47,7 +49,28 @@ def render(report: HeaderReport) -> str:
     )
     if report.sending_ip or report.domains:
         lines += ["", f"Sending IP {report.sending_ip or '-'}; domains {', '.join(report.domains) or '-'}"]
+    command = diagnose_command(report)
+    if command:
+        lines += ["", "Live checks (they read the DNS now):", f"  {command}"]
     return "\n".join(lines)
+
+
+def diagnose_command(report: HeaderReport) -> str | None:
+    """The `smtpbot diagnose` line for the header's domains and sending IP; None when it names none.
+
+    A DKIM selector goes with it only when there is one domain: `--selector` applies to every target.
+    The words come from a stranger's header, so they are quoted for the shell.
+    """
+    domains, ip = list(report.domains), report.sending_ip
+    if not domains:
+        return shlex.join(["smtpbot", "diagnose", ip]) if ip else None
+    words = ["smtpbot", "diagnose", *domains]
+    if ip:
+        words += ["--ip", ip]
+    selectors = {s.selector for s in report.auth.dkim if s.selector and s.domain in domains}
+    if len(domains) == 1 and len(selectors) == 1:
+        words += ["--selector", selectors.pop()]
+    return shlex.join(words)
 
 
 def _wrap(text: str, first: str, rest: str) -> str:
