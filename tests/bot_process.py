@@ -50,7 +50,9 @@ class BotProcess:
             and not k.startswith(_INHERITED_SETTINGS_PREFIXES)
             and k not in _INHERITED_SETTINGS
         }
-        self.env = {**base, "PYTHONPATH": str(ROOT), "PYTHONUNBUFFERED": "1", **env}
+        # live checks off unless a test asks: they would query the system's resolver, off this machine
+        quiet = {"SMTPBOT_DIAGNOSE": "off"}
+        self.env = {**base, **quiet, "PYTHONPATH": str(ROOT), "PYTHONUNBUFFERED": "1", **env}
         self.proc: subprocess.Popen[bytes] | None = None
 
     # --- lifecycle ------------------------------------------------------------------------------------

@@ -267,6 +267,9 @@ def make_settings(standin: SlackStandIn, **overrides: Any) -> Settings:
         slack_signing_secret=SIGNING_SECRET,
         slack_api_url=standin.api_url,
         smtpbot_alert_channels=(ALERT_CHANNEL,),
+        # Live checks would ask the system's resolver, off this machine: tests that want them pass
+        # smtpbot_diagnose with loopback servers (diagnose_fixtures.py)
+        smtpbot_diagnose="off",
     )
     return replace(base, **overrides)
 

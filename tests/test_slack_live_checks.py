@@ -29,7 +29,7 @@ SPF_LINE = "❌ *SPF* good.test: `v=spf1 ip4:192.0.2.0/29 mx -all`: 203.0.113.5 
 
 @pytest.fixture()
 def live_app(standin, engine, loopback_dns: LoopbackDns) -> Iterator[RunningApp]:
-    running = start_app(standin, engine, smtpbot_dns_servers=loopback_dns.servers)
+    running = start_app(standin, engine, smtpbot_dns_servers=loopback_dns.servers, smtpbot_diagnose="dns")
     yield running
     running.stop()
 
