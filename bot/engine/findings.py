@@ -21,6 +21,9 @@ SUCCESS_ACTIONS = frozenset({"delivered", "relayed", "expanded"})
 # Reasons a report's structure decides, which no phase or local mailer rewrites.
 STRUCTURAL_REASONS = frozenset({"feedback", "vacation", "delivered"})
 PASSIVE_MIN_PHRASE = 12
+# What a failed or refused connection is filed under; on a delay warning with a network status
+# (X.4.x: no answer, connection refused or dropped) the news is the wait, not the refusal.
+CONNECTION_REASONS = frozenset({"blocked", "networkerror"})
 # Words that on their own show a text is about mail, and words that only support them: a message
 # queue, an image relay or a delivery webhook are not mail.
 MAIL_WORDS_RE = re.compile(
@@ -79,10 +82,20 @@ def _reason(incident: Incident, match: Match, phase: str | None) -> str:
     )
     if incident.action in SUCCESS_ACTIONS and success_codes(incident):
         return "delivered"  # a delivery report: whatever entry the 2xx code found, it worked
+    if incident.action == "delayed" and reason in CONNECTION_REASONS and _network_status(incident):
+        # the MTA keeps retrying: the message waits in its queue (Sisimai: expired), and the
+        # entry still explains what the last attempt ran into
+        return "expired"
     if incident.local_mailer and reason not in ("mailboxfull", "systemfull"):
         # the local delivery program (procmail, a pipe) failed, whatever its words
         return "mailererror"
     return reason
+
+
+def _network_status(incident: Incident) -> bool:
+    """The record's enhanced status is about the network or routing (RFC 3463 X.4.x)."""
+    status = incident.enhanced_code
+    return status is not None and status.startswith("4.4.")
 
 
 def success_only(incident: Incident) -> bool:

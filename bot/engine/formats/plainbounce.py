@@ -45,6 +45,9 @@ RECIPIENT_CUE_RE = re.compile(
     rf"|[245]\d\d[ -](?:{ENHANCED_CODE} )?)"
     r"[ \t]*[:=]?[ \t]*[<\"'(]?$"
 )
+# After an address's "@": the rest of its domain, then an angle address that the first one only
+# names (searched from the "@").
+ANGLE_ADDRESS_NEXT_RE = re.compile(r"@[^\s<>@]{1,255}[ \t]+<[^\s<>@]{1,64}@")
 # Sendmail's transcript sums up each recipient on a line of its own after the exchange with the
 # server: "554 <a@example.com>... 550 Host unknown" (matched at a line's start).
 SUMMARY_LINE_RE = re.compile(r"[245]\d\d[ -]<?[^\s<>@]{1,64}@")
@@ -239,7 +242,9 @@ def _listed_in_body(body: str) -> list[tuple[int, str]]:
 def _is_listed(lowered_line: str, pos: int) -> bool:
     before = lowered_line[max(0, pos - 48) : pos]
     if not before.strip(" \t<\"'(*-"):
-        return True  # the address starts the line: a report's list of recipients
+        # the address starts the line: a report's list of recipients, unless it is only the
+        # display name of the angle address after it (`a@b <c@d>`, RFC 5322 name-addr)
+        return not ANGLE_ADDRESS_NEXT_RE.match(lowered_line, lowered_line.find("@", pos))
     if before.rstrip(" \t<").endswith(":") and _ends_line(lowered_line, pos):
         return True  # "Unknown user: a@example.com", the address closing the line
     return bool(RECIPIENT_CUE_RE.search(before))

@@ -177,6 +177,23 @@ def test_recipients_never_come_from_the_returned_headers(engine) -> None:
     assert "hal@example.com" not in [f.recipient for f in findings(engine, QMAIL)]
 
 
+EXIM_MALFORMED = message(
+    """A message that you sent contained one or more recipient addresses that were
+incorrectly constructed:
+
+  ed@example.org <fay@example.net>: malformed address: <fay@example.net> may not follow ed@example.org
+
+This address has been ignored. The other addresses in the message were
+syntactically valid and have been passed on for an attempt at delivery.
+"""
+)
+
+
+def test_an_address_before_an_angle_address_is_only_its_display_name(engine) -> None:
+    # RFC 5322 name-addr: in `ed@example.org <fay@example.net>` the mailbox is the angle address
+    assert recipients(engine, EXIM_MALFORMED) == ["fay@example.net"]
+
+
 def test_each_recipient_has_its_own_diagnostic(engine) -> None:
     first, second = findings(engine, POSTFIX)
     assert "User unknown" in first.diagnostic and "Mailbox full" not in first.diagnostic

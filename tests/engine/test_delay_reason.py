@@ -1,0 +1,38 @@
+"""A delay warning whose last attempt failed at the network level is filed as expired (the
+message waits in the queue), while the entry still explains what the attempt ran into."""
+
+from __future__ import annotations
+
+import pytest
+
+
+def _record(action: str, status: str, diagnostic: str) -> str:
+    return (
+        f"Final-Recipient: rfc822; ana@example.com\nAction: {action}\nStatus: {status}\n"
+        f"Diagnostic-Code: smtp; {diagnostic}\n"
+    )
+
+
+DROPPED = "421 4.4.2 Connection dropped due to SocketError"
+
+
+def test_a_delayed_record_with_a_network_status_is_expired(engine) -> None:
+    finding = engine.explain(_record("delayed", "4.4.2", DROPPED)).findings[0]
+    assert finding.reason == "expired"
+    assert finding.entry_id == "generic.blocked.connection-dropped"
+    assert finding.bounce == "soft"
+
+
+@pytest.mark.parametrize(
+    ("action", "status", "diagnostic", "reason"),
+    [
+        # the report gave up: what the last attempt met is the answer
+        ("failed", "4.4.2", DROPPED, "blocked"),
+        # a delay caused by a refusal of the sender, not by the network
+        ("delayed", "4.7.1", "421 4.7.1 Client host rejected: blocked using zen.spamhaus.org", "blocked"),
+    ],
+)
+def test_other_records_keep_their_reason(
+    engine, action: str, status: str, diagnostic: str, reason: str
+) -> None:
+    assert engine.explain(_record(action, status, diagnostic)).findings[0].reason == reason
