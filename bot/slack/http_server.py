@@ -22,7 +22,8 @@ from typing import Any
 
 from slack_bolt import App, BoltRequest, BoltResponse
 
-from ..observability import readiness, record_request, render_metrics
+from ..observability import record_request, render_metrics
+from ..readiness import readiness
 
 log = logging.getLogger(__name__)
 

@@ -21,6 +21,7 @@ from ..engine import Engine
 from ..observability import observe_request_seconds, record_request
 from ..settings import Settings
 from ..state import MemoryState, SharedState
+from ..state.fallback import FallbackState
 from .clients import web_client
 from .flood import FloodControl
 from .job import ALERTS, INTERACTIVE, Job
@@ -67,7 +68,8 @@ class BotRuntime:
     ) -> None:
         self.settings = settings
         self.engine = engine
-        self.state = state
+        # Shared state other than this process's own memory can fail: the bot then carries on in memory.
+        self.state = state if isinstance(state, MemoryState | FallbackState) else FallbackState(state)
         self.alert_channels = alert_channels
         self.tunables = tunables or Tunables()
         self.oauth_settings = oauth_settings
@@ -78,10 +80,9 @@ class BotRuntime:
             SEND: Lane(SEND, t.send_workers, t.queue_limit),
         }
         self.scheduler = Scheduler()
-        self.outbox = Outbox(state, self.scheduler, self.lanes[SEND], t.pace_interval)
+        self.outbox = Outbox(self.state, self.scheduler, self.lanes[SEND], t.pace_interval)
         self.flood = FloodControl(self)
         self.handlers = JobHandlers(self)
-        self._fallback_state = MemoryState()  # de-duplication while shared state is unreachable
         self._lock = threading.Lock()
         self._in_flight: dict[str, tuple[Job, float]] = {}  # job id -> (job, started, monotonic)
         self._tokens: dict[str, str] = {}  # job id -> the token its request carried (never journaled)
@@ -100,14 +101,7 @@ class BotRuntime:
             raise RuntimeError("shutting down")
         payload = job.dumps()
         t = self.tunables
-        try:
-            accepted = self.state.accept(job.id, payload, dedup_keys, t.dedup_ttl, t.job_lease)
-        except Exception as exc:
-            log.error(
-                "shared state unavailable: de-duplicating on this replica only",
-                extra={"error": str(exc)[:300]},
-            )
-            accepted = self._fallback_state.accept(job.id, payload, dedup_keys, t.dedup_ttl, t.job_lease)
+        accepted = self.state.accept(job.id, payload, dedup_keys, t.dedup_ttl, t.job_lease)
         if not accepted:
             return False
         if token:

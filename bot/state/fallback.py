@@ -1,0 +1,194 @@
+"""Shared state that survives its server: Redis while it answers, this replica's memory while it does not.
+
+With Redis unreachable or hung, every call fails fast (short socket timeouts, no retries) and the bot
+carries on from a `MemoryState` of its own: it keeps answering, each replica de-duplicating alone, so a
+Slack retry that reaches another replica during the outage may be answered twice (logged when a job is
+accepted that way). Silence would be worse. The first failure opens the breaker: later calls skip Redis
+at once, so nothing waits on a hung server more than once, and a probe thread pings Redis every
+`probe_interval` seconds until it answers, then closes the breaker again.
+
+Jobs accepted in memory stay in memory: `finish`, `renew` and `reclaim` go to both stores, so a job is
+cleared wherever it was journaled whatever state Redis is in when it ends.
+"""
+
+from __future__ import annotations
+
+import logging
+import threading
+import time
+from collections.abc import Callable
+from typing import TypeVar
+
+from .base import FloodHit, FloodState, JournalEntry, SharedState
+from .memory import MemoryState
+
+log = logging.getLogger(__name__)
+
+T = TypeVar("T")
+
+PROBE_INTERVAL_SECONDS = 1.0
+
+
+class FallbackState:
+    """`SharedState` on `primary`, falling back to a per-replica `MemoryState` while it fails."""
+
+    def __init__(
+        self,
+        primary: SharedState,
+        probe_interval: float = PROBE_INTERVAL_SECONDS,
+        clock: Callable[[], float] = time.monotonic,
+    ) -> None:
+        self.primary = primary
+        self.local = MemoryState()
+        self.name = f"{primary.name} (memory while down)"
+        self.probe_interval = probe_interval
+        self._clock = clock
+        self._lock = threading.Lock()
+        self._down_since: float | None = None
+        self._last_error = ""
+        self._closed = threading.Event()
+        self._prober: threading.Thread | None = None
+
+    # --- the breaker -------------------------------------------------------------------------------
+
+    @property
+    def degraded(self) -> bool:
+        with self._lock:
+            return self._down_since is not None
+
+    def status(self) -> str:
+        """What /readyz shows: "ok", or "degraded: ..." with how long Redis has been unreachable."""
+        self.ping()
+        with self._lock:
+            if self._down_since is None:
+                return "ok"
+            seconds = self._clock() - self._down_since
+            error = self._last_error
+        return f"degraded: unreachable for {seconds:.0f}s ({error}); answering from this replica's memory"
+
+    def _went_down(self, exc: Exception) -> None:
+        with self._lock:
+            self._last_error = f"{type(exc).__name__}: {exc}"[:200]
+            if self._down_since is not None:
+                return
+            self._down_since = self._clock()
+            self._prober = threading.Thread(target=self._probe, name="smtpbot-state-probe", daemon=True)
+            self._prober.start()
+        log.error(
+            "shared state unreachable: carrying on from this replica's memory",
+            extra={"state": self.primary.name, "error": self._last_error},
+        )
+
+    def _probe(self) -> None:
+        """Ping at once (one slow answer is not an outage), then every `probe_interval` seconds."""
+        while True:
+            try:
+                self.primary.ping()
+            except Exception as exc:
+                with self._lock:
+                    self._last_error = f"{type(exc).__name__}: {exc}"[:200]
+                if self._closed.wait(self.probe_interval):
+                    return
+                continue
+            with self._lock:
+                down_for = self._clock() - (self._down_since or self._clock())
+                self._down_since = None
+            log.warning(
+                "shared state reachable again",
+                extra={"state": self.primary.name, "down_seconds": round(down_for, 3)},
+            )
+            return
+
+    def _call(self, primary: Callable[[SharedState], T], local: Callable[[SharedState], T]) -> T:
+        if not self.degraded:
+            try:
+                return primary(self.primary)
+            except Exception as exc:
+                self._went_down(exc)
+        return local(self.local)
+
+    def _both(self, call: Callable[[SharedState], object]) -> None:
+        call(self.local)
+        self._call(call, lambda _: None)
+
+    # --- journal ----------------------------------------------------------------------------------
+
+    def accept(
+        self, job_id: str, payload: str, dedup_keys: tuple[str, ...], dedup_ttl: float, lease: float
+    ) -> bool:
+        def remembered(state: SharedState) -> bool:
+            accepted = state.accept(job_id, payload, dedup_keys, dedup_ttl, lease)
+            if accepted:
+                log.warning(
+                    "accepted with shared state down: another replica may answer the same request",
+                    extra={"keys": list(dedup_keys)},
+                )
+            return accepted
+
+        return self._call(lambda s: s.accept(job_id, payload, dedup_keys, dedup_ttl, lease), remembered)
+
+    def finish(self, job_id: str) -> None:
+        self._both(lambda s: s.finish(job_id))
+
+    def renew(self, job_ids: tuple[str, ...], lease: float) -> None:
+        self._both(lambda s: s.renew(job_ids, lease))
+
+    def reclaim(self, lease: float, limit: int) -> list[JournalEntry]:
+        mine = self.local.reclaim(lease, limit)
+        return mine + self._call(lambda s: s.reclaim(lease, limit - len(mine)), lambda _: [])
+
+    # --- values -----------------------------------------------------------------------------------
+
+    def claim(self, key: str, ttl: float, owner: str = "1") -> bool:
+        return self._call(lambda s: s.claim(key, ttl, owner), lambda s: s.claim(key, ttl, owner))
+
+    def put(self, key: str, value: str, ttl: float) -> None:
+        self._call(lambda s: s.put(key, value, ttl), lambda s: s.put(key, value, ttl))
+
+    def get(self, key: str) -> str | None:
+        return self._call(lambda s: s.get(key), lambda s: s.get(key))
+
+    # --- flood control ----------------------------------------------------------------------------
+
+    def flood_hit(self, key: str, member: str, window: float, poster_lease: float) -> FloodHit:
+        def hit(s: SharedState) -> FloodHit:
+            return s.flood_hit(key, member, window, poster_lease)
+
+        return self._call(hit, hit)
+
+    def flood_posted(self, key: str, answer_ts: str, shown: int) -> FloodState | None:
+        def posted(s: SharedState) -> FloodState | None:
+            return s.flood_posted(key, answer_ts, shown)
+
+        return self._call(posted, posted)
+
+    def flood_get(self, key: str) -> FloodState | None:
+        return self._call(lambda s: s.flood_get(key), lambda s: s.flood_get(key))
+
+    def flood_shown(self, key: str, shown: int) -> FloodState | None:
+        return self._call(lambda s: s.flood_shown(key, shown), lambda s: s.flood_shown(key, shown))
+
+    def flood_stale(self, grace: float, limit: int) -> list[str]:
+        mine = self.local.flood_stale(grace, limit)
+        return mine + self._call(lambda s: s.flood_stale(grace, limit), lambda _: [])
+
+    # --- pace -------------------------------------------------------------------------------------
+
+    def pace_reserve(self, channel: str, interval: float) -> float:
+        def reserve(s: SharedState) -> float:
+            return s.pace_reserve(channel, interval)
+
+        return self._call(reserve, reserve)
+
+    def ping(self) -> None:
+        """Never raises: the bot serves while Redis is down; `status()` says how it is doing."""
+        if self.degraded:
+            return
+        try:
+            self.primary.ping()
+        except Exception as exc:
+            self._went_down(exc)
+
+    def close(self) -> None:
+        self._closed.set()
+        self.primary.close()
