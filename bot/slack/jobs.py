@@ -16,19 +16,10 @@ from typing import TYPE_CHECKING, Any
 
 from ..engine.model import Explanation, Finding
 from ..observability import log_text, observe_explain_seconds, record_answer, record_findings
-from .blocks import (
-    Rendered,
-    context,
-    fit_blocks,
-    home_view,
-    render_explanation,
-    render_list,
-    render_search,
-    render_text,
-    render_usage,
-)
+from .blocks import Rendered, context, fit_blocks, render_explanation
 from .clients import response_url_allowed, webhook_client
 from .flood import flood_key
+from .help_blocks import home_view, render_list, render_search, render_text, render_usage
 from .job import Job
 
 if TYPE_CHECKING:
