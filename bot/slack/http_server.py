@@ -93,6 +93,7 @@ class SlackHttpServer:
         idle_timeout: float = IDLE_TIMEOUT_SECONDS,
     ) -> None:
         self.app = app
+        self.starting: str | None = None  # why the app is not attached yet (Slack unreachable at start)
         self.settings = settings
         self.state = state
         self.health = health
@@ -105,6 +106,10 @@ class SlackHttpServer:
 
         self.httpd = BoundedThreadingHTTPServer((host, port), Handler, max_connections)
         self._thread: threading.Thread | None = None
+
+    def attach(self, app: App, state: Any) -> None:
+        """Start serving Slack's requests with `app` (built once Slack answered)."""
+        self.app, self.state, self.starting = app, state, None
 
     @property
     def port(self) -> int:
@@ -225,8 +230,8 @@ class _Handler(BaseHTTPRequestHandler):
         elif path == READY_PATH:
             ok, info = owner.health()
             report = readiness(owner.settings, state=owner.state)
-            report["checks"]["slack"] = "ok" if ok else "not connected"
-            ready = report["ready"] and ok
+            report["checks"]["slack"] = owner.starting or ("ok" if ok else "not connected")
+            ready = report["ready"] and ok and not owner.starting
             report["ready"] = ready
             self._json(200 if ready else 503, report)
         elif path == METRICS_PATH:
@@ -257,6 +262,9 @@ class _Handler(BaseHTTPRequestHandler):
         path, _, query = self.path.partition("?")
         body = self._read_body()
         if body is None:
+            return
+        if path == EVENTS_PATH and owner.starting:
+            self._send(503, "starting: Slack has not answered yet")  # Slack delivers it again
             return
         if path != EVENTS_PATH or owner.app is None:
             self._send(404, "not found")

@@ -96,7 +96,7 @@ local post = 0
 if redis.call('EXISTS', KEYS[1]) == 0 then
   redis.call('DEL', KEYS[2])
   redis.call('HSET', KEYS[1], 'first_seen', now, 'last_seen', now, 'shown', 0,
-             'poster_until', now + tonumber(ARGV[3]))
+             'poster_until', now + tonumber(ARGV[3]), 'poster', ARGV[1])
   redis.call('SADD', KEYS[2], ARGV[1])
   local window_ms = math.ceil(tonumber(ARGV[2]) * 1000)
   redis.call('PEXPIRE', KEYS[1], window_ms)
@@ -108,8 +108,10 @@ else
   end
   local ts = redis.call('HGET', KEYS[1], 'ts')
   if not ts then
-    if tonumber(redis.call('HGET', KEYS[1], 'poster_until') or '0') <= now then
-      redis.call('HSET', KEYS[1], 'poster_until', now + tonumber(ARGV[3]))
+    if redis.call('HGET', KEYS[1], 'poster') == ARGV[1] then
+      post = 1
+    elseif tonumber(redis.call('HGET', KEYS[1], 'poster_until') or '0') <= now then
+      redis.call('HSET', KEYS[1], 'poster_until', now + tonumber(ARGV[3]), 'poster', ARGV[1])
       post = 1
     end
   elseif tonumber(redis.call('HGET', KEYS[1], 'shown') or '0') < redis.call('SCARD', KEYS[2]) then

@@ -1,8 +1,10 @@
 """A local Slack stand-in: a real HTTP server on 127.0.0.1 (random port) that
 
 - answers the Web API methods the app calls (auth.test, chat.postMessage, chat.postEphemeral,
-  chat.update, views.publish, apps.connections.open, conversations.list) and records every call with its
-  parameters, token and arrival time;
+  chat.update, views.publish, apps.connections.open, conversations.list, conversations.replies: see
+  threads.py) and records every call with its parameters, token and arrival time;
+- can be down (`down = True`: every connection is cut, Web API and response URLs alike) or slow
+  (`delay` seconds before each answer);
 - accepts response_url posts (`response_url()` hands out URLs) and records them;
 - can answer the next N calls of a method with 429 and a Retry-After header, cut the connection of the
   next N calls without answering (a network failure), or hold calls until the test releases them (to
@@ -33,6 +35,8 @@ from typing import Any
 from urllib.parse import parse_qsl
 
 from aiohttp import WSMsgType, web
+
+from .threads import Threads
 
 # Slack's limits for a message's blocks (https://api.slack.com/reference/block-kit/blocks). The total is
 # not documented; Slack answers msg_blocks_too_long a little above 13,000 characters of blocks JSON.
@@ -149,6 +153,9 @@ class SlackStandIn:
         self.envelopes: dict[str, Envelope] = {}
         self.connections_opened = 0
         self.silent = False
+        self.down = False
+        self.delay = 0.0
+        self.threads = Threads(self.bot_id, self.bot_user_id)
         self._lock = threading.Lock()
         self._rate_limits: dict[str, tuple[int, int]] = {}  # method -> (remaining, retry_after)
         self._cuts: dict[str, int] = {}  # method -> how many more calls to cut without an answer
@@ -274,11 +281,14 @@ class SlackStandIn:
         auth = request.headers.get("Authorization", "")
         token = auth.removeprefix("Bearer ").strip() or params.get("token")
         call = Call(method, params, token, time.monotonic(), path=request.path)
+        if self.delay:
+            await asyncio.sleep(self.delay)
         with self._lock:
             self.calls.append(call)
             cut = self._cuts.get(method, 0) > 0
             if cut:
                 self._cuts[method] -= 1
+            cut = cut or self.down
             remaining, retry_after = self._rate_limits.get(method, (0, 0))
             if remaining > 0 and not cut:
                 self._rate_limits[method] = (remaining - 1, retry_after)
@@ -327,8 +337,11 @@ class SlackStandIn:
                 "bot_id": self.bot_id,
                 "is_enterprise_install": False,
             }
+        if method == "conversations.replies":
+            return self.threads.replies(params)
         if method == "chat.postMessage":
             ts = self.next_ts()
+            self.threads.posted(params, ts)
             return {"ok": True, "channel": params.get("channel"), "ts": ts, "message": {"ts": ts, "text": ""}}
         if method == "chat.postEphemeral":
             return {"ok": True, "message_ts": self.next_ts()}
@@ -368,6 +381,14 @@ class SlackStandIn:
 
     async def _response_url(self, request: web.Request) -> web.Response:
         params = await self._params(request)
+        if self.delay:
+            await asyncio.sleep(self.delay)
+        if self.down:
+            with self._lock:
+                self.calls.append(Call("response_url", params, None, time.monotonic(), -1, request.path))
+            if request.transport is not None:
+                request.transport.abort()
+            return web.Response(status=500)  # never reaches the client
         error = block_kit_error(params.get("blocks"))
         call = Call("response_url", params, None, time.monotonic(), 400 if error else 200, request.path)
         with self._lock:
