@@ -79,6 +79,7 @@ class Soak:
         self.statuses: Counter[int] = Counter()
         self.threads: list[tuple[str, str]] = []  # (channel, ts) that must get exactly one post
         self.sent_at: dict[tuple[str, str], float] = {}
+        self.sent_at_path: dict[str, float] = {}
         self.response_paths: list[str] = []  # response_urls that must get exactly one answer
         self.faults: list[tuple[float, str]] = []
         self.redis_down: list[tuple[float, float]] = []  # (from, to) monotonic
@@ -140,6 +141,7 @@ class Soak:
                 "response_url": url,
                 "trigger_id": f"t{i}",
             }
+            self.sent_at_path[url.split("/", 3)[3]] = time.monotonic()
             await self.deliver(session, urlencode(form), "application/x-www-form-urlencoded", i % 2)
             return
         if kind == "alert":
@@ -256,8 +258,21 @@ class Soak:
             "duplicates_redis_outage": retried_during_outage,
             "peak_rss_mb": {name: round(kb / 1024, 1) for name, kb in self.peak_rss.items()},
             "faults": Counter(f for _, f in self.faults),
+            "duplicated_near": [self._nearest_fault(item) for item in counted["duplicated"][:10]],
+            "lost_near": [self._nearest_fault(item) for item in counted["lost"][:10]],
             "logs": str(self.workdir),
         }
+
+    def _nearest_fault(self, item: tuple[str, str] | str) -> str:
+        """Which fault came last before the request was sent, and how long before."""
+        sent = self.sent_at.get(item) if isinstance(item, tuple) else self.sent_at_path.get(item)
+        if sent is None:
+            return "unknown"
+        before = [(sent - at, name) for at, name in self.faults if at <= sent + 1]
+        if not before:
+            return "before any fault"
+        seconds, name = min(before)
+        return f"{seconds:+.1f}s after {name}"
 
     def _during_redis_outage(self, thread: tuple[str, str]) -> bool:
         sent = self.sent_at.get(thread, 0.0)
