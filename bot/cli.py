@@ -97,10 +97,13 @@ def cmd_kb_lint(args: argparse.Namespace) -> int:
     for problem in problems:
         print(problem)
     entries = len(engine.entries)
+    errors = [p for p in problems if not p.warning]
     print(
-        f"{len(problems)} problem(s) in {entries} entries from {len(engine.kb.files)} files", file=sys.stderr
+        f"{len(errors)} problem(s) and {len(problems) - len(errors)} warning(s) in {entries} entries "
+        f"from {len(engine.kb.files)} files",
+        file=sys.stderr,
     )
-    return 1 if problems else 0
+    return 1 if errors else 0
 
 
 def cmd_kb_search(args: argparse.Namespace) -> int:
@@ -197,7 +200,7 @@ def _add_kb(sub: argparse._SubParsersAction) -> None:
     kb = sub.add_parser("kb", help="inspect and check the knowledge base").add_subparsers(
         dest="kb", required=True
     )
-    p = kb.add_parser("lint", help="check every entry; non-zero exit on any problem")
+    p = kb.add_parser("lint", help="check every entry; non-zero exit on any problem (warnings do not count)")
     p.set_defaults(func=cmd_kb_lint)
     p = kb.add_parser("search", help="find entries by words")
     p.add_argument("words", nargs="+")

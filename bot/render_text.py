@@ -5,6 +5,7 @@ from __future__ import annotations
 import textwrap
 
 from .engine.model import Explanation, Finding
+from .wording import display_title, reason_label
 
 WIDTH = 88
 BOUNCE_LABELS = {
@@ -23,10 +24,10 @@ def _bullets(items: tuple[str, ...]) -> list[str]:
 
 
 def render_finding(finding: Finding, show_addresses: bool = True) -> str:
-    head = f"{finding.codes_label}  {finding.title}".strip()
+    head = f"{finding.codes_label}  {display_title(finding.title, finding.codes_label)}".strip()
     lines = [head, "=" * min(len(head), WIDTH)]
     facts = [
-        ("Reason", finding.reason),
+        ("Reason", reason_label(finding.reason)),
         ("Kind", BOUNCE_LABELS.get(finding.bounce, finding.bounce)),
         ("Retry", finding.retry),
         ("Who acts", finding.who_label),
@@ -49,7 +50,8 @@ def render_finding(finding: Finding, show_addresses: bool = True) -> str:
         lines += ["", "References", *_bullets(finding.references)]
     lines += [
         "",
-        f"confidence {finding.confidence:.2f} · matched: {finding.matched_text} · entry {finding.entry_id}",
+        f"confidence {finding.confidence:.2f} · matched: {finding.matched_text} · entry {finding.entry_id}"
+        f" · reason {finding.reason}",
     ]
     return "\n".join(lines)
 

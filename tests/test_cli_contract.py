@@ -423,19 +423,6 @@ def test_top_level_help_and_unknown_command_list_every_command() -> None:
         assert "{explain,kb,serve,start}" in proc.stdout + proc.stderr
 
 
-def test_explain_run_imports_neither_shutil_nor_typing() -> None:
-    """Start-up promises: argparse is given its help width (else it imports shutil for every
-    argument) and the engine's records do not import typing (see bot/engine/records.py)."""
-    code = (
-        "import sys, io, contextlib, bot.cli\n"
-        "with contextlib.redirect_stdout(io.StringIO()):\n"
-        "    bot.cli.main(['explain', '--json', '550 5.1.1 user unknown'])\n"
-        "print(sorted({'shutil', 'typing'} & set(sys.modules)))"
-    )
-    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True, timeout=60)
-    assert out.stdout.strip() == "[]"
-
-
 @pytest.mark.parametrize(("columns", "widest"), [("50", 48), ("", 78)])
 def test_help_wraps_at_columns_or_80(columns: str, widest: int, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("COLUMNS", columns)

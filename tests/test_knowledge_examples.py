@@ -16,6 +16,12 @@ CASES = [
     for index, example in enumerate(entry.examples)
 ]
 
+COUNTER_CASES = [
+    pytest.param(entry, text, id=f"{entry.id}!{index}")
+    for entry in ENGINE.entries
+    for index, text in enumerate(entry.counterexamples)
+]
+
 
 def test_knowledge_loads_without_problems() -> None:
     assert [str(p) for p in ENGINE.kb.problems] == []
@@ -45,3 +51,9 @@ def test_example_finding_agrees_with_its_entry(entry: Entry, example: str) -> No
         assert best.bounce == "hard"
     if entry.permanence == "temporary" and not (best.reply_code or best.enhanced_code):
         assert best.bounce == "soft"
+
+
+@pytest.mark.parametrize(("entry", "text"), COUNTER_CASES)
+def test_counterexample_does_not_resolve_to_its_entry(entry: Entry, text: str) -> None:
+    found = [f.entry_id for f in ENGINE.explain(text, "explicit").findings]
+    assert entry.id not in found, f"{entry.file}:{entry.line}: counterexample {text!r} matches {entry.id}"

@@ -6,6 +6,7 @@ the way SMTPBOT_KNOWLEDGE_DIR is (local=True).
 
 from __future__ import annotations
 
+import datetime
 import os
 from pathlib import Path
 
@@ -230,6 +231,53 @@ def test_bad_fallback_action(tmp_path: Path) -> None:
     path = tmp_path / "org.toml"
     path.write_text(entry_toml("org.fb", extra='fallback_for = "bounced"'))
     assert any("fallback_for must be" in p.message for p in problems_in(load(tmp_path), path))
+
+
+@pytest.mark.parametrize("month", ["2026-13", "26-01", "2026-1", "last year"])
+def test_checked_must_be_a_month(tmp_path: Path, month: str) -> None:
+    path = tmp_path / "org.toml"
+    path.write_text(entry_toml("org.when", phrases=["org dated wording"], extra=f'checked = "{month}"'))
+    assert any("checked must be a month" in p.message for p in problems_in(load(tmp_path), path))
+
+
+def test_stale_entry_and_front_page_reference_are_warnings(tmp_path: Path) -> None:
+    path = tmp_path / "org.toml"
+    path.write_text(
+        entry_toml(
+            "org.old",
+            phrases=["org stale wording"],
+            extra='checked = "2020-01"\nadmin_fix = ["Look at https://postmaster.example/ first."]',
+        ).replace('references = ["RFC 5321"]', 'references = ["https://postmaster.example/"]')
+    )
+    found = problems_in(lint(load(tmp_path)), path)
+    assert {p.warning for p in found} == {True}
+    assert any("over 18 months ago" in p.message for p in found)
+    assert any("only a site's front page" in p.message for p in found)
+
+
+def test_fresh_entry_citing_a_page_has_no_warning(tmp_path: Path) -> None:
+    path = tmp_path / "org.toml"
+    fresh = datetime.date.today().strftime("%Y-%m")
+    path.write_text(
+        entry_toml("org.fresh", phrases=["org fresh wording"], extra=f'checked = "{fresh}"').replace(
+            'references = ["RFC 5321"]', 'references = ["https://postmaster.example/codes"]'
+        )
+    )
+    assert problems_in(lint(load(tmp_path)), path) == []
+
+
+def test_counterexample_that_matches_is_a_problem(tmp_path: Path) -> None:
+    path = tmp_path / "org.toml"
+    path.write_text(
+        entry_toml(
+            "org.broad",
+            phrases=["unknown recipient"],
+            extra='counterexamples = ["550 Excessive unknown recipients - possible Open Relay", "452 busy"]',
+        )
+    )
+    found = [p for p in problems_in(lint(load(tmp_path)), path) if not p.warning]
+    assert len(found) == 1
+    assert "counterexample '550 Excessive unknown recipients" in found[0].message
 
 
 def test_provider_problems(tmp_path: Path) -> None:

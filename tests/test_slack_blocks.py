@@ -84,7 +84,7 @@ def test_an_answer_has_every_part() -> None:
     fields = " ".join(f["text"] for f in blocks[1]["fields"])
     for label in (
         "*Reason*",
-        "userunknown",
+        "Recipient address does not exist",
         "Hard bounce",
         "*Retry?*",
         "*Who must act*",
@@ -100,6 +100,7 @@ def test_an_answer_has_every_part() -> None:
     ):
         assert part in text
     assert "<https://www.rfc-editor.org/rfc/rfc5321|www.rfc-editor.org/rfc/rfc5321>" in text
+    assert "reason `userunknown`" in text  # the Sisimai name stays, in the small print
     assert "Confidence 90%" in text and "matched `550 5.1.1 &lt;bob@example.net&gt;: User unknown`" in text
     assert blocks[-1]["block_id"] == ACTIONS_BLOCK_ID
     assert blocks[-1]["elements"][0]["action_id"] == SHARE_ACTION

@@ -14,6 +14,7 @@ from .phase import refine_reason, smtp_phase
 from .providers import ProviderIndex
 from .records import TYPE_CHECKING
 from .regex_programs import compile_cached
+from .retry import retry_advice
 from .text import clean, clean_file, fold, shorten
 
 if TYPE_CHECKING:
@@ -289,13 +290,14 @@ class Engine:
             reason = "mailererror"
         if enhanced is None:
             enhanced = _implied_status(entry, reply, incident.action)
+        bounce = _bounce(entry, reply, enhanced, incident.action)
         return Finding(
             entry_id=entry.id,
             reason=reason,
-            bounce=_bounce(entry, reply, enhanced, incident.action),
+            bounce=bounce,
             title=entry.title,
             meaning=entry.meaning,
-            retry=entry.retry,
+            retry=retry_advice(entry, bounce, (reply or enhanced or "")[:1] or None),
             who=entry.who,
             causes=entry.causes,
             sender_fix=entry.sender_fix,

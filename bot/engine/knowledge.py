@@ -18,7 +18,19 @@ ID_RE = compile_cached(r"^[a-z0-9][a-z0-9._-]*$")
 MIN_PHRASE_LEN = 8
 REQUIRED = ("id", "title", "reason", "permanence", "retry", "who", "meaning", "sender_fix")
 REQUIRED_LISTS = ("references", "examples")
-TEXT_FIELDS = ("id", "title", "reason", "permanence", "retry", "who", "meaning", "provider", "fallback_for")
+TEXT_FIELDS = (
+    "id",
+    "title",
+    "reason",
+    "permanence",
+    "retry",
+    "who",
+    "meaning",
+    "provider",
+    "fallback_for",
+    "checked",
+)
+CHECKED_RE = compile_cached(r"^(19|20)\d\d-(0[1-9]|1[0-2])$")
 FALLBACK_ACTIONS = ("failed", "delayed")
 LIST_FIELDS = (
     "codes",
@@ -29,20 +41,22 @@ LIST_FIELDS = (
     "admin_fix",
     "references",
     "examples",
+    "counterexamples",
 )
 KNOWN_FIELDS = frozenset((*TEXT_FIELDS, *LIST_FIELDS, "when_no_code", "requires_provider"))
 TOML_ERROR_LINE_RE = compile_cached(r"at line (\d+)")
 
 
 class Problem(NamedTuple):
-    """Something wrong in a knowledge file, with where it is."""
+    """Something wrong in a knowledge file, with where it is; a warning does not fail `kb lint`."""
 
     file: str
     line: int
     message: str
+    warning: bool = False
 
     def __str__(self) -> str:
-        return f"{self.file}:{self.line}: {self.message}"
+        return f"{self.file}:{self.line}: {'warning: ' if self.warning else ''}{self.message}"
 
 
 class KnowledgeBase:
@@ -249,6 +263,9 @@ def _entry(table: dict, name: str, lines: list[str], local: bool, kb: KnowledgeB
             err(f"{key} must be true or false")
     if flags["requires_provider"] is True and not table.get("provider"):
         err("requires_provider needs a provider")
+    checked = table.get("checked")
+    if checked is not None and not CHECKED_RE.match(checked):
+        err(f"checked must be a month written YYYY-MM, not {checked!r}")
     fallback_for = table.get("fallback_for")
     if fallback_for is not None and fallback_for not in FALLBACK_ACTIONS:
         err(f"fallback_for must be one of {', '.join(FALLBACK_ACTIONS)}")
@@ -273,6 +290,8 @@ def _entry(table: dict, name: str, lines: list[str], local: bool, kb: KnowledgeB
         sender_fix=as_tuple("sender_fix"),
         references=as_tuple("references"),
         examples=tuple(table["examples"]),
+        counterexamples=tuple(table.get("counterexamples", [])),
+        checked=checked,
         codes=codes,
         phrases=phrases,
         patterns=tuple(patterns),

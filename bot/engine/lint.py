@@ -2,10 +2,15 @@
 
 from __future__ import annotations
 
+import datetime
 from collections import defaultdict
+from urllib.parse import urlsplit
 
 from .engine import Engine
 from .knowledge import KnowledgeBase, Problem
+from .model import Entry
+
+STALE_AFTER_MONTHS = 18
 
 
 def lint(kb: KnowledgeBase) -> list[Problem]:
@@ -36,6 +41,14 @@ def lint(kb: KnowledgeBase) -> list[Problem]:
                         f"entry {entry.id}: example {example[:70]!r} resolves to {got or 'nothing'}",
                     )
                 )
+        for text in entry.counterexamples:
+            if any(f.entry_id == entry.id for f in engine.explain(text, "explicit").findings):
+                problems.append(
+                    Problem(
+                        entry.file, entry.line, f"entry {entry.id}: counterexample {text[:70]!r} matches it"
+                    )
+                )
+        problems.extend(_freshness_warnings(entry, datetime.date.today()))
     for code, ids in owners.items():
         local = [i for i in ids if engine.by_id[i].local]
         if len(ids) > 1 and len(ids) - len(local) > 1:
@@ -46,3 +59,17 @@ def lint(kb: KnowledgeBase) -> list[Problem]:
                 )
             )
     return sorted(problems, key=lambda p: (p.file, p.line, p.message))
+
+
+def _freshness_warnings(entry: Entry, today: datetime.date) -> list[Problem]:
+    """Warnings, not errors: a provider's page changes under an entry without anyone noticing."""
+    warnings = []
+    if entry.checked:
+        year, month = (int(part) for part in entry.checked.split("-"))
+        age = (today.year - year) * 12 + today.month - month
+        if age > STALE_AFTER_MONTHS:
+            warnings.append(f"last checked {entry.checked}, over {STALE_AFTER_MONTHS} months ago")
+    for reference in entry.references:
+        if reference.startswith(("http://", "https://")) and urlsplit(reference).path in ("", "/"):
+            warnings.append(f"reference {reference} is only a site's front page: cite the page itself")
+    return [Problem(entry.file, entry.line, f"entry {entry.id}: {w}", warning=True) for w in warnings]

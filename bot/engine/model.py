@@ -106,6 +106,8 @@ class Entry(NamedTuple):
     fallback_for: str | None = None  # "failed"/"delayed": explains bounce records nothing else matched
     when_no_code: bool = False  # a notice's wording: explains a text only when it carries no code
     requires_provider: bool = False  # common words that mean this only from this provider's servers
+    counterexamples: tuple[str, ...] = ()  # texts that must not resolve to this entry
+    checked: str | None = None  # "YYYY-MM": when the entry was last compared with its references
 
     @property
     def family(self) -> str:

@@ -16,6 +16,7 @@ from dataclasses import dataclass
 from typing import Any, Literal
 
 from ..engine.model import Explanation, Finding
+from ..wording import display_title, reason_label
 from .text import clip, code, escape, host_name, mask_addresses
 
 MAX_BLOCKS = 50
@@ -133,13 +134,13 @@ class _Privacy:
 
 
 def finding_title(finding: Finding) -> str:
-    return f"{finding.codes_label} {finding.title}".strip()
+    return f"{finding.codes_label} {display_title(finding.title, finding.codes_label)}".strip()
 
 
 def _finding_blocks(finding: Finding, privacy: _Privacy, server_reply: bool) -> list[dict[str, Any]]:
     blocks: list[dict[str, Any]] = [header(finding_title(finding))]
     facts = [
-        ("Reason", f"`{finding.reason}`"),
+        ("Reason", escape(reason_label(finding.reason))),
         ("Bounce", BOUNCE_LABELS.get(finding.bounce, finding.bounce)),
         ("Retry?", escape(finding.retry)),
         ("Who must act", escape(finding.who_label.capitalize())),
@@ -167,7 +168,7 @@ def _finding_blocks(finding: Finding, privacy: _Privacy, server_reply: bool) -> 
         context(
             f"Confidence {round(finding.confidence * 100)}%",
             f"matched {code(matched)}" if matched else "",
-            f"entry `{escape(finding.entry_id)}`",
+            f"entry `{escape(finding.entry_id)}` · reason `{escape(finding.reason)}`",
         )
     )
     return blocks
@@ -177,7 +178,7 @@ def _summary_line(finding: Finding, privacy: _Privacy) -> str:
     who = f" — {code(finding.recipient)}" if finding.recipient and not privacy.hide else ""
     bounce = BOUNCE_LABELS.get(finding.bounce, finding.bounce).split(" (")[0].lower()
     codes = f"`{escape(finding.codes_label)}` " if finding.codes_label else ""
-    return f"• {codes}{escape(finding.title)} ({bounce}){who}"
+    return f"• {codes}{escape(display_title(finding.title, finding.codes_label))} ({bounce}){who}"
 
 
 def fallback_text(explanation: Explanation, privacy: _Privacy | None = None) -> str:

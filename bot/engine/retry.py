@@ -1,0 +1,64 @@
+"""Retry advice that agrees with the class of the code the server actually sent.
+
+An entry's `retry` is written for its `permanence`. The same wording can arrive with the other
+class (a filter's words after a 4xx greylisting reply, a quota message after a 5xx), and advice
+for the wrong class is worse than none: "no, this is final" on a reply the sending server is
+still retrying. So:
+- an entry written for one class, found with the other, gives a sentence about the class
+  received instead (an expired delivery keeps its own: the queue gave up, whatever its last
+  reply's class);
+- an entry for both classes (`either`) keeps its advice minus the sentences or clauses that
+  speak only of the other class ("a 5.x.x code is final" is dropped for a 4.x.x reply).
+"""
+
+from __future__ import annotations
+
+import re
+
+from .records import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from .model import Entry
+
+RETRY_WHEN_TEMPORARY = (
+    "Yes, for now: this is a temporary failure, so the sending server retries by itself for a while. "
+    "Unless the cause below goes away first, the retries end in a final bounce."
+)
+RETRY_WHEN_FINAL = (
+    "Not automatically: this failure is final for this message, so nothing retries it. "
+    "Fix the cause below, then send the message again."
+)
+# a code or class named in advice: 4xx, 5.x.x, 452, 4.2.2, (#5.1.2)
+CLASS_MENTION_RE = re.compile(r"(?<![\w.])([45])(?:xx\b|\.x\.x\b|\d\d\b|\.\d{1,3}\.\d{1,3}\b)", re.IGNORECASE)
+CLAUSE_END_RE = re.compile(r"(?<=[.;])\s+")
+
+
+def retry_advice(entry: Entry, bounce: str, code_class: str | None) -> str:
+    """The advice for this finding: `bounce` is hard/soft/none, `code_class` the first digit of the
+    code the text carried (None when it carried none)."""
+    if entry.permanence == "permanent" and bounce == "soft" and entry.reason != "expired":
+        return RETRY_WHEN_TEMPORARY
+    if entry.permanence == "temporary" and bounce == "hard":
+        return RETRY_WHEN_FINAL
+    if entry.permanence == "either":
+        received = code_class or {"soft": "4", "hard": "5"}.get(bounce)
+        if received in ("4", "5"):
+            return _for_class(entry.retry, received)
+    return entry.retry
+
+
+def _for_class(advice: str, received: str) -> str:
+    """The advice without the clauses that name only codes of the other class."""
+    clauses = CLAUSE_END_RE.split(advice)
+    kept = [c for c in clauses if not _only_other_class(c, received)]
+    if len(kept) == len(clauses):
+        return advice
+    if not kept:
+        return RETRY_WHEN_TEMPORARY if received == "4" else RETRY_WHEN_FINAL
+    sentences = [c[:-1] + "." if c.endswith(";") else c for c in kept]
+    return " ".join(c[0].upper() + c[1:] for c in sentences)
+
+
+def _only_other_class(clause: str, received: str) -> bool:
+    named = {m.group(1) for m in CLASS_MENTION_RE.finditer(clause)}
+    return bool(named) and received not in named

@@ -1,0 +1,88 @@
+"""The words people see for a finding: a plain-English label for each reason, and a title that
+does not repeat the codes shown beside it.
+
+Reasons keep Sisimai's names in the engine and in JSON, so answers stay comparable with its
+labelled corpus; Slack and the terminal show the label instead ("Recipient address does not
+exist", not `userunknown`). Both renderers take their words from here, so they cannot drift apart.
+"""
+
+from __future__ import annotations
+
+import re
+
+REASON_LABELS: dict[str, str] = {
+    "authfailure": "Sender not authenticated (SPF, DKIM or DMARC failed)",
+    "badreputation": "Sender's reputation too low",
+    "blocked": "Sending server blocked",
+    "contenterror": "Message format or content refused",
+    "delivered": "Delivered (not a failure)",
+    "exceedlimit": "Message larger than the recipient accepts",
+    "expired": "Delivery gave up after retrying",
+    "failedstarttls": "Encrypted connection (STARTTLS) failed",
+    "feedback": "Complaint report (feedback loop)",
+    "filtered": "Refused by the recipient's filter",
+    "hasmoved": "Recipient address has moved",
+    "hostunknown": "Recipient domain not found",
+    "mailboxfull": "Recipient's mailbox is full",
+    "mailererror": "Delivery program failed on the receiving side",
+    "mesgtoobig": "Message too big for the receiving server",
+    "networkerror": "Network or DNS problem",
+    "norelaying": "Relaying not allowed",
+    "notaccept": "Receiving domain accepts no mail",
+    "notcompliantrfc": "Message breaks the email format standards",
+    "onhold": "Undetermined (the reply does not say why)",
+    "policyviolation": "Refused by the receiver's policy",
+    "rejected": "Sender address refused",
+    "requireptr": "Sending server has no valid reverse DNS",
+    "securityerror": "Login or security check failed",
+    "spamdetected": "Judged to be spam",
+    "speeding": "Sending too fast (rate limited)",
+    "suppressed": "Address on a suppression list",
+    "suspend": "Recipient's account disabled or suspended",
+    "syntaxerror": "SMTP command or protocol error",
+    "systemerror": "Receiving server error",
+    "systemfull": "Receiving server out of space",
+    "toomanyconn": "Too many connections or recipients",
+    "undefined": "Undetermined",
+    "userunknown": "Recipient address does not exist",
+    "vacation": "Automatic reply (out of office)",
+    "virusdetected": "Virus or malware found",
+}
+
+_CODE = r"(?:[2-5]\d\d|[2-5X]\.\d{1,3}\.\d{1,3})"
+LEADING_CODE_RE = re.compile(rf"^({_CODE})[:,]?\s+", re.IGNORECASE)
+TRAILING_CODES_RE = re.compile(rf"\s*\(({_CODE}(?:\s*[/,]\s*{_CODE}){{0,4}})\)\s*$", re.IGNORECASE)
+CODE_RE = re.compile(_CODE, re.IGNORECASE)
+
+
+def reason_label(reason: str) -> str:
+    """The plain-English label for a Sisimai reason name; an unknown name is shown as it is."""
+    return REASON_LABELS.get(reason, reason)
+
+
+def _shown(code: str, shown: list[str]) -> bool:
+    if code[0] in "xX":
+        return any(s.endswith(code[1:]) for s in shown if "." in s)
+    return code in shown
+
+
+def display_title(title: str, codes_label: str) -> str:
+    """The entry's title without the codes the answer already shows beside it.
+
+    "421" + "421: the server is not available" reads as a stutter; so does a title ending in
+    "(5.7.504)" next to "550 5.7.504". Codes the answer does not show stay in the title.
+    """
+    shown = codes_label.split()
+    if not shown:
+        return title
+    text = title
+    while match := LEADING_CODE_RE.match(text):
+        if not _shown(match.group(1), shown):
+            break
+        text = text[match.end() :]
+    trailing = TRAILING_CODES_RE.search(text)
+    if trailing and any(_shown(c, shown) for c in CODE_RE.findall(trailing.group(1))):
+        text = text[: trailing.start()]
+    if not text:
+        return title
+    return text[0].upper() + text[1:] if text != title else title

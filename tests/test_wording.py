@@ -1,0 +1,97 @@
+"""Plain-English reason labels and titles that do not repeat the code, in the terminal and in Slack."""
+
+from __future__ import annotations
+
+import json
+import re
+
+import pytest
+
+from bot.engine import Engine
+from bot.engine.model import REASONS
+from bot.render_text import render
+from bot.slack.blocks import finding_title, render_explanation
+from bot.wording import REASON_LABELS, display_title, reason_label
+
+ENGINE = Engine.load(extra_dir="")  # the shipped knowledge only
+
+
+def test_every_reason_has_a_label_and_labels_are_words_not_names() -> None:
+    assert set(REASON_LABELS) == set(REASONS)
+    for name, label in REASON_LABELS.items():
+        assert label[0].isupper() and label.lower() != name
+    assert len(set(REASON_LABELS.values())) == len(REASON_LABELS)  # no two reasons read the same
+
+
+def test_the_terminal_shows_the_label_and_the_json_keeps_the_name() -> None:
+    explanation = ENGINE.explain("550 5.1.1 <ana@example.net>: Recipient address rejected: User unknown")
+    text = render(explanation)
+    assert "Reason:     Recipient address does not exist" in text
+    assert "reason userunknown" in text  # the Sisimai name, in the small print
+    assert explanation.contract()["findings"][0]["reason"] == "userunknown"
+
+
+def test_slack_shows_the_label_in_the_reason_field() -> None:
+    explanation = ENGINE.explain(
+        "550-5.7.26 This mail has been blocked because the sender is unauthenticated. gsmtp"
+    )
+    blocks = render_explanation(explanation, audience="private").blocks
+    fields = " ".join(f["text"] for f in blocks[1]["fields"])
+    assert f"*Reason*\n{reason_label('authfailure')}" in fields
+    assert "`authfailure`" not in fields
+
+
+def test_a_code_alone_reads_undetermined_not_onhold() -> None:
+    text = render(ENGINE.explain("550"))
+    assert "Undetermined" in text and "Reason:     onhold" not in text
+
+
+@pytest.mark.parametrize(
+    ("title", "codes", "shown"),
+    [
+        ("421: the server is not available", "421", "The server is not available"),
+        ("X.1.1: the mailbox does not exist", "550 5.1.1", "The mailbox does not exist"),
+        (
+            "Microsoft 365: the address is not valid (5.7.504)",
+            "550 5.7.504",
+            "Microsoft 365: the address is not valid",
+        ),
+        (
+            "Exchange: a rule fired (5.7.900 - 5.7.999)",
+            "550 5.7.912",
+            "Exchange: a rule fired (5.7.900 - 5.7.999)",
+        ),
+        ("421: closed", "450", "421: closed"),  # a code the answer does not show stays
+        ("Mailbox full", "", "Mailbox full"),
+    ],
+)
+def test_display_title_drops_only_codes_shown_beside_it(title: str, codes: str, shown: str) -> None:
+    assert display_title(title, codes) == shown
+
+
+def _examples() -> list[str]:
+    return [example for entry in ENGINE.entries for example in entry.examples]
+
+
+def test_no_rendered_title_repeats_its_code() -> None:
+    """Every example in the knowledge base, rendered for the terminal and for Slack: a code in the
+    header appears there once."""
+    repeats = []
+    for example in _examples():
+        explanation = ENGINE.explain(example)
+        if explanation.best is None:
+            continue
+        terminal_head = render(explanation).splitlines()[0]
+        slack_head = render_explanation(explanation, audience="private").blocks[0]["text"]["text"]
+        for head in (terminal_head, slack_head, finding_title(explanation.best)):
+            for code in explanation.best.codes_label.split():
+                if len(re.findall(rf"(?<![\w.]){re.escape(code)}(?![\w.])", head)) > 1:
+                    repeats.append(head)
+    assert repeats == []
+
+
+def test_slack_summary_lines_use_the_clean_title() -> None:
+    text = "421 4.7.0 Try again later, closing connection.\n550 5.1.1 <ana@example.net>: User unknown"
+    explanation = ENGINE.explain(text)
+    dumped = json.dumps(render_explanation(explanation, audience="private").blocks)
+    assert not re.search(r"421\S* 421", dumped)
