@@ -738,3 +738,13 @@ def test_oversized_or_malformed_requests_are_refused(slack_app: RunningApp) -> N
     ).status in (400, 401)
     assert slack_app.idle()
     assert slack_app.standin.api_calls() == []
+
+
+def test_a_command_mentioning_payload_is_answered(slack_app: RunningApp) -> None:
+    """Bolt reads any form containing the word "payload" as an empty interaction."""
+    reply, url = slack_app.command("552 5.3.4 message payload too large")
+    assert reply.status == 200
+    assert slack_app.idle()
+    (answer,) = slack_app.standin.responses()
+    assert answer.path == "/" + url.split("/", 3)[3]
+    assert "5.3.4" in str(answer.params.get("text"))

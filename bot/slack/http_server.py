@@ -26,7 +26,7 @@ from slack_bolt import App, BoltRequest, BoltResponse
 
 from ..observability import record_request, render_metrics
 from ..readiness import readiness
-from .request_checks import body_verdict, signature_verdict
+from .request_checks import body_verdict, bolt_request, signature_verdict
 
 log = logging.getLogger(__name__)
 
@@ -285,14 +285,13 @@ class _Handler(BaseHTTPRequestHandler):
         except UnicodeDecodeError:
             self._refuse(400, "body is not UTF-8")
             return
-        verdict = body_verdict(text, self.headers.get("Content-Type"))
+        verdict, payload = body_verdict(text, self.headers.get("Content-Type"))
         if verdict.status:
             if verdict.status == 200:
                 record_request("malformed", "ignored")
             self._refuse(verdict.status, verdict.why)
             return
-        request = BoltRequest(body=text, query=query, headers=self._headers())
-        self._bolt(request, owner.app.dispatch)
+        self._bolt(bolt_request(text, payload, query, self._headers()), owner.app.dispatch)
 
     def handle_one_request(self) -> None:
         try:
