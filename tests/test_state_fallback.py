@@ -142,3 +142,23 @@ def test_the_bot_keeps_answering_over_the_wire_while_redis_fails(
         if own_redis.frozen:
             own_redis.thaw()
         app.stop()
+
+
+def test_jobs_finished_while_redis_was_frozen_are_not_run_again(own_redis: RedisServer) -> None:
+    state = build_state(own_redis.url, "t:")
+    other = build_state(own_redis.url, "t:")  # another replica
+    assert isinstance(state, FallbackState)
+    try:
+        assert state.accept("job-1", "{}", ("event:1",), 60, 0.5)
+        own_redis.freeze()
+        state.finish("job-1")  # Redis cannot hear it
+        time.sleep(0.6)  # and job-1's lease runs out meanwhile
+        own_redis.thaw()
+        assert wait_until(lambda: not state.degraded)
+        time.sleep(0.2)
+        assert other.reclaim(0.5, 10) == []  # cleared from the journal: nobody answers it again
+    finally:
+        if own_redis.frozen:
+            own_redis.thaw()
+        state.close()
+        other.close()

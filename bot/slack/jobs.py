@@ -96,13 +96,20 @@ class JobHandlers:
             if self.rt.state.claim(answered_key(job.channel, thread_ts, f), ttl, owner=job.id)
         )
 
-    def respond(self, job: Job, payload: dict[str, Any], then: Callable[[bool], None] = _ignore) -> None:
+    def respond(
+        self, job: Job, payload: dict[str, Any], then: Callable[[bool], None] = _ignore, step: str = "answer"
+    ) -> None:
         """Post to the request's response_url (works in DMs and channels the bot is not in), trying again
-        while Slack fails and the URL is valid; then `then(delivered)`."""
+        while Slack fails and the URL is valid; then `then(delivered)`. Each `step` of a job is sent
+        once: a job taken over from a dead replica skips the steps it recorded as sent."""
         url = job.response_url
         if not url or not response_url_allowed(url, self.rt.settings.api_url):
             log.warning("no usable response_url; answer dropped", extra={"kind": job.kind})
             then(False)
+            return
+        sent_key = f"{posted_key(job.id)}:{step}"
+        if job.taken_over and self.rt.state.get(sent_key):
+            then(True)
             return
         if payload.get("blocks"):
             payload = {**payload, "blocks": fit_blocks(payload["blocks"])}
@@ -117,6 +124,7 @@ class JobHandlers:
                 error = exc
             status = None if response is None else response.status_code
             if error is None and status == 200:
+                self.rt.state.put(sent_key, "1", self.rt.tunables.share_ttl)
                 then(True)
                 return
             delay = retry_delay(error, status, n)
@@ -320,7 +328,7 @@ class JobHandlers:
                 done()
                 return
             record_answer("explicit", "share")
-            self.respond(job, {"delete_original": True}, lambda _: done())
+            self.respond(job, {"delete_original": True}, lambda _: done(), step="delete")
 
         self.respond(
             job,

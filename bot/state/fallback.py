@@ -8,7 +8,9 @@ at once, so nothing waits on a hung server more than once, and a probe thread pi
 `probe_interval` seconds until it answers, then closes the breaker again.
 
 Jobs accepted in memory stay in memory: `finish`, `renew` and `reclaim` go to both stores, so a job is
-cleared wherever it was journaled whatever state Redis is in when it ends.
+cleared wherever it was journaled whatever state Redis is in when it ends; jobs finished while Redis
+was down are cleared from its journal when it returns, and no job is taken over from Redis for a few
+seconds after that, so replicas renew what they are still working on before anyone takes it over.
 """
 
 from __future__ import annotations
@@ -27,6 +29,11 @@ log = logging.getLogger(__name__)
 T = TypeVar("T")
 
 PROBE_INTERVAL_SECONDS = 1.0
+# After Redis returns, jobs whose leases ran out during the outage are not taken over for this long:
+# their replicas renew them at their next heartbeat (or clear them, below) first.
+RECLAIM_GRACE_SECONDS = 5.0
+# Jobs finished while Redis was down are cleared from its journal when it returns (at most this many).
+MAX_UNFINISHED = 10_000
 
 
 class FallbackState:
@@ -48,6 +55,8 @@ class FallbackState:
         self._last_error = ""
         self._closed = threading.Event()
         self._prober: threading.Thread | None = None
+        self._unfinished: set[str] = set()  # finished while Redis was down: still in its journal
+        self._reclaim_after = 0.0
 
     # --- the breaker -------------------------------------------------------------------------------
 
@@ -90,14 +99,26 @@ class FallbackState:
                 if self._closed.wait(self.probe_interval):
                     return
                 continue
+            self._catch_up()
             with self._lock:
                 down_for = self._clock() - (self._down_since or self._clock())
                 self._down_since = None
+                self._reclaim_after = self._clock() + RECLAIM_GRACE_SECONDS
             log.warning(
                 "shared state reachable again",
                 extra={"state": self.primary.name, "down_seconds": round(down_for, 3)},
             )
             return
+
+    def _catch_up(self) -> None:
+        """Clear from Redis's journal the jobs finished while it was down, so no replica runs them again."""
+        with self._lock:
+            done, self._unfinished = self._unfinished, set()
+        for job_id in done:
+            try:
+                self.primary.finish(job_id)
+            except Exception:
+                return  # down again; the journal entries run out on their own (JOURNAL_TTL)
 
     def _call(self, primary: Callable[[SharedState], T], local: Callable[[SharedState], T]) -> T:
         if not self.degraded:
@@ -128,13 +149,22 @@ class FallbackState:
         return self._call(lambda s: s.accept(job_id, payload, dedup_keys, dedup_ttl, lease), remembered)
 
     def finish(self, job_id: str) -> None:
-        self._both(lambda s: s.finish(job_id))
+        self.local.finish(job_id)
+
+        def remember(_: SharedState) -> None:
+            with self._lock:
+                if len(self._unfinished) < MAX_UNFINISHED:
+                    self._unfinished.add(job_id)
+
+        self._call(lambda s: s.finish(job_id), remember)
 
     def renew(self, job_ids: tuple[str, ...], lease: float) -> None:
         self._both(lambda s: s.renew(job_ids, lease))
 
     def reclaim(self, lease: float, limit: int) -> list[JournalEntry]:
         mine = self.local.reclaim(lease, limit)
+        if self._clock() < self._reclaim_after:
+            return mine
         return mine + self._call(lambda s: s.reclaim(lease, limit - len(mine)), lambda _: [])
 
     # --- values -----------------------------------------------------------------------------------
