@@ -88,10 +88,12 @@ class Soak:
 
     # --- traffic ---------------------------------------------------------------------------------
 
-    async def deliver(self, session: aiohttp.ClientSession, body: str, content_type: str, first: int) -> None:
+    async def deliver(
+        self, session: aiohttp.ClientSession, body: str, content_type: str, first: int, retried: int = 0
+    ) -> None:
         """Deliver to replica `first`; on failure, to the other one as Slack's retry (up to 5 tries)."""
-        for attempt in range(6):
-            replica = self.replicas[(first + attempt) % 2]
+        for attempt in range(retried, retried + 6):
+            replica = self.replicas[(first + attempt - retried) % 2]
             headers = {"Content-Type": content_type, **sign(body, SIGNING_SECRET)}
             if attempt:
                 headers |= {"X-Slack-Retry-Num": str(attempt), "X-Slack-Retry-Reason": "http_error"}
@@ -154,7 +156,7 @@ class Soak:
         await self.deliver(session, body, "application/json", i % 2)
         if kind == "mention" and i % 10 == 0:  # Slack's retry of a delivery it thought timed out
             await asyncio.sleep(0.5)
-            await self.deliver(session, body, "application/json", (i + 1) % 2)
+            await self.deliver(session, body, "application/json", (i + 1) % 2, retried=1)
 
     # --- faults ----------------------------------------------------------------------------------
 
@@ -243,7 +245,7 @@ class Soak:
         retried_during_outage = 0
         for item in counted["duplicated"]:
             # by design when the request came while Redis was down (replicas de-duplicate alone then)
-            if isinstance(item, tuple) and self._during_redis_outage(item):
+            if self._during_redis_outage(item):
                 retried_during_outage += 1
         over = sum(1 for s in self.latencies if s > ACK_DEADLINE)
         return {
@@ -267,7 +269,7 @@ class Soak:
 
     def _nearest_fault(self, item: tuple[str, str] | str) -> str:
         """Which fault came last before the request was sent, and how long before (faults last 10 s)."""
-        sent = self.sent_at.get(item) if isinstance(item, tuple) else self.sent_at_path.get(item)
+        sent = self._sent_at(item)
         if sent is None:
             return "unknown"
         before = [(sent - at, name) for at, name in self.faults if at <= sent]
@@ -276,8 +278,11 @@ class Soak:
         seconds, name = min(before)
         return f"{seconds:+.1f}s after {name}"
 
-    def _during_redis_outage(self, thread: tuple[str, str]) -> bool:
-        sent = self.sent_at.get(thread, 0.0)
+    def _sent_at(self, item: tuple[str, str] | str) -> float | None:
+        return self.sent_at.get(item) if isinstance(item, tuple) else self.sent_at_path.get(item)
+
+    def _during_redis_outage(self, item: tuple[str, str] | str) -> bool:
+        sent = self._sent_at(item) or 0.0
         return any(lo <= sent <= hi for lo, hi in self.redis_down)
 
     def close(self) -> None:
