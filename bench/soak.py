@@ -27,6 +27,7 @@ import argparse
 import asyncio
 import json
 import random
+import signal
 import sys
 import tempfile
 import threading
@@ -76,6 +77,7 @@ class Soak:
         }
         self.replicas = [BotProcess(n, env, self.workdir / n).start() for n in ("replica-1", "replica-2")]
         self.latencies: list[float] = []
+        self.acked_at: list[float] = []  # when each latency was measured (monotonic)
         self.statuses: Counter[int] = Counter()
         self.threads: list[tuple[str, str]] = []  # (channel, ts) that must get exactly one post
         self.sent_at: dict[tuple[str, str], float] = {}
@@ -108,6 +110,7 @@ class Soak:
             self.statuses[status] += 1
             if status:
                 self.latencies.append(time.perf_counter() - started)
+                self.acked_at.append(time.monotonic())
             if status == 200:
                 return
             await asyncio.sleep(1.0)
@@ -257,6 +260,7 @@ class Soak:
             "ack_p50_ms": round(percentile(self.latencies, 0.5) * 1000, 1),
             "ack_p99_ms": round(percentile(self.latencies, 0.99) * 1000, 1),
             "ack_max_ms": round(max(self.latencies, default=0.0) * 1000, 1),
+            "ack_p99_ms_during": self._p99_during_faults(),
             "answers_lost": len(counted["lost"]),
             "duplicates": len(counted["duplicated"]) - retried_during_outage,
             "duplicates_redis_outage": retried_during_outage,
@@ -277,6 +281,14 @@ class Soak:
             return "before any fault"
         seconds, name = min(before)
         return f"{seconds:+.1f}s after {name}"
+
+    def _p99_during_faults(self) -> dict[str, float]:
+        """Ack p99 over the 20 s from the start of each kind of fault."""
+        during: dict[str, list[float]] = {}
+        for at, name in self.faults:
+            window = [s for s, t in zip(self.latencies, self.acked_at, strict=True) if at <= t <= at + 20]
+            during.setdefault(name, []).extend(window)
+        return {name: round(percentile(values, 0.99) * 1000, 1) for name, values in during.items()}
 
     def _sent_at(self, item: tuple[str, str] | str) -> float | None:
         return self.sent_at.get(item) if isinstance(item, tuple) else self.sent_at_path.get(item)
@@ -301,6 +313,7 @@ def main() -> int:
     parser.add_argument("--drain", type=float, default=180.0, help="seconds to wait for the last answers")
     parser.add_argument("--json", action="store_true", help="print one JSON object")
     args = parser.parse_args()
+    signal.signal(signal.SIGTERM, lambda *_: sys.exit(1))  # stop the replicas and Redis on the way out
     soak = Soak(args)
     try:
         result = soak.run()
