@@ -10,7 +10,10 @@ Measured (all after the engine is loaded, unless said otherwise):
 - latency of one `engine.explain()` on a 40 KB paste (a Postfix log excerpt followed by a bounce);
 - emails per second over a corpus folder (files read into memory first; explain timed on each);
 - start-up: wall time of `smtpbot explain 452` as a subprocess, median of N runs after one warm-up;
-- peak RSS: ru_maxrss of a subprocess that loads the engine and explains the whole corpus.
+- peak RSS: ru_maxrss of a subprocess that loads the engine and explains the whole corpus;
+- the slowest engine time over hostile inputs (hostile_inputs.py: 40,000-character messages and
+  300 KB files built to make regular expressions backtrack), and, each in a child process with a
+  time limit, the inputs known to be slow elsewhere.
 
 It prints figures; it never fails a build (`--strict` exits 1 when a target is missed).
 """
@@ -30,6 +33,8 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
+import hostile_inputs
+
 REPO = Path(__file__).resolve().parent.parent
 DEFAULT_CORPUS = REPO.parent / "shared" / "corpus" / "sisimai-dev" / "eml"
 PASTE_BYTES = 40 * 1024
@@ -39,6 +44,8 @@ SHORT_P99_MS = 1.0
 PASTE_MS = 20.0
 STARTUP_MS = 300.0
 PEAK_RSS_MB = 80.0
+HOSTILE_MS = 100.0  # issue 13: no message or file may cost more engine time than this
+SLOW_ELSEWHERE_TIMEOUT_S = 5.0
 
 # What people paste or ask in a channel: bare codes, questions, one-line and multi-line replies,
 # Slack's encoding, MTA log lines, DSN fields. Written for this benchmark; addresses are examples.
@@ -302,6 +309,52 @@ def peak_rss(files: list[Path]) -> tuple[float | None, float | None]:
     return usage.ru_maxrss / 1024, after_load  # Linux reports kilobytes
 
 
+def hostile_ms(engine, rounds: int) -> list[tuple[float, str]]:
+    """(milliseconds, name) for each hostile input: the slower of the two modes, best of `rounds`."""
+    samples = []
+    inputs: dict[str, str | bytes] = {**hostile_inputs.MESSAGES, **hostile_inputs.FILES}
+    for name, text in inputs.items():
+        best = float("inf")
+        for _ in range(rounds):
+            for mode in ("explicit", "passive"):
+                started = time.perf_counter()
+                engine.explain(text, mode)
+                best = min(best, (time.perf_counter() - started) * 1000)
+        samples.append((best, name))
+    return sorted(samples, reverse=True)
+
+
+SLOW_CHILD = """
+import sys, time
+sys.path.insert(0, "bench")
+import hostile_inputs
+from bot.engine import Engine
+engine = Engine.load()
+text = hostile_inputs.SLOW_ELSEWHERE[sys.argv[1]]
+started = time.perf_counter()
+engine.explain(text)
+print((time.perf_counter() - started) * 1000)
+"""
+
+
+def slow_elsewhere_ms() -> list[tuple[float | None, str]]:
+    """(milliseconds, or None past the time limit, name) for each input known to be slow."""
+    out: list[tuple[float | None, str]] = []
+    for name in hostile_inputs.SLOW_ELSEWHERE:
+        try:
+            proc = subprocess.run(
+                [sys.executable, "-c", SLOW_CHILD, name],
+                capture_output=True,
+                text=True,
+                cwd=REPO,
+                timeout=SLOW_ELSEWHERE_TIMEOUT_S,
+            )
+            out.append((float(proc.stdout.strip().splitlines()[-1]), name))
+        except (subprocess.TimeoutExpired, ValueError, IndexError):
+            out.append((None, name))
+    return out
+
+
 # --- report ----------------------------------------------------------------------------------
 
 
@@ -368,6 +421,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     if start_ms is None:
         print(f"note: start-up not measured: {start_note}", file=sys.stderr)
     rss_mb, rss_load_mb = peak_rss(files)
+    hostile = hostile_ms(engine, rounds=1 if args.quick else 3)
+    slow = [] if args.quick else slow_elsewhere_ms()
 
     rows = [
         Row(f"short snippet latency, median ({len(SHORT_SNIPPETS)} texts)", statistics.median(short), "ms"),
@@ -379,6 +434,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         Row("start-up: smtpbot explain 452, median", start_ms, "ms", STARTUP_MS),
         Row("RSS after engine load", rss_load_mb, "MB"),
         Row("peak RSS: load + explain whole corpus", rss_mb, "MB", PEAK_RSS_MB),
+        Row(f"hostile inputs ({len(hostile)}), slowest engine time", hostile[0][0], "ms", HOSTILE_MS),
     ]
     print(
         f"smtpbot engine benchmark: {len(engine.entries)} knowledge entries,"
@@ -398,6 +454,10 @@ def main(argv: Sequence[str] | None = None) -> int:
         )
         if n == 0:
             print("  ".join("-" * w for w in widths))
+    print(f"\nslowest hostile inputs: {', '.join(f'{name} {ms:.1f} ms' for ms, name in hostile[:3])}")
+    for ms, name in slow:
+        took = f"over {SLOW_ELSEWHERE_TIMEOUT_S:g} s" if ms is None else f"{ms:.0f} ms"
+        print(f"known slow (mtalog.py / incident.py regexes): {name}: {took}")
     missed = [row.metric for row in rows if row.verdict == "MISS"]
     print(f"\n{len([r for r in rows if r.verdict == 'PASS'])} PASS, {len(missed)} MISS")
 
@@ -418,6 +478,9 @@ def main(argv: Sequence[str] | None = None) -> int:
                     "startup_median_ms": start_ms,
                     "rss_after_load_mb": rss_load_mb,
                     "peak_rss_mb": rss_mb,
+                    "hostile_slowest_ms": hostile[0][0],
+                    "hostile_slowest": hostile[0][1],
+                    "slow_elsewhere_ms": {name: ms for ms, name in slow},
                     "verdicts": {row.metric: row.verdict for row in rows if row.target is not None},
                 }
             )

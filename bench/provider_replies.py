@@ -142,16 +142,19 @@ def miss_line(s: Score) -> str:
     return f"{marks} {r.catalogue}:{r.line} want {r.reason}/{r.bounce} {r.provider}; got {got}\n    {r.text}"
 
 
-def report(scores: list[Score], show_misses: bool) -> list[str]:
-    by_catalogue: dict[str, list[Score]] = defaultdict(list)
-    by_provider: dict[str, list[Score]] = defaultdict(list)
+def grouped(scores: Sequence[Score], field: str) -> dict[str, list[Score]]:
+    """Scores by a field of their reply: "catalogue" or "provider"."""
+    groups: dict[str, list[Score]] = defaultdict(list)
     for s in scores:
-        by_catalogue[s.reply.catalogue].append(s)
-        by_provider[s.reply.provider].append(s)
+        groups[getattr(s.reply, field)].append(s)
+    return groups
+
+
+def report(scores: list[Score], show_misses: bool) -> list[str]:
     lines = [
-        *table("catalogue", by_catalogue, scores),
+        *table("catalogue", grouped(scores, "catalogue"), scores),
         "",
-        *table("provider", by_provider, scores),
+        *table("provider", grouped(scores, "provider"), scores),
         "",
         "targets: meaning >= {meaning:g}%, named >= {named:g}%, specific >= {specific:g}%".format(**TARGETS),
     ]
@@ -191,12 +194,10 @@ def main(argv: Sequence[str] | None = None) -> int:
     scores = [score(engine, r) for r in replies]
     print("\n".join(report(scores, args.misses)))
     if args.json:
-        by_catalogue: dict[str, list[Score]] = defaultdict(list)
-        for s in scores:
-            by_catalogue[s.reply.catalogue].append(s)
         out = {
             "total": figures(scores),
-            "catalogues": {k: figures(v) for k, v in sorted(by_catalogue.items())},
+            "catalogues": {k: figures(v) for k, v in sorted(grouped(scores, "catalogue").items())},
+            "providers": {k: figures(v) for k, v in sorted(grouped(scores, "provider").items())},
         }
         print(json.dumps(out, sort_keys=True))
     if problems:

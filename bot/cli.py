@@ -3,18 +3,13 @@
 from __future__ import annotations
 
 import argparse
-import gc
 import json
 import os
 import sys
 from collections.abc import Sequence
 
 from .engine import Engine, Explanation
-from .engine.records import TYPE_CHECKING
 from .engine.text import without_surrogates
-
-if TYPE_CHECKING:
-    from typing import Any
 
 SAMPLE_BOUNCE = """\
 This is the mail system at host mail.example.org.
@@ -59,9 +54,6 @@ def cmd_explain(args: argparse.Namespace) -> int:
     engine = _engine()
     mode = "passive" if args.passive else "explicit"
     if args.files:
-        # The loaded engine lives as long as the process: keep the cyclic collector off its
-        # objects so a long batch does not walk them again and again.
-        gc.freeze()
         status = 0
         for path in args.files:
             try:
@@ -229,25 +221,6 @@ def _add_start(sub: argparse._SubParsersAction) -> None:
 COMMANDS = {"explain": _add_explain, "kb": _add_kb, "serve": _add_serve, "start": _add_start}
 
 
-class _Parser(argparse.ArgumentParser):
-    """argparse's parser, with its help wrapped at $COLUMNS or else 80 columns.
-
-    Left to choose the width itself, argparse asks shutil for the terminal's size for every
-    argument added, and importing shutil (bz2, lzma and fnmatch come with it) costs a short run
-    more than all of its argument parsing.
-    """
-
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
-        kwargs.setdefault("formatter_class", _help_formatter)
-        super().__init__(*args, **kwargs)
-
-
-def _help_formatter(prog: str) -> argparse.HelpFormatter:
-    columns = os.environ.get("COLUMNS", "")
-    width = int(columns) if columns.isdigit() else 80
-    return argparse.HelpFormatter(prog, width=max(width, 40) - 2)
-
-
 def build_parser(command: str | None = None) -> argparse.ArgumentParser:
     """The whole command line, or only what `command` needs of it.
 
@@ -255,7 +228,7 @@ def build_parser(command: str | None = None) -> argparse.ArgumentParser:
     run; the command named on the line is all that parsing it can reach. Top-level help and
     errors (no command, an unknown one) use the whole parser.
     """
-    parser = _Parser(prog="smtpbot", description="Explain SMTP errors and bounces.")
+    parser = argparse.ArgumentParser(prog="smtpbot", description="Explain SMTP errors and bounces.")
     sub = parser.add_subparsers(dest="command", required=True)
     for name, add in COMMANDS.items():
         if command in (None, name):

@@ -3,6 +3,7 @@ the machine is shared and noisy; bench/README.md says how to read them)."""
 
 from __future__ import annotations
 
+import importlib
 import importlib.util
 import json
 import os
@@ -36,6 +37,9 @@ def _env() -> dict[str, str]:
 
 
 def _load_compare_module():
+    # compare_sisimai imports its sibling labelled_corpus, as it does when run as a script from bench/
+    if str(REPO / "bench") not in sys.path:
+        sys.path.insert(0, str(REPO / "bench"))
     spec = importlib.util.spec_from_file_location("compare_sisimai", REPO / "bench" / "compare_sisimai.py")
     assert spec and spec.loader
     module = importlib.util.module_from_spec(spec)
@@ -66,11 +70,85 @@ def tiny_corpus(tmp_path: Path) -> Path:
 
 
 def test_status_codes_that_count_are_real_rfc3463_codes() -> None:
-    compare = _load_compare_module()
+    _load_compare_module()
+    corpus = importlib.import_module("labelled_corpus")  # compare_sisimai's sibling, on sys.path now
     for code in ("5.1.1", "4.7.0", "5.0.0", "5.7.26", "5.7.509", "2.1.5"):
-        assert compare.is_rfc3463_status(code), code
+        assert corpus.is_rfc3463_status(code), code
     for code in ("", "5.0.947", "4.0.901", "5.0.910", "550", "6.1.1", "5.1"):
-        assert not compare.is_rfc3463_status(code), code
+        assert not corpus.is_rfc3463_status(code), code
+
+
+def test_per_family_labels_are_read_and_recipients_scored_on_every_row(tmp_path: Path) -> None:
+    _load_compare_module()
+    corpus = importlib.import_module("labelled_corpus")  # compare_sisimai's sibling, on sys.path now
+    for family, rows in {
+        "postfix": [
+            {
+                "id": "postfix-01",
+                "file": "postfix/01-two.eml",
+                "engine": "Postfix",
+                "expected": [
+                    {
+                        "status": "5.1.1",
+                        "replycode": "550",
+                        "reason": "userunknown",
+                        "hardbounce": True,
+                        "recipient": "Ana@Example.com",
+                    },
+                    {
+                        "status": "5.1.1",
+                        "replycode": "550",
+                        "reason": "userunknown",
+                        "hardbounce": True,
+                        "recipient": "bo@example.com",
+                    },
+                ],
+            }
+        ],
+        "delay": [
+            {
+                "id": "delay-01",
+                "file": "delay/01-four-hours.eml",
+                "engine": "Sendmail",
+                "expected": [
+                    {
+                        "status": "4.4.7",
+                        "replycode": None,
+                        "reason": "expired",
+                        "hardbounce": False,
+                        "recipient": "cy@example.org",
+                    }
+                ],
+            }
+        ],
+    }.items():
+        (tmp_path / family).mkdir()
+        (tmp_path / family / "labels.jsonl").write_text("".join(json.dumps(r) + "\n" for r in rows))
+    assert corpus.hard_soft_semantics(tmp_path) == corpus.HARD_SOFT_BY_CLASS
+    labels = corpus.load_labels(tmp_path, None)
+    assert [label.id for label in labels] == ["delay-01", "postfix-01"]  # folders in name order
+    assert labels[0].path == (tmp_path / "delay" / "01-four-hours.eml").resolve()
+    assert labels[1].recipients == {"ana@example.com", "bo@example.com"}
+    answers = {
+        # one of the two recipients, plus one the bounce never failed (from the returned original)
+        str(labels[1].path): corpus.Answer(
+            reason="userunknown",
+            status="5.1.1",
+            replycode="550",
+            hard=True,
+            recipients=frozenset({"ana@example.com", "boss@example.net"}),
+        ),
+        str(labels[0].path): corpus.Answer(
+            reason="expired", status="4.4.7", hard=True, recipients=frozenset({"cy@example.org"})
+        ),
+    }
+    overall, by_engine = corpus.score(labels, answers)
+    assert (overall.recipient.hits, overall.recipient.total) == (2, 3)
+    assert overall.extra_recipients == 1
+    assert (overall.hardsoft.hits, overall.hardsoft.total) == (1, 2)  # the delay answered hard
+    assert (overall.reason.hits, overall.reason.total) == (2, 2)
+    assert overall.no_finding == 0
+    assert by_engine["Sendmail"].hardsoft.hits == 0
 
 
 def test_a_tool_that_dies_part_way_loses_only_the_file_it_died_on(tmp_path: Path) -> None:
@@ -125,8 +203,13 @@ def test_compare_sisimai_prints_both_tools_side_by_side(tiny_corpus: Path) -> No
         "emails/s, in-process",
         "speed ratio smtpbot / Sisimai",
         "smtpbot reason errors",
+        "failed recipients found exactly",
+        "recipients not in the labels",
+        "hard/soft agreement (by reason)",
+        "unanswered (emails with no finding)",
         "Per expected reason",
-        "smtpbot per bounce engine",
+        "Per bounce engine",
+        "labels follow Sisimai's reason-based rule",
     ):
         assert heading in out, heading
     report = json.loads(out.strip().splitlines()[-1])
@@ -138,6 +221,12 @@ def test_compare_sisimai_prints_both_tools_side_by_side(tiny_corpus: Path) -> No
     assert sisimai["reason"] == [3, 4]
     assert sisimai["status"] == [3, 4]
     assert sisimai["no_finding"] == 1
+    assert sisimai["recipient"] == [3, 4]
+    assert sisimai["extra_recipients"] == 0
+    assert sisimai["hardsoft"] == [3, 4]
+    assert report["hard_soft_semantics"] == "Sisimai's reason-based rule"
+    assert tools["smtpbot"]["recipient"][1] == 4
+    assert tools["smtpbot"]["hardsoft"][1] == 4
     assert tools["smtpbot"]["reason"][1] == 4
     assert tools["smtpbot"]["no_finding"] >= 1
     assert report["speed_ratio_subprocess"] > 0

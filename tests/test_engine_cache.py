@@ -6,8 +6,10 @@ temporary folder, so nothing is read from or written to the user's real cache.
 
 from __future__ import annotations
 
+import json
 import os
 import pickle
+import stat
 import time
 from pathlib import Path
 
@@ -37,8 +39,8 @@ def cache_dir(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     return folder
 
 
-def pickles(folder: Path) -> list[Path]:
-    return sorted(folder.glob("engine-*.pickle")) if folder.is_dir() else []
+def cached(folder: Path) -> list[Path]:
+    return sorted(folder.glob("knowledge-*.json")) if folder.is_dir() else []
 
 
 def comparable(result: Explanation) -> dict:
@@ -58,21 +60,20 @@ def key_for(extra: Path | str) -> str:
     return cache.cache_key([folder for folder, _ in knowledge_dirs(str(extra))])
 
 
-def test_load_writes_one_pickle_keyed_on_the_knowledge(cache_dir: Path) -> None:
+def test_load_writes_one_json_file_keyed_on_the_knowledge(cache_dir: Path) -> None:
     engine = Engine.load(extra_dir="")
-    files = pickles(cache_dir)
-    assert [f.name for f in files] == [f"engine-{key_for('')}.pickle"]
-    with open(files[0], "rb") as fh:
-        cached = pickle.load(fh)
-    assert isinstance(cached, Engine)
-    assert len(cached.entries) == len(engine.entries)
+    files = cached(cache_dir)
+    assert [f.name for f in files] == [f"knowledge-{key_for('')}.json"]
+    data = json.loads(files[0].read_text(encoding="utf-8"))
+    assert len(data["entries"]) == len(engine.entries)
+    assert data["literals"] == {source: list(strings) for source, strings in engine.kb.literals.items()}
 
 
 def test_second_load_explains_identically(cache_dir: Path) -> None:
     fresh = Engine.load(extra_dir="", use_cache=False)
     first = Engine.load(extra_dir="")
     second = Engine.load(extra_dir="")
-    assert second is not first  # unpickled, not a module-level singleton
+    assert second is not first  # read again, not a module-level singleton
     for text in BOUNCES:
         expected = comparable(fresh.explain(text))
         assert comparable(first.explain(text)) == expected
@@ -86,7 +87,7 @@ def test_second_load_reads_the_cache(cache_dir: Path, tmp_path: Path) -> None:
     """Put a different engine under the key the next load will use: that load must return it."""
     Engine.load(extra_dir="")
     marker = org_dir(tmp_path, ("acme.cache-marker", "acme cache marker wording"))
-    planted = Engine(load_knowledge([*knowledge_dirs(""), (marker, True)]))
+    planted = load_knowledge([*knowledge_dirs(""), (marker, True)])
     cache.write(key_for(""), planted)
     loaded = Engine.load(extra_dir="")
     assert "acme.cache-marker" in loaded.by_id
@@ -112,7 +113,7 @@ def test_new_entry_in_knowledge_dir_changes_the_key(
     engine = Engine.load()
     assert "acme.two" in engine.by_id
     assert engine.explain("550 5.7.1 acme relay quarantined the message").best.entry_id == "acme.two"
-    assert f"engine-{after}.pickle" in [f.name for f in pickles(cache_dir)]
+    assert f"knowledge-{after}.json" in [f.name for f in cached(cache_dir)]
 
 
 def test_same_size_edit_is_seen_through_the_modification_time(
@@ -154,27 +155,54 @@ def test_default_location_is_under_xdg_cache_home(tmp_path: Path, monkeypatch: p
     monkeypatch.delenv("SMTPBOT_CACHE_DIR", raising=False)
     monkeypatch.setenv("XDG_CACHE_HOME", str(xdg))
     Engine.load(extra_dir="")
-    assert [f.name for f in pickles(xdg / "smtpbot")] == [f"engine-{key_for('')}.pickle"]
+    assert [f.name for f in cached(xdg / "smtpbot")] == [f"knowledge-{key_for('')}.json"]
 
 
-@pytest.mark.parametrize("junk", [b"", b"not a pickle at all", b"\x80\x05\x95\xff\xff"])
+@pytest.mark.parametrize(
+    "junk",
+    [
+        b"",
+        b"not json at all",
+        b"\x80\x05\x95\xff\xff",
+        b'{"not": "a knowledge base"}',
+        b"[1, 2, 3]",
+        b'{"files": [], "entries": [{"id": 1}], "providers": [], "literals": {}}',
+        b'{"files": [], "entries": [], "providers": [], "literals": {"x": [1]}}',
+        b'{"files": [], "entries": [], "providers": [], "literals": []}',
+    ],
+)
 def test_corrupt_cache_file_is_ignored_and_rebuilt(cache_dir: Path, junk: bytes) -> None:
     expected = comparable(Engine.load(extra_dir="", use_cache=False).explain(BOUNCES[1]))
-    cache_dir.mkdir(parents=True)
-    path = cache_dir / f"engine-{key_for('')}.pickle"
+    cache_dir.mkdir(mode=0o700, parents=True)
+    path = cache_dir / f"knowledge-{key_for('')}.json"
     path.write_bytes(junk)
+    assert cache.read(key_for("")) is None
     engine = Engine.load(extra_dir="")
     assert comparable(engine.explain(BOUNCES[1])) == expected
-    with open(path, "rb") as fh:
-        assert isinstance(pickle.load(fh), Engine)  # rewritten whole
+    assert len(json.loads(path.read_text(encoding="utf-8"))["entries"]) == len(engine.entries)  # rewritten
 
 
-def test_cache_holding_something_else_is_not_returned(cache_dir: Path) -> None:
-    cache.write(key_for(""), {"not": "an engine"})
+class Payload:
+    """Unpickling this runs code: what a forged pickle in a shared cache folder would do."""
+
+    def __init__(self, flag: Path) -> None:
+        self.flag = flag
+
+    def __reduce__(self) -> tuple:
+        return (Path.write_text, (self.flag, "code ran"))
+
+
+def test_a_pickle_planted_in_the_cache_is_never_run(cache_dir: Path, tmp_path: Path) -> None:
+    flag = tmp_path / "flag"
+    cache_dir.mkdir(mode=0o700, parents=True)
+    key = key_for("")
+    for name in (f"knowledge-{key}.json", f"engine-{key}.pickle", "regex-00000000.pickle"):
+        (cache_dir / name).write_bytes(pickle.dumps(Payload(flag)))
     engine = Engine.load(extra_dir="")
-    assert isinstance(engine, Engine)
     assert engine.explain("452").best.reply_code == "452"
-    assert isinstance(cache.read(key_for("")), Engine)
+    assert not flag.exists()
+    # the old formats' files are cleared away when the cache is written
+    assert sorted(p.name for p in cache_dir.iterdir()) == [f"knowledge-{key}.json"]
 
 
 def test_knowledge_with_problems_is_not_cached(cache_dir: Path, tmp_path: Path) -> None:
@@ -185,26 +213,26 @@ def test_knowledge_with_problems_is_not_cached(cache_dir: Path, tmp_path: Path) 
     engine = Engine.load(extra_dir=str(folder))
     assert engine.kb.problems
     assert "acme.good" in engine.by_id  # the good entries still load
-    assert pickles(cache_dir) == []
+    assert cached(cache_dir) == []
     # fixed, it is cached
     (folder / "broken.toml").unlink()
     Engine.load(extra_dir=str(folder))
-    assert [f.name for f in pickles(cache_dir)] == [f"engine-{key_for(folder)}.pickle"]
+    assert [f.name for f in cached(cache_dir)] == [f"knowledge-{key_for(folder)}.json"]
 
 
 def test_missing_knowledge_dir_is_not_cached(cache_dir: Path, tmp_path: Path) -> None:
     engine = Engine.load(extra_dir=str(tmp_path / "no-such-folder"))
     assert any("does not exist" in p.message for p in engine.kb.problems)
-    assert pickles(cache_dir) == []
+    assert cached(cache_dir) == []
 
 
 def test_use_cache_false_neither_reads_nor_writes(cache_dir: Path, tmp_path: Path) -> None:
     marker = org_dir(tmp_path, ("acme.cache-marker", "acme cache marker wording"))
-    cache.write(key_for(""), Engine(load_knowledge([*knowledge_dirs(""), (marker, True)])))
-    written = pickles(cache_dir)
+    cache.write(key_for(""), load_knowledge([*knowledge_dirs(""), (marker, True)]))
+    written = cached(cache_dir)
     engine = Engine.load(extra_dir="", use_cache=False)
     assert "acme.cache-marker" not in engine.by_id
-    assert pickles(cache_dir) == written
+    assert cached(cache_dir) == written
 
 
 def test_engines_of_different_knowledge_folders_live_side_by_side(cache_dir: Path, tmp_path: Path) -> None:
@@ -213,25 +241,87 @@ def test_engines_of_different_knowledge_folders_live_side_by_side(cache_dir: Pat
     org = org_dir(tmp_path, ("acme.side", "acme relay said no to this"))
     Engine.load(extra_dir="")
     Engine.load(extra_dir=str(org))
-    assert len(pickles(cache_dir)) == 2
+    assert len(cached(cache_dir)) == 2
     (tmp_path / "marker").mkdir()
     marker = org_dir(tmp_path / "marker", ("acme.planted", "acme planted engine wording"))
-    planted = Engine(load_knowledge([*knowledge_dirs(""), (marker, True)]))
-    cache.write(key_for(""), planted)
+    cache.write(key_for(""), load_knowledge([*knowledge_dirs(""), (marker, True)]))
     assert "acme.planted" in Engine.load(extra_dir="").by_id
     assert "acme.side" in Engine.load(extra_dir=str(org)).by_id
 
 
 def test_only_the_most_recently_used_engines_are_kept(cache_dir: Path) -> None:
-    engine = Engine.load(extra_dir="")
+    kb = Engine.load(extra_dir="").kb
     for n in range(cache.KEEP + 2):
-        cache.write(f"k{n}", engine)
+        cache.write(f"k{n}", kb)
         time.sleep(0.01)  # distinct modification times
-    names = [f.name for f in pickles(cache_dir)]
+    names = [f.name for f in cached(cache_dir)]
     assert len(names) == cache.KEEP
-    assert f"engine-k{cache.KEEP + 1}.pickle" in names and "engine-k0.pickle" not in names
+    assert f"knowledge-k{cache.KEEP + 1}.json" in names and "knowledge-k0.json" not in names
     cache.read("k2")  # a read marks it used: it outlives the older ones
     time.sleep(0.01)
-    cache.write("k-new", engine)
-    names = [f.name for f in pickles(cache_dir)]
-    assert "engine-k2.pickle" in names and "engine-k3.pickle" not in names
+    cache.write("k-new", kb)
+    names = [f.name for f in cached(cache_dir)]
+    assert "knowledge-k2.json" in names and "knowledge-k3.json" not in names
+
+
+# --- whose folder it is -----------------------------------------------------------------------
+
+
+def test_the_folder_is_created_for_its_owner_alone(cache_dir: Path) -> None:
+    os.umask(old := os.umask(0))  # the widest umask: the folder must still be 0700
+    try:
+        Engine.load(extra_dir="")
+    finally:
+        os.umask(old)
+    assert stat.S_IMODE(cache_dir.stat().st_mode) == 0o700
+    assert [stat.S_IMODE(f.stat().st_mode) for f in cached(cache_dir)] == [0o600]
+
+
+@pytest.mark.parametrize("mode", [0o770, 0o707, 0o777, 0o1777])
+def test_a_folder_others_can_write_is_refused(
+    cache_dir: Path, tmp_path: Path, mode: int, caplog: pytest.LogCaptureFixture
+) -> None:
+    cache_dir.mkdir(parents=True)
+    marker = org_dir(tmp_path, ("acme.planted", "acme planted engine wording"))
+    cache_dir.chmod(0o700)
+    cache.write(key_for(""), load_knowledge([*knowledge_dirs(""), (marker, True)]))
+    cache_dir.chmod(mode)
+    cache._warned.clear()
+    engine = Engine.load(extra_dir="")
+    assert "acme.planted" not in engine.by_id  # what another user could have written is not read
+    assert engine.explain("452").best.reply_code == "452"
+    assert [r.getMessage() for r in caplog.records if r.name == "smtpbot.cache"] == [
+        f"not using the engine cache in {cache_dir}: writable by other users (mode {mode:o});"
+        " loading the knowledge without it"
+    ]
+
+
+def test_a_folder_of_another_user_is_refused(cache_dir: Path) -> None:
+    cache_dir.mkdir(mode=0o700, parents=True)
+    mine = cache_dir.stat()
+    assert cache.unsafe_reason(mine) is None
+    # os.stat's answer for the same folder had another user made it (chown needs root)
+    foreign = os.stat_result((mine.st_mode, *mine[1:4], mine.st_uid + 1, *mine[5:]))
+    assert (
+        cache.unsafe_reason(foreign)
+        == f"owned by user id {mine.st_uid + 1}, not by this user ({os.geteuid()})"
+    )
+
+
+@pytest.mark.skipif(os.geteuid() != 0, reason="chown to another user needs root")
+def test_a_folder_chowned_to_another_user_is_not_read(cache_dir: Path, tmp_path: Path) -> None:
+    cache_dir.mkdir(mode=0o700, parents=True)
+    marker = org_dir(tmp_path, ("acme.planted", "acme planted engine wording"))
+    cache.write(key_for(""), load_knowledge([*knowledge_dirs(""), (marker, True)]))
+    os.chown(cache_dir, 65534, 65534)
+    cache._warned.clear()
+    assert cache.read(key_for("")) is None
+    assert "acme.planted" not in Engine.load(extra_dir="").by_id
+
+
+def test_a_cache_file_others_can_write_is_not_read(cache_dir: Path, tmp_path: Path) -> None:
+    marker = org_dir(tmp_path, ("acme.planted", "acme planted engine wording"))
+    cache.write(key_for(""), load_knowledge([*knowledge_dirs(""), (marker, True)]))
+    [path] = cached(cache_dir)
+    path.chmod(0o666)
+    assert cache.read(key_for("")) is None

@@ -198,6 +198,39 @@ def test_bad_regex(tmp_path: Path) -> None:
 @pytest.mark.parametrize(
     ("pattern", "why"),
     [
+        # what RE2 cannot run: look-around and back-references (it never backtracks)
+        ("(?<=org )relay refused", "does not compile under RE2"),
+        ("org relay (?!accepted)", "does not compile under RE2"),
+        ("(org)-relay \\1", "does not compile under RE2"),
+        # no plain text every match must hold: such a pattern would run on every text
+        ("(?:x|x)*y", "requires no plain text"),
+        ("(a+)+", "requires no plain text"),
+        ("(\\w+\\s?)+", "requires no plain text"),
+        ("\\d{3} \\w+", "requires no plain text"),
+    ],
+)
+def test_pattern_unfit_for_user_text_is_refused(tmp_path: Path, pattern: str, why: str) -> None:
+    path = tmp_path / "org.toml"
+    path.write_text(entry_toml("org.rx", phrases=["org relay wording"], extra=f"patterns = ['{pattern}']"))
+    kb = load(tmp_path)
+    found = [p for p in problems_in(kb, path) if why in p.message]
+    assert len(found) == 1, problems_in(kb, path)
+    assert "org.rx" not in kb.by_id()
+    assert [p for p in problems_in(lint(kb), path) if why in p.message] == found  # kb lint says so
+
+
+def test_pattern_with_a_core_group_counts_only_that_part(tmp_path: Path) -> None:
+    path = tmp_path / "org.toml"
+    path.write_text(entry_toml("org.core", extra="patterns = ['acme relay (?P<core>refused) you']"))
+    engine = Engine(load(tmp_path))
+    finding = engine.explain("550 acme relay refused you").best
+    assert finding is not None and finding.entry_id == "org.core"
+    assert finding.matched_text == "refused"
+
+
+@pytest.mark.parametrize(
+    ("pattern", "why"),
+    [
         ("org {99999999999999}", "a repeat count is too large"),  # re raises OverflowError here
         ("(" * 600 + "org deep" + ")" * 600, "nested too deeply"),  # and RecursionError here
     ],

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import json
 
 from hypothesis import HealthCheck, given, settings
@@ -66,7 +67,7 @@ def finding(**overrides) -> Finding:
         remote_mta="mx.example.net",
         diagnostic="host mx.example.net said: 550 5.1.1 <bob@example.net>: Recipient address rejected",
     )
-    return base._replace(**overrides)
+    return dataclasses.replace(base, **overrides)
 
 
 def explanation(*findings: Finding, **overrides) -> Explanation:
@@ -146,7 +147,7 @@ def test_oversized_findings_are_cut_to_fit() -> None:
         title="T" * 400,
         retry="r" * 5000,
     )
-    many = [huge._replace(entry_id=f"e{i}", recipient=f"u{i}@example.com") for i in range(10)]
+    many = [dataclasses.replace(huge, entry_id=f"e{i}", recipient=f"u{i}@example.com") for i in range(10)]
     for audience in ("private", "channel"):
         rendered = render_explanation(explanation(*many), audience=audience, share_id="x")
         within_limits(rendered.blocks)

@@ -1,34 +1,44 @@
-"""A start-up cache: the loaded and indexed engine, pickled, keyed on everything it was built from.
+"""A start-up cache: the validated knowledge base as plain JSON, keyed on everything it came from.
 
-Reading 60-odd TOML files and indexing them costs a few hundred milliseconds; unpickling the result
-about ten. The key covers the knowledge files (path, size, modification time), the engine's
-own source files and the Python version, so any edit to either builds afresh. A cache that cannot
-be read or written is skipped silently: it only ever saves time.
+Reading 60-odd TOML files, validating every entry and working out each pattern's required strings
+costs a few hundred milliseconds; reading the result back as JSON, about ten. The key covers the
+knowledge files (path, size, modification time), the engine's own source files and the Python
+version, so any edit to either builds afresh.
 
-The same folder holds regex_programs' store of compiled regular expressions (regex-*.pickle).
+JSON, because what is read back must not be able to run code: a pickle can. The folder is the
+user's own: created 0700, and refused (one warning, then the engine loads without a cache) when
+another user owns it or anyone but its owner can write to it. Any file that does not read back
+as the expected shape is ignored and rewritten. A cache that cannot be read or written is
+otherwise skipped silently: it only ever saves time.
 """
 
 from __future__ import annotations
 
 import contextlib
-import gc
+import json
 import os
-import pickle
+import stat
 import sys
 import zlib
+from dataclasses import astuple, fields
+from typing import TYPE_CHECKING, Any
 
-from .records import TYPE_CHECKING
+from .knowledge import KnowledgeBase
+from .model import Entry, Provider
 
 if TYPE_CHECKING:
     from pathlib import Path
-    from typing import Any
 
 CACHE_DIR_ENV = "SMTPBOT_CACHE_DIR"  # a folder, or "off"
-# Engines kept, the most recently used: several checkouts, or the bot and the command line with
-# different SMTPBOT_KNOWLEDGE_DIR, share one cache folder without rebuilding each other's engine.
+# Knowledge bases kept, the most recently used: several checkouts, or the bot and the command line
+# with different SMTPBOT_KNOWLEDGE_DIR, share one cache folder without rebuilding each other's.
 KEEP = 4
-# Plain path strings here: a cache hit must not import pathlib (see knowledge.py).
+PREFIX, SUFFIX = "knowledge-", ".json"
+# Files earlier versions kept here, which this one never reads: removed when a new file is written.
+STALE = (("engine-", ".pickle"), ("regex-", ".pickle"))
 ENGINE_SOURCE = os.path.dirname(os.path.realpath(__file__))
+
+_warned: set[str] = set()
 
 
 def cache_folder() -> str | None:
@@ -43,7 +53,7 @@ def cache_folder() -> str | None:
 
 
 def _files(folder: str, suffix: str) -> list[str]:
-    """Every file under the folder with that suffix, sorted (os.walk: this runs at each start)."""
+    """Every file under the folder with that suffix, sorted."""
     found = [
         os.path.join(root, name)
         for root, _dirs, names in os.walk(folder)
@@ -66,71 +76,122 @@ def cache_key(folders: list[str] | list[Path]) -> str:
             continue
         parts.append(f"{path}\0{st.st_size}\0{st.st_mtime_ns}")
     # Two different 32-bit checksums of the whole description: a stale cache would need both to
-    # collide at once, and hashlib's OpenSSL costs more to import than a cache hit saves here.
-    # (Python's own byte-code cache trusts a source file's size and mtime alone.)
+    # collide at once. (Python's own byte-code cache trusts a source file's size and mtime alone.)
     material = "\0".join(parts).encode("utf-8", "replace")
     return f"{zlib.crc32(material):08x}{zlib.adler32(material):08x}"
 
 
-def read(key: str) -> Any | None:
-    path = path_for(f"engine-{key}.pickle")
-    engine = read_file(path) if path else None
-    if engine is not None:
-        with contextlib.suppress(OSError):
-            os.utime(path)  # used now: the last to be evicted
-    return engine
+def unsafe_reason(st: os.stat_result) -> str | None:
+    """Why a cache folder or file with this status must not be trusted; None if it may be."""
+    if st.st_uid != os.geteuid():
+        return f"owned by user id {st.st_uid}, not by this user ({os.geteuid()})"
+    if st.st_mode & (stat.S_IWGRP | stat.S_IWOTH):
+        return f"writable by other users (mode {stat.S_IMODE(st.st_mode):o})"
+    return None
 
 
-def write(key: str, value: Any) -> None:
-    path = path_for(f"engine-{key}.pickle")
-    if path is None or not write_file(path, value):
-        return
-    folder = os.path.dirname(path)
-    with contextlib.suppress(OSError):
-        engines = [
-            entry
-            for entry in os.scandir(folder)
-            if entry.name.startswith("engine-") and entry.name.endswith(".pickle")
-        ]
-        engines.sort(key=lambda entry: entry.stat().st_mtime_ns, reverse=True)
-        for old in engines[KEEP:]:
-            os.unlink(old.path)
-
-
-def path_for(name: str) -> str | None:
-    """Where the cache file `name` lives; None when the cache is off."""
+def _trusted_folder(create: bool) -> str | None:
+    """The cache folder, if it exists (or, with `create`, could be made) and is safe to use."""
     folder = cache_folder()
-    return os.path.join(folder, name) if folder else None
+    if folder is None:
+        return None
+    try:
+        if create:
+            os.makedirs(folder, mode=0o700, exist_ok=True)
+        st = os.stat(folder)
+    except OSError:
+        return None  # missing, or not ours to make: the cache only saves time
+    reason = "not a folder" if not stat.S_ISDIR(st.st_mode) else unsafe_reason(st)
+    if reason is None:
+        return folder
+    if folder not in _warned:
+        import logging  # only this warning needs it
+
+        _warned.add(folder)
+        logging.getLogger("smtpbot.cache").warning(
+            "not using the engine cache in %s: %s; loading the knowledge without it", folder, reason
+        )
+    return None
 
 
-def read_file(path: str) -> Any | None:
-    """The object pickled in a cache file; None if it is missing, truncated or stale."""
-    # The engine is tens of thousands of new objects, none of them garbage: the cyclic collector
-    # would walk them again and again while they are being made.
-    collecting = gc.isenabled()
-    gc.disable()
+def read(key: str) -> KnowledgeBase | None:
+    """The knowledge base cached under `key`; None if there is none that can be trusted."""
+    folder = _trusted_folder(create=False)
+    if folder is None:
+        return None
+    path = os.path.join(folder, f"{PREFIX}{key}{SUFFIX}")
     try:
         with open(path, "rb") as fh:
-            return pickle.load(fh)
-    except Exception:
-        return None
-    finally:
-        if collecting:
-            gc.enable()
+            if unsafe_reason(os.fstat(fh.fileno())):
+                return None
+            kb = from_data(json.loads(fh.read()))
+    except (OSError, ValueError, TypeError, KeyError, AttributeError):
+        return None  # missing, damaged or not what write() wrote: built afresh and rewritten
+    with contextlib.suppress(OSError):
+        os.utime(path)  # used now: the last to be evicted
+    return kb
 
 
-def write_file(path: str, value: Any) -> bool:
-    """Pickle to `path`, creating its folder; False if that fails (the cache only saves time)."""
+def write(key: str, kb: KnowledgeBase) -> None:
+    folder = _trusted_folder(create=True)
+    if folder is None:
+        return
+    path = os.path.join(folder, f"{PREFIX}{key}{SUFFIX}")
     try:
-        folder = os.path.dirname(path)
-        os.makedirs(folder, exist_ok=True)
         # write then rename, so a concurrent reader never sees half a file
         import tempfile  # only a cache miss writes
 
-        fd, tmp = tempfile.mkstemp(dir=folder, suffix=".tmp")
-        with os.fdopen(fd, "wb") as fh:
-            pickle.dump(value, fh, protocol=pickle.HIGHEST_PROTOCOL)
+        fd, tmp = tempfile.mkstemp(dir=folder, suffix=".tmp")  # mode 0600
+        with os.fdopen(fd, "w", encoding="utf-8") as fh:
+            json.dump(to_data(kb), fh, ensure_ascii=False, separators=(",", ":"))
         os.replace(tmp, path)
-    except Exception:
-        return False
-    return True
+    except (OSError, ValueError):
+        return
+    _evict(folder)
+
+
+def _evict(folder: str) -> None:
+    with contextlib.suppress(OSError):
+        entries = list(os.scandir(folder))
+        kept = [e for e in entries if e.name.startswith(PREFIX) and e.name.endswith(SUFFIX)]
+        kept.sort(key=lambda entry: entry.stat().st_mtime_ns, reverse=True)
+        stale = [e for e in entries if any(e.name.startswith(p) and e.name.endswith(s) for p, s in STALE)]
+        for old in kept[KEEP:] + stale:
+            os.unlink(old.path)
+
+
+def to_data(kb: KnowledgeBase) -> dict[str, Any]:
+    """The knowledge base as JSON-ready data: each record a row of its fields' values, in the
+    order `fields` names them (rows, not objects: a third less to parse than field names on every
+    record); tuples become lists."""
+    return {
+        "fields": {"entry": _names(Entry), "provider": _names(Provider)},
+        "files": kb.files,
+        "entries": [astuple(entry) for entry in kb.entries],
+        "providers": [astuple(provider) for provider in kb.providers],
+        "literals": kb.literals,
+        "widths": kb.widths,
+    }
+
+
+def from_data(data: dict[str, Any]) -> KnowledgeBase:
+    """The knowledge base `to_data` described; TypeError, KeyError or AttributeError if `data`
+    is not such (another version's fields, a damaged file)."""
+    if data["fields"] != {"entry": _names(Entry), "provider": _names(Provider)}:
+        raise TypeError("the cache was written for other record fields")
+    kb = KnowledgeBase()
+    kb.files = list(data["files"])
+    kb.entries = [Entry(*_values(row)) for row in data["entries"]]
+    kb.providers = [Provider(*_values(row)) for row in data["providers"]]
+    kb.literals = {source: tuple(strings) for source, strings in data["literals"].items()}
+    kb.widths = dict(data["widths"])
+    return kb
+
+
+def _names(record: type) -> list[str]:
+    return [field.name for field in fields(record)]
+
+
+def _values(row: list[Any]) -> list[Any]:
+    # JSON has lists where the records have tuples (of strings: no record nests another)
+    return [tuple(value) if value.__class__ is list else value for value in row]

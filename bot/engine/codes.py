@@ -3,40 +3,37 @@
 from __future__ import annotations
 
 import re
-
-from .records import NamedTuple
-from .regex_programs import compile_cached
+from dataclasses import dataclass
 
 # Both code patterns begin with the code's digits and only then look behind them (the "." or
 # "..." in each look-behind stands for the digits already read): a pattern that begins with a
 # look-behind is tried at every position of the text, one that begins with a digit class lets the
 # regex engine skip straight to the next candidate digit, three times faster on whole emails.
 # 5.7.26, but not part of 1.5.7.26, 5.7.26.1 or a version like v4.2.2
-ENHANCED_RE = compile_cached(
-    r"([245])(?<![\w.].)(?<!\d\..)\.(\d{1,3})\.(\d{1,3})(?!\.?\d)(?!\.[a-z0-9])", re.I
-)
+ENHANCED_RE = re.compile(r"([245])(?<![\w.].)(?<!\d\..)\.(\d{1,3})\.(\d{1,3})(?!\.?\d)(?!\.[a-z0-9])", re.I)
 # 550, 550-5.7.26, #550 and 550?; not 5500, $550, 550.00, 555-123-4567, 550ms or 1/550
 _REPLY_STANDS_ALONE = (
     r"(?<![\w.,/$€£+=@%-]...)(?<!\w:...)(?<!\d:\s...)"
     r"(?=[ \t]|,(?=[ \t])|-(?=[245]\.\d)|-[ \t]*[A-Za-z\[<('\"]|[:)\]';\"]|\?(?=\s|$)|$)"
 )
-REPLY_RE = compile_cached(r"([245][0-5]\d|3[35]4)" + _REPLY_STANDS_ALONE, re.M)
+REPLY_RE = re.compile(r"([245][0-5]\d|3[35]4)" + _REPLY_STANDS_ALONE, re.M)
 # The same for one class: a pattern that starts with one digit lets the regex engine skip to
 # that digit, where REPLY_RE stops at every 2, 3, 4 and 5 in a text (dates, times, addresses).
-REPLY_OF_CLASS_RE = {cls: compile_cached(rf"({cls}[0-5]\d)" + _REPLY_STANDS_ALONE, re.M) for cls in "245"}
+REPLY_OF_CLASS_RE = {cls: re.compile(rf"({cls}[0-5]\d)" + _REPLY_STANDS_ALONE, re.M) for cls in "245"}
 # What comes right before a reply code when a server or a log quotes it; searched in lower case.
 # (Lower-casing the 24 characters before a code costs less than re.IGNORECASE, under which the
 # regex engine cannot rule out an alternative by its first letter.)
-REPLY_CONTEXT_RE = compile_cached(
+REPLY_CONTEXT_RE = re.compile(
     r"(?:said|smtp;|error|returned|reply|response|responded|answer|code|status|failed"
     r"|rejected|host \S+|server)\W{0,6}$"
 )
 # What may stand between a line's start and a code quoted at it: quote marks, bullets, `<<<`.
 LINE_START_CHARS = " \t>#'\"([*-"
-REPLY_BEFORE_RE = compile_cached(r"(?<!\d)[245][0-5]\d[ \t-]['\"]?#?$")
+REPLY_BEFORE_RE = re.compile(r"(?<!\d)[245][0-5]\d[ \t-]['\"]?#?$")
 
 
-class CodeHit(NamedTuple):
+@dataclass(frozen=True, slots=True)
+class CodeHit:
     """A code found in a text, where, and whether it stands the way SMTP puts its codes."""
 
     code: str

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from typing import TYPE_CHECKING
 
 from . import cache
 from .formats import dsn, freetext, mime
@@ -12,8 +13,6 @@ from .matcher import RANK_FALLBACK, RANK_PHRASE, Match, Matcher
 from .model import Entry, Explanation, Finding, is_enhanced_code, is_reply_code
 from .phase import refine_reason, smtp_phase
 from .providers import ProviderIndex
-from .records import TYPE_CHECKING
-from .regex_programs import compile_cached
 from .retry import retry_advice
 from .text import clean, clean_file, fold, shorten
 
@@ -23,6 +22,11 @@ if TYPE_CHECKING:
     from .model import Mode
 
 MAX_FINDINGS = 10
+# Work per message is bounded: at most this many incidents are matched (each costs at most one
+# automaton pass and a few RE2 searches over 4,000 characters), and the fuzzy look-up, meant for
+# one misspelt question and a quarter of a millisecond each, runs only for a text of a few parts.
+MAX_INCIDENTS = 400
+MAX_FUZZY_INCIDENTS = 3
 MATCHED_TEXT_CHARS = 300
 MAX_FILE_BYTES = 4_000_000  # a file is read up to here; clean_file cuts the text shorter still
 FIRST_READ_BYTES = 64 * 1024  # below the size at which malloc maps fresh pages for each buffer
@@ -35,17 +39,17 @@ NO_FINDING_NOTICE = (
     "I found no SMTP reply code, enhanced status code or known bounce wording in that. "
     "Try a code such as `550 5.7.26`, or paste the server's whole reply or the bounce message."
 )
-BARE_CODE_RE = compile_cached(
+BARE_CODE_RE = re.compile(
     r"^\s*(?:[245]\d\d|[245]\.\d{1,3}\.\d{1,3})(?:\s+(?:[245]\d\d|[245]\.\d{1,3}\.\d{1,3}))?\s*\??\s*$"
 )
 # Words that on their own show a text is about mail, and words that only support them: a message
 # queue, an image relay or a delivery webhook are not mail.
-MAIL_WORDS_RE = compile_cached(
+MAIL_WORDS_RE = re.compile(
     r"\b(?:e-?mails?|mails?|smtp|esmtp|gsmtp|mx|recipients?|sender|mailbox(?:es)?|bounced?|rcpt"
     r"|postmaster|mailer-daemon|dsn|spf|dkim|dmarc|helo|ehlo|undeliverable|mta)\b",
     re.I,
 )
-SUPPORTING_WORDS_RE = compile_cached(r"\b(?:deliver\w*|relay\w*|quota|message)\b", re.I)
+SUPPORTING_WORDS_RE = re.compile(r"\b(?:deliver\w*|relay\w*|quota|message)\b", re.I)
 SUCCESS_ACTIONS = frozenset({"delivered", "relayed", "expanded"})
 PASSIVE_MIN_PHRASE = 12
 
@@ -59,7 +63,7 @@ class Engine:
         self.by_id = kb.by_id()
         # later entries (an organisation's) replace earlier ones for the same action
         self.fallbacks = {e.fallback_for: e for e in kb.entries if e.fallback_for}
-        self.matcher = Matcher(kb.entries)
+        self.matcher = Matcher(kb.entries, kb.literals, kb.widths)
         self.providers = ProviderIndex(kb.providers)
         self._search_docs = [
             " ".join(
@@ -79,13 +83,12 @@ class Engine:
     def load(cls, extra_dir: str | None = None, use_cache: bool = True) -> Engine:
         dirs = knowledge_dirs(extra_dir)
         key = cache.cache_key([folder for folder, _ in dirs]) if use_cache else ""
-        engine = cache.read(key) if use_cache else None
-        if isinstance(engine, cls):
-            return engine
-        engine = cls(load_knowledge(dirs))
-        if use_cache and not engine.kb.problems:
-            cache.write(key, engine)
-        return engine
+        kb = cache.read(key) if use_cache else None
+        if kb is None:
+            kb = load_knowledge(dirs)
+            if use_cache and not kb.problems:
+                cache.write(key, kb)
+        return cls(kb)
 
     # --- explaining -------------------------------------------------------------------------
 
@@ -158,8 +161,9 @@ class Engine:
         seen: set[tuple] = set()
         framing: set[int] = set()  # orders of findings from a notice's framing words, no code
         hint: list[str | None] = []  # the provider the bounce's own headers name, read once if needed
-        for order, incident in enumerate(incidents):
-            best = self._best_match(incident, explicit)
+        allow_fuzzy = explicit and len(incidents) <= MAX_FUZZY_INCIDENTS
+        for order, incident in enumerate(incidents[:MAX_INCIDENTS]):
+            best = self._best_match(incident, allow_fuzzy)
             if best is None:
                 continue
             match, provider = best
@@ -189,7 +193,7 @@ class Engine:
         scored.sort(key=lambda s: (s[0], s[1], s[2]))
         return [s[3] for s in scored[:MAX_FINDINGS]]
 
-    def _best_match(self, incident: Incident, explicit: bool) -> tuple[Match, str | None] | None:
+    def _best_match(self, incident: Incident, allow_fuzzy: bool) -> tuple[Match, str | None] | None:
         folded = fold(incident.text)
         codes = {c for c in (incident.reply_code, incident.enhanced_code) if c}
         hits = self.matcher.phrase_hits(folded) if folded else {}
@@ -204,7 +208,7 @@ class Engine:
         fuzzy = []
         if (
             not (hits or context_hits or code_matches)
-            and explicit
+            and allow_fuzzy
             and not codes
             and incident.kind in ("text", "code")
         ):

@@ -12,8 +12,8 @@ from .text import EMAIL_RE
 class Incident:
     """One failure as the input states it: its words, codes, recipient and where it came from.
 
-    A plain class, not a dataclass: see the note in model.py. The engine fills in `recipient`,
-    `remote_mta`, `context` and `reply_code` as it learns more, so it is mutable.
+    The engine fills in `recipient`, `remote_mta`, `context` and `reply_code` as it learns more,
+    so it is mutable.
     """
 
     __slots__ = (

@@ -5,16 +5,18 @@ from __future__ import annotations
 import os
 import re
 from collections.abc import Iterable
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
+from .knowledge_regex import compile_error
 from .model import PERMANENCES, REASONS, WHO, Entry, Provider, is_enhanced_code, is_reply_code
-from .records import TYPE_CHECKING, NamedTuple
-from .regex_programs import compile_cached
+from .pattern_literals import MIN_LITERAL_CHARS, max_width, parse_problem, required_literals
 
 if TYPE_CHECKING:
     from pathlib import Path
 
 KNOWLEDGE_DIR_ENV = "SMTPBOT_KNOWLEDGE_DIR"
-ID_RE = compile_cached(r"^[a-z0-9][a-z0-9._-]*$")
+ID_RE = re.compile(r"^[a-z0-9][a-z0-9._-]*$")
 MIN_PHRASE_LEN = 8
 REQUIRED = ("id", "title", "reason", "permanence", "retry", "who", "meaning", "sender_fix")
 REQUIRED_LISTS = ("references", "examples")
@@ -30,7 +32,7 @@ TEXT_FIELDS = (
     "fallback_for",
     "checked",
 )
-CHECKED_RE = compile_cached(r"^(19|20)\d\d-(0[1-9]|1[0-2])$")
+CHECKED_RE = re.compile(r"^(19|20)\d\d-(0[1-9]|1[0-2])$")
 FALLBACK_ACTIONS = ("failed", "delayed")
 LIST_FIELDS = (
     "codes",
@@ -44,10 +46,11 @@ LIST_FIELDS = (
     "counterexamples",
 )
 KNOWN_FIELDS = frozenset((*TEXT_FIELDS, *LIST_FIELDS, "when_no_code", "requires_provider"))
-TOML_ERROR_LINE_RE = compile_cached(r"at line (\d+)")
+TOML_ERROR_LINE_RE = re.compile(r"at line (\d+)")
 
 
-class Problem(NamedTuple):
+@dataclass(frozen=True, slots=True)
+class Problem:
     """Something wrong in a knowledge file, with where it is; a warning does not fail `kb lint`."""
 
     file: str
@@ -62,13 +65,17 @@ class Problem(NamedTuple):
 class KnowledgeBase:
     """Every entry and provider loaded, and the problems found on the way."""
 
-    __slots__ = ("entries", "files", "problems", "providers")
+    __slots__ = ("entries", "files", "literals", "problems", "providers", "widths")
 
     def __init__(self) -> None:
         self.entries: list[Entry] = []
         self.providers: list[Provider] = []
         self.problems: list[Problem] = []
         self.files: list[str] = []
+        # each pattern's required strings and widest match (pattern_literals), worked out once
+        # while validating it
+        self.literals: dict[str, tuple[str, ...]] = {}
+        self.widths: dict[str, int | None] = {}
 
     def by_id(self) -> dict[str, Entry]:
         return {e.id: e for e in self.entries}
@@ -203,6 +210,30 @@ def _shown(source: str) -> str:
     return repr(source) if len(source) <= 80 else repr(source[:77]) + "..."
 
 
+def _pattern_problem(source: str, kb: KnowledgeBase) -> str | None:
+    """What makes a pattern unfit to search users' text; None if it is fit (its required strings
+    are then kept in kb.literals).
+
+    RE2 accepting it is the guarantee that no text makes it slow. A required string lets the
+    matcher skip it on every text without that string, instead of running it on all of them.
+    """
+    refused = compile_error(source)
+    if refused is not None:
+        return f"does not compile under RE2 ({refused}); look-around and back-references are not supported"
+    refused = parse_problem(source)
+    if refused is not None:
+        return f"does not compile: {refused}"
+    literals = required_literals(source)
+    if not literals:
+        return (
+            f"requires no plain text: every match must contain a string of {MIN_LITERAL_CHARS} or more"
+            " characters (or one of a few such alternatives), so that it runs only on texts that have one"
+        )
+    kb.literals[source] = literals
+    kb.widths[source] = max_width(source)
+    return None
+
+
 def _entry(table: dict, name: str, lines: list[str], local: bool, kb: KnowledgeBase) -> Entry | None:
     eid = table.get("id")
     line = _line_of(lines, f'"{eid}"') if isinstance(eid, str) else 0
@@ -248,15 +279,11 @@ def _entry(table: dict, name: str, lines: list[str], local: bool, kb: KnowledgeB
             err(f"phrase {phrase!r} is shorter than {MIN_PHRASE_LEN} characters")
     patterns = []
     for source in table.get("patterns", []):
-        try:
-            re.compile(source, re.IGNORECASE)
+        problem = _pattern_problem(source, kb)
+        if problem:
+            err(f"pattern {_shown(source)} {problem}")
+        else:
             patterns.append(source)  # kept as text: the matcher compiles a pattern when first needed
-        except re.error as exc:
-            err(f"pattern {_shown(source)} does not compile: {exc}")
-        except OverflowError:  # re raises it, not re.error, for a repeat count like {99999999999}
-            err(f"pattern {_shown(source)} does not compile: a repeat count is too large")
-        except RecursionError:
-            err(f"pattern {_shown(source)} does not compile: its groups are nested too deeply")
     flags = {key: table.get(key, False) for key in ("when_no_code", "requires_provider")}
     for key, value in flags.items():
         if not isinstance(value, bool):

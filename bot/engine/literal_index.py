@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from .records import TYPE_CHECKING
+from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
     import ahocorasick_rs
@@ -11,19 +11,13 @@ if TYPE_CHECKING:
 class LiteralIndex:
     """Plain strings found in one pass over a folded text by an Aho-Corasick automaton.
 
-    The automaton is built on first use and is not pickled with the engine: building it takes a
-    few milliseconds and a bare code never needs it.
+    The automaton is built on first use: building it takes a few milliseconds and a bare code
+    never needs it.
     """
 
     def __init__(self, strings: list[str]) -> None:
         self.strings = strings
         self._automaton: ahocorasick_rs.AhoCorasick | None = None
-
-    def __getstate__(self) -> dict:
-        return {"strings": self.strings}
-
-    def __setstate__(self, state: dict) -> None:
-        self.__init__(state["strings"])
 
     def occurrences(self, text: str) -> list[tuple[int, int, int]]:
         """Every occurrence, overlapping ones too: (index in `strings`, start, end)."""

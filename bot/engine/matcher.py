@@ -2,14 +2,13 @@
 
 from __future__ import annotations
 
-import re
 from collections import defaultdict
+from dataclasses import dataclass
 
+from .knowledge_regex import KnowledgeRegex
 from .literal_index import LiteralIndex, starts_inside_word
 from .model import Entry, is_enhanced_code
-from .pattern_literals import required_literals
-from .records import NamedTuple
-from .regex_programs import Program, compile_program, program
+from .pattern_literals import max_width, required_literals
 
 # Ranks: any phrase or pattern entry beats an enhanced code entry, which beats a reply code entry.
 RANK_PHRASE = 3.0
@@ -24,7 +23,8 @@ FUZZY_MAX_QUERY = 160
 PATTERN_MAX_TEXT = 4000
 
 
-class Match(NamedTuple):
+@dataclass(frozen=True, slots=True)
+class Match:
     """An entry that fits an incident, how well, and the words or code that made it fit."""
 
     entry: Entry
@@ -34,14 +34,25 @@ class Match(NamedTuple):
 
 
 class Matcher:
-    def __init__(self, entries: list[Entry]) -> None:
+    def __init__(
+        self,
+        entries: list[Entry],
+        literals: dict[str, tuple[str, ...]] | None = None,
+        widths: dict[str, int | None] | None = None,
+    ) -> None:
+        """`literals` maps a pattern to the strings one of which its every match contains, and
+        `widths` to the most characters a match spans (see pattern_literals); what they do not
+        list is worked out here."""
+        literals = literals or {}
+        widths = widths or {}
         self.code_index: dict[str, Entry] = {}
         self.phrase_entries: dict[str, list[Entry]] = defaultdict(list)
         self.pattern_entries: list[tuple[str, Entry]] = []
-        self._compiled: dict[int, re.Pattern[str]] = {}
+        self._compiled: dict[int, KnowledgeRegex] = {}
         # Patterns by the strings one of which every match contains, so that one scan of the
         # text picks the few worth running.
         self.always_run: list[int] = []
+        self.widths: list[int | None] = []
         by_literal: dict[str, list[int]] = defaultdict(list)
         for entry in entries:
             if entry.is_code_entry:
@@ -55,10 +66,13 @@ class Matcher:
             for pattern in entry.patterns:
                 index = len(self.pattern_entries)
                 self.pattern_entries.append((pattern, entry))
-                literals = required_literals(pattern)
-                for literal in literals:
+                self.widths.append(widths[pattern] if pattern in widths else max_width(pattern))
+                required = literals.get(pattern)
+                if required is None:
+                    required = required_literals(pattern)
+                for literal in required:
                     by_literal[literal].append(index)
-                if not literals:
+                if not required:
                     self.always_run.append(index)
         self.fuzzy_choices = sorted(self.phrase_entries)
         self.by_literal = dict(by_literal)
@@ -67,39 +81,62 @@ class Matcher:
         self.words = LiteralIndex(sorted({*self.phrase_entries, *self.by_literal}))
         self._is_phrase = [word in self.phrase_entries for word in self.words.strings]
         self._is_literal = [word in self.by_literal for word in self.words.strings]
-        # Compiled now, while the engine cache is being built, and kept in it (see regex_programs).
-        self._programs: list[Program | None] = [
-            program(source, re.IGNORECASE) for source, _ in self.pattern_entries
-        ]
 
     def phrase_hits(self, folded: str) -> dict[str, str]:
         """Phrases found in the text, each mapped to itself, and a marker for every pattern that
         matches, mapped to the text it matched."""
         words, is_phrase, is_literal = self.words.strings, self._is_phrase, self._is_literal
         hits: dict[str, str] = {}
-        literals: set[str] = set()
+        found: dict[str, list[int]] = {}  # a pattern's literal: [its first start, its last end]
         for index, start, end in self.words.occurrences(folded):
             if is_literal[index] and end <= PATTERN_MAX_TEXT:
-                literals.add(words[index])
+                span = found.get(words[index])
+                if span is None:
+                    found[words[index]] = [start, end]
+                else:
+                    span[0], span[1] = min(span[0], start), max(span[1], end)
             if is_phrase[index] and not (start and starts_inside_word(folded, start)):
                 hits[words[index]] = words[index]
-        text = folded[:PATTERN_MAX_TEXT]
-        candidates = set(self.always_run)
-        for literal in literals:
-            candidates.update(self.by_literal[literal])
-        for index in sorted(candidates):
-            m = self._pattern(index).search(text)
-            if m:
-                hits[f"\0{index}"] = m.group(0)
+        windows = self._windows(found, min(len(folded), PATTERN_MAX_TEXT))
+        if windows:
+            text = folded[:PATTERN_MAX_TEXT]
+            data = text.encode("utf-8", "surrogatepass")
+            for index in sorted(windows):
+                start, end = windows[index]
+                if len(data) != len(text):  # RE2 counts bytes
+                    start = len(text[:start].encode("utf-8", "surrogatepass"))
+                    end = len(text[:end].encode("utf-8", "surrogatepass"))
+                matched = self._pattern(index).search(data, start, end)
+                if matched is not None:
+                    hits[f"\0{index}"] = matched
         return hits
 
-    def _pattern(self, index: int) -> re.Pattern[str]:
+    def _windows(self, found: dict[str, list[int]], length: int) -> dict[int, tuple[int, int]]:
+        """The patterns worth running, each with the part of the text its match must lie in.
+
+        Every match of a pattern contains one of its literals and spans at most its width, so it
+        lies within that width of the literals' occurrences; RE2 then reads only that part (the
+        rest of the text still counts as context for ^, $ and \\b).
+        """
+        reach: dict[int, tuple[int, int]] = {index: (0, length) for index in self.always_run}
+        for literal, (first, last) in found.items():
+            for index in self.by_literal[literal]:
+                start, end = reach.get(index, (first, last))
+                reach[index] = (min(start, first), max(end, last))
+        windows = {}
+        for index, (start, end) in reach.items():
+            width = self.widths[index]
+            if width is None:
+                windows[index] = (0, length)
+            else:
+                windows[index] = (max(0, start - width), min(length, end + width))
+        return windows
+
+    def _pattern(self, index: int) -> KnowledgeRegex:
         """Made on first use: most patterns never pass their literal check in a process."""
         compiled = self._compiled.get(index)
         if compiled is None:
-            source = self.pattern_entries[index][0]
-            compiled = compile_program(source, re.IGNORECASE, self._programs[index])
-            self._compiled[index] = compiled
+            compiled = self._compiled[index] = KnowledgeRegex(self.pattern_entries[index][0])
         return compiled
 
     def phrase_matches(self, codes: set[str], provider: str | None, hits: dict[str, str]) -> list[Match]:

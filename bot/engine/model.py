@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
-from .records import TYPE_CHECKING, NamedTuple
-from .regex_programs import compile_cached
+import re
+from dataclasses import asdict, dataclass
+from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
     from typing import Any, Literal
@@ -62,8 +63,8 @@ WHO_LABELS: dict[str, str] = {
     "none": "nobody",
 }
 
-REPLY_CODE_RE = compile_cached(r"^[2-5][0-5]\d$")
-ENHANCED_CODE_RE = compile_cached(r"^[245]\.\d{1,3}\.\d{1,3}$")
+REPLY_CODE_RE = re.compile(r"^[2-5][0-5]\d$")
+ENHANCED_CODE_RE = re.compile(r"^[245]\.\d{1,3}\.\d{1,3}$")
 
 
 def is_reply_code(code: str) -> bool:
@@ -74,14 +75,8 @@ def is_enhanced_code(code: str) -> bool:
     return bool(ENHANCED_CODE_RE.match(code))
 
 
-# The records below are named tuples rather than dataclasses: every command-line run and every
-# bot start imports them, and the dataclasses module (inspect, ast and more behind it) with the
-# code it generates per class costs about a tenth of a whole 400-email batch run. Immutable
-# records were all they needed to be. They come from records.NamedTuple, which type checkers read as
-# typing's but which does not import typing (see there).
-
-
-class Entry(NamedTuple):
+@dataclass(frozen=True, slots=True)
+class Entry:
     """One knowledge base entry, validated and ready for matching."""
 
     id: str
@@ -127,7 +122,8 @@ class Entry(NamedTuple):
         return tuple(c for c in self.codes if is_enhanced_code(c))
 
 
-class Provider(NamedTuple):
+@dataclass(frozen=True, slots=True)
+class Provider:
     """A mail provider or product, and the names that give it away in a text."""
 
     name: str
@@ -136,7 +132,8 @@ class Provider(NamedTuple):
     urls: tuple[str, ...] = ()
 
 
-class Finding(NamedTuple):
+@dataclass(frozen=True, slots=True)
+class Finding:
     """One explained failure: what the text said, which entry explains it, and what to do."""
 
     entry_id: str
@@ -183,12 +180,13 @@ class Finding(NamedTuple):
         }
 
     def to_dict(self) -> dict[str, Any]:
-        data = self._asdict()
+        data = asdict(self)
         data["confidence"] = round(self.confidence, 2)
         return data
 
 
-class Explanation(NamedTuple):
+@dataclass(frozen=True, slots=True)
+class Explanation:
     """What the engine says about one text: findings, best first, or a notice why there are none."""
 
     mode: Mode

@@ -12,8 +12,6 @@ from itertools import product
 from re import _constants as sre  # the regex parser has been stable since 3.11
 from re import _parser as sre_parser
 
-from .regex_programs import compile_cached, strings_cached
-
 MIN_LITERAL_CHARS = 3
 MAX_ALTERNATIVES = 64
 
@@ -35,6 +33,28 @@ def required_literals(source: str, min_chars: int = MIN_LITERAL_CHARS) -> tuple[
         return ()
     # a string that contains another one of the set adds nothing to the test
     return tuple(sorted(s for s in best if not any(o != s and o in s for o in best)))
+
+
+def max_width(source: str) -> int | None:
+    """The most characters a match of `source` can span; None when there is no bound."""
+    try:
+        widest = sre_parser.parse(source, re.IGNORECASE).getwidth()[1]
+    except (re.error, OverflowError, RecursionError):
+        return None
+    return None if widest >= sre.MAXREPEAT else widest
+
+
+def parse_problem(source: str) -> str | None:
+    """Why the parser that required_literals reads patterns with refuses `source`; None if not."""
+    try:
+        sre_parser.parse(source, re.IGNORECASE)
+    except re.error as exc:
+        return str(exc)
+    except OverflowError:  # not re.error, for a repeat count like {99999999999}
+        return "a repeat count is too large"
+    except RecursionError:
+        return "its groups are nested too deeply"
+    return None
 
 
 def _usable(strings: Strings | None, min_chars: int) -> bool:
@@ -137,7 +157,7 @@ class GuardedPattern:
     __slots__ = ("_needles", "regex")
 
     def __init__(self, source: str, flags: int = 0) -> None:
-        self.regex = compile_cached(source, flags)
+        self.regex = re.compile(source, flags)
         # derived on first search, not at import: a start-up that explains a bare code skips it
         self._needles: tuple[str, ...] | None = None
 
@@ -146,11 +166,8 @@ class GuardedPattern:
         needles = self._needles
         if needles is None:
             # two characters suffice here ("h=" before a host): a substring test is cheap at any
-            # length; kept with the compiled programs, as deriving them parses the pattern again
-            source = self.regex.pattern
-            needles = self._needles = strings_cached(
-                "required_literals/2", source, lambda: required_literals(source, min_chars=2)
-            )
+            # length
+            needles = self._needles = required_literals(self.regex.pattern, min_chars=2)
         if needles and not any(needle in lowered for needle in needles):
             return None
         return self.regex.search(text)

@@ -11,31 +11,29 @@ from __future__ import annotations
 
 import re
 
-from .regex_programs import compile_cached
-
 # Phase names: NET (no connection), CONN (the greeting), HELO, MAIL, RCPT, DATA.
 _PHASE_WORDS = (
-    ("DATA", compile_cached(r"^(?:end of data|data|end of message|message body|body)\b")),
-    ("RCPT", compile_cached(r"^rcpt\b")),
-    ("MAIL", compile_cached(r"^mail\b")),
-    ("HELO", compile_cached(r"^(?:helo|ehlo|lhlo|starttls|auth)\b")),
-    ("CONN", compile_cached(r"^(?:initial connection|connect|greeting|banner|smtp greeting)\b")),
+    ("DATA", re.compile(r"^(?:end of data|data|end of message|message body|body)\b")),
+    ("RCPT", re.compile(r"^rcpt\b")),
+    ("MAIL", re.compile(r"^mail\b")),
+    ("HELO", re.compile(r"^(?:helo|ehlo|lhlo|starttls|auth)\b")),
+    ("CONN", re.compile(r"^(?:initial connection|connect|greeting|banner|smtp greeting)\b")),
 )
 # "in reply to RCPT TO command" (Postfix), "after end of data" (Exim), "after MAIL FROM" ...
 # These two are searched in lower-cased text and start with plain words, not \b, which lets the
 # regex engine skip ahead to the words' first letters; _at_word_start() then checks the boundary.
-_STATED_RE = compile_cached(
+_STATED_RE = re.compile(
     r"(?:in reply to|after|during|at|on|our)\s+(?:the\s+)?"
     r"(end of data|data|end of message|rcpt|mail|helo|ehlo|lhlo|starttls|auth|initial connection"
     r"|connect|greeting|smtp greeting|banner)\b"
 )
 # Yahoo's layout tags the reply with the step: "... User Unknown [RCPT_TO]".
-_TAGGED_RE = compile_cached(r"\[(RCPT_TO|MAIL_FROM|DATA|CONNECT|HELO|EHLO)\]")
+_TAGGED_RE = re.compile(r"\[(RCPT_TO|MAIL_FROM|DATA|CONNECT|HELO|EHLO)\]")
 _TAG_PHASES = {"RCPT_TO": "RCPT", "MAIL_FROM": "MAIL", "DATA": "DATA", "CONNECT": "CONN"}
 # A session transcript: the last command we sent before the server's failing reply.
-_TRANSCRIPT_RE = compile_cached(r"^[ \t]*(?:>>>|-->|->|C:)[ \t]*([A-Za-z]{4})\b.*?$", re.M)
-_FAILING_REPLY_RE = compile_cached(r"^[ \t]*(?:<<<|<--|<-|S:)[ \t]*[45]\d\d\b", re.M)
-_CONNECT_FAILURE_RE = compile_cached(
+_TRANSCRIPT_RE = re.compile(r"^[ \t]*(?:>>>|-->|->|C:)[ \t]*([A-Za-z]{4})\b.*?$", re.M)
+_FAILING_REPLY_RE = re.compile(r"^[ \t]*(?:<<<|<--|<-|S:)[ \t]*[45]\d\d\b", re.M)
+_CONNECT_FAILURE_RE = re.compile(
     r"(?:connect(?:ion)? to \S+ (?:failed|refused|timed out)|connection (?:refused|timed out)"
     r"|no route to host|could not connect|unable to connect)\b"
 )

@@ -14,8 +14,7 @@ still retrying. So:
 from __future__ import annotations
 
 import re
-
-from .records import TYPE_CHECKING
+from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
     from .model import Entry

@@ -4,17 +4,15 @@ from __future__ import annotations
 
 import re
 
-from .regex_programs import compile_cached
-
 # Slack escapes &, < and > and wraps links, mentions and channels in <...>.
-SLACK_MARKERS_RE = compile_cached(r"&(?:lt|gt|amp);|<(?:mailto:|https?://|[@#!])")
-SLACK_LINK_RE = compile_cached(r"<(mailto:|https?://|[@#!])([^<>|\s]*)(?:\|([^<>]*))?>")
-CODE_FENCE_RE = compile_cached(r"```")
-CONTROL_RE = compile_cached(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+SLACK_MARKERS_RE = re.compile(r"&(?:lt|gt|amp);|<(?:mailto:|https?://|[@#!])")
+SLACK_LINK_RE = re.compile(r"<(mailto:|https?://|[@#!])([^<>|\s]*)(?:\|([^<>]*))?>")
+CODE_FENCE_RE = re.compile(r"```")
+CONTROL_RE = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 # ESC stays until MIME decoding: ISO-2022-JP bodies switch character sets with it.
-CONTROL_BUT_ESC_RE = compile_cached(r"[\x00-\x08\x0b\x0c\x0e-\x1a\x1c-\x1f\x7f]")
-EMAIL_RE = compile_cached(r"[A-Za-z0-9._%+'=/-]{1,64}@[A-Za-z0-9-]{1,63}(?:\.[A-Za-z0-9-]{1,63})+")
-SURROGATE_RE = compile_cached("[\ud800-\udfff]")
+CONTROL_BUT_ESC_RE = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1a\x1c-\x1f\x7f]")
+EMAIL_RE = re.compile(r"[A-Za-z0-9._%+'=/-]{1,64}@[A-Za-z0-9-]{1,63}(?:\.[A-Za-z0-9-]{1,63})+")
+SURROGATE_RE = re.compile("[\ud800-\udfff]")
 
 # Work on at most this much of any one text; a longer paste is cut at a line boundary.
 MAX_TEXT_CHARS = 256_000

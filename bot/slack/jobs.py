@@ -6,6 +6,7 @@ call has finished (the runtime calls it if a handler raises). Until then the job
 
 from __future__ import annotations
 
+import dataclasses
 import hashlib
 import json
 import logging
@@ -260,7 +261,7 @@ class JobHandlers:
                 rendered = render_text(ALREADY_ANSWERED)
             else:
                 rendered = render_explanation(
-                    explanation._replace(findings=fresh),
+                    dataclasses.replace(explanation, findings=fresh),
                     audience="private" if private else "channel",
                     show_addresses=self.rt.settings.smtpbot_show_addresses,
                 )
@@ -278,7 +279,7 @@ class JobHandlers:
         if not fresh:
             done()
             return
-        explanation = explanation._replace(findings=fresh)
+        explanation = dataclasses.replace(explanation, findings=fresh)
         key = flood_key(job.channel, fresh[0])
         tun = self.rt.tunables
         hit = self.rt.state.flood_hit(

@@ -6,14 +6,13 @@ import re
 
 from ..codes import after_reply_code, enhanced_codes, reply_codes
 from ..incident import Incident
-from ..regex_programs import compile_cached
 from ..text import EMAIL_RE
 
-FIELD_RE = compile_cached(r"^([A-Za-z][A-Za-z0-9-]{1,40}):[ \t]*(.*)$")
+FIELD_RE = re.compile(r"^([A-Za-z][A-Za-z0-9-]{1,40}):[ \t]*(.*)$")
 DSN_FIELD_NAMES = frozenset(
     {"final-recipient", "original-recipient", "action", "status", "diagnostic-code", "remote-mta"}
 )
-DSN_HINT_RE = compile_cached(
+DSN_HINT_RE = re.compile(
     r"^(Final-Recipient|Original-Recipient|Diagnostic-Code|Status|Action|Remote-MTA):[ \t]*(.*)$",
     re.I | re.M,
 )
@@ -21,8 +20,8 @@ DSN_HINT_RE = compile_cached(
 RECORD_FIELDS = frozenset({"final-recipient", "original-recipient", "diagnostic-code", "remote-mta"})
 # RFC 3464 section 2.3.3: the only values an Action field takes (a comment may follow).
 ACTIONS = frozenset({"failed", "delayed", "delivered", "relayed", "expanded"})
-ACTION_VALUE_RE = compile_cached(r"^(?:failed|delayed|delivered|relayed|expanded)[ \t.;,]*(?:\(.*)?$", re.I)
-STATUS_VALUE_RE = compile_cached(r"^[245]\.\d{1,3}\.\d{1,3}\b")
+ACTION_VALUE_RE = re.compile(r"^(?:failed|delayed|delivered|relayed|expanded)[ \t.;,]*(?:\(.*)?$", re.I)
+STATUS_VALUE_RE = re.compile(r"^[245]\.\d{1,3}\.\d{1,3}\b")
 # Records read from one text at most: a report listing thousands of recipients says the same
 # thing many times, and each record costs a match.
 MAX_RECORDS = 200

@@ -2,19 +2,20 @@
 
 from __future__ import annotations
 
-from ..incident import Incident, incident_from_text
-from ..regex_programs import compile_cached
+import re
 
-MULTILINE_START_RE = compile_cached(r"^[ \t>]*([245]\d\d)-(?:([245]\.\d{1,3}\.\d{1,3})[ \t]+)?(.*)$")
+from ..incident import Incident, incident_from_text
+
+MULTILINE_START_RE = re.compile(r"^[ \t>]*([245]\d\d)-(?:([245]\.\d{1,3}\.\d{1,3})[ \t]+)?(.*)$")
 # searched in "\n" + text, for speed (see mimeparts._fields_re)
-ANY_MULTILINE_START_RE = compile_cached(r"\n[ \t>]*[245]\d\d-")
-PARAGRAPH_BREAK_RE = compile_cached(r"\n[ \t]*\n")
+ANY_MULTILINE_START_RE = re.compile(r"\n[ \t>]*[245]\d\d-")
+PARAGRAPH_BREAK_RE = re.compile(r"\n[ \t]*\n")
 MAX_PARAGRAPH_LINES = 40
 MAX_PARAGRAPH_CHARS = 4000
 MAX_UNITS = 400
 
 
-CONTINUATION_RE = compile_cached(r"^[ \t>]*([245]\d\d)([ \t-])(?:([245]\.\d{1,3}\.\d{1,3})[ \t]+)?(.*)$")
+CONTINUATION_RE = re.compile(r"^[ \t>]*([245]\d\d)([ \t-])(?:([245]\.\d{1,3}\.\d{1,3})[ \t]+)?(.*)$")
 
 
 def join_multiline_replies(text: str) -> str:

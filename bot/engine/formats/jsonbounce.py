@@ -3,18 +3,18 @@
 from __future__ import annotations
 
 import json
+import re
 from typing import Any
 
 from ..codes import enhanced_codes, reply_codes
 from ..incident import Incident, incident_from_text
-from ..regex_programs import compile_cached
 from ..text import without_surrogates
 
 MAX_JSON_CHARS = 2_000_000
 DIAGNOSTIC_KEYS = ("diagnostic", "reason", "message", "description", "details", "response", "error", "status")
 # A JSON escape of half a surrogate pair (\ud800) decodes to a string no UTF-8 writer accepts.
-SURROGATE_ESCAPE_RE = compile_cached(r"\\u[dD][89a-fA-F][0-9a-fA-F]{2}")
-NUMBER_RE = compile_cached(r"^\s*\d+\s*$")
+SURROGATE_ESCAPE_RE = re.compile(r"\\u[dD][89a-fA-F][0-9a-fA-F]{2}")
+NUMBER_RE = re.compile(r"^\s*\d+\s*$")
 # Postmark bounce types: which say the failure is final and which that it may pass. Any other type
 # (an address change, a virus notice, an SMTP API error) takes the permanence of the entry it matches.
 POSTMARK_FAILED = frozenset({"HardBounce", "BadEmailAddress", "ManuallyDeactivated", "SpamNotification"})

@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
+import re
+
 from ..incident import Incident, reply_from_context
-from ..regex_programs import compile_cached
 from ..text import fold
 from . import dsn, freetext, mimeparts
 
@@ -11,7 +12,7 @@ from . import dsn, freetext, mimeparts
 # after lower-casing it: under re.IGNORECASE the regex engine tries each alternative in full at
 # every line, where plain letters let it pass over those that start with another one. `match`
 # tests the first line only.
-HEADER_LINE_RE = compile_cached(
+HEADER_LINE_RE = re.compile(
     r"\n(?:from|to|subject|date|received|return-path|message-id|mime-version|content-type"
     r"|delivered-to|reply-to|auto-submitted|dkim-signature|authentication-results|x-[\w-]+"
     r"|arc-[\w-]+|sender|envelope-to|content-transfer-encoding|references|in-reply-to)"
@@ -31,12 +32,12 @@ ORIGINAL_MARKERS = (
     "unsent message below",
     "content-type: message/rfc822",
 )
-SEPARATOR_LINE_RE = compile_cached(r"^[ \t]*[-=*_#<>]{0,40}[ \t]*[\w ,:/()'.-]{0,80}[-=*_#<>]*[ \t]*$")
-SEPARATOR_EDGE_RE = compile_cached(r"^[-=*_#<>]{2,}|[-=*_#<>]{2,}$")
+SEPARATOR_LINE_RE = re.compile(r"^[ \t]*[-=*_#<>]{0,40}[ \t]*[\w ,:/()'.-]{0,80}[-=*_#<>]*[ \t]*$")
+SEPARATOR_EDGE_RE = re.compile(r"^[-=*_#<>]{2,}|[-=*_#<>]{2,}$")
 SKIP_TYPES = frozenset({"message/rfc822", "text/rfc822-headers", "message/rfc822-headers", "message/global"})
 STATUS_TYPES = frozenset({"message/delivery-status", "message/global-delivery-status"})
 HINT_HEADERS = ("from", "subject", "x-mailer", "x-failed-recipients", "received")
-TAG_RE = compile_cached(r"<[^>]{0,2000}>")
+TAG_RE = re.compile(r"<[^>]{0,2000}>")
 MAX_PART_CHARS = 64_000
 
 

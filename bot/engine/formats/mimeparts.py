@@ -14,7 +14,6 @@ import functools
 import quopri
 import re
 
-from ..regex_programs import compile_cached
 from ..text import without_surrogates
 
 # The fields this reader itself needs in every part; a caller names any others it wants from the
@@ -24,7 +23,7 @@ MIME_FIELDS = ("content-type", "content-transfer-encoding")
 # A parameter name starts where a word starts and never gives characters back: tried inside a
 # word, or backtracking within one, it could only fail again, at a cost quadratic in the word
 # (a 40-character boundary string).
-PARAM_RE = compile_cached(r'(?<!\w)(\w[\w*-]*+)\s*=\s*(?:"([^"]*)"|([^\s;"]+))')
+PARAM_RE = re.compile(r'(?<!\w)(\w[\w*-]*+)\s*=\s*(?:"([^"]*)"|([^\s;"]+))')
 MAX_DEPTH = 6
 MAX_PARTS = 60
 MAX_HEADER_LINES = 400
@@ -94,7 +93,7 @@ def _fields_re(names: tuple[str, ...]) -> re.Pattern[str]:
     every position of the text.
     """
     alternatives = "|".join(re.escape(name) for name in names)
-    return compile_cached(rf"\n({alternatives}):[ \t]*(.*(?:\n[ \t].*)*)", re.I)
+    return re.compile(rf"\n({alternatives}):[ \t]*(.*(?:\n[ \t].*)*)", re.I)
 
 
 def split_headers(raw: str, names: tuple[str, ...] = MIME_FIELDS) -> tuple[dict[str, str], str]:

@@ -2,23 +2,22 @@
 
 from __future__ import annotations
 
+import re
+
 from ..incident import Incident, incident_from_text
-from ..regex_programs import compile_cached
 
 # The optional relay group carries its own `.*?`: put after a lazy `.*?` it would match empty
 # and never capture.
-POSTFIX_RE = compile_cached(
+POSTFIX_RE = re.compile(
     r"\bto=<(?P<rcpt>[^>]*)>(?:.*?\brelay=(?P<relay>[^,\s\[]+)[^,]*,)?.*?\bdsn=(?P<dsn>[245]\.\d{1,3}\.\d{1,3}),"
     r"\s*status=(?P<status>\w+)\s*\((?P<text>.*)\)\s*$"
 )
-SENDMAIL_RE = compile_cached(
+SENDMAIL_RE = re.compile(
     r"\bto=<?(?P<rcpt>[^>,\s]*)>?,(?:.*?\brelay=(?P<relay>[^,\s\[]+)[^,]*,)?.*?\bdsn=(?P<dsn>[245]\.\d{1,3}\.\d{1,3}),"
     r"\s*stat=(?P<text>.*)$"
 )
-EXIM_RE = compile_cached(
-    r"\s(?P<flag>\*\*|==)\s+(?P<rcpt>[^\s@]+@[^\s:]+?)(?:\s+<[^>]*>)?(?::|\s)(?P<text>.*)$"
-)
-LOG_HINT_RE = compile_cached(r"\b(?:dsn=[245]\.|status=(?:bounced|deferred)|stat=|\s\*\*\s|\s==\s)")
+EXIM_RE = re.compile(r"\s(?P<flag>\*\*|==)\s+(?P<rcpt>[^\s@]+@[^\s:]+?)(?:\s+<[^>]*>)?(?::|\s)(?P<text>.*)$")
+LOG_HINT_RE = re.compile(r"\b(?:dsn=[245]\.|status=(?:bounced|deferred)|stat=|\s\*\*\s|\s==\s)")
 ACTIONS = {"bounced": "failed", "deferred": "delayed", "sent": "delivered", "expired": "failed"}
 
 

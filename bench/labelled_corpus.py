@@ -1,0 +1,194 @@
+"""A labelled bounce corpus and a tool's answers scored against it (used by compare_sisimai.py).
+
+Two layouts are read: one `labels.jsonl` at the corpus root (../shared/corpus/sisimai-dev,
+bench/corpus-own), or one `labels.jsonl` per family folder (bench/corpus-mta/<family>/labels.jsonl).
+Either way each line's `file` is relative to the corpus root.
+
+The labels' `hardbounce` means different things in the two layouts: sisimai-dev follows Sisimai's
+reason-based rule (only some reasons, such as userunknown and hostunknown, are hard), bench/corpus-mta
+says whether the failure is permanent (5xx, Action: failed) or temporary. The layout picks the default
+reading; `hard_soft_semantics` names it so that every table can say which one it scores.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+import sys
+from collections import Counter, defaultdict
+from dataclasses import dataclass, field
+from pathlib import Path
+
+# Not SMTP errors: a complaint report, a success DSN, an auto-reply. Left out of the reason score.
+NOT_ERRORS = frozenset({"feedback", "delivered", "vacation"})
+# class.subject.detail as in RFC 3463 section 2 (detail 1-3 digits)
+STATUS_RE = re.compile(r"^([245])\.(\d{1,3})\.(\d{1,3})$")
+# Sisimai writes pseudo-codes such as 5.0.947 when a bounce carries no enhanced code; every one of them
+# has a detail of 900 or more, which no registered code has.
+PSEUDO_DETAIL_MIN = 900
+REPLY_RE = re.compile(r"^[2-5]\d\d$")
+NO_ANSWER = "(none)"
+
+HARD_SOFT_BY_REASON = "Sisimai's reason-based rule"
+HARD_SOFT_BY_CLASS = "permanent (hard) vs temporary or no failure (soft)"
+
+
+def is_rfc3463_status(code: str) -> bool:
+    """A real RFC 3463 enhanced status code, i.e. not empty and not one of Sisimai's x.y.9NN pseudo-codes."""
+    m = STATUS_RE.match(code)
+    return bool(m) and int(m.group(3)) < PSEUDO_DETAIL_MIN
+
+
+@dataclass(frozen=True, slots=True)
+class Label:
+    id: str
+    path: Path
+    engine: str
+    reason: str
+    status: str
+    replycode: str
+    hardbounce: bool | None  # first expected row's; None when the label has none
+    recipients: frozenset[str] | None  # every expected row's, lower-cased; None when a row lacks one
+
+
+@dataclass(frozen=True, slots=True)
+class Answer:
+    """A tool's answer for one email: its first finding's fields, every finding's recipient.
+    All empty (and `error` maybe set) when it had no finding."""
+
+    reason: str = ""
+    status: str = ""
+    replycode: str = ""
+    hard: bool | None = None  # the first finding says hard (True) or soft/none (False)
+    recipients: frozenset[str] = frozenset()  # lower-cased, empty ones left out
+    detail: str = ""  # smtpbot: entry id; for --misses
+    error: str = ""
+
+    @property
+    def found(self) -> bool:
+        return bool(self.reason)
+
+
+@dataclass(slots=True)
+class Score:
+    hits: int = 0
+    total: int = 0
+
+    def add(self, hit: bool) -> None:
+        self.total += 1
+        self.hits += int(hit)
+
+    def pct(self) -> float:
+        return 100.0 * self.hits / self.total if self.total else 0.0
+
+    def cell(self) -> str:
+        return f"{self.hits}/{self.total} {self.pct():5.1f}%" if self.total else "n/a"
+
+
+@dataclass(slots=True)
+class Scores:
+    reason: Score = field(default_factory=Score)
+    status: Score = field(default_factory=Score)
+    reply: Score = field(default_factory=Score)
+    recipient: Score = field(default_factory=Score)  # one per expected row with a recipient
+    hardsoft: Score = field(default_factory=Score)
+    extra_recipients: int = 0  # recipients a tool reported that no expected row has
+    emails: int = 0
+    no_finding: int = 0
+
+
+# --- labels ------------------------------------------------------------------------------------
+
+
+def label_files(corpus: Path) -> list[Path]:
+    """The root labels.jsonl if there is one, else every <family>/labels.jsonl in name order."""
+    root = corpus / "labels.jsonl"
+    return [root] if root.is_file() else sorted(corpus.glob("*/labels.jsonl"))
+
+
+def hard_soft_semantics(corpus: Path) -> str:
+    """What `hardbounce` means in this corpus's labels, by its layout (see the module docstring)."""
+    return HARD_SOFT_BY_REASON if (corpus / "labels.jsonl").is_file() else HARD_SOFT_BY_CLASS
+
+
+def _recipients(rows: list[dict]) -> frozenset[str] | None:
+    found = [row.get("recipient") for row in rows]
+    if not found or not all(isinstance(r, str) and r for r in found):
+        return None
+    return frozenset(r.strip().lower() for r in found)
+
+
+def _label(corpus: Path, row: dict) -> Label:
+    first = row["expected"][0]
+    hard = first.get("hardbounce")
+    return Label(
+        id=str(row["id"]),
+        path=(corpus / row["file"]).resolve(),
+        engine=str(row.get("engine") or "?"),
+        reason=str(first.get("reason") or ""),
+        status=str(first.get("status") or ""),
+        replycode=str(first.get("replycode") or ""),
+        hardbounce=hard if isinstance(hard, bool) else None,
+        recipients=_recipients(row["expected"]),
+    )
+
+
+def load_labels(corpus: Path, limit: int | None) -> list[Label]:
+    labels: list[Label] = []
+    for labels_path in label_files(corpus):
+        with open(labels_path, encoding="utf-8") as fh:
+            for line_no, line in enumerate(fh, 1):
+                if not line.strip():
+                    continue
+                try:
+                    labels.append(_label(corpus, json.loads(line)))
+                except (ValueError, KeyError, IndexError, TypeError, AttributeError) as exc:
+                    where = labels_path.relative_to(corpus)
+                    print(f"{where}:{line_no}: skipped, {exc!r}", file=sys.stderr)
+                if limit is not None and len(labels) >= limit:
+                    return labels
+    return labels
+
+
+# --- scoring -----------------------------------------------------------------------------------
+
+
+def _add(s: Scores, label: Label, got: Answer) -> None:
+    s.emails += 1
+    s.no_finding += int(not got.found)
+    if label.reason and label.reason not in NOT_ERRORS:
+        s.reason.add(got.reason == label.reason)
+    if is_rfc3463_status(label.status):
+        s.status.add(got.status == label.status)
+    if REPLY_RE.match(label.replycode):
+        s.reply.add(got.replycode == label.replycode)
+    if label.hardbounce is not None:
+        s.hardsoft.add(got.found and got.hard is label.hardbounce)
+    if label.recipients is not None:
+        for recipient in label.recipients:
+            s.recipient.add(recipient in got.recipients)
+        s.extra_recipients += len(got.recipients - label.recipients)
+
+
+def score(labels: list[Label], answers: dict[str, Answer]) -> tuple[Scores, dict[str, Scores]]:
+    """Over all emails and per `engine` label. Reason, status, reply code and hard/soft: the first
+    expected row against the first finding. Recipients: each expected row's address against every
+    finding's (exact, lower-cased)."""
+    overall = Scores()
+    by_engine: dict[str, Scores] = defaultdict(Scores)
+    for label in labels:
+        got = answers.get(str(label.path), Answer(error="no answer"))
+        _add(overall, label, got)
+        _add(by_engine[label.engine], label, got)
+    return overall, by_engine
+
+
+def reason_errors(labels: list[Label], answers: dict[str, Answer]) -> Counter[tuple[str, str]]:
+    errors: Counter[tuple[str, str]] = Counter()
+    for label in labels:
+        if not label.reason or label.reason in NOT_ERRORS:
+            continue
+        got = answers.get(str(label.path), Answer())
+        if got.reason != label.reason:
+            errors[(label.reason, got.reason or NO_ANSWER)] += 1
+    return errors
