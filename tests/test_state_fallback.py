@@ -7,6 +7,7 @@ Each test runs a Redis server of its own on a spare port and kills, freezes (SIG
 from __future__ import annotations
 
 import json
+import threading
 import time
 import uuid
 from collections.abc import Iterator
@@ -72,7 +73,7 @@ def test_every_state_call_carries_on_in_memory_while_redis_is_down(own_redis: Re
         state.close()
 
 
-def test_a_frozen_redis_costs_one_call_a_tenth_of_a_second_then_nothing(own_redis: RedisServer) -> None:
+def test_a_frozen_redis_costs_a_call_a_tenth_of_a_second_then_nothing(own_redis: RedisServer) -> None:
     state = build_state(own_redis.url, "t:")
     try:
         assert state.accept("job-1", "{}", ("event:1",), 60, 5)
@@ -81,6 +82,8 @@ def test_a_frozen_redis_costs_one_call_a_tenth_of_a_second_then_nothing(own_redi
         assert state.accept("job-2", "{}", ("event:2",), 60, 5)
         first = time.perf_counter() - started
         assert first < ACK_BUDGET, first
+        # the probe (a ping with the longer timeout) finds Redis frozen and opens the breaker
+        assert wait_until(lambda: state.degraded, 3)
         started = time.perf_counter()
         for i in range(50):
             state.accept(f"job-x{i}", "{}", (f"event:x{i}",), 60, 5)
@@ -157,6 +160,28 @@ def test_jobs_finished_while_redis_was_frozen_are_not_run_again(own_redis: Redis
         assert wait_until(lambda: not state.degraded)
         time.sleep(0.2)
         assert other.reclaim(0.5, 10) == []  # cleared from the journal: nobody answers it again
+    finally:
+        if own_redis.frozen:
+            own_redis.thaw()
+        state.close()
+        other.close()
+
+
+def test_one_slow_answer_costs_one_call_and_its_job_reaches_the_journal(own_redis: RedisServer) -> None:
+    state = build_state(own_redis.url, "t:")
+    other = build_state(own_redis.url, "t:")  # another replica
+    assert isinstance(state, FallbackState)
+    try:
+        assert state.ping() is None and state.status() == "ok"
+        own_redis.freeze()
+        threading.Timer(0.3, own_redis.thaw).start()  # a pause, not an outage
+        assert state.accept("job-slow", "{}", ("event:slow",), 60, 0.5)  # answered from memory
+        assert wait_until(lambda: state._prober is not None and not state._prober.is_alive(), 5)
+        assert not state.degraded  # the probe found Redis answering: no split state
+        assert state.claim("answered:x", 60)  # and calls go to Redis again
+        time.sleep(0.6)
+        # the job accepted in memory is in Redis's journal: another replica finishes it if this one dies
+        assert [e.job_id for e in other.reclaim(0.5, 10)] == ["job-slow"]
     finally:
         if own_redis.frozen:
             own_redis.thaw()

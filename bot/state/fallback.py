@@ -3,14 +3,16 @@
 With Redis unreachable or hung, every call fails fast (short socket timeouts, no retries) and the bot
 carries on from a `MemoryState` of its own: it keeps answering, each replica de-duplicating alone, so a
 Slack retry that reaches another replica during the outage may be answered twice (logged when a job is
-accepted that way). Silence would be worse. The first failure opens the breaker: later calls skip Redis
-at once, so nothing waits on a hung server more than once, and a probe thread pings Redis every
-`probe_interval` seconds until it answers, then closes the breaker again.
+accepted that way). Silence would be worse. A failed call answers from memory and starts a probe: a
+ping with the longer timeout. If Redis does not answer it, the breaker opens: later calls skip Redis
+at once, so nothing waits on a hung server for long, and the probe pings every `probe_interval`
+seconds until Redis answers, then closes the breaker. One slow answer on a busy machine thus costs
+one call, not a second of split state.
 
-Jobs accepted in memory stay in memory: `finish`, `renew` and `reclaim` go to both stores, so a job is
-cleared wherever it was journaled whatever state Redis is in when it ends; jobs finished while Redis
-was down are cleared from its journal when it returns, and no job is taken over from Redis for a few
-seconds after that, so replicas renew what they are still working on before anyone takes it over.
+`finish`, `renew` and `reclaim` go to both stores, so a job is cleared wherever it was journaled. When
+Redis answers again, the jobs accepted in memory and still running are journaled there too (another
+replica finishes them if this one dies), those finished meanwhile are cleared from it, and no job is
+taken over from Redis for a few seconds, so replicas renew what they are still working on first.
 """
 
 from __future__ import annotations
@@ -56,6 +58,7 @@ class FallbackState:
         self._closed = threading.Event()
         self._prober: threading.Thread | None = None
         self._unfinished: set[str] = set()  # finished while Redis was down: still in its journal
+        self._accepted_locally: dict[str, tuple] = {}  # job id -> accept's arguments, while not in Redis
         self._reclaim_after = 0.0
 
     # --- the breaker -------------------------------------------------------------------------------
@@ -75,57 +78,70 @@ class FallbackState:
             error = self._last_error
         return f"degraded: unreachable for {seconds:.0f}s ({error}); answering from this replica's memory"
 
+    def _failed(self, exc: Exception) -> None:
+        """A call failed: it answers from memory, and the probe decides whether Redis is down."""
+        with self._lock:
+            self._last_error = f"{type(exc).__name__}: {exc}"[:200]
+            if self._prober is not None and self._prober.is_alive():
+                return
+            self._prober = threading.Thread(target=self._probe, name="smtpbot-state-probe", daemon=True)
+            self._prober.start()
+
+    def _probe(self) -> None:
+        """Ping at once with the longer timeout (one slow answer on the acknowledgement's short timeout
+        is not an outage); while Redis does not answer, open the breaker and ping every
+        `probe_interval` seconds. Once it answers, catch up and close the breaker."""
+        while True:
+            try:
+                self.primary.ping()
+                break
+            except Exception as exc:
+                self._went_down(exc)
+                if self._closed.wait(self.probe_interval):
+                    return
+        self._catch_up()
+        with self._lock:
+            down_since, self._down_since = self._down_since, None
+            if down_since is not None:
+                self._reclaim_after = self._clock() + RECLAIM_GRACE_SECONDS
+        if down_since is not None:
+            log.warning(
+                "shared state reachable again",
+                extra={"state": self.primary.name, "down_seconds": round(self._clock() - down_since, 3)},
+            )
+
     def _went_down(self, exc: Exception) -> None:
         with self._lock:
             self._last_error = f"{type(exc).__name__}: {exc}"[:200]
             if self._down_since is not None:
                 return
             self._down_since = self._clock()
-            self._prober = threading.Thread(target=self._probe, name="smtpbot-state-probe", daemon=True)
-            self._prober.start()
         log.error(
             "shared state unreachable: carrying on from this replica's memory",
             extra={"state": self.primary.name, "error": self._last_error},
         )
 
-    def _probe(self) -> None:
-        """Ping at once (one slow answer is not an outage), then every `probe_interval` seconds."""
-        while True:
-            try:
-                self.primary.ping()
-            except Exception as exc:
-                with self._lock:
-                    self._last_error = f"{type(exc).__name__}: {exc}"[:200]
-                if self._closed.wait(self.probe_interval):
-                    return
-                continue
-            self._catch_up()
-            with self._lock:
-                down_for = self._clock() - (self._down_since or self._clock())
-                self._down_since = None
-                self._reclaim_after = self._clock() + RECLAIM_GRACE_SECONDS
-            log.warning(
-                "shared state reachable again",
-                extra={"state": self.primary.name, "down_seconds": round(down_for, 3)},
-            )
-            return
-
     def _catch_up(self) -> None:
-        """Clear from Redis's journal the jobs finished while it was down, so no replica runs them again."""
+        """Bring Redis's journal up to date: clear the jobs finished meanwhile, so no replica runs them
+        again, and journal the jobs accepted in memory that are still running, so another replica
+        finishes them if this one dies."""
         with self._lock:
             done, self._unfinished = self._unfinished, set()
-        for job_id in done:
-            try:
+            running, self._accepted_locally = self._accepted_locally, {}
+        try:
+            for job_id in done:
                 self.primary.finish(job_id)
-            except Exception:
-                return  # down again; the journal entries run out on their own (JOURNAL_TTL)
+            for job_id, args in running.items():
+                self.primary.accept(job_id, *args)
+        except Exception:
+            return  # down again; what is left runs out on its own (JOURNAL_TTL)
 
     def _call(self, primary: Callable[[SharedState], T], local: Callable[[SharedState], T]) -> T:
         if not self.degraded:
             try:
                 return primary(self.primary)
             except Exception as exc:
-                self._went_down(exc)
+                self._failed(exc)
         return local(self.local)
 
     def _both(self, call: Callable[[SharedState], object]) -> None:
@@ -140,6 +156,9 @@ class FallbackState:
         def remembered(state: SharedState) -> bool:
             accepted = state.accept(job_id, payload, dedup_keys, dedup_ttl, lease)
             if accepted:
+                with self._lock:
+                    if len(self._accepted_locally) < MAX_UNFINISHED:
+                        self._accepted_locally[job_id] = (payload, dedup_keys, dedup_ttl, lease)
                 log.warning(
                     "accepted with shared state down: another replica may answer the same request",
                     extra={"keys": list(dedup_keys)},
@@ -150,6 +169,8 @@ class FallbackState:
 
     def finish(self, job_id: str) -> None:
         self.local.finish(job_id)
+        with self._lock:
+            self._accepted_locally.pop(job_id, None)
 
         def remember(_: SharedState) -> None:
             with self._lock:
@@ -218,6 +239,7 @@ class FallbackState:
             self.primary.ping()
         except Exception as exc:
             self._went_down(exc)
+            self._failed(exc)
 
     def close(self) -> None:
         self._closed.set()
