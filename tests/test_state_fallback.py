@@ -1,5 +1,5 @@
 """Redis down or hung: the bot keeps answering from each replica's memory, acknowledgements never wait
-on Redis for more than about 100 ms, /readyz says so, and Redis is used again as soon as it answers.
+on Redis for more than a quarter of a second, /readyz says so, and Redis is used again as soon as it answers.
 
 Each test runs a Redis server of its own on a spare port and kills, freezes (SIGSTOP) or restarts it.
 """
@@ -21,7 +21,7 @@ from slack_fixtures import GMAIL_BOUNCE, RunningApp, http_request, mention_event
 from bot.state import build_state
 from bot.state.fallback import FallbackState
 
-ACK_BUDGET = 0.25  # seconds: Redis may cost an acknowledgement 0.1 s; the rest is a loaded test machine
+ACK_BUDGET = 0.4  # seconds: Redis may cost an acknowledgement 0.25 s; the rest is a loaded test machine
 
 
 @pytest.fixture
@@ -73,7 +73,7 @@ def test_every_state_call_carries_on_in_memory_while_redis_is_down(own_redis: Re
         state.close()
 
 
-def test_a_frozen_redis_costs_a_call_a_tenth_of_a_second_then_nothing(own_redis: RedisServer) -> None:
+def test_a_frozen_redis_costs_a_call_a_quarter_second_then_nothing(own_redis: RedisServer) -> None:
     state = build_state(own_redis.url, "t:")
     try:
         assert state.accept("job-1", "{}", ("event:1",), 60, 5)
