@@ -1,4 +1,4 @@
-"""What an operator sees: JSON logs with secrets scrubbed, Prometheus metrics, and readiness checks.
+"""What an operator sees: JSON logs with secrets scrubbed and Prometheus metrics (readiness: readiness.py).
 
 Nothing here imports Slack code, so the HTTP server, the Slack handlers and the tests can all use it.
 """
@@ -11,7 +11,7 @@ import os
 import re
 import threading
 import time
-from collections.abc import Callable, Iterable
+from collections.abc import Iterable
 from datetime import UTC, datetime
 from typing import Any
 
@@ -24,8 +24,6 @@ from prometheus_client import (
     ProcessCollector,
     generate_latest,
 )
-
-from .settings import Settings
 
 # ---------------------------------------------------------------------------------------------------------
 # Redaction
@@ -337,65 +335,3 @@ def metered_web_client_class() -> type:
                 raise
 
     return MeteredWebClient
-
-
-# ---------------------------------------------------------------------------------------------------------
-# Readiness
-# ---------------------------------------------------------------------------------------------------------
-
-READINESS_TIMEOUT_SECONDS = 2.0
-
-
-def _check(probe: Callable[[], None]) -> str:
-    try:
-        probe()
-    except Exception as exc:
-        return redact(f"error: {type(exc).__name__}: {exc}")[:300]
-    return "ok"
-
-
-_redis_clients: dict[str, Any] = {}
-_redis_lock = threading.Lock()
-
-
-def _redis_ping(url: str) -> None:
-    import redis
-
-    with _redis_lock:
-        client = _redis_clients.get(url)
-        if client is None:
-            client = redis.Redis.from_url(
-                url,
-                socket_timeout=READINESS_TIMEOUT_SECONDS,
-                socket_connect_timeout=READINESS_TIMEOUT_SECONDS,
-            )
-            _redis_clients[url] = client
-    if not client.ping():
-        raise RuntimeError("PING did not answer PONG")
-
-
-def readiness(settings: Settings | None = None, state: Any = None) -> dict[str, Any]:
-    """Whether this replica can serve: the installation store (if OAuth is on) and Redis (if set) answer.
-
-    Returns {"ready": bool, "checks": {"installation_store": "ok" | "not configured" | "error: ...",
-    "redis": ...}}. The HTTP server answers /readyz with 200 when ready, else 503, and this as the body.
-    `settings` defaults to `Settings.from_env()`. `state`: the app's shared state (bot.state); when given,
-    Redis is checked through its own connection (`state.ping()`), the one the bot really uses.
-    """
-    from . import oauth  # oauth imports this module for redaction; import here to keep the cycle lazy
-
-    settings = settings if settings is not None else Settings.from_env()
-    checks: dict[str, str] = {}
-    if settings.oauth_enabled:
-        checks["installation_store"] = _check(lambda: oauth.ping_database(oauth.database_url(settings)))
-    else:
-        checks["installation_store"] = "not configured"
-    redis_url = settings.redis_url
-    if not redis_url:
-        checks["redis"] = "not configured"
-    elif state is not None and hasattr(state, "ping"):
-        checks["redis"] = _check(state.ping)
-    else:
-        checks["redis"] = _check(lambda: _redis_ping(redis_url))
-    ready = all(value in ("ok", "not configured") for value in checks.values())
-    return {"ready": ready, "checks": checks}

@@ -15,7 +15,8 @@ import pytest
 from slack_sdk.errors import SlackApiError
 
 from bot import oauth, observability
-from bot.observability import JsonFormatter, log_text, readiness, redact, render_metrics
+from bot.observability import JsonFormatter, log_text, redact, render_metrics
+from bot.readiness import readiness
 from bot.settings import Settings
 
 SECRETS = [

@@ -28,7 +28,7 @@ from slack_standin import SlackStandIn
 REDIS_DB_URL = "redis://127.0.0.1:6379/14"
 ALERTS = "C0ALERTS77"
 CHAT = "C0CHAT0077"
-# Production lease (bot/slack/runtime.py: 60 s) + heartbeat + flood grace, with room for a slow machine.
+# Production lease (bot/slack/runtime.py: 10 s) + heartbeat + flood grace, with room for a slow machine.
 TAKEOVER_TIMEOUT = 180.0
 
 

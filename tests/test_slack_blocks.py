@@ -21,12 +21,10 @@ from bot.slack.blocks import (
     MAX_SECTION_CHARS,
     SHARE_ACTION,
     fit_blocks,
-    home_view,
     render_explanation,
-    render_list,
-    render_search,
     with_flood_count,
 )
+from bot.slack.help_blocks import home_view, render_list, render_search
 from bot.slack.listeners.commands import parse
 from bot.slack.listeners.messages import route
 from bot.slack.text import clip, mask_addresses, message_text, plain_text

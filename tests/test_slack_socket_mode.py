@@ -198,3 +198,21 @@ def test_healthz_reflects_the_connection(socket_app: SocketApp) -> None:
     assert http_request(port, "GET", "/readyz").status == 503
     standin.connections_error = None
     assert standin.wait_for(lambda: http_request(port, "GET", "/healthz").status == 200, 20)
+
+
+def test_malformed_envelopes_are_acknowledged_and_ignored(socket_app: SocketApp) -> None:
+    standin = socket_app.standin
+    click = {"type": "block_actions", "user": {"id": "U1"}, "team": {"id": "T0STANDIN"}}
+    envelopes = [
+        standin.send_envelope("interactive", {**click, "actions": [1]}),
+        standin.send_envelope("interactive", {"type": "message_action", "message": "550 5.1.1"}),
+        standin.send_envelope("events_api", {"type": "event_callback", "event": ["x"]}),
+    ]
+    assert all(socket_app.acked(e) for e in envelopes)
+    assert [e.ack for e in envelopes] == [{"envelope_id": e.envelope_id} for e in envelopes]
+    # and the connection still serves
+    event = mention_event("550 5.1.1 user unknown")
+    assert socket_app.acked(socket_app.event(event))
+    (post,) = standin.wait_for(standin.posts)
+    assert post.params["thread_ts"] == event["ts"]
+    assert socket_app.idle()

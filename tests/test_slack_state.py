@@ -11,6 +11,7 @@ import pytest
 import redis
 
 from bot.state import MemoryState, SharedState, build_state
+from bot.state.fallback import FallbackState
 from bot.state.redis_state import RedisState
 
 REDIS_URL = "redis://127.0.0.1:6379/0"
@@ -160,8 +161,8 @@ def test_build_state_picks_the_implementation() -> None:
     assert isinstance(build_state(None), MemoryState)
     if _redis_available():
         shared = build_state(REDIS_URL, prefix=f"smtpbot-test:{uuid.uuid4().hex}:")
-        assert isinstance(shared, RedisState)
-        shared.ping()
+        assert isinstance(shared, FallbackState) and isinstance(shared.primary, RedisState)
+        assert shared.status() == "ok"
         shared.close()
 
 

@@ -15,9 +15,9 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from typing import Any, Literal
 
-from ..engine.model import Entry, Explanation, Finding
+from ..engine.model import Explanation, Finding
 from ..wording import display_title, reason_label
-from .text import clip, escape, mask_addresses
+from .text import clip, code, escape, host_name, mask_addresses
 
 MAX_BLOCKS = 50
 MAX_SECTION_CHARS = 3000
@@ -46,18 +46,6 @@ BOUNCE_LABELS = {
 
 Audience = Literal["private", "channel"]
 
-USAGE = (
-    "*How to use smtpbot*\n"
-    "• `/smtp 550 5.7.26` — explain a reply code, an enhanced status code or a server's reply\n"
-    "• `/smtp` followed by a pasted bounce, log line or JSON bounce record — explain all of it\n"
-    "• `/smtp list 5.7` — the codes the knowledge base has under a prefix\n"
-    "• `/smtp search mailbox full` — search the knowledge base\n"
-    "• `@smtpbot` with a paste or a question in any channel I am in — I answer in the thread\n"
-    "• a direct message to me works the same way\n"
-    "• message menu (⋮) › *Explain this bounce* — explain any message\n"
-    "Answers to `/smtp` are only visible to you; *Share in channel* posts them for everyone."
-)
-
 
 @dataclass(frozen=True, slots=True)
 class Rendered:
@@ -72,7 +60,8 @@ class Rendered:
 
 
 def _mrkdwn(text: str, limit: int = MAX_SECTION_CHARS) -> dict[str, Any]:
-    return {"type": "mrkdwn", "text": clip(text, limit)}
+    # verbatim: Slack turns nothing into a link or a mention by itself; our own links are explicit
+    return {"type": "mrkdwn", "text": clip(text, limit), "verbatim": True}
 
 
 def section(text: str, block_id: str | None = None) -> dict[str, Any]:
@@ -115,7 +104,7 @@ def button(text: str, action_id: str, value: str, style: str | None = None) -> d
     return element
 
 
-def _size(blocks: Sequence[dict[str, Any]]) -> int:
+def blocks_size(blocks: Sequence[dict[str, Any]]) -> int:
     return len(json.dumps(blocks, ensure_ascii=False))
 
 
@@ -129,11 +118,6 @@ def _reference(ref: str) -> str:
         label = ref.split("://", 1)[1].rstrip("/")
         return f"<{ref}|{escape(clip(label, 80))}>"
     return escape(ref)
-
-
-def _code(text: str) -> str:
-    """Inline code that cannot be broken out of."""
-    return "`" + escape(text.replace("`", "ˋ").replace("\n", " ")) + "`"
 
 
 # --- explanations ------------------------------------------------------------------------------------
@@ -161,8 +145,8 @@ def _finding_blocks(finding: Finding, privacy: _Privacy, server_reply: bool) -> 
         ("Retry?", escape(finding.retry)),
         ("Who must act", escape(finding.who_label.capitalize())),
         ("Provider", escape(finding.provider or "")),
-        ("Recipient", escape(finding.recipient or "") if not privacy.hide else ""),
-        ("Remote server", escape(finding.remote_mta or "")),
+        ("Recipient", code(finding.recipient) if finding.recipient and not privacy.hide else ""),
+        ("Remote server", code(host_name(finding.remote_mta) or "")),
     ]
     fields = [_mrkdwn(f"*{label}*\n{value}", MAX_FIELD_CHARS) for label, value in facts if value]
     blocks.append({"type": "section", "fields": fields[:MAX_FIELDS]})
@@ -183,7 +167,7 @@ def _finding_blocks(finding: Finding, privacy: _Privacy, server_reply: bool) -> 
     blocks.append(
         context(
             f"Confidence {round(finding.confidence * 100)}%",
-            f"matched {_code(matched)}" if matched else "",
+            f"matched {code(matched)}" if matched else "",
             f"entry `{escape(finding.entry_id)}` · reason `{escape(finding.reason)}`",
         )
     )
@@ -191,7 +175,7 @@ def _finding_blocks(finding: Finding, privacy: _Privacy, server_reply: bool) -> 
 
 
 def _summary_line(finding: Finding, privacy: _Privacy) -> str:
-    who = f" — {escape(privacy(finding.recipient))}" if finding.recipient and not privacy.hide else ""
+    who = f" — {code(finding.recipient)}" if finding.recipient and not privacy.hide else ""
     bounce = BOUNCE_LABELS.get(finding.bounce, finding.bounce).split(" (")[0].lower()
     codes = f"`{escape(finding.codes_label)}` " if finding.codes_label else ""
     return f"• {codes}{escape(display_title(finding.title, finding.codes_label))} ({bounce}){who}"
@@ -201,13 +185,13 @@ def fallback_text(explanation: Explanation, privacy: _Privacy | None = None) -> 
     privacy = privacy or _Privacy("private", True)
     best = explanation.best
     if best is None:
-        return clip(explanation.notice or "Nothing to explain.", MAX_FALLBACK_CHARS)
+        return clip(escape(explanation.notice or "Nothing to explain."), MAX_FALLBACK_CHARS)
     bounce = BOUNCE_LABELS.get(best.bounce, best.bounce)
     text = f"{finding_title(best)}: {bounce}. Who must act: {best.who_label}. Retry? {best.retry}"
     more = len(explanation.findings) - 1
     if more > 0:
         text += f" (+{more} more finding{'s' if more > 1 else ''})"
-    return clip(privacy(text), MAX_FALLBACK_CHARS)
+    return clip(escape(privacy(text)), MAX_FALLBACK_CHARS)
 
 
 def feedback_value(explanation: Explanation) -> str:
@@ -254,7 +238,7 @@ def render_explanation(
 
     # room for the footer, a summary of what did not fit and a flood-count line added later
     reserve_blocks = len(footer) + 3
-    reserve_chars = _size(footer) + MAX_SECTION_CHARS // 2 + 400
+    reserve_chars = blocks_size(footer) + MAX_SECTION_CHARS // 2 + 400
     rest: list[Finding] = []
     for i, finding in enumerate(explanation.findings):
         if rest or i >= MAX_DETAILED_FINDINGS:
@@ -263,7 +247,7 @@ def render_explanation(
         candidate = ([divider()] if i else []) + _finding_blocks(finding, privacy, server_reply=i == 0)
         fits = (
             len(blocks) + len(candidate) + reserve_blocks <= MAX_BLOCKS
-            and _size(blocks) + _size(candidate) + reserve_chars <= MAX_MESSAGE_CHARS
+            and blocks_size(blocks) + blocks_size(candidate) + reserve_chars <= MAX_MESSAGE_CHARS
         )
         if fits or i == 0:
             blocks.extend(candidate)
@@ -284,7 +268,7 @@ def _enforce(blocks: list[dict[str, Any]]) -> list[dict[str, Any]]:
     """
     tail = [b for b in blocks[-1:] if b.get("type") == "actions"]
     body = blocks[: len(blocks) - len(tail)]
-    while body and (len(body) + len(tail) > MAX_BLOCKS or _size(body + tail) > MAX_MESSAGE_CHARS):
+    while body and (len(body) + len(tail) > MAX_BLOCKS or blocks_size(body + tail) > MAX_MESSAGE_CHARS):
         if len(body) > 3:
             body.pop()
             continue
@@ -328,94 +312,3 @@ def with_flood_count(blocks: list[dict[str, Any]], count: int, last_seen: float)
 
 def flood_fallback(text: str, count: int) -> str:
     return clip(f"{text} (seen {count} times)", MAX_FALLBACK_CHARS)
-
-
-# --- the other answers -------------------------------------------------------------------------------
-
-
-def render_usage(note: str | None = None) -> Rendered:
-    blocks = [section(escape(note))] if note else []
-    blocks.append(section(USAGE))
-    return Rendered(blocks, "How to use smtpbot: /smtp CODE-OR-BOUNCE, /smtp list 5.7, /smtp search WORDS")
-
-
-def _entry_line(entry: Entry) -> str:
-    codes = ", ".join(entry.codes[:4]) + ("…" if len(entry.codes) > 4 else "")
-    codes_part = f"`{escape(codes)}` " if codes else ""
-    return f"• {codes_part}{escape(entry.title)}"
-
-
-def _listing(title: str, lines: list[str], empty: str, fallback: str) -> Rendered:
-    """A title and as many lines as fit, in sections of up to 3,000 characters, then "and N more"."""
-    if not lines:
-        return Rendered([section(escape(empty))], empty)
-    budget = MAX_MESSAGE_CHARS - 600  # room for the "and N more" line
-    blocks = [section(title)]
-    chunk: list[str] = []
-    shown = 0
-    for line in lines:
-        candidate = "\n".join([*chunk, line])
-        if len(candidate) > MAX_SECTION_CHARS - 100:
-            blocks.append(section("\n".join(chunk)))
-            chunk, candidate = [], line
-        if _size([*blocks, section(candidate)]) > budget or len(blocks) >= MAX_BLOCKS - 2:
-            break
-        chunk.append(line)
-        shown += 1
-    if chunk:
-        blocks.append(section("\n".join(chunk)))
-    if shown < len(lines):
-        blocks.append(context(f"…and {len(lines) - shown} more. Narrow it down, e.g. `/smtp list 5.7.1`."))
-    return Rendered(_enforce(blocks), fallback)
-
-
-def render_list(prefix: str, entries: list[Entry]) -> Rendered:
-    return _listing(
-        f"*Codes under `{escape(prefix)}`* ({len(entries)} entries)",
-        [_entry_line(e) for e in entries],
-        f"No knowledge entries have codes under {prefix}. Try a shorter prefix such as 5.7 or 4.",
-        f"{len(entries)} entries under {prefix}",
-    )
-
-
-def render_search(words: str, results: list[tuple[Entry, float]]) -> Rendered:
-    return _listing(
-        f"*Knowledge entries for “{escape(clip(words, 100))}”*",
-        [_entry_line(entry) for entry, _ in results],
-        f"Nothing in the knowledge base matches “{clip(words, 100)}”. Try other words or paste the error.",
-        f"{len(results)} entries match {clip(words, 100)}",
-    )
-
-
-def render_text(text: str) -> Rendered:
-    return Rendered([section(escape(text))], clip(text, MAX_FALLBACK_CHARS))
-
-
-def home_view(alert_channels: Sequence[str], flood_window: int, show_addresses: bool) -> dict[str, Any]:
-    if alert_channels:
-        watched = ", ".join(f"<#{c}>" for c in alert_channels[:40])
-        if len(alert_channels) > 40:
-            watched += f" and {len(alert_channels) - 40} more"
-        alerts = (
-            f"*Alert channels I watch*\n{watched}\n"
-            f"I answer bounces posted there by integrations and people, in the alert's thread. The same "
-            f"problem again within {flood_window // 60 or 1} min updates my first answer with a count "
-            f"instead of a new message."
-        )
-    else:
-        alerts = "*Alert channels*\nNone configured (SMTPBOT_ALERT_CHANNELS)."
-    privacy = (
-        "Failed recipients' addresses are shown in channels."
-        if show_addresses
-        else "Failed recipients' addresses are hidden in channels (only you see them in answers to /smtp)."
-    )
-    return {
-        "type": "home",
-        "blocks": [
-            header("smtpbot explains SMTP errors and bounces"),
-            section(USAGE),
-            divider(),
-            section(alerts),
-            context(privacy),
-        ],
-    }

@@ -7,6 +7,8 @@ for production behind a load balancer (Heroku's router, an ingress):
 - timeouts: a connection that sends nothing for `idle_timeout` seconds is closed (no slowloris);
 - bounded bodies: a body above `max_body` bytes is refused with 413 before it is read, a missing length
   with 411;
+- checked bodies: Slack's signature is verified on the raw bytes before anything parses them, and
+  malformed bodies are refused or ignored (request_checks.py), each with one log line;
 - keep-alive (HTTP/1.1) and a clean stop: `shutdown()` stops accepting and waits for requests in progress.
 Slack requests are answered as soon as Bolt has acknowledged them; the work happens on the runtime's lanes.
 """
@@ -22,7 +24,9 @@ from typing import Any
 
 from slack_bolt import App, BoltRequest, BoltResponse
 
-from ..observability import readiness, record_request, render_metrics
+from ..observability import record_request, render_metrics
+from ..readiness import readiness
+from .request_checks import body_verdict, bolt_request, signature_verdict
 
 log = logging.getLogger(__name__)
 
@@ -61,6 +65,10 @@ class BoundedThreadingHTTPServer(ThreadingHTTPServer):
             self._slots.release()
             raise
 
+    def handle_error(self, request: Any, client_address: Any) -> None:
+        # socketserver prints a traceback to stderr; one JSON log line instead
+        log.error("connection failed", exc_info=True)
+
     def process_request_thread(self, request: Any, client_address: Any) -> None:
         try:
             super().process_request_thread(request, client_address)
@@ -85,6 +93,7 @@ class SlackHttpServer:
         idle_timeout: float = IDLE_TIMEOUT_SECONDS,
     ) -> None:
         self.app = app
+        self.starting: str | None = None  # why the app is not attached yet (Slack unreachable at start)
         self.settings = settings
         self.state = state
         self.health = health
@@ -97,6 +106,10 @@ class SlackHttpServer:
 
         self.httpd = BoundedThreadingHTTPServer((host, port), Handler, max_connections)
         self._thread: threading.Thread | None = None
+
+    def attach(self, app: App, state: Any) -> None:
+        """Start serving Slack's requests with `app` (built once Slack answered)."""
+        self.app, self.state, self.starting = app, state, None
 
     @property
     def port(self) -> int:
@@ -150,6 +163,13 @@ class _Handler(BaseHTTPRequestHandler):
         if self.command != "HEAD" and data:
             self.wfile.write(data)
 
+    def _refuse(self, status: int, why: str) -> None:
+        """Answer a request we will not handle, with one log line (never the body: it may be anything)."""
+        log.warning("bad request", extra={"status": status, "why": why, "path": self.path[:100]})
+        if status >= 400:
+            self.close_connection = True
+        self._send(status, why if status >= 400 else b"")
+
     def _json(self, status: int, data: dict[str, Any]) -> None:
         self._send(status, json.dumps(data), {"Content-Type": "application/json"})
 
@@ -167,12 +187,13 @@ class _Handler(BaseHTTPRequestHandler):
         try:
             length = int(raw)
         except ValueError:
-            self.close_connection = True
-            self._send(400, "bad Content-Length")
+            self._refuse(400, "bad Content-Length")
             return None
-        if length < 0 or length > self.body_limit:
-            self.close_connection = True
-            self._send(413, "request body too large")
+        if length < 0:
+            self._refuse(400, "negative Content-Length")
+            return None
+        if length > self.body_limit:
+            self._refuse(413, "request body too large")
             return None
         return self.rfile.read(length) if length else b""
 
@@ -209,8 +230,8 @@ class _Handler(BaseHTTPRequestHandler):
         elif path == READY_PATH:
             ok, info = owner.health()
             report = readiness(owner.settings, state=owner.state)
-            report["checks"]["slack"] = "ok" if ok else "not connected"
-            ready = report["ready"] and ok
+            report["checks"]["slack"] = owner.starting or ("ok" if ok else "not connected")
+            ready = report["ready"] and ok and not owner.starting
             report["ready"] = ready
             self._json(200 if ready else 503, report)
         elif path == METRICS_PATH:
@@ -242,20 +263,35 @@ class _Handler(BaseHTTPRequestHandler):
         body = self._read_body()
         if body is None:
             return
+        if path == EVENTS_PATH and owner.starting:
+            self._send(503, "starting: Slack has not answered yet")  # Slack delivers it again
+            return
         if path != EVENTS_PATH or owner.app is None:
             self._send(404, "not found")
             return
+        secret = getattr(owner.settings, "slack_signing_secret", None)
+        if secret:
+            verdict = signature_verdict(
+                secret,
+                body,
+                self.headers.get("X-Slack-Request-Timestamp"),
+                self.headers.get("X-Slack-Signature"),
+            )
+            if verdict.status:
+                self._refuse(verdict.status, verdict.why)
+                return
         try:
             text = body.decode("utf-8")
         except UnicodeDecodeError:
-            self._send(400, "body is not UTF-8")
+            self._refuse(400, "body is not UTF-8")
             return
-        try:
-            request = BoltRequest(body=text, query=query, headers=self._headers())
-        except ValueError:  # Bolt parses the body before checking the signature
-            self._send(400, "malformed body")
+        verdict, payload = body_verdict(text, self.headers.get("Content-Type"))
+        if verdict.status:
+            if verdict.status == 200:
+                record_request("malformed", "ignored")
+            self._refuse(verdict.status, verdict.why)
             return
-        self._bolt(request, owner.app.dispatch)
+        self._bolt(bolt_request(text, payload, query, self._headers()), owner.app.dispatch)
 
     def handle_one_request(self) -> None:
         try:

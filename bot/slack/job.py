@@ -7,6 +7,7 @@ token up itself), but they do carry message text, which is why the journal lives
 from __future__ import annotations
 
 import json
+import time
 import uuid
 from dataclasses import asdict, dataclass, field
 from typing import Any, Literal
@@ -34,6 +35,8 @@ class Job:
     action: str | None = None  # command: explain/list/search; feedback: helpful/not_helpful
     value: str | None = None  # share id, feedback entries
     retry: bool = False  # first seen as a Slack retry
+    received: float = field(default_factory=time.time)  # when Slack's request came (answers retry until)
+    taken_over: bool = False  # run again by a replica other than the one that accepted it
     id: str = field(default_factory=lambda: uuid.uuid4().hex)
 
     @property

@@ -17,19 +17,11 @@ from typing import TYPE_CHECKING, Any
 
 from ..engine.model import Explanation, Finding
 from ..observability import log_text, observe_explain_seconds, record_answer, record_findings
-from .blocks import (
-    Rendered,
-    context,
-    fit_blocks,
-    home_view,
-    render_explanation,
-    render_list,
-    render_search,
-    render_text,
-    render_usage,
-)
+from .blocks import Rendered, context, fit_blocks, render_explanation
 from .clients import response_url_allowed, webhook_client
+from .delivery import already_posted, answer_metadata, deadline, retry_delay, time_left
 from .flood import flood_key
+from .help_blocks import home_view, render_list, render_search, render_text, render_usage
 from .job import Job
 from .live_checks import LiveChecks
 
@@ -42,6 +34,15 @@ Done = Callable[[], None]
 
 ALREADY_ANSWERED = "I already explained this in this thread — see my answer above."
 SHARE_EXPIRED = "That answer is too old to share now. Run the command again and share the new answer."
+
+
+def _ignore(_: bool) -> None:
+    return None
+
+
+def posted_key(job_id: str) -> str:
+    """Where a job's answer ts is kept once posted."""
+    return f"posted:{job_id}"
 
 
 def share_key(share_id: str) -> str:
@@ -98,31 +99,59 @@ class JobHandlers:
             if self.rt.state.claim(answered_key(job.channel, thread_ts, f), ttl, owner=job.id)
         )
 
-    def respond(self, job: Job, payload: dict[str, Any]) -> bool:
-        """Post to the request's response_url (works in DMs and channels the bot is not in)."""
+    def respond(
+        self, job: Job, payload: dict[str, Any], then: Callable[[bool], None] = _ignore, step: str = "answer"
+    ) -> None:
+        """Post to the request's response_url (works in DMs and channels the bot is not in), trying again
+        while Slack fails and the URL is valid; then `then(delivered)`. Each `step` of a job is sent
+        once: a job taken over from a dead replica skips the steps it recorded as sent."""
         url = job.response_url
         if not url or not response_url_allowed(url, self.rt.settings.api_url):
             log.warning("no usable response_url; answer dropped", extra={"kind": job.kind})
-            return False
+            then(False)
+            return
+        sent_key = f"{posted_key(job.id)}:{step}"
+        if job.taken_over and self.rt.state.get(sent_key):
+            then(True)
+            return
         if payload.get("blocks"):
             payload = {**payload, "blocks": fit_blocks(payload["blocks"])}
-        response = webhook_client(url).send_dict(payload)
-        if response.status_code != 200:
-            log.warning(
-                "response_url post failed",
-                extra={"status": response.status_code, "body": response.body[:200]},
-            )
-            return False
-        return True
+        until = deadline(job.received, response_url=True)
+
+        def attempt(n: int) -> None:
+            # on the job's own lane, not the send lane: posts stuck on a slow Web API must not hold it up
+            response, error = None, None
+            try:
+                response = webhook_client(url).send_dict(payload)
+            except Exception as exc:
+                error = exc
+            status = None if response is None else response.status_code
+            if error is None and status == 200:
+                self.rt.state.put(sent_key, "1", self.rt.tunables.share_ttl)
+                then(True)
+                return
+            delay = retry_delay(error, status, n)
+            detail = {"status": status, "error": str(error or getattr(response, "body", ""))[:200]}
+            if delay is not None and time_left(until) > delay:
+                log.warning("response_url post failed; trying again", extra={**detail, "in_seconds": delay})
+                self.later(job, delay, lambda: attempt(n + 1), lambda: then(False))
+                return
+            log.error("answer not delivered to response_url", extra={**detail, "attempts": n + 1})
+            record_answer("explicit", "undelivered")
+            then(False)
+
+        attempt(0)
 
     def post(self, job: Job, thread_ts: str | None, rendered: Rendered, mode: str, then: Callable) -> None:
-        """chat.postMessage in the job's channel, at the channel's pace; `then(ts or None)`."""
+        """chat.postMessage in the job's channel, at the channel's pace, trying again while Slack fails;
+        `then(ts or None)`. The ts is recorded before `then`, so a replica taking the job over knows."""
         client = self.rt.client_for(job.team_id, job.enterprise_id, job.id)
         channel = job.channel
         if client is None or not channel:
             log.error("no token for this workspace; answer dropped", extra={"team": job.team_id})
             then(None)
             return
+        until = deadline(job.received, response_url=False)
 
         def call() -> Any:
             return client.chat_postMessage(
@@ -132,17 +161,51 @@ class JobHandlers:
                 text=rendered.text,
                 unfurl_links=False,
                 unfurl_media=False,
+                metadata=answer_metadata(job.id),
             )
 
-        def posted(response: Any, error: BaseException | None) -> None:
-            if error is not None:
-                log.warning("chat.postMessage failed", extra={"channel": channel, "error": str(error)[:300]})
-                then(None)
-                return
-            record_answer(mode, "post")
-            then(response.get("ts"))
+        def attempt(n: int) -> None:
+            if (n or job.taken_over) and thread_ts:
+                ts = self.rt.state.get(posted_key(job.id)) or already_posted(
+                    client, channel, thread_ts, job.id
+                )
+                if ts:
+                    log.info("the answer is already in the thread", extra={"channel": channel})
+                    then(ts)
+                    return
+            self.rt.outbox.send(channel, call, lambda response, error: posted(n, response, error))
 
-        self.rt.outbox.send(channel, call, posted)
+        def posted(n: int, response: Any, error: BaseException | None) -> None:
+            if error is None:
+                ts = response.get("ts")
+                self.rt.state.put(posted_key(job.id), str(ts), self.rt.tunables.answered_ttl)
+                record_answer(mode, "post")
+                then(ts)
+                return
+            delay = retry_delay(error, None, n)
+            detail = {"channel": channel, "error": str(error)[:300]}
+            if delay is not None and time_left(until) > delay:
+                log.warning("chat.postMessage failed; trying again", extra={**detail, "in_seconds": delay})
+                self.later(job, delay, lambda: attempt(n + 1), lambda: then(None))
+                return
+            log.error("answer not delivered", extra={**detail, "attempts": n + 1})
+            record_answer(mode, "undelivered")
+            then(None)
+
+        attempt(0)
+
+    def later(self, job: Job, delay: float, step: Callable[[], None], give_up: Callable[[], None]) -> None:
+        """Run `step` on the job's lane after `delay` seconds (the timer thread itself never waits on
+        Slack); `give_up` if it raises."""
+
+        def run() -> None:
+            try:
+                step()
+            except Exception:
+                log.exception("retrying an answer failed", extra={"kind": job.kind})
+                give_up()
+
+        self.rt.scheduler.call_later(delay, lambda: self.rt.lanes[job.lane].submit(run))
 
     def private_answer(self, job: Job, explanation: Explanation) -> dict[str, Any]:
         """An ephemeral answer with a *Share in channel* button; the shareable version (addresses hidden
@@ -172,13 +235,15 @@ class JobHandlers:
             }
         else:
             payload = self.private_answer(job, self.explain(job.text, "explicit"))
-        if self.respond(job, payload):
-            record_answer("explicit", "respond")
-        done()
+        self.respond(job, payload, lambda ok: self._responded(ok, done))
 
     def _shortcut(self, job: Job, done: Done) -> None:
         explanation = self.explain(job.text, "explicit")
-        if self.respond(job, self.private_answer(job, explanation)):
+        self.respond(job, self.private_answer(job, explanation), lambda ok: self._responded(ok, done))
+
+    @staticmethod
+    def _responded(delivered: bool, done: Done) -> None:
+        if delivered:
             record_answer("explicit", "respond")
         done()
 
@@ -259,14 +324,20 @@ class JobHandlers:
     def _share(self, job: Job, done: Done) -> None:
         raw = self.rt.state.get(share_key(job.value or ""))
         if raw is None:
-            self.respond(
-                job, {"response_type": "ephemeral", "replace_original": False, "text": SHARE_EXPIRED}
-            )
-            done()
+            expired = {"response_type": "ephemeral", "replace_original": False, "text": SHARE_EXPIRED}
+            self.respond(job, expired, lambda _: done())
             return
         message = json.loads(raw)
         blocks = [context(f"Shared by <@{job.user}>"), *message["blocks"]] if job.user else message["blocks"]
-        shared = self.respond(
+
+        def shared(ok: bool) -> None:
+            if not ok:
+                done()
+                return
+            record_answer("explicit", "share")
+            self.respond(job, {"delete_original": True}, lambda _: done(), step="delete")
+
+        self.respond(
             job,
             {
                 "response_type": "in_channel",
@@ -274,11 +345,8 @@ class JobHandlers:
                 "blocks": blocks,
                 "text": message["text"],
             },
+            shared,
         )
-        if shared:
-            record_answer("explicit", "share")
-            self.respond(job, {"delete_original": True})
-        done()
 
     def _feedback(self, job: Job, done: Done) -> None:
         self.respond(
@@ -290,8 +358,8 @@ class JobHandlers:
                 if job.action == "helpful"
                 else "Thanks, noted: this answer needs work.",
             },
+            lambda _: done(),
         )
-        done()
 
     def _home(self, job: Job, done: Done) -> None:
         client = self.rt.client_for(job.team_id, job.enterprise_id, job.id)

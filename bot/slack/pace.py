@@ -10,7 +10,7 @@ import logging
 from collections.abc import Callable
 from typing import Any
 
-from ..state import MemoryState, SharedState
+from ..state import SharedState
 from .work import Lane, Scheduler
 
 log = logging.getLogger(__name__)
@@ -29,16 +29,9 @@ class Outbox:
         self.scheduler = scheduler
         self.lane = lane
         self.interval = interval
-        self._local = MemoryState()  # pace kept per replica while shared state is unreachable
 
     def reserve(self, channel: str) -> float:
-        try:
-            return self.state.pace_reserve(channel, self.interval)
-        except Exception as exc:
-            log.warning(
-                "pace: shared state unavailable, pacing this replica alone", extra={"error": str(exc)}
-            )
-            return self._local.pace_reserve(channel, self.interval)
+        return self.state.pace_reserve(channel, self.interval)
 
     def send(self, channel: str, call: Callable[[], Any], then: Then) -> None:
         """Run `call` (a Web API call for `channel`) in the channel's next slot, then `then(res, err)`."""

@@ -70,6 +70,14 @@ def serve(http: bool, port: int | None) -> int:
         return _fail(problems)
     try:
         app = create_app(settings)
+    except OSError as exc:  # Slack (or the database) unreachable: start anyway, connect when it answers
+        if socket_mode:
+            try:
+                app = _create_when_reachable(settings, exc, threading.Event())
+            except Exception as late:
+                return _fail([f"start-up failed: {redact(f'{type(late).__name__}: {late}')}"])
+        else:
+            return run_http(None, settings, port if port is not None else settings.http_port, unreachable=exc)
     except ChannelResolutionError as exc:
         return _fail(exc.problems)
     except SlackApiError as exc:
@@ -89,13 +97,56 @@ def serve(http: bool, port: int | None) -> int:
     return run_http(app, settings, port if port is not None else settings.http_port)
 
 
-def run_http(app: Any, settings: Settings, port: int, stop: threading.Event | None = None) -> int:
-    server = SlackHttpServer(app, port, settings=settings, state=runtime_of(app).state)
+def run_http(
+    app: Any,
+    settings: Settings,
+    port: int,
+    stop: threading.Event | None = None,
+    unreachable: OSError | None = None,
+) -> int:
+    """Serve until a signal. With `app` None (Slack was `unreachable`), /healthz answers, /readyz and
+    events get 503 until a background thread has built the app."""
+    server = SlackHttpServer(app, port, settings=settings, state=runtime_of(app).state if app else None)
+    stop = stop or threading.Event()
+    failed = threading.Event()
+    if app is None:
+        server.starting = f"unreachable at start-up, retrying: {redact(str(unreachable))[:200]}"
+
+        def connect() -> None:
+            try:
+                built = _create_when_reachable(settings, unreachable, stop)
+            except Exception as exc:
+                log.error("start-up failed", extra={"error": redact(f"{type(exc).__name__}: {exc}")[:300]})
+                failed.set()
+                stop.set()
+                return
+            if built is not None:
+                server.attach(built, runtime_of(built).state)
+
+        threading.Thread(target=connect, name="smtpbot-connect", daemon=True).start()
     server.start()
     log.info("serving HTTP", extra={"port": server.port, "events_path": "/slack/events"})
     why = _wait_for_signal(stop)
     log.info("stopping", extra={"reason": why})
-    return _stop(lambda: server.shutdown(), app)
+    code = _stop(lambda: server.shutdown(), server.app)
+    return 2 if failed.is_set() else code
+
+
+def _create_when_reachable(settings: Settings, first: OSError | None, stop: threading.Event) -> Any:
+    """Build the app, trying again with backoff while Slack (or the database) cannot be reached; None
+    when `stop` is set first. Refusals (a bad token) are not retried: they raise."""
+    delay, error = 1.0, first
+    while True:
+        log.warning("Slack unreachable; trying again", extra={"error": redact(str(error))[:300], "in": delay})
+        if stop.wait(delay):
+            return None
+        try:
+            app = create_app(settings)
+        except OSError as exc:
+            delay, error = min(30.0, delay * 2), exc
+            continue
+        log.info("Slack answered: serving")
+        return app
 
 
 def run_socket_mode(
@@ -129,6 +180,9 @@ def run_socket_mode(
 def _stop(close_inputs: Callable[[], None], app: Any) -> int:
     """Stop taking requests, then let the work in hand finish."""
     close_inputs()
+    if app is None:
+        log.info("stopped before Slack answered")
+        return 0
     finished = runtime_of(app).stop(SHUTDOWN_SECONDS)
     if not finished:
         log.warning("stopped with work unfinished; it stays journaled for the other replicas")

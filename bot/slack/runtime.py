@@ -21,7 +21,9 @@ from ..engine import Engine
 from ..observability import observe_request_seconds, record_request
 from ..settings import Settings
 from ..state import MemoryState, SharedState
+from ..state.fallback import FallbackState
 from .clients import web_client
+from .delivery import POST_RETRY_SECONDS
 from .flood import FloodControl
 from .job import ALERTS, INTERACTIVE, Job
 from .jobs import JobHandlers
@@ -39,11 +41,13 @@ class Tunables:
     """Timings and sizes; the defaults are for production, tests shorten the waits."""
 
     dedup_ttl: float = 3600.0  # event ids and (channel, ts) remembered this long (Slack retries for ~5 min)
-    job_lease: float = 60.0  # a job not renewed for this long belonged to a replica that died
-    heartbeat: float = 5.0  # how often leases are renewed and orphans looked for
+    job_lease: float = 10.0  # a job not renewed for this long belonged to a replica that died
+    heartbeat: float = 2.0  # how often leases are renewed and orphans looked for
     max_attempts: int = 3  # a job that failed this often (its replicas kept dying) is dropped
     max_job_age: float = 1800.0  # stop renewing a job stuck this long
-    flood_poster_lease: float = 30.0  # the first alert's replica has this long to post the answer
+    # the first alert's job has this long to post the answer (it keeps trying while Slack fails, and
+    # is taken over if its replica dies) before another alert's job may post instead
+    flood_poster_lease: float = POST_RETRY_SECONDS + 60.0
     flood_stale_grace: float = 15.0  # an answer showing an old count this long is updated by anyone
     pace_interval: float = 1.0
     answered_ttl: float = 24 * 3600.0
@@ -67,7 +71,8 @@ class BotRuntime:
     ) -> None:
         self.settings = settings
         self.engine = engine
-        self.state = state
+        # Shared state other than this process's own memory can fail: the bot then carries on in memory.
+        self.state = state if isinstance(state, MemoryState | FallbackState) else FallbackState(state)
         self.alert_channels = alert_channels
         self.tunables = tunables or Tunables()
         self.oauth_settings = oauth_settings
@@ -78,10 +83,9 @@ class BotRuntime:
             SEND: Lane(SEND, t.send_workers, t.queue_limit),
         }
         self.scheduler = Scheduler()
-        self.outbox = Outbox(state, self.scheduler, self.lanes[SEND], t.pace_interval)
+        self.outbox = Outbox(self.state, self.scheduler, self.lanes[SEND], t.pace_interval)
         self.flood = FloodControl(self)
         self.handlers = JobHandlers(self)
-        self._fallback_state = MemoryState()  # de-duplication while shared state is unreachable
         self._lock = threading.Lock()
         self._in_flight: dict[str, tuple[Job, float]] = {}  # job id -> (job, started, monotonic)
         self._tokens: dict[str, str] = {}  # job id -> the token its request carried (never journaled)
@@ -100,14 +104,7 @@ class BotRuntime:
             raise RuntimeError("shutting down")
         payload = job.dumps()
         t = self.tunables
-        try:
-            accepted = self.state.accept(job.id, payload, dedup_keys, t.dedup_ttl, t.job_lease)
-        except Exception as exc:
-            log.error(
-                "shared state unavailable: de-duplicating on this replica only",
-                extra={"error": str(exc)[:300]},
-            )
-            accepted = self._fallback_state.accept(job.id, payload, dedup_keys, t.dedup_ttl, t.job_lease)
+        accepted = self.state.accept(job.id, payload, dedup_keys, t.dedup_ttl, t.job_lease)
         if not accepted:
             return False
         if token:
@@ -226,6 +223,7 @@ class BotRuntime:
                 self.state.finish(entry.job_id)
                 continue
             job.id = entry.job_id
+            job.taken_over = True
             if entry.attempts > self.tunables.max_attempts:
                 log.error(
                     "job failed too often; dropped", extra={"kind": job.kind, "attempts": entry.attempts}

@@ -13,6 +13,9 @@ METHOD_SCOPES: dict[str, str | None] = {
     "chat.postMessage": "chat:write",  # answers in threads
     "chat.update": "chat:write",  # flood-control counts on an earlier answer
     "views.publish": None,  # the App Home tab
+    # a job taken over from a dead replica looks for its answer in the thread before posting again;
+    # in private channels and DMs the same call uses groups:history and im:history, granted for events
+    "conversations.replies": "channels:history",
 }
 
 # Events the app subscribes to -> the scope each needs.

@@ -31,6 +31,7 @@ from slack_sdk.socket_mode.request import SocketModeRequest
 from slack_sdk.socket_mode.response import SocketModeResponse
 
 from ..observability import record_request
+from .request_checks import payload_problem
 
 log = logging.getLogger(__name__)
 
@@ -150,6 +151,13 @@ class SocketModeService:
             headers["x-slack-retry-num"] = str(req.retry_attempt)
         if req.retry_reason is not None:
             headers["x-slack-retry-reason"] = req.retry_reason
+        problem = payload_problem(req.payload)
+        if problem:
+            # acknowledged, or Slack would deliver it again; nothing can be read from it
+            log.warning("bad envelope ignored", extra={"type": req.type, "why": problem})
+            record_request("malformed", "ignored")
+            client.send_socket_mode_response(SocketModeResponse(envelope_id=req.envelope_id))
+            return
         try:
             response = self.app.dispatch(BoltRequest(mode="socket_mode", body=req.payload, headers=headers))
         except Exception:

@@ -12,9 +12,17 @@ MAX_MESSAGE_CHARS = 100_000
 
 # <https://x|label>, <mailto:a@b|a@b>, <@U123>, <#C123|name>, <!here>, <!subteam^S1|@team>
 _SLACK_MARKUP_RE = re.compile(r"<([@#!]?)([^<>|]*)(?:\|([^<>]*))?>")
-_ADDRESS_RE = re.compile(
-    r"(?<![\w.+-])([A-Za-z0-9!#$%&'*+/=?^_`{|}~.-]{1,64})@((?:[A-Za-z0-9-]{1,63}\.)+[A-Za-z]{2,63})\b"
-)
+# Mail addresses as people paste them: any script, full-width ＠ (U+FF20) and small ﹫ (U+FE6B) too.
+_AT_RE = re.compile("[@\uff20\ufe6b]")
+# What ends an unquoted local part, looking back from the @.
+_LOCAL_PART_STOPS = frozenset(' \t\r\n<>()[]{}\\,;:"@\uff20\ufe6b\u3000')
+QUOTED_LOCAL_PART_CHARS = 300
+# A domain: labels of letters, digits and hyphens in any script, separated by ASCII, full-width or
+# ideographic full stops; or an address literal such as [192.0.2.1] or [IPv6:2001:db8::1].
+_DOMAIN_RE = re.compile(r"\[[^\]\s]{1,100}\]|[\w-]+(?:[.\uff0e\u3002][\w-]+)+")
+# A host name (RFC 1123 labels, IDN allowed) or an IP address: what a "remote server" may be.
+_HOST_LABEL_RE = re.compile(r"[^\W_](?:[\w-]{0,61}[^\W_])?")
+_IP_RE = re.compile(r"[0-9A-Fa-f:.]{2,45}")
 HIDDEN_LOCAL_PART = "…"
 # JSON may carry an escaped half of a surrogate pair; such text cannot be encoded as UTF-8 (Redis, logs).
 _LONE_SURROGATE_RE = re.compile("[\ud800-\udfff]")
@@ -45,9 +53,61 @@ def escape(text: str) -> str:
     return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
 
 
+def code(text: str | None) -> str:
+    """Inline code that cannot be broken out of: text from the input shows as typed, never as mrkdwn,
+    a link or a mention. Empty for empty text."""
+    if not text:
+        return ""
+    return "`" + escape(text.replace("`", "ˋ").replace("\n", " ").replace("\r", " ")) + "`"
+
+
+def host_name(value: str | None) -> str | None:
+    """`value` when it is a host name or an IP address (brackets dropped), else None: a remote server
+    named by the input (DSN Remote-MTA, SES remoteMtaIp, Mailgun mx-host) is echoed only if it is one."""
+    if not value:
+        return None
+    host = value.strip().strip("[]").removeprefix("IPv6:").rstrip(".")
+    if not host or len(host) > 253:
+        return None
+    if ":" in host or host.replace(".", "").isdigit():
+        return host if _IP_RE.fullmatch(host) else None
+    labels = host.split(".")
+    return host if all(_HOST_LABEL_RE.fullmatch(label) for label in labels) else None
+
+
 def mask_addresses(text: str) -> str:
-    """`ana@example.com` -> `…@example.com`: the domain helps diagnose, the person stays private."""
-    return _ADDRESS_RE.sub(lambda m: f"{HIDDEN_LOCAL_PART}@{m.group(2)}", text)
+    """`ana@example.com` -> `…@example.com`: the domain helps diagnose, the person stays private.
+
+    Linear in the text: every @ looks back only to the previous stop (a space, a bracket, another @),
+    so no character is read twice. Local parts of any length and script, quoted local parts
+    ("ana lima"@...), full-width ＠ and domains in any script or as [address literals] are masked.
+    """
+    out: list[str] = []
+    done = 0  # text[:done] is in `out`
+    for at in _AT_RE.finditer(text):
+        domain = _DOMAIN_RE.match(text, at.end())
+        if domain is None:
+            continue
+        start = _local_part_start(text, at.start(), done)
+        if start == at.start():
+            continue
+        out.append(text[done:start])
+        out.append(HIDDEN_LOCAL_PART)
+        done = at.start()
+    out.append(text[done:])
+    return "".join(out)
+
+
+def _local_part_start(text: str, at: int, floor: int) -> int:
+    """Where the local part before the @ at `at` begins (`at` itself when there is none)."""
+    if at > floor and text[at - 1] == '"':
+        opening = text.rfind('"', max(floor, at - 1 - QUOTED_LOCAL_PART_CHARS), at - 1)
+        if opening >= 0:
+            return opening
+    start = at
+    while start > floor and text[start - 1] not in _LOCAL_PART_STOPS:
+        start -= 1
+    return start
 
 
 def mentions(text: str | None, user_id: str | None) -> bool:

@@ -7,12 +7,14 @@ from .memory import MemoryState
 
 
 def build_state(redis_url: str | None, prefix: str | None = None) -> SharedState:
-    """RedisState for a REDIS_URL, else MemoryState."""
+    """RedisState for a REDIS_URL (in memory while Redis is unreachable: see fallback.py), else
+    MemoryState."""
     if not redis_url:
         return MemoryState()
+    from .fallback import FallbackState
     from .redis_state import DEFAULT_PREFIX, RedisState
 
-    return RedisState.from_url(redis_url, prefix or DEFAULT_PREFIX)
+    return FallbackState(RedisState.from_url(redis_url, prefix or DEFAULT_PREFIX))
 
 
 __all__ = ["FloodHit", "FloodState", "JournalEntry", "MemoryState", "SharedState", "build_state"]

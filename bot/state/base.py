@@ -81,7 +81,10 @@ class SharedState(Protocol):
     # --- flood control ----------------------------------------------------------------------------
 
     def flood_hit(self, key: str, member: str, window: float, poster_lease: float) -> FloodHit:
-        """Count `member` under `key`; the record lives `window` seconds from the first alert."""
+        """Count `member` under `key`; the record lives `window` seconds from the first alert.
+
+        `post` is True for the first member (the poster), for the poster again (its job re-run by
+        another replica), and for any member once `poster_lease` has passed with nothing posted."""
         ...
 
     def flood_posted(self, key: str, answer_ts: str, shown: int) -> FloodState | None:

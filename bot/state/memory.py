@@ -145,6 +145,7 @@ class MemoryState:
                     "ts": None,
                     "shown": 0,
                     "poster_until": now + poster_lease,
+                    "poster": member,
                     "expires": now + window,
                 }
                 self._floods[key] = record
@@ -154,8 +155,11 @@ class MemoryState:
                 record["members"].add(member)
                 record["last_seen"] = now
             post = False
-            if record["ts"] is None and record["poster_until"] <= now:
+            if record["ts"] is None and record["poster"] == member:
+                post = True  # the first alert's job again, taken over from a replica that died
+            elif record["ts"] is None and record["poster_until"] <= now:
                 record["poster_until"] = now + poster_lease
+                record["poster"] = member
                 post = True
             if record["ts"] is not None and record["shown"] < len(record["members"]):
                 self._stale.setdefault(key, now)

@@ -9,12 +9,20 @@ from __future__ import annotations
 from typing import Any
 
 import redis
+from redis.backoff import NoBackoff
+from redis.retry import Retry
 
 from .base import FloodHit, FloodState, JournalEntry
 
 DEFAULT_PREFIX = "smtpbot:"
 # Keys that can be left behind by a crash expire on their own after this long.
 JOURNAL_TTL_SECONDS = 7 * 24 * 3600
+# `accept` runs while Slack waits for its acknowledgement: a hung Redis may cost it this long, no more
+# (Slack waits 3 s). Not 0.1 s: on a loaded machine a healthy Redis sometimes answers later than that,
+# and a job accepted in memory meanwhile is lost if its replica dies before Redis has it.
+ACK_TIMEOUT_SECONDS = 0.25
+# Everything else runs on worker threads; a failed call is not retried (FallbackState takes over).
+WORK_TIMEOUT_SECONDS = 1.0
 
 _NOW = """
 local t = redis.call('TIME')
@@ -90,7 +98,7 @@ local post = 0
 if redis.call('EXISTS', KEYS[1]) == 0 then
   redis.call('DEL', KEYS[2])
   redis.call('HSET', KEYS[1], 'first_seen', now, 'last_seen', now, 'shown', 0,
-             'poster_until', now + tonumber(ARGV[3]))
+             'poster_until', now + tonumber(ARGV[3]), 'poster', ARGV[1])
   redis.call('SADD', KEYS[2], ARGV[1])
   local window_ms = math.ceil(tonumber(ARGV[2]) * 1000)
   redis.call('PEXPIRE', KEYS[1], window_ms)
@@ -102,8 +110,10 @@ else
   end
   local ts = redis.call('HGET', KEYS[1], 'ts')
   if not ts then
-    if tonumber(redis.call('HGET', KEYS[1], 'poster_until') or '0') <= now then
-      redis.call('HSET', KEYS[1], 'poster_until', now + tonumber(ARGV[3]))
+    if redis.call('HGET', KEYS[1], 'poster') == ARGV[1] then
+      post = 1
+    elseif tonumber(redis.call('HGET', KEYS[1], 'poster_until') or '0') <= now then
+      redis.call('HSET', KEYS[1], 'poster_until', now + tonumber(ARGV[3]), 'poster', ARGV[1])
       post = 1
     end
   elseif tonumber(redis.call('HGET', KEYS[1], 'shown') or '0') < redis.call('SCARD', KEYS[2]) then
@@ -173,8 +183,11 @@ class RedisState:
 
     name = "redis"
 
-    def __init__(self, client: redis.Redis, prefix: str = DEFAULT_PREFIX) -> None:
+    def __init__(
+        self, client: redis.Redis, prefix: str = DEFAULT_PREFIX, ack_client: redis.Redis | None = None
+    ) -> None:
         self.r = client
+        self.ack_client = ack_client or client  # for `accept`, on the acknowledgement's path
         self.prefix = prefix
         self._jobs = prefix + "jobs"
         self._leases = prefix + "jobs:lease"
@@ -190,15 +203,21 @@ class RedisState:
 
     @classmethod
     def from_url(cls, url: str, prefix: str = DEFAULT_PREFIX) -> RedisState:
-        client = redis.Redis.from_url(
-            url,
-            socket_timeout=5,
-            socket_connect_timeout=5,
-            health_check_interval=30,
-            retry_on_timeout=True,
-            decode_responses=True,
-        )
-        return cls(client, prefix)
+        """Two connection pools: a short timeout for `accept`, a longer one for the work behind it.
+        Neither retries: redis-py's default (ten tries with backoff) made a hung Redis cost seconds."""
+
+        def client(timeout: float) -> redis.Redis:
+            return redis.Redis.from_url(
+                url,
+                socket_timeout=timeout,
+                socket_connect_timeout=timeout,
+                health_check_interval=30,
+                retry=Retry(NoBackoff(), 0),
+                retry_on_timeout=False,
+                decode_responses=True,
+            )
+
+        return cls(client(WORK_TIMEOUT_SECONDS), prefix, ack_client=client(ACK_TIMEOUT_SECONDS))
 
     def _value_key(self, key: str) -> str:
         return f"{self.prefix}v:{key}"
@@ -214,7 +233,7 @@ class RedisState:
     ) -> bool:
         keys = [self._jobs, self._leases, self._attempts, *(self._value_key(k) for k in dedup_keys)]
         args = [job_id, payload, max(1, int(dedup_ttl * 1000)), lease, JOURNAL_TTL_SECONDS]
-        return bool(self._accept(keys=keys, args=args))
+        return bool(self._accept(keys=keys, args=args, client=self.ack_client))
 
     def finish(self, job_id: str) -> None:
         pipe = self.r.pipeline(transaction=True)
@@ -294,3 +313,5 @@ class RedisState:
 
     def close(self) -> None:
         self.r.close()
+        if self.ack_client is not self.r:
+            self.ack_client.close()

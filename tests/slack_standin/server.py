@@ -1,20 +1,22 @@
 """A local Slack stand-in: a real HTTP server on 127.0.0.1 (random port) that
 
 - answers the Web API methods the app calls (auth.test, chat.postMessage, chat.postEphemeral,
-  chat.update, views.publish, apps.connections.open, conversations.list) and records every call with its
-  parameters, token and arrival time;
+  chat.update, views.publish, apps.connections.open, conversations.list, conversations.replies: see
+  threads.py) and records every call with its parameters, token and arrival time;
+- can be down (`down = True`: every connection is cut, Web API and response URLs alike) or slow
+  (`delay` seconds before each answer);
 - accepts response_url posts (`response_url()` hands out URLs) and records them;
 - can answer the next N calls of a method with 429 and a Retry-After header, cut the connection of the
   next N calls without answering (a network failure), or hold calls until the test releases them (to
   prove that acknowledgements never wait for Slack);
-- refuses messages beyond Slack's Block Kit limits as Slack does (more than 50 blocks or a section text
-  over 3,000 characters: `invalid_blocks`; blocks over about 13,000 characters in all:
+- refuses messages beyond Slack's Block Kit limits as Slack does (block_kit.py: more than 50 blocks or
+  a section text over 3,000 characters: `invalid_blocks`; blocks over about 13,000 characters in all:
   `msg_blocks_too_long`), for chat.postMessage, chat.postEphemeral, chat.update and response_url posts,
   so every test proves the app cut its answers before sending;
 - conversations.list checks the scopes the token was granted (`scopes`), as Slack does;
-- serves Socket Mode: apps.connections.open returns a ws:// URL; `send_envelope` delivers envelopes to
-  the connected app and `acks` records what it acknowledged; the connection can be dropped, or made
-  silent (no pongs, nothing sent) to exercise the app's watchdog.
+- serves Socket Mode (socket_mode.py): apps.connections.open returns a ws:// URL; `send_envelope`
+  delivers envelopes to the connected app and `acks` records what it acknowledged; the connection can
+  be dropped, or made silent (no pongs, nothing sent) to exercise the app's watchdog.
 
 Point slack-sdk at it with `WebClient(base_url=standin.api_url)`. aiohttp runs it on its own thread.
 """
@@ -32,53 +34,17 @@ from dataclasses import dataclass, field
 from typing import Any
 from urllib.parse import parse_qsl
 
-from aiohttp import WSMsgType, web
+from aiohttp import web
 
-# Slack's limits for a message's blocks (https://api.slack.com/reference/block-kit/blocks). The total is
-# not documented; Slack answers msg_blocks_too_long a little above 13,000 characters of blocks JSON.
-MAX_BLOCKS = 50
-MAX_SECTION_TEXT = 3000
-MAX_FIELD_TEXT = 2000
-MAX_FIELDS = 10
-MAX_HEADER_TEXT = 150
-MAX_BLOCKS_JSON = 13_000
+from .block_kit import block_kit_error
+from .socket_mode import Envelope, OpenSocket, SocketModeSide
+from .threads import Threads
+
 MESSAGE_METHODS = frozenset({"chat.postMessage", "chat.postEphemeral", "chat.update"})
 # What the app's manifest grants (deploy/slack-manifest.yml); tests add or remove scopes.
 DEFAULT_SCOPES = frozenset(
     {"app_mentions:read", "channels:history", "chat:write", "commands", "groups:history", "im:history"}
 )
-
-
-def block_kit_error(blocks: Any) -> str | None:
-    """Slack's error for a message whose blocks break its limits, or None when they are fine."""
-    if blocks is None:
-        return None
-    if isinstance(blocks, str):
-        try:
-            blocks = json.loads(blocks)
-        except ValueError:
-            return "invalid_blocks_format"
-    if not isinstance(blocks, list):
-        return "invalid_blocks_format"
-    if len(blocks) > MAX_BLOCKS:
-        return "invalid_blocks"
-    for block in blocks:
-        if not isinstance(block, dict):
-            return "invalid_blocks"
-        text = block.get("text")
-        text = text.get("text", "") if isinstance(text, dict) else ""
-        limit = MAX_HEADER_TEXT if block.get("type") == "header" else MAX_SECTION_TEXT
-        if len(text) > limit:
-            return "invalid_blocks"
-        fields = block.get("fields") or []
-        if len(fields) > MAX_FIELDS or any(len(f.get("text", "")) > MAX_FIELD_TEXT for f in fields):
-            return "invalid_blocks"
-        for element in block.get("elements") or []:
-            if isinstance(element, dict) and len(str(element.get("text", ""))) > MAX_SECTION_TEXT:
-                return "invalid_blocks"
-    if len(json.dumps(blocks, ensure_ascii=False)) > MAX_BLOCKS_JSON:
-        return "msg_blocks_too_long"
-    return None
 
 
 @dataclass
@@ -99,15 +65,6 @@ class Call:
 
 
 @dataclass
-class Envelope:
-    envelope_id: str
-    type: str
-    payload: dict[str, Any]
-    ack: dict[str, Any] | None = None
-    acked_at: float | None = None
-
-
-@dataclass
 class Hold:
     """Calls to a held method wait until released (see `SlackStandIn.unhold`)."""
 
@@ -124,16 +81,7 @@ class Hold:
 
 
 @dataclass
-class _Socket:
-    ws: web.WebSocketResponse
-    transport: Any
-    opened_at: float
-    closed: bool = False
-    close_code: int | None = None  # what the app said when it closed (1000: a clean goodbye)
-
-
-@dataclass
-class SlackStandIn:
+class SlackStandIn(SocketModeSide):
     bot_token: str = "xoxb-standin-bot-token"
     app_token: str = "xapp-standin-app-token"
     team_id: str = "T0STANDIN"
@@ -149,12 +97,15 @@ class SlackStandIn:
         self.envelopes: dict[str, Envelope] = {}
         self.connections_opened = 0
         self.silent = False
+        self.down = False
+        self.delay = 0.0
+        self.threads = Threads(self.bot_id, self.bot_user_id)
         self._lock = threading.Lock()
         self._rate_limits: dict[str, tuple[int, int]] = {}  # method -> (remaining, retry_after)
         self._cuts: dict[str, int] = {}  # method -> how many more calls to cut without an answer
         self.refused: list[Call] = []  # messages refused for breaking Slack's Block Kit limits
         self._holds: dict[str, Hold] = {}
-        self._sockets: list[_Socket] = []
+        self._sockets: list[OpenSocket] = []
         self._ts = itertools.count(1)
         self._loop = asyncio.new_event_loop()
         self._thread = threading.Thread(target=self._loop.run_forever, name="slack-standin", daemon=True)
@@ -274,11 +225,14 @@ class SlackStandIn:
         auth = request.headers.get("Authorization", "")
         token = auth.removeprefix("Bearer ").strip() or params.get("token")
         call = Call(method, params, token, time.monotonic(), path=request.path)
+        if self.delay:
+            await asyncio.sleep(self.delay)
         with self._lock:
             self.calls.append(call)
             cut = self._cuts.get(method, 0) > 0
             if cut:
                 self._cuts[method] -= 1
+            cut = cut or self.down
             remaining, retry_after = self._rate_limits.get(method, (0, 0))
             if remaining > 0 and not cut:
                 self._rate_limits[method] = (remaining - 1, retry_after)
@@ -327,8 +281,11 @@ class SlackStandIn:
                 "bot_id": self.bot_id,
                 "is_enterprise_install": False,
             }
+        if method == "conversations.replies":
+            return self.threads.replies(params)
         if method == "chat.postMessage":
             ts = self.next_ts()
+            self.threads.posted(params, ts)
             return {"ok": True, "channel": params.get("channel"), "ts": ts, "message": {"ts": ts, "text": ""}}
         if method == "chat.postEphemeral":
             return {"ok": True, "message_ts": self.next_ts()}
@@ -368,6 +325,14 @@ class SlackStandIn:
 
     async def _response_url(self, request: web.Request) -> web.Response:
         params = await self._params(request)
+        if self.delay:
+            await asyncio.sleep(self.delay)
+        if self.down:
+            with self._lock:
+                self.calls.append(Call("response_url", params, None, time.monotonic(), -1, request.path))
+            if request.transport is not None:
+                request.transport.abort()
+            return web.Response(status=500)  # never reaches the client
         error = block_kit_error(params.get("blocks"))
         call = Call("response_url", params, None, time.monotonic(), 400 if error else 200, request.path)
         with self._lock:
@@ -377,96 +342,3 @@ class SlackStandIn:
         if error:
             return web.Response(status=400, text=error)
         return web.Response(text="ok")
-
-    # --- Socket Mode -------------------------------------------------------------------------------------
-
-    async def _websocket(self, request: web.Request) -> web.WebSocketResponse:
-        ws = web.WebSocketResponse(autoping=False)
-        await ws.prepare(request)
-        socket = _Socket(ws, request.transport, time.monotonic())
-        with self._lock:
-            self._sockets.append(socket)
-            self.connections_opened += 1
-        await ws.send_str(
-            json.dumps(
-                {
-                    "type": "hello",
-                    "num_connections": 1,
-                    "debug_info": {"host": "standin"},
-                    "connection_info": {"app_id": "A0STANDIN"},
-                }
-            )
-        )
-        said: int | None = None
-        try:
-            while True:
-                message = await ws.receive()
-                if message.type == WSMsgType.PING:
-                    if not self.silent:
-                        await ws.pong(message.data)
-                elif message.type == WSMsgType.TEXT:
-                    self._on_ack(message.data)
-                elif message.type == WSMsgType.CLOSE:
-                    # the code from the app's own close frame: aiohttp's ws.close_code turns into
-                    # 1006 when our reply cannot be sent because the app has already hung up
-                    said = message.data
-                    break
-                elif message.type in (WSMsgType.CLOSING, WSMsgType.CLOSED, WSMsgType.ERROR):
-                    break
-        finally:
-            socket.closed = True
-            socket.close_code = said if said is not None else ws.close_code
-        return ws
-
-    def _on_ack(self, text: str) -> None:
-        try:
-            data = json.loads(text)
-        except ValueError:
-            return
-        envelope = self.envelopes.get(str(data.get("envelope_id")))
-        if envelope is not None:
-            envelope.ack = data
-            envelope.acked_at = time.monotonic()
-
-    def close_codes(self) -> list[int | None]:
-        with self._lock:
-            return [s.close_code for s in self._sockets if s.closed]
-
-    def open_sockets(self) -> int:
-        with self._lock:
-            return sum(1 for s in self._sockets if not s.closed and not s.ws.closed)
-
-    def send_envelope(
-        self, kind: str, payload: dict[str, Any], retry_attempt: int = 0, retry_reason: str = ""
-    ) -> Envelope:
-        """Deliver an envelope (events_api, slash_commands, interactive) on the newest open socket."""
-        envelope = Envelope(uuid.uuid4().hex, kind, payload)
-        message: dict[str, Any] = {
-            "envelope_id": envelope.envelope_id,
-            "type": kind,
-            "payload": payload,
-            "accepts_response_payload": kind != "events_api",
-        }
-        if kind == "events_api":
-            message["retry_attempt"] = retry_attempt
-            message["retry_reason"] = retry_reason
-        with self._lock:
-            sockets = [s for s in self._sockets if not s.closed and not s.ws.closed]
-        if not sockets:
-            raise RuntimeError("no Socket Mode connection is open")
-        self.envelopes[envelope.envelope_id] = envelope
-        asyncio.run_coroutine_threadsafe(sockets[-1].ws.send_str(json.dumps(message)), self._loop).result(5)
-        return envelope
-
-    def drop_connections(self) -> None:
-        """Cut every socket without a close frame, as a network failure would."""
-        with self._lock:
-            sockets = list(self._sockets)
-
-        def cut() -> None:
-            for s in sockets:
-                if s.transport is not None:
-                    s.transport.abort()
-                s.closed = True
-
-        self._loop.call_soon_threadsafe(cut)

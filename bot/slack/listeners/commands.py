@@ -7,7 +7,7 @@ import re
 
 from slack_bolt import Ack, App, BoltContext
 
-from ..blocks import render_usage
+from ..help_blocks import render_usage
 from ..runtime import BotRuntime
 from ..text import plain_text
 from .common import ignored, job_from_context, submit
