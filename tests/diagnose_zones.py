@@ -79,7 +79,17 @@ def test_zone() -> str:
         + '_mta-sts.good TXT "v=STSv1; id=20260101T000000"\n'
         + '_smtp._tls.good TXT "v=TLSRPTv1; rua=mailto:tls@good.test"\n'
         + '_mta-sts.badsts TXT "v=STSv1;"\nbadsts MX 10 mx1.good\n'
+        + "mta-sts.good A 192.0.2.10\nmta-sts.good AAAA 2001:db8::10\n"
+        # MTA-STS policies served by the tests' HTTPS server on loopback
+        + "".join(
+            f'_mta-sts.{name} TXT "v=STSv1; id=1"\nmta-sts.{name} A 127.0.0.1\n{name} MX 10 mx1.good\n'
+            for name in STS_POLICY_DOMAINS
+        )
     )
+
+
+# one domain per way an HTTPS policy server behaves (tests/test_diagnose_sts_policy.py)
+STS_POLICY_DOMAINS = ("stsenforce", "ststesting", "stsnone", "stsother", "stsredirect", "stsbig", "stsslow")
 
 
 def reverse_zone() -> str:

@@ -24,6 +24,7 @@ from .probe import probe_smtp
 from .ptr import check_ptr
 from .resolver import DIAGNOSIS_TIMEOUT, QUERY_TIMEOUT, Answer, DnsClient, NotCached
 from .spf import check_spf
+from .sts_policy import fetch_policy
 
 Mode = Literal["off", "dns", "dns+dnsbl", "probe"]
 MODES: tuple[str, ...] = ("off", "dns", "dns+dnsbl", "probe")
@@ -94,9 +95,10 @@ class Diagnoser:
 
     def _plans(self, s: Subjects, ask: Ask, ask_dnsbl: Ask, deadline: float) -> dict[str, object]:
         """For each check, a function that runs it, or its `skipped` result."""
-        probe = None
+        probe = fetch = None
         if self.config.mode == "probe":
             probe = partial(probe_smtp, deadline=deadline, port=self.config.probe_port)
+            fetch = partial(fetch_policy, ask, deadline=deadline)
         mail_domain = s.recipient_domain or s.sender_domain
         sender = s.sender_domain
         dkim_domain = s.dkim_domain or sender
@@ -120,7 +122,7 @@ class Diagnoser:
             "dnsbl": (lambda: check_dnsbl(ask_dnsbl, ip, self.config.dnsbl_zones))
             if ip
             else skipped("dnsbl", sender, no_ip),
-            "mta-sts": (lambda: check_mta_sts(ask, mail_domain))
+            "mta-sts": (lambda: check_mta_sts(ask, mail_domain, fetch))
             if mail_domain
             else skipped("mta-sts", ip, no_domain),
             "tls-rpt": (lambda: check_tls_rpt(ask, mail_domain))
