@@ -116,3 +116,7 @@ DNSBL_ZONES = {
     # a list that says yes to everything, test point 127.0.0.1 included
     "yes.test": ":127.0.0.2:Listed\n0.0.0.0/1\n128.0.0.0/1\n",
 }
+# rbldnsd ip6trie data for the same lists: IPv6 addresses are looked up by their 32 reversed nibbles
+DNSBL_IP6_ZONES = {
+    "bl.test": ":127.0.0.3:Listed over IPv6; see https://bl.test/lookup?ip=$\n2001:db8:66::/48\n!2001:db8:66::25\n",
+}
