@@ -206,6 +206,14 @@ def test_probe_mode_fetches_the_policy_in_a_full_diagnosis(loopback_dns: Loopbac
     assert "policy" not in next(c for c in dns_only.checks if c.check == "mta-sts").details
 
 
+def test_a_cached_only_diagnosis_fetches_nothing(loopback_dns: LoopbackDns) -> None:
+    diagnoser, subjects = loopback_dns.diagnoser(mode="probe"), Subjects("good.test", "good.test")
+    diagnoser.run("good.test", subjects)  # fills the cache
+    cached = diagnoser.run("good.test", subjects, cached_only=True).checks
+    sts, mx = next(c for c in cached if c.check == "mta-sts"), cached[0]
+    assert sts.status == "pass" and "policy" not in sts.details and "probe" not in mx.details
+
+
 def test_policy_parsing_and_mx_patterns() -> None:
     parsed = parse_policy("version: STSv1\nmode: enforce\nmx: MX1.Good.test.\nmx: *.b.test\nmax_age: x\n")
     assert parsed.mx == ("mx1.good.test", "*.b.test") and parsed.max_age is None

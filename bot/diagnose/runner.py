@@ -71,7 +71,7 @@ class Diagnoser:
         def ask_dnsbl(name: str, rdtype: str) -> Answer:
             return self.dnsbl_dns.query(name, rdtype, deadline, cached_only)
 
-        plans = self._plans(subjects, ask, ask_dnsbl, deadline)
+        plans = self._plans(subjects, ask, ask_dnsbl, deadline, cached_only)
         results: dict[str, CheckResult] = {}
         pool = ThreadPoolExecutor(max_workers=len(CHECKS), thread_name_prefix="diagnose")
         futures = {}
@@ -93,10 +93,14 @@ class Diagnoser:
                 results[name] = CheckResult(name, target, "error", f"the check {why}")
         return Diagnosis(target, subjects, tuple(results[name] for name in CHECKS))
 
-    def _plans(self, s: Subjects, ask: Ask, ask_dnsbl: Ask, deadline: float) -> dict[str, object]:
-        """For each check, a function that runs it, or its `skipped` result."""
+    def _plans(
+        self, s: Subjects, ask: Ask, ask_dnsbl: Ask, deadline: float, cached_only: bool
+    ) -> dict[str, object]:
+        """For each check, a function that runs it, or its `skipped` result.
+
+        The SMTP probe and the policy fetch are never cached, so a cached-only run makes neither."""
         probe = fetch = None
-        if self.config.mode == "probe":
+        if self.config.mode == "probe" and not cached_only:
             probe = partial(probe_smtp, deadline=deadline, port=self.config.probe_port)
             fetch = partial(fetch_policy, ask, deadline=deadline)
         mail_domain = s.recipient_domain or s.sender_domain
