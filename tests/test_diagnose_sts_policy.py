@@ -198,6 +198,11 @@ def test_only_global_unicast_addresses_are_fetched_from(
     assert len(server.requests) == before
 
 
+def test_a_policy_host_without_an_address_is_an_error(loopback_dns: LoopbackDns) -> None:
+    record = fetch_policy(loopback_dns.ask(), "implicit.test", time.monotonic() + 5)
+    assert (record["result"], record["error"]) == ("error", "mta-sts.implicit.test has no address")
+
+
 def test_probe_mode_fetches_the_policy_in_a_full_diagnosis(loopback_dns: LoopbackDns) -> None:
     diagnosis = loopback_dns.diagnoser(mode="probe").run("good.test", Subjects("good.test", "good.test"))
     sts = next(c for c in diagnosis.checks if c.check == "mta-sts")

@@ -90,9 +90,10 @@ def fetch_policy(
     record: dict[str, Any] = {"url": f"https://{host}{POLICY_PATH}"}
     found, error = addresses(ask, host)
     address = next((a for a in found if allowed(a)), None)
+    if found and address is None:
+        return {**record, "result": "skipped", "error": "no global unicast address to fetch from"}
     if address is None:
-        why = f"{host} has no address" if not found else "no global unicast address to fetch from"
-        return {**record, "result": "error" if error else "skipped", "error": error or why}
+        return {**record, "result": "error", "error": error or f"{host} has no address"}
     record["address"] = address
     try:
         body = _get(host, address, port, deadline, context or ssl.create_default_context())
