@@ -7,7 +7,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 
 import pytest
-from diagnose_zones import DNSBL_ZONES, ZONES
+from diagnose_zones import DNSBL_IP6_ZONES, DNSBL_ZONES, ZONES
 from dns_servers import LOOPBACK, NSD, RBLDNSD, Nsd, Rbldnsd
 
 from bot.diagnose import DiagnoseConfig, Diagnoser
@@ -66,7 +66,7 @@ def loopback_dns(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LoopbackD
         pytest.skip("nsd and rbldnsd are not installed (apt-get install nsd rbldnsd; .ci/run does)")
     nsd = Nsd(tmp_path_factory.mktemp("nsd"), {origin: make() for origin, make in ZONES.items()})
     try:
-        rbldnsd = Rbldnsd(DNSBL_ZONES)
+        rbldnsd = Rbldnsd(DNSBL_ZONES, DNSBL_IP6_ZONES)
     except BaseException:
         nsd.stop()
         raise

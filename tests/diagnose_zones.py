@@ -79,7 +79,17 @@ def test_zone() -> str:
         + '_mta-sts.good TXT "v=STSv1; id=20260101T000000"\n'
         + '_smtp._tls.good TXT "v=TLSRPTv1; rua=mailto:tls@good.test"\n'
         + '_mta-sts.badsts TXT "v=STSv1;"\nbadsts MX 10 mx1.good\n'
+        + "mta-sts.good A 192.0.2.10\nmta-sts.good AAAA 2001:db8::10\n"
+        # MTA-STS policies served by the tests' HTTPS server on loopback
+        + "".join(
+            f'_mta-sts.{name} TXT "v=STSv1; id=1"\nmta-sts.{name} A 127.0.0.1\n{name} MX 10 mx1.good\n'
+            for name in STS_POLICY_DOMAINS
+        )
     )
+
+
+# one domain per way an HTTPS policy server behaves (tests/test_diagnose_sts_policy.py)
+STS_POLICY_DOMAINS = ("stsenforce", "ststesting", "stsnone", "stsother", "stsredirect", "stsbig", "stsslow")
 
 
 def reverse_zone() -> str:
@@ -105,4 +115,8 @@ DNSBL_ZONES = {
     "refusing.test": ":127.255.255.254:Query refused\n0.0.0.0/1\n128.0.0.0/1\n",
     # a list that says yes to everything, test point 127.0.0.1 included
     "yes.test": ":127.0.0.2:Listed\n0.0.0.0/1\n128.0.0.0/1\n",
+}
+# rbldnsd ip6trie data for the same lists: IPv6 addresses are looked up by their 32 reversed nibbles
+DNSBL_IP6_ZONES = {
+    "bl.test": ":127.0.0.3:Listed over IPv6; see https://bl.test/lookup?ip=$\n2001:db8:66::/48\n!2001:db8:66::25\n",
 }

@@ -86,9 +86,10 @@ class Nsd:
 
 
 class Rbldnsd:
-    """rbldnsd serving ip4set DNSBL zones ({zone: data text}) on a spare port."""
+    """rbldnsd serving DNSBL zones ({zone: data text}) on a spare port: `zones` as ip4set data,
+    `ip6_zones` as ip6trie data (a zone in both answers for IPv4 and IPv6 addresses, as zen does)."""
 
-    def __init__(self, zones: dict[str, str]) -> None:
+    def __init__(self, zones: dict[str, str], ip6_zones: dict[str, str] | None = None) -> None:
         self.port = spare_port()
         # rbldnsd will not run as root, so its files live where its own user can read them
         self.folder = folder = Path(tempfile.mkdtemp(prefix="smtpbot-rbldnsd-"))
@@ -99,6 +100,10 @@ class Rbldnsd:
             (folder / f"{zone}.txt").write_text(text)
             (folder / f"{zone}.txt").chmod(0o644)
             specs.append(f"{zone}:ip4set:{zone}.txt")
+        for zone, text in (ip6_zones or {}).items():
+            (folder / f"{zone}.ip6.txt").write_text(text)
+            (folder / f"{zone}.ip6.txt").chmod(0o644)
+            specs.append(f"{zone}:ip6trie:{zone}.ip6.txt")
         log = folder / "rbldnsd.log"
         self.process = subprocess.Popen(
             [RBLDNSD, "-n", *user, "-w", str(folder), "-b", f"{LOOPBACK}/{self.port}", "-t", "300", *specs],

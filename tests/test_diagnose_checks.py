@@ -263,6 +263,17 @@ def test_dnsbl_not_listed(loopback_dns: LoopbackDns) -> None:
     assert (result.status, result.summary) == ("pass", "192.0.2.67 is not on bl.test")
 
 
+def test_dnsbl_ipv6_listings_are_read_by_reversed_nibbles(loopback_dns: LoopbackDns) -> None:
+    listed = check_dnsbl(loopback_dns.ask(dnsbl=True), "2001:db8:66::5", ("bl.test",))
+    assert (listed.status, listed.details["zones"][0]["codes"]) == ("fail", ["127.0.0.3"])
+    assert listed.summary == (
+        "2001:db8:66::5 is listed on bl.test: Listed over IPv6; see https://bl.test/lookup?ip=2001:db8:66::5"
+    )
+    for clean in ("2001:db8:67::5", "2001:db8:66::25"):  # outside the /48; excluded inside it
+        result = check_dnsbl(loopback_dns.ask(dnsbl=True), clean, ("bl.test",))
+        assert (result.status, result.summary) == ("pass", f"{clean} is not on bl.test")
+
+
 @pytest.mark.parametrize(
     ("zone", "words"),
     [

@@ -8,6 +8,7 @@ from __future__ import annotations
 import json
 import time
 from collections.abc import Iterator
+from urllib.parse import urlsplit
 
 import pytest
 from diagnose_fixtures import PASTED_BOUNCE, LoopbackDns
@@ -265,5 +266,86 @@ def test_off_means_no_live_checks_for_a_header_either(standin, engine, loopback_
         assert post.json_param("blocks")[0]["text"]["text"].startswith("Message header:")
         assert live_block(post.json_param("blocks")) is None
         assert app.standin.calls_to("chat.update") == []
+    finally:
+        app.stop()
+
+
+def private_click(app: RunningApp, blocks: list[dict] | None, text: str = "") -> str:
+    """A click on the button of a private (ephemeral) answer, with the answer's blocks when given (else
+    the click carries no message); returns the click's response_url."""
+    value = live_block(blocks)["elements"][0]["value"] if blocks else '{"sender_domain":"good.test"}'
+    url = app.standin.response_url()
+    payload = {
+        "type": "block_actions",
+        "team": {"id": "T0STANDIN"},
+        "user": {"id": "U0HUMAN01"},
+        "channel": {"id": CHAT_CHANNEL},
+        "api_app_id": "A0STANDIN",
+        "container": {"type": "message", "message_ts": "1700000000.000400", "is_ephemeral": True},
+        "response_url": url,
+        "trigger_id": "t2",
+        "actions": [
+            {
+                "action_id": LIVE_CHECKS_ACTION,
+                "block_id": LIVE_BLOCK_ID,
+                "value": value,
+                "type": "button",
+            }
+        ],
+    }
+    if blocks is not None:
+        payload["message"] = {"ts": "1700000000.000400", "blocks": blocks, "text": text}
+    assert app.interactive(payload).status == 200
+    return url
+
+
+def test_private_answers_offer_the_button_and_a_click_answers_privately(live_app: RunningApp) -> None:
+    live_app.command(PASTED_BOUNCE)
+    (answer,) = live_app.standin.wait_for(live_app.standin.responses)
+    blocks = answer.params["blocks"]
+    assert live_block(blocks)["type"] == "actions"  # not run on their own: a button
+    assert live_app.idle() and live_app.standin.calls_to("chat.update") == []
+    url = private_click(live_app, blocks, answer.params["text"])
+    live_app.standin.wait_for(lambda: len(live_app.standin.responses()) == 2)
+    reply = live_app.standin.responses()[1]
+    assert reply.path == urlsplit(url).path and reply.params["replace_original"] is True
+    assert [b for b in reply.params["blocks"] if b.get("block_id") != LIVE_BLOCK_ID] == [
+        b for b in blocks if b.get("block_id") != LIVE_BLOCK_ID
+    ]
+    assert SPF_LINE in live_block(reply.params["blocks"])["text"]["text"]
+    assert "bob@" not in json.dumps(reply.params)
+    assert (
+        live_app.standin.posts() == [] and live_app.standin.calls_to("chat.update") == []
+    )  # never in public
+
+
+def test_a_private_click_without_the_message_gets_a_private_follow_up(live_app: RunningApp) -> None:
+    private_click(live_app, None)
+    (reply,) = live_app.standin.wait_for(live_app.standin.responses)
+    assert (reply.params["response_type"], reply.params["replace_original"]) == ("ephemeral", False)
+    assert live_block(reply.params["blocks"])["text"]["text"].startswith("*Live checks* (DNS read just now)")
+
+
+def test_private_clicks_respect_the_workspace_budget(live_app: RunningApp) -> None:
+    live = live_app.runtime.handlers.live_checks
+    for _ in range(2):  # the budget is per clock minute: spend it again if one ends mid-test
+        minute = int(time.time() // 60)
+        while live.within_budget("T0STANDIN"):
+            pass
+        private_click(live_app, None)
+        assert live_app.idle()
+        if minute == int(time.time() // 60):
+            break
+    assert live_app.standin.responses() == []
+
+
+def test_off_means_no_button_on_private_answers(standin, engine, loopback_dns: LoopbackDns) -> None:
+    app = start_app(standin, engine, smtpbot_dns_servers=loopback_dns.servers, smtpbot_diagnose="off")
+    try:
+        app.command(PASTED_BOUNCE)
+        (answer,) = app.standin.wait_for(app.standin.responses)
+        assert live_block(answer.params["blocks"]) is None
+        private_click(app, None)
+        assert app.idle() and len(app.standin.responses()) == 1  # a click is ignored too
     finally:
         app.stop()

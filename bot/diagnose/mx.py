@@ -29,7 +29,7 @@ def check_mx(ask: Ask, domain: str, remote_mta: str | None = None, probe: Probe 
         )
     if answer.outcome == "nodata":
         return _implicit_mx(ask, domain)
-    hosts = sorted((_parse_mx(record) for record in answer.records), key=lambda mx: (mx[0], mx[1]))
+    hosts = sorted((parse_mx(record) for record in answer.records), key=lambda mx: (mx[0], mx[1]))
     records = [f"{pref} {host or '.'}" for pref, host in hosts]
     if any(host == "" for _, host in hosts):
         status = "fail" if len(hosts) == 1 else "warn"
@@ -86,7 +86,7 @@ def _implicit_mx(ask: Ask, domain: str) -> CheckResult:
     )
 
 
-def _parse_mx(record: str) -> tuple[int, str]:
+def parse_mx(record: str) -> tuple[int, str]:
     pref, _, host = record.partition(" ")
     host = host.strip().rstrip(".")
     return (int(pref) if pref.isdigit() else 65535, host)

@@ -24,6 +24,7 @@ from .probe import probe_smtp
 from .ptr import check_ptr
 from .resolver import DIAGNOSIS_TIMEOUT, QUERY_TIMEOUT, Answer, DnsClient, NotCached
 from .spf import check_spf
+from .sts_policy import fetch_policy
 
 Mode = Literal["off", "dns", "dns+dnsbl", "probe"]
 MODES: tuple[str, ...] = ("off", "dns", "dns+dnsbl", "probe")
@@ -70,7 +71,7 @@ class Diagnoser:
         def ask_dnsbl(name: str, rdtype: str) -> Answer:
             return self.dnsbl_dns.query(name, rdtype, deadline, cached_only)
 
-        plans = self._plans(subjects, ask, ask_dnsbl, deadline)
+        plans = self._plans(subjects, ask, ask_dnsbl, deadline, cached_only)
         results: dict[str, CheckResult] = {}
         pool = ThreadPoolExecutor(max_workers=len(CHECKS), thread_name_prefix="diagnose")
         futures = {}
@@ -92,11 +93,16 @@ class Diagnoser:
                 results[name] = CheckResult(name, target, "error", f"the check {why}")
         return Diagnosis(target, subjects, tuple(results[name] for name in CHECKS))
 
-    def _plans(self, s: Subjects, ask: Ask, ask_dnsbl: Ask, deadline: float) -> dict[str, object]:
-        """For each check, a function that runs it, or its `skipped` result."""
-        probe = None
-        if self.config.mode == "probe":
+    def _plans(
+        self, s: Subjects, ask: Ask, ask_dnsbl: Ask, deadline: float, cached_only: bool
+    ) -> dict[str, object]:
+        """For each check, a function that runs it, or its `skipped` result.
+
+        The SMTP probe and the policy fetch are never cached, so a cached-only run makes neither."""
+        probe = fetch = None
+        if self.config.mode == "probe" and not cached_only:
             probe = partial(probe_smtp, deadline=deadline, port=self.config.probe_port)
+            fetch = partial(fetch_policy, ask, deadline=deadline)
         mail_domain = s.recipient_domain or s.sender_domain
         sender = s.sender_domain
         spf_domain = s.spf_domain or sender
@@ -121,7 +127,7 @@ class Diagnoser:
             "dnsbl": (lambda: check_dnsbl(ask_dnsbl, ip, self.config.dnsbl_zones))
             if ip
             else skipped("dnsbl", sender, no_ip),
-            "mta-sts": (lambda: check_mta_sts(ask, mail_domain))
+            "mta-sts": (lambda: check_mta_sts(ask, mail_domain, fetch))
             if mail_domain
             else skipped("mta-sts", ip, no_domain),
             "tls-rpt": (lambda: check_tls_rpt(ask, mail_domain))

@@ -218,6 +218,7 @@ class JobHandlers:
             )
             self.rt.state.put(share_key(share_id), json.dumps(shared.message()), self.rt.tunables.share_ttl)
         rendered = render_explanation(explanation, audience="private", share_id=share_id)
+        rendered = self.live_checks.for_private(job, explanation, rendered)
         return {"response_type": "ephemeral", **rendered.message()}
 
     # --- kinds ------------------------------------------------------------------------------------

@@ -9,7 +9,9 @@ target), the answer carries a *Run live checks* button instead;
 the button's value carries the domains and the IP (never an address), so a click needs no stored state.
 Alert channels never wait for the DNS: their answers carry the checks the cache can answer (or the
 button), and a click there runs at most one diagnosis per domain per ten minutes, cached results
-otherwise. SMTPBOT_DIAGNOSE=off turns all of it off.
+otherwise. Private answers (/smtp, the message shortcut) carry the button too: a click runs the checks
+and answers through the click's response_url, where only the person who asked sees them.
+SMTPBOT_DIAGNOSE=off turns all of it off.
 """
 
 from __future__ import annotations
@@ -26,6 +28,7 @@ from ..diagnose.targets import from_header, from_paste
 from ..engine.model import Explanation
 from ..engine.text import clean
 from .blocks import ACTIONS_BLOCK_ID, Rendered, button, context, fit_blocks, section
+from .clients import response_url_allowed, webhook_client
 from .job import INTERACTIVE
 
 if TYPE_CHECKING:
@@ -180,6 +183,13 @@ class LiveChecks:
             return Rendered(with_live_blocks(rendered.blocks, [live_button(subjects)]), rendered.text)
         return Rendered(with_live_blocks(rendered.blocks, live_blocks(diagnosis, cached=True)), rendered.text)
 
+    def for_private(self, job: Any, explanation: Explanation, rendered: Rendered) -> Rendered:
+        """A private answer with the *Run live checks* button where the checks would help it."""
+        subjects = self.subjects(job.text, explanation)
+        if subjects is None or self.rt.settings.smtpbot_diagnose == "off":
+            return rendered
+        return Rendered(with_live_blocks(rendered.blocks, [live_button(subjects)]), rendered.text)
+
     def allowed(self, team_id: str | None, subjects: Subjects) -> bool:
         """Within the workspace's per-minute budget and the target's window (shared across replicas)."""
         team = team_id or "-"
@@ -227,10 +237,14 @@ class LiveChecks:
         subjects = subjects_from_value(str(action.get("value", "")))
         message = body.get("message") or {}
         channel = (body.get("channel") or {}).get("id")
-        if subjects is None or not channel or not message.get("ts"):
+        private = bool((body.get("container") or {}).get("is_ephemeral"))
+        if subjects is None or (not private and (not channel or not message.get("ts"))):
             return
         team = team_id or "-"
         if self.rt.settings.smtpbot_diagnose == "off" or not self.within_budget(team):
+            return
+        if private:
+            self.update_private(str(body.get("response_url") or ""), message, subjects)
             return
         cached = False
         if channel in self.rt.alert_channels:
@@ -238,3 +252,27 @@ class LiveChecks:
             cached = not self.rt.state.claim(f"live:alert:{team}:{domain}", ALERT_DOMAIN_WINDOW)
         blocks, text = message.get("blocks") or [], message.get("text") or ""
         self.update(client, channel, message["ts"], blocks, text, subjects, cached)
+
+    def update_private(self, url: str, message: dict[str, Any], subjects: Subjects) -> None:
+        """Diagnose, then answer a click on a private answer through its response_url: the answer
+        replaced with the checks in it when the click carries its blocks, a private follow-up if not."""
+        if not url or not response_url_allowed(url, self.rt.settings.api_url):
+            log.warning("no usable response_url; live checks dropped")
+            return
+        live = live_blocks(self.diagnoser.run("slack", subjects))
+        if message.get("blocks"):
+            blocks = fit_blocks(with_live_blocks(message["blocks"], live))
+            payload = {"replace_original": True, "blocks": blocks, "text": message.get("text") or ""}
+        else:
+            payload = {
+                "response_type": "ephemeral",
+                "replace_original": False,
+                "blocks": live,
+                "text": "Live checks",
+            }
+        try:
+            response = webhook_client(url).send_dict(payload)
+            if response.status_code != 200:
+                log.warning("live checks not sent", extra={"status": response.status_code})
+        except Exception as exc:
+            log.warning("live checks not sent", extra={"error": str(exc)[:300]})
