@@ -21,7 +21,7 @@ from slack_fixtures import GMAIL_BOUNCE, RunningApp, http_request, mention_event
 from bot.state import build_state
 from bot.state.fallback import FallbackState
 
-ACK_BUDGET = 0.4  # seconds: Redis may cost an acknowledgement 0.25 s; the rest is a loaded test machine
+ACK_BUDGET = 0.4  # seconds: Redis may cost an acknowledgement 0.1 s; the rest is a loaded test machine
 
 
 @pytest.fixture

@@ -18,9 +18,9 @@ DEFAULT_PREFIX = "smtpbot:"
 # Keys that can be left behind by a crash expire on their own after this long.
 JOURNAL_TTL_SECONDS = 7 * 24 * 3600
 # `accept` runs while Slack waits for its acknowledgement: a hung Redis may cost it this long, no more
-# (Slack waits 3 s). Not 0.1 s: on a loaded machine a healthy Redis sometimes answers later than that,
-# and a job accepted in memory meanwhile is lost if its replica dies before Redis has it.
-ACK_TIMEOUT_SECONDS = 0.25
+# (Slack waits 3 s). A healthy but slow answer past it puts that one job in the replica's memory; only a
+# failed ping stops the replica asking Redis (FallbackState).
+ACK_TIMEOUT_SECONDS = 0.1
 # Everything else runs on worker threads; a failed call is not retried (FallbackState takes over).
 WORK_TIMEOUT_SECONDS = 1.0
 
