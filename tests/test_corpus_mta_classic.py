@@ -13,6 +13,8 @@ from pathlib import Path
 
 import pytest
 
+from bot.engine.model import REASONS  # Sisimai's reason taxonomy, as knowledge/README.md lists it
+
 CORPUS = Path(__file__).resolve().parent.parent / "bench" / "corpus-mta"
 FAMILIES = (
     "postfix",
@@ -32,45 +34,6 @@ FAMILIES = (
     "zimbra",
     "icewarp",
 )
-# Sisimai's reason taxonomy, as knowledge/README.md lists it.
-REASONS = {
-    "authfailure",
-    "badreputation",
-    "blocked",
-    "contenterror",
-    "delivered",
-    "exceedlimit",
-    "expired",
-    "failedstarttls",
-    "feedback",
-    "filtered",
-    "hasmoved",
-    "hostunknown",
-    "mailboxfull",
-    "mailererror",
-    "mesgtoobig",
-    "networkerror",
-    "norelaying",
-    "notaccept",
-    "notcompliantrfc",
-    "onhold",
-    "policyviolation",
-    "rejected",
-    "requireptr",
-    "securityerror",
-    "spamdetected",
-    "speeding",
-    "suppressed",
-    "suspend",
-    "syntaxerror",
-    "systemerror",
-    "systemfull",
-    "toomanyconn",
-    "undefined",
-    "userunknown",
-    "vacation",
-    "virusdetected",
-}
 ROW_KEYS = {"status", "replycode", "reason", "hardbounce", "recipient"}
 
 
