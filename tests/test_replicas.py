@@ -18,14 +18,11 @@ from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 import pytest
-import redis
 from bot_process import ROOT, BotProcess
+from redis_server import RedisServer
 from slack_fixtures import SIGNING_SECRET, event_body, mention_event, message_event
 from slack_standin import SlackStandIn
 
-# A Redis database of its own: replicas use the default key prefix, and their journal must not meet
-# jobs left over from other runs. Flushed before and after each test.
-REDIS_DB_URL = "redis://127.0.0.1:6379/14"
 ALERTS = "C0ALERTS77"
 CHAT = "C0CHAT0077"
 # Production lease (bot/slack/runtime.py: 10 s) + heartbeat + flood grace, with room for a slow machine.
@@ -42,16 +39,14 @@ def alert_text(i: int) -> str:
 
 
 @pytest.fixture
-def shared_redis() -> Iterator[str]:
-    client = redis.Redis.from_url(REDIS_DB_URL)
-    try:
-        client.ping()
-    except redis.RedisError:
-        pytest.skip("no Redis at 127.0.0.1:6379")
-    client.flushdb()
-    yield REDIS_DB_URL
-    client.flushdb()
-    client.close()
+def shared_redis(tmp_path: Path) -> Iterator[str]:
+    """A Redis server of the test's own: the replicas' journal meets no jobs of other runs, and no
+    other run's clean-up can empty it under them."""
+    if not RedisServer.available():
+        pytest.skip("redis-server is not installed")
+    server = RedisServer(tmp_path / "redis").start()
+    yield server.url
+    server.stop()
 
 
 @pytest.fixture
