@@ -15,6 +15,8 @@ from bot_process import BotProcess
 from slack_fixtures import SIGNING_SECRET, event_body, http_request, mention_event, sign
 from slack_standin import SlackStandIn
 
+pytestmark = pytest.mark.system  # servers or processes of its own: see pyproject.toml
+
 
 @pytest.fixture
 def bot(standin: SlackStandIn, tmp_path: Path) -> Iterator[BotProcess]:

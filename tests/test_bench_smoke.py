@@ -14,6 +14,8 @@ from pathlib import Path
 
 import pytest
 
+pytestmark = pytest.mark.system  # servers or processes of its own: see pyproject.toml
+
 REPO = Path(__file__).resolve().parent.parent
 CORPUS = REPO.parent / "shared" / "corpus" / "sisimai-dev"
 # Three bounces from different MTAs whose first label Debian's Sisimai 4.25 reproduces exactly.

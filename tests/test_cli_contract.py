@@ -19,6 +19,8 @@ from knowledge_fixtures import entry_toml
 
 from bot.engine import REASONS
 
+pytestmark = pytest.mark.system  # servers or processes of its own: see pyproject.toml
+
 REPO = Path(__file__).resolve().parents[1]
 DATA = Path(__file__).parent / "data"
 FINDING_KEYS = {

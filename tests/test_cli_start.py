@@ -11,6 +11,10 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
+
+pytestmark = pytest.mark.system  # servers or processes of its own: see pyproject.toml
+
 REPO = Path(__file__).resolve().parents[1]
 # a bot token of the wrong kind: `serve` refuses it at once, before any network call
 WRONG_TOKEN_ENV = "SLACK_BOT_TOKEN=xoxp-a-user-token\n"

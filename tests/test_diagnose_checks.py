@@ -14,6 +14,8 @@ from bot.diagnose.ptr import check_ptr
 from bot.diagnose.spf import check_spf
 from bot.diagnose.spf_record import SpfSyntaxError, parse
 
+pytestmark = pytest.mark.system  # servers or processes of its own: see pyproject.toml
+
 # --- mx ------------------------------------------------------------------------------------------
 
 

@@ -20,6 +20,8 @@ from bot.diagnose import CHECKS, STATUSES, DiagnoseConfig, Diagnoser
 from bot.diagnose.cache import MemoryCache
 from bot.diagnose.targets import from_argument
 
+pytestmark = pytest.mark.system  # servers or processes of its own: see pyproject.toml
+
 REPO = Path(__file__).resolve().parents[1]
 TARGET_KEYS = {"target", "checks"}
 CHECK_KEYS = {"check", "subject", "status", "summary", "details"}

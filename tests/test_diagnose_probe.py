@@ -18,6 +18,8 @@ from bot.diagnose import Subjects
 from bot.diagnose.mx import check_mx
 from bot.diagnose.probe import is_global_unicast, probe_smtp
 
+pytestmark = pytest.mark.system  # servers or processes of its own: see pyproject.toml
+
 LOOPBACK_ONLY = {"allowed": lambda address: address == "127.0.0.1"}
 
 

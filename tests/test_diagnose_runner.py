@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import time
 
+import pytest
 from diagnose_fixtures import LoopbackDns
 from dns_servers import LOOPBACK, SilentResolver
 from slack_fixtures import REDIS_URL
@@ -13,6 +14,8 @@ from bot.diagnose.cache import MAX_TTL, MIN_TTL, MemoryCache, RedisCache, clamp_
 from bot.diagnose.resolver import DnsClient
 from bot.diagnose.targets import from_argument, from_header, from_paste
 from bot.settings import Settings, dns_server_list
+
+pytestmark = pytest.mark.system  # servers or processes of its own: see pyproject.toml
 
 
 def test_full_diagnosis_of_a_domain_and_ip(loopback_dns: LoopbackDns) -> None:

@@ -19,6 +19,8 @@ from bot.diagnose.mta_sts import check_mta_sts
 from bot.diagnose.probe import is_global_unicast
 from bot.diagnose.sts_policy import MAX_POLICY_BYTES, fetch_policy, mx_covered, parse_policy
 
+pytestmark = pytest.mark.system  # servers or processes of its own: see pyproject.toml
+
 LOOPBACK_ONLY = {"allowed": lambda address: address == "127.0.0.1"}
 
 

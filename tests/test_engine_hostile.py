@@ -24,6 +24,8 @@ from bot.engine import Engine
 from bot.engine.knowledge_regex import KnowledgeRegex, compile_error
 from bot.engine.matcher import PATTERN_MAX_TEXT
 
+pytestmark = pytest.mark.system  # servers or processes of its own: see pyproject.toml
+
 REPO = Path(__file__).resolve().parent.parent
 BOUND_S = 0.5
 SLOW_ELSEWHERE_TIMEOUT_S = 5.0

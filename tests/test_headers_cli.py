@@ -7,6 +7,10 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
+
+pytestmark = pytest.mark.system  # servers or processes of its own: see pyproject.toml
+
 DATA = Path(__file__).parent / "data" / "headers"
 TOP_KEYS = ["hops", "auth", "alignment", "verdicts"]
 HOP_KEYS = ["from", "by", "with", "time", "delay_s", "tls"]

@@ -33,6 +33,8 @@ from slack_standin import Call, SlackStandIn
 from bot import oauth
 from bot.settings import Settings
 
+pytestmark = pytest.mark.system  # servers or processes of its own: see pyproject.toml
+
 POSTGRES_URL = "postgresql://postgres@127.0.0.1:5432/test"
 
 

@@ -10,6 +10,10 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
+
+pytestmark = pytest.mark.system  # servers or processes of its own: see pyproject.toml
+
 REPO = Path(__file__).resolve().parent.parent
 SCRIPT = REPO / "bench" / "provider_replies.py"
 CORPUS = REPO / "bench" / "corpus-providers"

@@ -23,6 +23,8 @@ from redis_server import RedisServer
 from slack_fixtures import SIGNING_SECRET, event_body, mention_event, message_event
 from slack_standin import SlackStandIn
 
+pytestmark = pytest.mark.system  # servers or processes of its own: see pyproject.toml
+
 ALERTS = "C0ALERTS77"
 CHAT = "C0CHAT0077"
 # Production lease (bot/slack/runtime.py: 10 s) + heartbeat + flood grace, with room for a slow machine.

@@ -16,6 +16,8 @@ from redis_server import RedisServer
 from slack_fixtures import SIGNING_SECRET, RunningApp, event_body, mention_event
 from slack_standin import SlackStandIn
 
+pytestmark = pytest.mark.system  # servers or processes of its own: see pyproject.toml
+
 
 def own_channel(i: int) -> str:
     return f"C0FAIL{i:04d}"  # answers are paced per channel: one channel each keeps the test short

@@ -25,6 +25,8 @@ from bot.diagnose import Subjects
 from bot.slack.blocks import ACTIONS_BLOCK_ID
 from bot.slack.live_checks import LIVE_BLOCK_ID, LIVE_CHECKS_ACTION, TEAM_LIMIT_PER_MINUTE
 
+pytestmark = pytest.mark.system  # servers or processes of its own: see pyproject.toml
+
 SPF_LINE = "❌ *SPF* good.test: `v=spf1 ip4:192.0.2.0/29 mx -all`: 203.0.113.5 is not in it (fail)"
 
 

@@ -5,10 +5,13 @@ from __future__ import annotations
 import json
 import threading
 
+import pytest
 from slack_fixtures import POSTFIX_ALERT, event_body, integration_alert, mention_event, start_app
 from test_slack_flood import assert_paced, seen_count
 
 from bot.slack.runtime import Tunables
+
+pytestmark = pytest.mark.system  # servers or processes of its own: see pyproject.toml
 
 
 def two_replicas(standin, engine, redis_state_factory, tunables: Tunables | None = None):

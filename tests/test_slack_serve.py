@@ -17,6 +17,8 @@ import pytest
 from slack_fixtures import SIGNING_SECRET, event_body, http_request, mention_event, sign
 from slack_standin import SlackStandIn
 
+pytestmark = pytest.mark.system  # servers or processes of its own: see pyproject.toml
+
 REPO = Path(__file__).resolve().parents[1]
 
 

@@ -14,6 +14,8 @@ from bot.state import MemoryState, SharedState, build_state
 from bot.state.fallback import FallbackState
 from bot.state.redis_state import RedisState
 
+pytestmark = pytest.mark.system  # servers or processes of its own: see pyproject.toml
+
 REDIS_URL = "redis://127.0.0.1:6379/0"
 
 

@@ -21,6 +21,8 @@ from slack_fixtures import GMAIL_BOUNCE, RunningApp, http_request, mention_event
 from bot.state import build_state
 from bot.state.fallback import FallbackState
 
+pytestmark = pytest.mark.system  # servers or processes of its own: see pyproject.toml
+
 ACK_BUDGET = 0.4  # seconds: Redis may cost an acknowledgement 0.1 s; the rest is a loaded test machine
 
 
