@@ -16,4 +16,5 @@ if os.environ.get("CI"):
     settings.load_profile("ci")
 
 from diagnose_fixtures import *  # noqa: F403
+from redis_server import own_redis  # noqa: F401
 from slack_fixtures import *  # noqa: F403

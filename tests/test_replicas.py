@@ -41,14 +41,10 @@ def alert_text(i: int) -> str:
 
 
 @pytest.fixture
-def shared_redis(tmp_path: Path) -> Iterator[str]:
+def shared_redis(own_redis: RedisServer) -> str:
     """A Redis server of the test's own: the replicas' journal meets no jobs of other runs, and no
     other run's clean-up can empty it under them."""
-    if not RedisServer.available():
-        pytest.skip("redis-server is not installed")
-    server = RedisServer(tmp_path / "redis").start()
-    yield server.url
-    server.stop()
+    return own_redis.url
 
 
 @pytest.fixture

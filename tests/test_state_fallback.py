@@ -10,8 +10,6 @@ import json
 import threading
 import time
 import uuid
-from collections.abc import Iterator
-from pathlib import Path
 
 import pytest
 import redis
@@ -24,15 +22,6 @@ from bot.state.fallback import FallbackState
 pytestmark = pytest.mark.system  # servers or processes of its own: see pyproject.toml
 
 ACK_BUDGET = 0.4  # seconds: Redis may cost an acknowledgement 0.1 s; the rest is a loaded test machine
-
-
-@pytest.fixture
-def own_redis(tmp_path: Path) -> Iterator[RedisServer]:
-    if not RedisServer.available():
-        pytest.skip("redis-server is not installed")
-    server = RedisServer(tmp_path / "redis").start()
-    yield server
-    server.stop()
 
 
 def wait_until(predicate, timeout: float = 10.0) -> bool:
