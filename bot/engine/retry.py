@@ -13,6 +13,7 @@ still retrying. So:
 
 from __future__ import annotations
 
+import functools
 import re
 from typing import TYPE_CHECKING
 
@@ -46,8 +47,10 @@ def retry_advice(entry: Entry, bounce: str, code_class: str | None) -> str:
     return entry.retry
 
 
+@functools.lru_cache(maxsize=256)
 def _for_class(advice: str, received: str) -> str:
-    """The advice without the clauses that name only codes of the other class."""
+    """The advice without the clauses that name only codes of the other class (the same few
+    entries answer most findings: each advice is split once per class)."""
     clauses = CLAUSE_END_RE.split(advice)
     kept = [c for c in clauses if not _only_other_class(c, received)]
     if len(kept) == len(clauses):
