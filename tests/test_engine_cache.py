@@ -67,6 +67,9 @@ def test_load_writes_one_json_file_keyed_on_the_knowledge(cache_dir: Path) -> No
     data = json.loads(files[0].read_text(encoding="utf-8"))
     assert len(data["entries"]) == len(engine.entries)
     assert data["literals"] == {source: list(strings) for source, strings in engine.kb.literals.items()}
+    also = engine.kb.also_required
+    assert data["also_required"] == {source: [list(s) for s in sets] for source, sets in also.items()}
+    assert cache.read(key_for("")).also_required == also  # read back as written
 
 
 def test_second_load_explains_identically(cache_dir: Path) -> None:

@@ -13,7 +13,7 @@ from bot.engine.knowledge import builtin_knowledge_dir
 from bot.engine.literal_index import LiteralIndex
 from bot.engine.matcher import PATTERN_MAX_TEXT, Matcher
 from bot.engine.model import Entry
-from bot.engine.pattern_literals import GuardedPattern, required_literals
+from bot.engine.pattern_literals import GuardedPattern, also_required, required_literals
 from bot.engine.providers import ProviderIndex
 from bot.engine.text import fold
 
@@ -62,9 +62,10 @@ def test_every_knowledge_pattern_that_matches_an_example_has_a_literal_there() -
 
 
 def test_searching_only_the_window_finds_what_the_whole_text_finds() -> None:
-    """RE2 reads only the part of a text within a pattern's width of its literals: on every
-    example, alone, padded and doubled, that gives the match a search of the whole text gives."""
-    matcher = Matcher(KB.entries, KB.literals, KB.widths)
+    """RE2 reads only the part of a text within a pattern's width of its literals, and only a
+    text that holds one string of each set the pattern also requires: on every example, alone,
+    padded and doubled, that gives the match a search of the whole text gives."""
+    matcher = Matcher(KB.entries, KB.literals, KB.widths, also_required=KB.also_required)
     indexes: dict[str, list[int]] = {}
     for index, (source, _) in enumerate(matcher.pattern_entries):
         indexes.setdefault(source, []).append(index)
@@ -79,6 +80,33 @@ def test_searching_only_the_window_finds_what_the_whole_text_finds() -> None:
                 assert by_pattern.get(index) == whole, (pattern, text)
                 found += whole is not None
     assert found > 600
+
+
+@pytest.mark.parametrize(
+    ("pattern", "also"),
+    [
+        (r"client host \S+ blocked using [a-z.]*bl\.spamcop\.net", (("bl.spamcop.net",), ("client host ",))),
+        (r"service refuse[^\n]{0,160}?(?:OFR|LPN)\d{0,3}[_-]?104\b", (("104",), ("lpn", "ofr"))),
+        (r"user (?:unknown|not found)", ()),  # one set only: the index's
+        (r"mailbox (?P<core>full)", ()),  # "full" is inside the index's "mailbox full"
+    ],
+)
+def test_also_required(pattern: str, also: tuple[tuple[str, ...], ...]) -> None:
+    assert also_required(pattern) == also
+
+
+def test_a_pattern_runs_only_where_every_string_it_needs_is() -> None:
+    entry = Entry(
+        id="test.spamcop", title="t", reason="blocked", permanence="permanent", retry="no",
+        who="sender", meaning="m", sender_fix=("f",), references=("r",), examples=("x",),
+        patterns=(r"client host \S+ blocked using [a-z.]*bl\.spamcop\.net",),
+    )  # fmt: skip
+    source = entry.patterns[0]
+    matcher = Matcher([entry], also_required={source: also_required(source)})
+    assert matcher.phrase_hits("client host 192.0.2.1 blocked using zen.example.org") == []
+    assert matcher._compiled == {}  # the missing "bl.spamcop.net" ruled it out before RE2
+    text = "client host 192.0.2.1 blocked using bl.spamcop.net"
+    assert [h.matched for h in matcher.phrase_hits(text)] == [text]
 
 
 @given(st.text(alphabet="ab( )-.:5", max_size=30))

@@ -1,4 +1,5 @@
-"""Every match contains one of a pattern's required strings and is no wider than its width.
+"""Every match contains one of a pattern's required strings (and one of each set it also
+requires) and is no wider than its width.
 
 Texts come from hypothesis's from_regex, so most of them hold a match; each is folded as the
 matcher folds texts, and searched as the matcher searches: knowledge patterns with RE2,
@@ -16,7 +17,13 @@ from hypothesis import strategies as st
 from bot.engine import incident, load_knowledge
 from bot.engine.knowledge import builtin_knowledge_dir
 from bot.engine.knowledge_regex import compile_error
-from bot.engine.pattern_literals import GuardedPattern, max_width, parse_problem, required_literals
+from bot.engine.pattern_literals import (
+    GuardedPattern,
+    also_required,
+    max_width,
+    parse_problem,
+    required_literals,
+)
 from bot.engine.text import fold
 
 KNOWLEDGE_PATTERNS = sorted(
@@ -60,6 +67,8 @@ def _check_re2(pattern: str, text: str) -> None:
     matched = found.group(0)
     literals = required_literals(pattern)
     assert not literals or any(literal in matched for literal in literals), (pattern, matched, literals)
+    for strings in also_required(pattern):
+        assert any(string in matched for string in strings), (pattern, matched, strings)
     width = max_width(pattern)
     assert width is None or len(matched) <= width, (pattern, matched, width)
 

@@ -170,6 +170,7 @@ def to_data(kb: KnowledgeBase) -> dict[str, Any]:
         "entries": [astuple(entry) for entry in kb.entries],
         "providers": [astuple(provider) for provider in kb.providers],
         "literals": kb.literals,
+        "also_required": kb.also_required,
         "widths": kb.widths,
     }
 
@@ -184,6 +185,9 @@ def from_data(data: dict[str, Any]) -> KnowledgeBase:
     kb.entries = [Entry(*_values(row)) for row in data["entries"]]
     kb.providers = [Provider(*_values(row)) for row in data["providers"]]
     kb.literals = {source: tuple(strings) for source, strings in data["literals"].items()}
+    kb.also_required = {
+        source: tuple(tuple(strings) for strings in sets) for source, sets in data["also_required"].items()
+    }
     kb.widths = dict(data["widths"])
     return kb
 

@@ -53,7 +53,7 @@ class Engine:
         self.by_id = kb.by_id()
         answers_bounces = [e for e in kb.entries if not e.explicit_only]
         families = {p.name: p.family for p in kb.providers if p.family}
-        self.matcher = Matcher(answers_bounces, kb.literals, kb.widths, families)
+        self.matcher = Matcher(answers_bounces, kb.literals, kb.widths, families, kb.also_required)
         # explicit-only entries (see questions.py), with the patterns' strings the cache holds
         self.questions = Questions(kb.entries, kb.literals, kb.widths)
         self.providers = ProviderIndex(kb.providers)

@@ -10,7 +10,7 @@ from typing import TYPE_CHECKING
 
 from .knowledge_regex import compile_error
 from .model import PERMANENCES, REASONS, WHO, Entry, Provider, is_enhanced_code, is_reply_code
-from .pattern_literals import MIN_LITERAL_CHARS, max_width, parse_problem, required_literals
+from .pattern_literals import MIN_LITERAL_CHARS, also_required, max_width, parse_problem, required_literals
 from .providers import leading_literal
 
 if TYPE_CHECKING:
@@ -68,7 +68,7 @@ class Problem:
 class KnowledgeBase:
     """Every entry and provider loaded, and the problems found on the way."""
 
-    __slots__ = ("entries", "files", "literals", "problems", "providers", "widths")
+    __slots__ = ("also_required", "entries", "files", "literals", "problems", "providers", "widths")
 
     def __init__(self) -> None:
         self.entries: list[Entry] = []
@@ -78,6 +78,7 @@ class KnowledgeBase:
         # each pattern's required strings and widest match (pattern_literals), worked out once
         # while validating it
         self.literals: dict[str, tuple[str, ...]] = {}
+        self.also_required: dict[str, tuple[tuple[str, ...], ...]] = {}  # only patterns that have some
         self.widths: dict[str, int | None] = {}
 
     def by_id(self) -> dict[str, Entry]:
@@ -266,6 +267,9 @@ def _pattern_problem(source: str, kb: KnowledgeBase) -> str | None:
             " characters (or one of a few such alternatives), so that it runs only on texts that have one"
         )
     kb.literals[source] = literals
+    also = also_required(source)
+    if also:
+        kb.also_required[source] = also
     kb.widths[source] = max_width(source)
     return None
 

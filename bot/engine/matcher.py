@@ -97,14 +97,18 @@ class Matcher:
         literals: dict[str, tuple[str, ...]] | None = None,
         widths: dict[str, int | None] | None = None,
         families: dict[str, str] | None = None,
+        also_required: dict[str, tuple[tuple[str, ...], ...]] | None = None,
     ) -> None:
         """`literals` maps a pattern to the strings one of which its every match contains, and
         `widths` to the most characters a match spans (see pattern_literals); what they do not
         list is worked out here. `families` maps a provider to the family of providers that run
-        one mail system with it (providers.toml): an entry of one is the others' own too."""
+        one mail system with it (providers.toml): an entry of one is the others' own too.
+        `also_required` maps a pattern to its other sets of strings a match contains one of
+        each (pattern_literals.also_required): a pattern runs only where the text has them."""
         self.families = families or {}
         literals = literals or {}
         widths = widths or {}
+        also_required = also_required or {}
         self.code_index: dict[str, Entry] = {}
         self.phrase_entries: dict[str, list[Entry]] = defaultdict(list)
         self.pattern_entries: list[tuple[str, Entry]] = []
@@ -113,6 +117,7 @@ class Matcher:
         # text picks the few worth running.
         self.always_run: list[int] = []
         self.widths: list[int | None] = []
+        self.also_required: list[tuple[tuple[str, ...], ...]] = []
         by_literal: dict[str, list[int]] = defaultdict(list)
         for entry in entries:
             if entry.is_code_entry:
@@ -127,6 +132,7 @@ class Matcher:
                 index = len(self.pattern_entries)
                 self.pattern_entries.append((pattern, entry))
                 self.widths.append(widths[pattern] if pattern in widths else max_width(pattern))
+                self.also_required.append(also_required.get(pattern, ()))
                 required = literals.get(pattern)
                 if required is None:
                     required = required_literals(pattern)
@@ -163,6 +169,8 @@ class Matcher:
             text = folded[:PATTERN_MAX_TEXT]
             data = text.encode("utf-8", "surrogatepass")
             for index in sorted(windows):
+                if not all(any(s in text for s in strings) for strings in self.also_required[index]):
+                    continue  # a string every match needs is missing: not worth compiling or running
                 start, end = windows[index]
                 if len(data) != len(text):  # RE2 counts bytes
                     start = len(text[:start].encode("utf-8", "surrogatepass"))
