@@ -15,7 +15,7 @@ from bot.slack.job import Job, Kind
 from bot.slack.kinds import HANDLERS
 from bot.slack.kinds.message_route import route
 
-KINDS_DIR = Path(__file__).resolve().parent.parent / "bot" / "slack" / "kinds"
+KINDS_DIR = Path(__file__).resolve().parents[2] / "bot" / "slack" / "kinds"
 
 
 def kinds_the_listeners_hand_over() -> set[str]:
