@@ -47,7 +47,8 @@ def render_finding(finding: Finding, show_addresses: bool = True) -> str:
     head = finding_title(finding)
     lines = [head, "=" * min(len(head), WIDTH)]
     for fact in facts(finding, show_recipient=show_addresses):
-        lines.append(_fill(fact.value, f"{fact.label + ':':<{LABEL_WIDTH}}", " " * LABEL_WIDTH))
+        label = fact.label if fact.label.endswith("?") else f"{fact.label}:"  # "Retry?", not "Retry?:"
+        lines.append(_fill(fact.value, f"{label:<{LABEL_WIDTH}}", " " * LABEL_WIDTH))
     lines += ["", MEANING, _wrap(finding.meaning)]
     for heading, items in (
         (CAUSES, finding.causes),
