@@ -4,7 +4,8 @@ Events: https://developers.brevo.com/docs/transactional-webhooks and the event n
 https://developers.brevo.com/reference/gettransacemailcontent (request/sent, delivered,
 hard_bounce, soft_bounce, blocked, spam, invalid_email, deferred, click, opened, unique_opened,
 unsubscribed, error). `reason` holds the receiving server's reply or Brevo's own words;
-`message-id` and `ts_event` mark the layout.
+`message-id` and `ts_event` mark the layout. Webhook settings name the events in camel case
+(hardBounce, uniqueOpened), which some relays pass on; both spellings are read.
 """
 
 from __future__ import annotations
@@ -35,7 +36,7 @@ MARKERS = ("message-id", "ts_event", "ts_epoch")
 
 
 def read(obj: dict) -> list[Incident] | None:
-    event = scalar(obj.get("event"))
+    event = _snake_case(scalar(obj.get("event")) or "")
     known = event in ACTIONS or event in QUIET or event in ("delivered", "spam")
     if not known or "email" not in obj or not any(k in obj for k in MARKERS):
         return None
@@ -48,3 +49,8 @@ def read(obj: dict) -> list[Incident] | None:
         return [feedback("Feedback-Type: abuse Brevo spam", email)]
     text = f"{scalar(obj.get('reason')) or ''}\nBrevo {event}".strip()
     return [failure(text, email, ACTIONS[event])]
+
+
+def _snake_case(event: str) -> str:
+    """hardBounce as hard_bounce: the webhook settings' spelling of the payload's event names."""
+    return "".join(f"_{ch.lower()}" if ch.isupper() else ch for ch in event).lstrip("_")

@@ -2,7 +2,7 @@
 as the form field `mandrill_events` (jsonbounce unwraps it).
 
 Events and fields: https://mailchimp.com/developer/transactional/docs/webhooks/ (send, deferral,
-hard_bounce, soft_bounce, open, click, spam, unsub, reject). `msg.diag` holds the receiving
+hard_bounce, soft_bounce, delivered, open, click, spam, unsub, reject). `msg.diag` holds the receiving
 server's reply, `msg.bounce_description` Mandrill's classification of it, and on a deferral
 `msg.smtp_events` the attempts with their `diag`.
 """
@@ -10,7 +10,18 @@ server's reply, `msg.bounce_description` Mandrill's classification of it, and on
 from __future__ import annotations
 
 from ...incident import Incident
-from .record import ACCEPTED, ENGAGEMENT, as_dict, failure, feedback, not_an_error, records, scalar, text_of
+from .record import (
+    ACCEPTED,
+    ENGAGEMENT,
+    as_dict,
+    delivered,
+    failure,
+    feedback,
+    not_an_error,
+    records,
+    scalar,
+    text_of,
+)
 
 PROVIDER = "Mandrill"
 ACTIONS = {"hard_bounce": "failed", "reject": "failed", "soft_bounce": "delayed", "deferral": "delayed"}
@@ -19,9 +30,11 @@ QUIET = {"send": ACCEPTED, "open": ENGAGEMENT, "click": ENGAGEMENT, "unsub": ENG
 
 def read(obj: dict) -> list[Incident] | None:
     event, msg = scalar(obj.get("event")), obj.get("msg")
-    if not isinstance(msg, dict) or event not in {*ACTIONS, *QUIET, "spam"}:
+    if not isinstance(msg, dict) or event not in {*ACTIONS, *QUIET, "spam", "delivered"}:
         return None
     email = msg.get("email")
+    if event == "delivered":
+        return [delivered(scalar(msg.get("diag")) or "250 Mandrill delivered", email)]
     if event in QUIET:
         return [not_an_error(PROVIDER, event, email, QUIET[event])]
     if event == "spam":
