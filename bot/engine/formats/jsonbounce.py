@@ -31,6 +31,7 @@ MAX_JSON_CHARS = 2_000_000
 MAX_DOCUMENTS = 200
 MAX_EVENTS = 400
 MAX_DEPTH = 4
+MAX_VISITS = 2000  # objects and lists looked at per document
 # Where a paste's JSON may start after some words: the first line that opens an object or array
 JSON_START_RE = re.compile(r"^[ \t]*[\[{]", re.M)
 MAX_PREFIX = 2000
@@ -107,6 +108,11 @@ def decode_all(text: str) -> tuple[Any, ...]:
         try:
             obj, end = decoder.raw_decode(text, pos)
         except (ValueError, RecursionError):
+            if text[pos] == "[":
+                # an array cut short (a paste cut at the chat's limit): its whole elements
+                elements = _leading_elements(decoder, text, pos + 1)
+                if elements:
+                    documents.append(elements)
             break
         if SURROGATE_ESCAPE_RE.search(text, pos, end):
             # a lone surrogate becomes U+FFFD (a pair of escapes decoded to one character already)
@@ -114,6 +120,25 @@ def decode_all(text: str) -> tuple[Any, ...]:
         documents.append(obj)
         pos = end
     return tuple(documents)
+
+
+def _leading_elements(decoder: json.JSONDecoder, text: str, pos: int) -> list[Any]:
+    """The complete elements at the start of an array whose end is missing or broken."""
+    elements: list[Any] = []
+    start = pos
+    while pos < len(text) and len(elements) < MAX_EVENTS:
+        while pos < len(text) and text[pos] in " \t\r\n,":
+            pos += 1
+        if pos >= len(text) or text[pos] != "{":
+            break
+        try:
+            obj, pos = decoder.raw_decode(text, pos)
+        except (ValueError, RecursionError):
+            break
+        elements.append(obj)
+    if elements and SURROGATE_ESCAPE_RE.search(text, start, pos):
+        return json.loads(without_surrogates(json.dumps(elements, ensure_ascii=False)))
+    return elements
 
 
 def parse_json(text: str) -> Any | None:
@@ -127,8 +152,6 @@ def _service_incidents(documents: tuple[Any, ...] | list[Any]) -> list[Incident]
     for doc in documents:
         for _, records in _events(doc):
             found.extend(records)
-            if len(found) >= MAX_EVENTS:
-                break
     return _without_redundant_quiet(found[:MAX_EVENTS])
 
 
@@ -150,26 +173,40 @@ def _without_redundant_quiet(found: list[Incident]) -> list[Incident]:
     return kept
 
 
-def _events(obj: Any, depth: int = 0) -> list[tuple[Any, list[Incident]]]:
-    """(service module, its records) for every event in the document, in order."""
-    if depth > MAX_DEPTH:
-        return []
+def _events(document: Any) -> list[tuple[Any, list[Incident]]]:
+    """(service module, its records) for every event in the document, in order. At most
+    MAX_VISITS objects are looked at, so a hostile document costs no more than a long payload."""
+    found: list[tuple[Any, list[Incident]]] = []
+    budget = [MAX_VISITS]
+    _visit(document, 0, found, budget)
+    return found
+
+
+def _visit(obj: Any, depth: int, found: list, budget: list[int]) -> None:
+    if depth > MAX_DEPTH or budget[0] <= 0 or len(found) >= MAX_EVENTS:
+        return
+    budget[0] -= 1
     if isinstance(obj, list):
-        return [e for item in obj[:MAX_EVENTS] for e in _events(item, depth + 1)]
+        for item in obj[:MAX_EVENTS]:
+            _visit(item, depth + 1, found, budget)
+        return
     if not isinstance(obj, dict):
-        return []
+        return
     for key in WRAPPER_KEYS:
         if isinstance(obj.get(key), str):
             inner = parse_json(obj[key])
             if inner is not None:
-                return _events(inner, depth + 1)
+                _visit(inner, depth + 1, found, budget)
+                return
     for module in READERS:
         records = module.read(obj)
         if records is not None:
-            return [(module, records)]
+            found.append((module, records))
+            return
     # a listing no service claims as a whole: its lists of objects may be events
-    lists = [v for v in list(obj.values())[:50] if isinstance(v, list) and v and isinstance(v[0], dict)]
-    return [e for value in lists for e in _events(value, depth + 1)]
+    for value in list(obj.values())[:50]:
+        if isinstance(value, list) and value and isinstance(value[0], dict):
+            _visit(value, depth + 1, found, budget)
 
 
 def _generic(obj: Any, depth: int = 0) -> list[str]:

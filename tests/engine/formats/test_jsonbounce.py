@@ -197,3 +197,25 @@ def test_a_listing_of_events_under_a_key(engine) -> None:
     assert [(f.recipient, f.reason, f.provider) for f in got] == [
         ("ana@example.com", "userunknown", "Postmark")
     ]
+
+
+def test_an_array_cut_short_keeps_its_whole_events(engine) -> None:
+    events = [
+        {
+            "email": f"u{i}@example.com",
+            "event": "bounce",
+            "reason": "550 5.1.1 user unknown",
+            "sg_event_id": "x",
+        }
+        for i in range(3)
+    ]
+    text = json.dumps(events)
+    cut = text[: text.rindex("{") + 20]  # the third event is cut in the middle
+    assert [f.recipient for f in findings(engine, cut)] == ["u0@example.com", "u1@example.com"]
+
+
+def test_a_lone_surrogate_escape_becomes_a_replacement_character(engine) -> None:
+    bounce = json.dumps(SES_BOUNCE).replace("user unknown", "user unknown \\ud800")
+    got = findings(engine, bounce)
+    assert "\ufffd" in got[0].diagnostic
+    got[0].diagnostic.encode("utf-8")
