@@ -114,7 +114,7 @@ def test_mailjet_hard_and_soft_bounce(engine) -> None:
 
 def test_mailjet_preblocked_and_spam(engine) -> None:
     assert [
-        r[:3] for r in answers(engine, mailjet("blocked", error_related_to="recipient", error="preblocked"))
+        r[:3] for r in answers(engine, mailjet("blocked", error_related_to="mailjet", error="preblocked"))
     ] == [("ana@example.com", "suppressed", "hard")]
     assert [r[:3] for r in answers(engine, mailjet("spam", source="JMRPP"))] == [
         ("ana@example.com", "feedback", "none")
