@@ -6,6 +6,7 @@ hard_bounce, soft_bounce, blocked, spam, invalid_email, deferred, click, opened,
 unsubscribed, error). `reason` holds the receiving server's reply or Brevo's own words;
 `message-id` and `ts_event` mark the layout. Webhook settings name the events in camel case
 (hardBounce, uniqueOpened), which some relays pass on; both spellings are read.
+Read as "<reason>\nBrevo <event>".
 """
 
 from __future__ import annotations

@@ -7,6 +7,7 @@ and https://documentation.mailgun.com/docs/mailgun/user-manual/webhooks/webhook-
 `code`, `message`, `description` and, where the server gave one, `enhanced-code`. The legacy
 webhooks post flat fields (`event` bounced or dropped, `recipient`, `code`, `error`,
 `notification`, `description`). Events API items have the `event-data` shape without the wrapper.
+Read as "<message>\n<description>\nMailgun <event> <severity> <reason>".
 """
 
 from __future__ import annotations

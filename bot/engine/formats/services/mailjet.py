@@ -6,6 +6,7 @@ open, click, bounce, blocked, spam, unsub). A bounce carries `hard_bounce` (true
 is permanent), `error_related_to` (recipient, domain, content, spam, system, mailjet), `error`
 (Mailjet's name for the error) and `comment` (the receiving server's words, when given);
 `blocked` means Mailjet did not send the message at all.
+Read as "<comment>\nMailjet <event> <error_related_to>: <error>".
 """
 
 from __future__ import annotations

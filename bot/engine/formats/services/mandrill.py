@@ -5,6 +5,7 @@ Events and fields: https://mailchimp.com/developer/transactional/docs/webhooks/ 
 hard_bounce, soft_bounce, delivered, open, click, spam, unsub, reject). `msg.diag` holds the receiving
 server's reply, `msg.bounce_description` Mandrill's classification of it, and on a deferral
 `msg.smtp_events` the attempts with their `diag`.
+Read as "<diag>\n<reject reason>\nMandrill <event> <bounce_description>".
 """
 
 from __future__ import annotations

@@ -5,6 +5,7 @@ Bounce types and their codes: https://postmarkapp.com/developer/api/bounce-api (
 and https://postmarkapp.com/developer/webhooks/bounce-webhook. `Details` holds the receiving
 server's reply; `Description` is Postmark's stock text for the type, read only when there is no
 reply.
+Read as "<Details>\nPostmark <Type>".
 """
 
 from __future__ import annotations

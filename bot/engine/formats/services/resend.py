@@ -7,6 +7,7 @@ email.complained, email.opened, email.clicked, email.failed). Resend sends throu
 names bounces with SES's types and subtypes
 (https://resend.com/docs/dashboard/emails/email-bounces), so the line it writes matches the SES
 knowledge entries.
+Read as "<bounce message>\nSES bounce: <type> <subType>\nResend email.bounced".
 """
 
 from __future__ import annotations

@@ -6,6 +6,7 @@ blocked, dropped with its `reason`), engagement events (open, click, spamreport,
 group_unsubscribe, group_resubscribe). `reason` holds the receiving server's reply on a bounce
 and SendGrid's own words on a drop; `response` holds the reply on a deferral or delivery;
 `status` is the enhanced status code.
+Read as "<reason or response>\nSendGrid <event> <type> <bounce_classification>".
 """
 
 from __future__ import annotations

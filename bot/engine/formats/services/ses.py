@@ -6,6 +6,9 @@ https://docs.aws.amazon.com/ses/latest/dg/notification-contents.html and
 https://docs.aws.amazon.com/ses/latest/dg/event-publishing-retrieving-sns-contents.html
 (Bounce with bounceType Permanent/Transient/Undetermined, Complaint, Delivery, Send, Reject,
 Open, Click, Rendering Failure, DeliveryDelay with delayType, Subscription).
+Read as "<diagnosticCode>\nSES bounce: <bounceType> <bounceSubType>", "SES delivery delay:
+<delayType>", "SES reject: <reason>", "SES rendering failure" and "Feedback-Type: <type> SES
+complaint".
 """
 
 from __future__ import annotations

@@ -8,6 +8,7 @@ generation_rejection; track_event: open, initial_open, click; unsubscribe_event)
 the receiving server's reply, `error_code` its code, `rcpt_to` the recipient and `bounce_class`
 SparkPost's classification (https://support.sparkpost.com/docs/deliverability/bounce-classification-codes,
 explained in knowledge/services/sparkpost.toml).
+Read as "<raw_reason>\nSparkPost <type> bounce class <bounce_class>".
 """
 
 from __future__ import annotations
