@@ -32,8 +32,10 @@ MAX_DOCUMENTS = 200
 MAX_EVENTS = 400
 MAX_DEPTH = 4
 MAX_VISITS = 2000  # objects and lists looked at per document
-# Where a paste's JSON may start after some words: the first line that opens an object or array
-JSON_START_RE = re.compile(r"^[ \t]*[\[{]", re.M)
+# Where a paste's JSON may start after some words: the first line that opens an object or array,
+# perhaps quoted (Slack and mail quote a line with "> ", which no line of JSON starts with)
+JSON_START_RE = re.compile(r"^[ \t>]*[\[{]", re.M)
+QUOTE_MARK_RE = re.compile(r"^[ \t]*> ?", re.M)
 MAX_PREFIX = 2000
 DIAGNOSTIC_KEYS = ("diagnostic", "reason", "message", "description", "details", "response", "error", "status")
 # A JSON escape of half a surrogate pair (\ud800) decodes to a string no UTF-8 writer accepts.
@@ -88,7 +90,7 @@ def _documents(text: str) -> tuple[Any, ...] | None:
             documents = decode_all(body.replace("!\n ", ""))
     else:
         m = JSON_START_RE.search(text, 0, MAX_PREFIX)
-        documents = decode_all(text[m.start() :].lstrip()) if m else ()
+        documents = decode_all(QUOTE_MARK_RE.sub("", text[m.start() :]).lstrip()) if m else ()
     # an email or words that happen to hold JSON are events only when a service reads them as such
     return documents if documents and _service_incidents(documents) else None
 

@@ -219,3 +219,9 @@ def test_a_lone_surrogate_escape_becomes_a_replacement_character(engine) -> None
     got = findings(engine, bounce)
     assert "\ufffd" in got[0].diagnostic
     got[0].diagnostic.encode("utf-8")
+
+
+def test_a_quoted_paste(engine) -> None:
+    quoted = "\n".join("> " + line for line in json.dumps(SES_BOUNCE, indent=2).splitlines())
+    got = findings(engine, f"SES keeps sending these:\n{quoted}\nwhat do we do?")
+    assert [(f.recipient, f.reason) for f in got] == [("sam@example.com", "userunknown")]
