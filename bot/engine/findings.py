@@ -122,18 +122,11 @@ def _implied_status(entry: Entry, reply: str | None, action: str | None) -> str 
 
 
 def _bounce(entry: Entry, reply: str | None, enhanced: str | None, action: str | None) -> str:
-    """What the report says of the failure, else the codes: a record that gave up (Action:
-    failed, a service's permanent bounce) is hard and one that will be retried or may pass
-    another time (Action: delayed, a service's transient or soft bounce) soft, whatever the
-    last reply's class; without an action a 5xx code is hard and a 4xx one soft."""
+    """Hard when anything says the failure is final: a 5xx code or a DSN that gave up."""
     classes = {c[0] for c in (reply, enhanced) if c}
-    if action == "failed":
+    if "5" in classes or action == "failed":
         return "hard"
-    if action == "delayed":
-        return "soft"
-    if "5" in classes:
-        return "hard"
-    if "4" in classes:
+    if "4" in classes or action == "delayed":
         return "soft"
     if "2" in classes:
         return "none"

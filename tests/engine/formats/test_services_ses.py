@@ -135,19 +135,3 @@ def test_event_mailed_by_sns(engine) -> None:
     result = engine.explain(text)
     assert result.input_kind == "json"
     assert [(f.recipient, f.provider) for f in result.findings] == [("ana@example.com", "Amazon SES")]
-
-
-def test_transient_bounce_with_a_5xx_reply_is_soft_as_ses_classifies_it(engine) -> None:
-    body = {
-        "bounceType": "Transient",
-        "bounceSubType": "MessageTooLarge",
-        "bouncedRecipients": [
-            {
-                "emailAddress": "ana@example.com",
-                "status": "5.3.4",
-                "diagnosticCode": "smtp; 552 5.3.4 Message too big",
-            }
-        ],
-    }
-    got = findings(engine, event("Bounce", "bounce", body))
-    assert [(f.reason, f.bounce, f.reply_code) for f in got] == [("mesgtoobig", "soft", "552")]
