@@ -34,7 +34,8 @@ ORIGINAL_MARKERS = (
     "headers of the original",
     "original message headers",
     "message headers follow",
-    "unsent message below",
+    "unsent message",
+    "unsent mail",
     "content-type: message/rfc822",
 )
 SEPARATOR_LINE_RE = re.compile(r"^[ \t]*[-=*_#<>]{0,40}[ \t]*[\w ,:/()'.-]{0,80}[-=*_#<>]*[ \t]*$")

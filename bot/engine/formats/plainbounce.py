@@ -38,12 +38,22 @@ HEADER_FIELD_RE = re.compile(
     r"|list-[\w-]{1,20}|errors-to|disposition-notification-to)[ \t]*:"
 )
 # Words right before an address that name it as the one the report is about (lower case). The
-# `$` anchors them to the address: the text before it is cut to 48 characters first.
+# `$` anchors them to the address: the text before it is cut to 48 characters first. An arrow
+# after a word points a reason at its address (IBM VM's "Unknown userid ---> A@B").
 RECIPIENT_CUE_RE = re.compile(
     r"(?:\bto|recipients?|addressee|address(?:es)?|\buser|mailbox|rcpt to|account|destination"
-    r"|delivered to|deliver to|failed|undeliverable to|not delivered to"
-    rf"|[245]\d\d[ -](?:{ENHANCED_CODE} )?)"
+    r"|delivered to|deliver to|failed|undeliverable to|not delivered to|dda:smtp|rfc-?822"
+    rf"|[245]\d\d[ -](?:{ENHANCED_CODE} )?|\w -{{1,4}}>)"
     r"[ \t]*[:=]?[ \t]*[<\"'(]?$"
+)
+# Words right before an address that name it as the alias a failed recipient was reached
+# through, not as one that failed: Postfix's "<a@b> (expanded from <list@c>)", Sun Messaging
+# Server's "Recipient address: a@b / Original address: list@c", Exim's "(generated from
+# list@c)". Searched, like RECIPIENT_CUE_RE, in the 48 characters before the address (lower
+# case), which may reach back over a line break: Postfix wraps "(expanded from" onto two lines.
+ALIAS_CUE_RE = re.compile(
+    r"(?:expanded from|original address|original-recipient|generated from|alias(?:ed)? from"
+    r"|forwarded from)[ \t]*[:=]?[ \t]*(?:rfc822;)?[ \t]*[<\"'(]?$"
 )
 # After an address's "@": the rest of its domain, then an angle address that the first one only
 # names (searched from the "@").
@@ -79,6 +89,12 @@ DELAY_WORDS = (
     "could not send message for past",
     "you do not need to resend",
     "no action is required on your part",
+    "transient non-fatal",
+    "delivery delay",
+    "delayed delivery",
+    "message delayed",
+    "status - delayed",
+    "awaiting delivery",
 )
 # Senders and words of a delivery report (lower case).
 REPORTING_SENDERS = ("mailer-daemon", "postmaster", "mail delivery", "mail-daemon", "mail system")
@@ -117,6 +133,8 @@ FINAL_WORDS = (
     "deleted from queue",
     "delivery has failed",
     "failure notice",
+    "permanent fatal",
+    "removed from the mail queue",
 )
 
 
@@ -189,7 +207,9 @@ def is_delivery_report(message: mime.Message) -> bool:
 def is_delay_warning(subject: str, body: str) -> bool:
     """Whether the report says the message is still queued and will be tried again."""
     text = f"{subject}\n{body[:CONTEXT_CHARS]}".lower()
-    return any(w in text for w in DELAY_WORDS) and not any(w in text for w in FINAL_WORDS)
+    # Sendmail heads a warning's list "The following addresses had transient non-fatal errors"
+    final_text = text.replace("non-fatal", "").replace("nonfatal", "")
+    return any(w in text for w in DELAY_WORDS) and not any(w in final_text for w in FINAL_WORDS)
 
 
 def listed_recipients(message: mime.Message) -> list[tuple[int, str]]:
@@ -219,9 +239,13 @@ def _listed_in_body(body: str) -> list[tuple[int, str]]:
     distinct: set[str] = set()
     offset = 0
     folding = False  # the line before was a quoted header field that may fold onto this one
+    previous = ""  # the end of the line before, lower case: a cue may wrap onto this line
+    listed_before = False  # whether the line before listed a recipient
     for line in body.split("\n", MAX_BODY_LINES)[:MAX_BODY_LINES]:
         start, offset = offset, offset + len(line) + 1
-        lowered = line.lower()
+        lowered, tail = line.lower(), previous
+        previous = line[-48:].lower()
+        near_listed, listed_before = listed_before, False  # on this line or the one before
         indented = line[:1] in " \t"
         field = bool(HEADER_FIELD_RE.match(lowered))
         in_header = field or (folding and indented)
@@ -230,13 +254,24 @@ def _listed_in_body(body: str) -> list[tuple[int, str]]:
         if in_header or "@" not in line:
             continue
         for pos, address in find_mailboxes(line, 10):
-            if not _is_listed(lowered, pos):
+            # an alias names the listed recipient it expanded to; with none listed (Sendmail's
+            # "tkwan / (expanded from: <tkwan@example.net>)") it is the only address there is
+            if (near_listed and _is_alias(tail, lowered, pos)) or not _is_listed(lowered, pos):
                 continue
             found.append((start + pos, address))
+            near_listed = listed_before = True
             distinct.add(address.lower())
         if len(distinct) >= MAX_RECIPIENTS or len(found) >= MAX_OCCURRENCES:
             break
     return found
+
+
+def _is_alias(previous_tail: str, lowered_line: str, pos: int) -> bool:
+    """Whether the address at `pos` is named as the alias another recipient was reached by."""
+    before = lowered_line[max(0, pos - 48) : pos]
+    if len(before) < 48 and not lowered_line[:pos].strip(" \t<(\"'"):
+        before = f"{previous_tail.rstrip()} {before}"[-48:]
+    return bool(ALIAS_CUE_RE.search(before))
 
 
 def _is_listed(lowered_line: str, pos: int) -> bool:

@@ -1,0 +1,139 @@
+"""How the plain-text report reader tells a failed recipient from the other addresses a report
+names: aliases it was reached through, X.400 addresses, arrows, and the returned message.
+
+Each sample is written for this test from the layout its MTA documents or prints: Postfix's
+bounce(5) "(expanded from ...)", Sun Messaging Server's "Recipient address: / Original
+address:", Sendmail's "(expanded from: ...)" under a local user, Exchange 5.5's X.400 form, IBM
+VM's "---->" lines, and Sendmail's and MDaemon's warning and failure texts.
+"""
+
+from __future__ import annotations
+
+import pytest
+from sample_mail import message
+
+from bot.engine.formats import plainbounce
+
+
+def listed(text: str) -> list[tuple[str | None, str | None]]:
+    return [(i.recipient, i.action) for i in plainbounce.parse(text, True)]
+
+
+POSTFIX_ALIAS = message(
+    """This is the mail system at host mx.example.org.
+
+<maria.long-name@students.example.net> (expanded from
+    <alumni@example.org>): host mx.students.example.net[203.0.113.25] said:
+    550 5.2.1 <maria.long-name@students.example.net>... Mailbox disabled
+
+<dev@example.net> (expanded from <alumni@example.org>): host
+    mail.example.net[198.51.100.61] said: 452 4.2.2 Over quota
+"""
+)
+SUN_ORIGINAL_ADDRESS = message(
+    """Your message cannot be delivered to the following recipients:
+
+  Recipient address: kv@ims.example.de
+  Original address: sales@example.de
+  Reason: Illegal host/domain name found
+
+  Recipient address: buy@example.de
+  Reason: Remote SMTP server has rejected address
+""",
+    subject="Delivery Notification: Delivery has failed",
+)
+SENDMAIL_LOCAL_USER = message(
+    """   ----- The following addresses had permanent fatal errors -----
+tkwan
+    (expanded from: <tkwan@example.net>)
+rb@example.net
+
+   ----- Transcript of session follows -----
+550 tkwan... User unknown
+550 rb@example.net... User unknown
+""",
+    subject="Returned mail: User unknown",
+)
+EXCHANGE55_X400 = message(
+    """Your message
+
+  To:      Kate Morrow
+  Subject: Order 1182
+
+did not reach the following recipient(s):
+
+c=US;a= ;p=Example Corp;o=Mail;dda:SMTP=kmorrow@example.net; on Thu, 19 Sep 2002 13:51:40 -0700
+    The recipient name is not recognized
+""",
+    subject="Undeliverable: Order 1182",
+)
+IBM_VM = message(
+    """Your mail item could not be delivered to the following users:
+
+Unknown userid ---> KJONES@VM1.EXAMPLE.EDU
+Unknown userid ---> LIBRARY@VM1.EXAMPLE.EDU
+
+----- Unsent mail follows -----
+
+From: Paul <paul@example.org>
+To: KJONES@VM1.EXAMPLE.EDU, LIBRARY@VM1.EXAMPLE.EDU, boss@example.org
+Subject: loan
+
+Please also ask boss@example.org.
+boss@example.org
+""",
+    subject="Undeliverable mail",
+)
+
+CASES = [
+    (
+        "postfix alias wrapped over two lines",
+        POSTFIX_ALIAS,
+        ["maria.long-name@students.example.net", "dev@example.net"],
+    ),
+    ("sun original address", SUN_ORIGINAL_ADDRESS, ["kv@ims.example.de", "buy@example.de"]),
+    ("sendmail alias of a local user", SENDMAIL_LOCAL_USER, ["tkwan@example.net", "rb@example.net"]),
+    ("exchange 5.5 x.400 address", EXCHANGE55_X400, ["kmorrow@example.net"]),
+    ("ibm vm arrows, unsent mail not read", IBM_VM, ["KJONES@VM1.EXAMPLE.EDU", "LIBRARY@VM1.EXAMPLE.EDU"]),
+]
+
+
+@pytest.mark.parametrize(("name", "text", "expected"), CASES, ids=[c[0] for c in CASES])
+def test_only_failed_recipients_are_listed(name: str, text: str, expected: list[str]) -> None:
+    assert [recipient for recipient, _ in listed(text)] == expected
+
+
+def test_an_alias_keeps_its_own_diagnostic_with_its_recipient() -> None:
+    first, second = plainbounce.parse(SUN_ORIGINAL_ADDRESS, True)
+    assert "Illegal host/domain name" in first.text and "Illegal host" not in second.text
+
+
+def test_transient_non_fatal_errors_are_a_delay_warning() -> None:
+    text = message(
+        """    **********************************************
+    **      THIS IS A WARNING MESSAGE ONLY      **
+    **********************************************
+
+   ----- The following addresses had transient non-fatal errors -----
+<mods@board.example>
+
+   ----- Transcript of session follows -----
+<mods@board.example>... Deferred: 452 4.3.1 Insufficient system storage
+Warning: message still undelivered after 4 hours
+""",
+        subject="Warning: could not send message for past 4 hours",
+    )
+    assert listed(text) == [("mods@board.example", "delayed")]
+
+
+def test_permanent_fatal_errors_are_final_whatever_else_is_said() -> None:
+    text = message(
+        """The attached message had PERMANENT fatal delivery errors!
+
+YOU DO NOT NEED TO RESEND YOUR MESSAGE TO ALL RECIPIENTS.
+
+d.hill@mail.example.com - no such user here.
+""",
+        subject="Message Delivery Failure",
+    )
+    assert listed(text) == [("d.hill@mail.example.com", "failed")]
