@@ -21,6 +21,7 @@ from ..codes import enhanced_codes, reply_codes
 from ..incident import Incident, incident_from_text
 from ..model import ENHANCED_CODE
 from . import freetext, mime
+from .reportwords import is_delay_warning, is_delivery_report
 
 KIND = "email"
 MAX_RECIPIENTS = 50
@@ -61,81 +62,6 @@ ANGLE_ADDRESS_NEXT_RE = re.compile(r"@[^\s<>@]{1,255}[ \t]+<[^\s<>@]{1,64}@")
 # Sendmail's transcript sums up each recipient on a line of its own after the exchange with the
 # server: "554 <a@example.com>... 550 Host unknown" (matched at a line's start).
 SUMMARY_LINE_RE = re.compile(r"[245]\d\d[ -]<?[^\s<>@]{1,64}@")
-# Words of a delay warning: the MTA still holds the message and will try again (Postfix's
-# "Delayed Mail (still being retried)", Sendmail's "Warning: could not send message for past 4
-# hours", Exim's "has not yet been delivered ... delivery attempts will continue", Exchange's and
-# Gmail's "Delivery Status Notification (Delay)").
-DELAY_WORDS = (
-    "(delay)",
-    "delayed mail",
-    "delivery delayed",
-    "delivery has been delayed",
-    "has been delayed",
-    "is delayed",
-    "warning message only",
-    "this is a warning",
-    "will retry",
-    "will be retried",
-    "will continue to try",
-    "will keep trying",
-    "will try again",
-    "will continue trying",
-    "attempts will continue",
-    "still trying",
-    "still being retried",
-    "has not yet been delivered",
-    "not yet been delivered",
-    "still undelivered",
-    "could not send message for past",
-    "you do not need to resend",
-    "no action is required on your part",
-    "transient non-fatal",
-    "delivery delay",
-    "delayed delivery",
-    "message delayed",
-    "status - delayed",
-    "awaiting delivery",
-)
-# Senders and words of a delivery report (lower case).
-REPORTING_SENDERS = ("mailer-daemon", "postmaster", "mail delivery", "mail-daemon", "mail system")
-REPORT_WORDS = (
-    "undeliver",
-    "not delivered",
-    "could not be delivered",
-    "couldn't be delivered",
-    "delivery failed",
-    "delivery has failed",
-    "delivery failure",
-    "failed to deliver",
-    "unable to deliver",
-    "returned mail",
-    "failure notice",
-    "permanent error",
-    "fatal error",
-    "mail delivery",
-    "delivery status",
-    "rejected",
-    "could not be reached",
-    "not be reached",
-)
-# Words that say the report is final, whatever else it says about earlier retries. Not "could
-# not be delivered": Postfix's warning says its message "could not be delivered for more than 4
-# hour(s)" and that "it will be retried".
-FINAL_WORDS = (
-    "permanent error",
-    "permanently",
-    "fatal error",
-    "gave up",
-    "giving up",
-    "will not retry",
-    "will not be retried",
-    "no further attempts",
-    "deleted from queue",
-    "delivery has failed",
-    "failure notice",
-    "permanent fatal",
-    "removed from the mail queue",
-)
 
 
 def detect(text: str) -> bool:
@@ -145,11 +71,41 @@ def detect(text: str) -> bool:
 def parse(text: str, explicit: bool) -> list[Incident]:
     """One incident per failed recipient the report lists; its paragraphs when it lists none."""
     message = mime.read(text)
-    listed = listed_recipients(message) if is_delivery_report(message) else []
-    if not listed:
-        return _paragraphs(message.body, explicit)
-    action = "delayed" if is_delay_warning(message.header("subject"), message.body) else "failed"
-    return _recipients(message.body, listed, action, explicit)
+    report = is_delivery_report(message)
+    listed = listed_recipients(message) if report else []
+    delayed = report and is_delay_warning(message.header("subject"), message.body)
+    if listed:
+        return _recipients(message.body, listed, "delayed" if delayed else "failed", explicit)
+    named = _named_in_subject(message) if report else []
+    if named:
+        # the Subject that names the recipient often names the cause too ("Quota exceeded for")
+        text = f"{message.header('subject')}\n\n{message.body}"
+        return _whole_report(text, named, "delayed" if delayed else "failed", explicit)
+    found = _paragraphs(message.body, explicit)
+    for incident in found if delayed else ():
+        incident.action = incident.action or "delayed"  # a warning that names nobody is still one
+    return found
+
+
+def _named_in_subject(message: mime.Message) -> list[str]:
+    """The addresses a report names only in its Subject ("Returned mail: message not
+    deliverable: <a@example.com>", "Delivery failure (a@example.com)"), not the sender's."""
+    senders = _senders(message)
+    named = [a for _, a in find_mailboxes(message.header("subject"), MAX_RECIPIENTS)]
+    return list(dict.fromkeys(a for a in named if a.lower() not in senders and not is_system_address(a)))
+
+
+def _whole_report(body: str, named: list[str], action: str, explicit: bool) -> list[Incident]:
+    """One incident per address the Subject names, each with the whole report (the Subject and
+    the body) as its text."""
+    found = []
+    for address in named:
+        incident = incident_from_text(
+            body[:DIAGNOSTIC_CHARS], "email", explicit, recipient=address, action=action, structured=True
+        )
+        incident.context = body[:CONTEXT_CHARS]
+        found.append(incident)
+    return found
 
 
 def _recipients(body: str, listed: list[tuple[int, str]], action: str, explicit: bool) -> list[Incident]:
@@ -187,36 +143,9 @@ def _is_header_block(paragraph: str) -> bool:
     return fields >= 2 and fields * 2 >= sum(1 for line in lines if line[:1] not in " \t")
 
 
-def is_delivery_report(message: mime.Message) -> bool:
-    """Whether the email reports on a delivery at all: a mail system sent it, or its subject or
-    text speaks of failure or delay, or it quotes a server's failure code. A forwarded thread
-    that lists addresses is no report of failed recipients."""
-    if message.header("x-failed-recipients"):
-        return True
-    sender = message.header("from").lower()
-    if any(name in sender for name in REPORTING_SENDERS):
-        return True
-    text = f"{message.header('subject')}\n{message.body[:CONTEXT_CHARS]}".lower()
-    if any(w in text for w in REPORT_WORDS) or any(w in text for w in DELAY_WORDS):
-        return True
-    return any(hit.code[0] in "45" and hit.strong for hit in reply_codes(text)) or any(
-        hit.code[0] in "45" and hit.strong for hit in enhanced_codes(text)
-    )
-
-
-def is_delay_warning(subject: str, body: str) -> bool:
-    """Whether the report says the message is still queued and will be tried again."""
-    text = f"{subject}\n{body[:CONTEXT_CHARS]}".lower()
-    # Sendmail heads a warning's list "The following addresses had transient non-fatal errors"
-    final_text = text.replace("non-fatal", "").replace("nonfatal", "")
-    return any(w in text for w in DELAY_WORDS) and not any(w in final_text for w in FINAL_WORDS)
-
-
 def listed_recipients(message: mime.Message) -> list[tuple[int, str]]:
     """Where the report lists each failed recipient: (offset in the body, address), in order."""
-    senders = {
-        a.lower() for _, a in find_mailboxes(f"{message.header('to')} {message.header('return-path')}")
-    }
+    senders = _senders(message)
     failed = [a for _, a in find_mailboxes(message.header("x-failed-recipients"))]
     occurrences = _listed_in_body(message.body)
     wanted = {a.lower() for a in failed}
@@ -231,6 +160,12 @@ def listed_recipients(message: mime.Message) -> list[tuple[int, str]]:
         tail = [(len(message.body), a) for a in failed if a.lower() not in named]
         return in_body + tail
     return kept or occurrences
+
+
+def _senders(message: mime.Message) -> set[str]:
+    """The addresses the bounce goes back to (its To and Return-Path), lower case: the sender's."""
+    found = find_mailboxes(f"{message.header('to')} {message.header('return-path')}")
+    return {address.lower() for _, address in found}
 
 
 def _listed_in_body(body: str) -> list[tuple[int, str]]:

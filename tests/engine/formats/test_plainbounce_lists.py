@@ -137,3 +137,38 @@ d.hill@mail.example.com - no such user here.
         subject="Message Delivery Failure",
     )
     assert listed(text) == [("d.hill@mail.example.com", "failed")]
+
+
+def test_a_report_naming_its_recipient_only_in_the_subject() -> None:
+    text = message(
+        """Your message could not be delivered.
+
+   ----- Original message follows -----
+
+From: Hana <sender@example.org>
+To: Lee Moss <lee.moss@example.org>
+Subject: Slides
+""",
+        subject="Returned mail: Quota exceeded for user (l.moss@mail.example.org)",
+    )
+    (incident,) = plainbounce.parse(text, True)
+    assert (incident.recipient, incident.action) == ("l.moss@mail.example.org", "failed")
+    assert "Quota exceeded" in incident.text
+
+
+def test_the_sender_named_in_the_subject_is_no_recipient() -> None:
+    text = message("Your message could not be delivered.", subject="Delivery failure (sender@example.org)")
+    assert all(i.recipient != "sender@example.org" for i in plainbounce.parse(text, True))
+
+
+def test_a_delay_warning_that_lists_nobody_is_still_a_delay() -> None:
+    text = message(
+        """THIS IS A WARNING MESSAGE ONLY.
+
+Delivery to the following recipients has been delayed.
+
+       Kate Morrow
+""",
+        subject="Delivery Status Notification (Delay)",
+    )
+    assert {i.action for i in plainbounce.parse(text, True)} == {"delayed"}
