@@ -43,7 +43,7 @@ HEADER_FIELD_RE = re.compile(
 # after a word points a reason at its address (IBM VM's "Unknown userid ---> A@B").
 RECIPIENT_CUE_RE = re.compile(
     r"(?:\bto|recipients?|addressee|address(?:es)?|\buser|mailbox|rcpt to|account|destination"
-    r"|delivered to|deliver to|failed|undeliverable to|not delivered to|dda:smtp|rfc-?822"
+    r"|delivered to|deliver to|failed|undeliverable to|not delivered to|dda:smtp|rfc-?822|\bsmtp"
     rf"|[245]\d\d[ -](?:{ENHANCED_CODE} )?|\w -{{1,4}}>)"
     r"[ \t]*[:=]?[ \t]*[<\"'(]?$"
 )
@@ -55,6 +55,13 @@ RECIPIENT_CUE_RE = re.compile(
 ALIAS_CUE_RE = re.compile(
     r"(?:expanded from|original address|original-recipient|generated from|alias(?:ed)? from"
     r"|forwarded from)[ \t]*[:=]?[ \t]*(?:rfc822;)?[ \t]*[<\"'(]?$"
+)
+# Words before an address that name it as the one to write to about the report ("Please reply
+# to Postmaster@...", "contact helpdesk@..."): a contact, never the failed recipient, although
+# "to" alone is a recipient cue (lower case, searched like RECIPIENT_CUE_RE).
+CONTACT_CUE_RE = re.compile(
+    r"(?:reply to|replies to|send mail to|send e-?mail to|write to|contact|questions to|complaints to)"
+    r"[ \t]*[:=]?[ \t]*[<\"'(]?$"
 )
 # After an address's "@": the rest of its domain, then an angle address that the first one only
 # names (searched from the "@").
@@ -82,9 +89,22 @@ def parse(text: str, explicit: bool) -> list[Incident]:
         text = f"{message.header('subject')}\n\n{message.body}"
         return _whole_report(text, named, "delayed" if delayed else "failed", explicit)
     found = _paragraphs(message.body, explicit)
-    for incident in found if delayed else ():
-        incident.action = incident.action or "delayed"  # a warning that names nobody is still one
+    if report:
+        # a paragraph that names only the sender or a postmaster and quotes no code ("Please
+        # reply to Postmaster@...") is the report's footer; every other one speaks of a failure
+        # (or a delay), even where the report names nobody
+        others = _senders(message)
+        footers = [i for i in found if _names_only(i.text, others) and not (i.reply_code or i.enhanced_code)]
+        found = [i for i in found if i not in footers] or found
+        for incident in found:
+            incident.action = "delayed" if delayed else "failed"
     return found
+
+
+def _names_only(text: str, others: set[str]) -> bool:
+    """Whether the text names addresses, all of them the sender's or a reporting system's."""
+    named = [a for _, a in find_mailboxes(text, 10)]
+    return bool(named) and all(a.lower() in others or is_system_address(a) for a in named)
 
 
 def _named_in_subject(message: mime.Message) -> list[str]:
@@ -215,6 +235,8 @@ def _is_listed(lowered_line: str, pos: int) -> bool:
         # the address starts the line: a report's list of recipients, unless it is only the
         # display name of the angle address after it (`a@b <c@d>`, RFC 5322 name-addr)
         return not ANGLE_ADDRESS_NEXT_RE.match(lowered_line, lowered_line.find("@", pos))
+    if CONTACT_CUE_RE.search(before):
+        return False
     if before.rstrip(" \t<").endswith(":") and _ends_line(lowered_line, pos):
         return True  # "Unknown user: a@example.com", the address closing the line
     return bool(RECIPIENT_CUE_RE.search(before))

@@ -10,7 +10,7 @@ VM's "---->" lines, and Sendmail's and MDaemon's warning and failure texts.
 from __future__ import annotations
 
 import pytest
-from sample_mail import message
+from sample_mail import findings, message
 
 from bot.engine.formats import plainbounce
 
@@ -172,3 +172,21 @@ Delivery to the following recipients has been delayed.
         subject="Delivery Status Notification (Delay)",
     )
     assert {i.action for i in plainbounce.parse(text, True)} == {"delayed"}
+
+
+NOBODY_NAMED = """Your message could not be delivered to the following person:
+
+   John Smith
+
+Please reply to Postmaster@mx.example.net if you feel this message to be in error.
+"""
+
+
+def test_a_report_that_names_nobody_and_no_cause_is_still_answered(engine) -> None:
+    got = [(f.recipient, f.reason, f.bounce) for f in findings(engine, message(NOBODY_NAMED))]
+    assert got == [(None, "onhold", "hard")]
+
+
+def test_a_report_paragraph_that_names_a_cause_leaves_no_bare_failure(engine) -> None:
+    text = message(NOBODY_NAMED.replace("John Smith", "John Smith: mailbox full"))
+    assert [f.reason for f in findings(engine, text)] == ["mailboxfull"]
