@@ -38,6 +38,9 @@ HEADER_FIELD_RE = re.compile(
     r"|in-reply-to|delivered-to|envelope-to|x-[\w-]{1,40}|date|subject|resent-[\w-]{1,20}"
     r"|list-[\w-]{1,20}|errors-to|disposition-notification-to)[ \t]*:"
 )
+# The first line of a returned message's header block that no report writes itself: where a
+# report that quotes the original without a separator line stops listing (lower case).
+ORIGINAL_HEADER_RE = re.compile(r"(?:return-path|received):")
 # Words right before an address that name it as the one the report is about (lower case). The
 # `$` anchors them to the address: the text before it is cut to 48 characters first. An arrow
 # after a word points a reason at its address (IBM VM's "Unknown userid ---> A@B").
@@ -201,6 +204,8 @@ def _listed_in_body(body: str) -> list[tuple[int, str]]:
         lowered, tail = line.lower(), previous
         previous = line[-48:].lower()
         near_listed, listed_before = listed_before, False  # on this line or the one before
+        if found and ORIGINAL_HEADER_RE.match(lowered):
+            break  # the returned message, quoted after the report without a separator
         indented = line[:1] in " \t"
         field = bool(HEADER_FIELD_RE.match(lowered))
         in_header = field or (folding and indented)

@@ -85,6 +85,20 @@ boss@example.org
     subject="Undeliverable mail",
 )
 
+SMAIL_NO_SEPARATOR = message(
+    """|------------------------- Failed addresses follow: ---------------------|
+ <rd@uucp.example.org> ... unknown user
+|------------------------- Message text follows: ------------------------|
+Received: from example.net by uucp.example.org with smtp
+From: tq@example.net
+To: rd@uucp.example.org
+
+Questions to my colleague:
+ky@example.net
+""",
+    subject="mail failed, returning to sender",
+)
+
 CASES = [
     (
         "postfix alias wrapped over two lines",
@@ -95,6 +109,7 @@ CASES = [
     ("sendmail alias of a local user", SENDMAIL_LOCAL_USER, ["tkwan@example.net", "rb@example.net"]),
     ("exchange 5.5 x.400 address", EXCHANGE55_X400, ["kmorrow@example.net"]),
     ("ibm vm arrows, unsent mail not read", IBM_VM, ["KJONES@VM1.EXAMPLE.EDU", "LIBRARY@VM1.EXAMPLE.EDU"]),
+    ("smail, the original quoted without a separator", SMAIL_NO_SEPARATOR, ["rd@uucp.example.org"]),
 ]
 
 
