@@ -16,6 +16,7 @@ if TYPE_CHECKING:
     from typing import Any
 
 MAX_JSON_CHARS = 2_000_000
+MAX_DOCUMENTS = 50
 DIAGNOSTIC_KEYS = ("diagnostic", "reason", "message", "description", "details", "response", "error", "status")
 # A JSON escape of half a surrogate pair (\ud800) decodes to a string no UTF-8 writer accepts.
 SURROGATE_ESCAPE_RE = re.compile(r"\\u[dD][89a-fA-F][0-9a-fA-F]{2}")
@@ -53,8 +54,28 @@ def _document(text: str) -> Any | None:
     if obj is None and "\n" in document:
         # Sendmail breaks a line longer than SMTP allows with "!", a line break and a space
         obj = parse_json(document.replace("!\n ", "").replace("\n", ""))
+    if obj is None:
+        # a webhook relay that mails several events at once writes one document after another
+        obj = _sequence(document)
     # an email whose body happens to be JSON is a notification only when it reads as one
     return obj if obj is not None and incidents(obj, False) else None
+
+
+def _sequence(text: str) -> list[Any] | None:
+    """Two or more JSON documents one after another (white space between them), as a list."""
+    decoder = json.JSONDecoder()
+    found: list[Any] = []
+    pos = 0
+    while pos < len(text) and len(found) < MAX_DOCUMENTS:
+        try:
+            obj, end = decoder.raw_decode(text, pos)
+        except (ValueError, RecursionError):
+            return None
+        found.append(obj)
+        pos = end
+        while pos < len(text) and text[pos].isspace():
+            pos += 1
+    return found if len(found) > 1 and pos >= len(text) else None
 
 
 def parse_json(text: str) -> Any | None:

@@ -65,3 +65,27 @@ def test_notification_mailed_by_sns_with_broken_long_lines(engine) -> None:
 
 def test_a_notification_type_that_is_no_string_is_no_notification(engine) -> None:
     assert engine.explain('{"notificationType": [null], "eventType": {"a": 1}}').findings == ()
+
+
+def _mailgun_event(recipient: str, code: int, message_text: str) -> dict:
+    return {
+        "event-data": {
+            "event": "failed",
+            "severity": "permanent",
+            "recipient": recipient,
+            "delivery-status": {"code": code, "message": message_text},
+        }
+    }
+
+
+def test_events_mailed_one_after_another_are_each_read(engine) -> None:
+    # a webhook relay that mails two events in one email writes two documents, not one list
+    body = "\n\n".join(
+        json.dumps(e, indent=2)
+        for e in (
+            _mailgun_event("ana@example.com", 552, "5.2.2 Mailbox full"),
+            _mailgun_event("bo@example.net", 550, "5.1.1 No such user"),
+        )
+    )
+    got = [(f.recipient, f.reason) for f in findings(engine, message(body, subject="Mailgun events"))]
+    assert got == [("ana@example.com", "mailboxfull"), ("bo@example.net", "userunknown")]
