@@ -45,7 +45,7 @@ ORIGINAL_HEADER_RE = re.compile(r"(?:return-path|received):")
 # `$` anchors them to the address: the text before it is cut to 48 characters first. An arrow
 # after a word points a reason at its address (IBM VM's "Unknown userid ---> A@B").
 RECIPIENT_CUE_RE = re.compile(
-    r"(?:\bto|recipients?|addressee|address(?:es)?|\buser|mailbox|rcpt to|account|destination"
+    r"(?:\bto|\bfor|recipients?|addressee|address(?:es)?|\buser|mailbox|rcpt to|account|destination"
     r"|delivered to|deliver to|failed|undeliverable to|not delivered to|dda:smtp|rfc-?822|\bsmtp"
     rf"|[245]\d\d[ -](?:{ENHANCED_CODE} )?|\w -{{1,4}}>)"
     r"[ \t]*[:=]?[ \t]*[<\"'(]?$"

@@ -205,3 +205,11 @@ def test_a_report_that_names_nobody_and_no_cause_is_still_answered(engine) -> No
 def test_a_report_paragraph_that_names_a_cause_leaves_no_bare_failure(engine) -> None:
     text = message(NOBODY_NAMED.replace("John Smith", "John Smith: mailbox full"))
     assert [f.reason for f in findings(engine, text)] == ["mailboxfull"]
+
+
+def test_an_address_a_failure_is_for_is_listed() -> None:
+    text = message(
+        "I'm afraid I could not deliver mail for kim@example.net: the mailbox is unavailable.\n",
+        subject="Undeliverable mail",
+    )
+    assert listed(text) == [("kim@example.net", "failed")]
