@@ -40,7 +40,7 @@ HEADER_FIELD_RE = re.compile(
 )
 # The first line of a returned message's header block that no report writes itself: where a
 # report that quotes the original without a separator line stops listing (lower case).
-ORIGINAL_HEADER_RE = re.compile(r"(?:return-path|received):")
+ORIGINAL_HEADER_RE = re.compile(r"[ \t>]*(?:return-path|received):")
 # Words right before an address that name it as the one the report is about (lower case). The
 # `$` anchors them to the address: the text before it is cut to 48 characters first. An arrow
 # after a word points a reason at its address (IBM VM's "Unknown userid ---> A@B").

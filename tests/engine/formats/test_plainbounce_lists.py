@@ -213,3 +213,23 @@ def test_an_address_a_failure_is_for_is_listed() -> None:
         subject="Undeliverable mail",
     )
     assert listed(text) == [("kim@example.net", "failed")]
+
+
+def test_an_html_only_report_lists_its_escaped_angle_addresses() -> None:
+    text = message(
+        "<html><body><p>Sorry, we were unable to deliver your message to the following address."
+        "<br>\n<br>\n&lt;agnes@example.se&gt;:<br>\nRemote host said: 552 Mailbox is full<br>\n"
+        "<br>\n&lt;olle@example.net&gt;:<br>\nNo MX or A records for example.net<br>\n</p></body></html>",
+        subject="Failure Notice",
+        Content_Type="text/html; charset=us-ascii",
+        MIME_Version="1.0",
+    )
+    assert [r for r, _ in listed(text)] == ["agnes@example.se", "olle@example.net"]
+
+
+def test_an_indented_returned_message_is_not_listed() -> None:
+    indented = "\n".join(
+        "  " + line if line.strip() else line for line in SMAIL_NO_SEPARATOR.split("\n\n", 1)[1].split("\n")
+    )
+    text = SMAIL_NO_SEPARATOR.split("\n\n", 1)[0] + "\n\n" + indented
+    assert [r for r, _ in listed(text)] == ["rd@uucp.example.org"]
