@@ -67,6 +67,25 @@ REPORT_WORDS = (
     "rejected",
     "could not be reached",
     "not be reached",
+    "cannot be delivered",
+    "can't be delivered",
+    "did not reach",
+    "did not receive this message",
+    "delivery problem",
+    "failure reason",
+    "returned to you",
+    # what the server said, when the report's own framing says nothing of failure ("------- Failure
+    # Reasons --------" alone, "Unknown user: a@b" alone)
+    "user unknown",
+    "unknown user",
+    "no such ",
+    "recipient unknown",
+    "unknown recipient",
+    "not listed in",
+    "mailbox full",
+    "mailbox is full",
+    "over quota",
+    "quota exceeded",
 )
 # Words that say the report is final, whatever else it says about earlier retries. Not "could
 # not be delivered": Postfix's warning says its message "could not be delivered for more than 4
@@ -97,7 +116,8 @@ def is_delivery_report(message: mime.Message) -> bool:
     sender = message.header("from").lower()
     if any(name in sender for name in REPORTING_SENDERS):
         return True
-    text = f"{message.header('subject')}\n{message.body[:CONTEXT_CHARS]}".lower()
+    # words wrapped over two lines ("could not\nbe delivered") are read as one line
+    text = " ".join(f"{message.header('subject')}\n{message.body[:CONTEXT_CHARS]}".lower().split())
     if any(w in text for w in REPORT_WORDS) or any(w in text for w in DELAY_WORDS):
         return True
     return any(hit.code[0] in "45" and hit.strong for hit in reply_codes(text)) or any(
@@ -107,7 +127,7 @@ def is_delivery_report(message: mime.Message) -> bool:
 
 def is_delay_warning(subject: str, body: str) -> bool:
     """Whether the report says the message is still queued and will be tried again."""
-    text = f"{subject}\n{body[:CONTEXT_CHARS]}".lower()
+    text = " ".join(f"{subject}\n{body[:CONTEXT_CHARS]}".lower().split())
     # Sendmail heads a warning's list "The following addresses had transient non-fatal errors"
     final_text = text.replace("non-fatal", "").replace("nonfatal", "")
     return any(w in text for w in DELAY_WORDS) and not any(w in final_text for w in FINAL_WORDS)
