@@ -52,6 +52,9 @@ REPORT_TEXT_WORDS = (
     "mail delivery software",
     "not yet been delivered",
     "delivery status notification",
+    "attempting to deliver",
+    "trouble delivering",
+    "error delivering",
 )
 REPORT_TEXT_CHARS = 2000
 

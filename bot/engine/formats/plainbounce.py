@@ -18,7 +18,7 @@ import re
 
 from ..address import find_mailboxes, is_system_address
 from ..codes import enhanced_codes, reply_codes
-from ..incident import Incident, incident_from_text
+from ..incident import Incident, find_recipient, incident_from_text
 from ..model import ENHANCED_CODE
 from . import freetext, mime
 from .reportwords import is_delay_warning, is_delivery_report
@@ -60,6 +60,9 @@ ALIAS_CUE_RE = re.compile(
     r"(?:expanded from|original address|original-recipient|generated from|alias(?:ed)? from"
     r"|forwarded from)[ \t]*[:=]?[ \t]*(?:rfc822;)?[ \t]*[<\"'(]?$"
 )
+# Words before an address that name it as the sender of the message that failed (Exim's "A
+# message sent by / <a@b> / could not be delivered", "Sender: a@b"): never a failed recipient.
+SENDER_CUE_RE = re.compile(r"(?:sent by|\bsender|originator)[ \t]*[:=]?[ \t]*[<\"'(]?$")
 # Words before an address that name it as the one to write to about the report ("Please reply
 # to Postmaster@...", "contact helpdesk@..."): a contact, never the failed recipient, although
 # "to" alone is a recipient cue (lower case, searched like RECIPIENT_CUE_RE).
@@ -102,6 +105,9 @@ def parse(text: str, explicit: bool) -> list[Incident]:
         found = [i for i in found if i not in footers] or found
         for incident in found:
             incident.action = "delayed" if delayed else "failed"
+            guess = find_recipient(incident.text)
+            if guess and (guess.lower() in others or is_system_address(guess)):
+                incident.recipient = ""  # the sender or a postmaster: name nobody rather than them
     return found
 
 
@@ -198,12 +204,12 @@ def _listed_in_body(body: str) -> list[tuple[int, str]]:
     distinct: set[str] = set()
     offset = 0
     folding = False  # the line before was a quoted header field that may fold onto this one
-    previous = ""  # the end of the line before, lower case: a cue may wrap onto this line
+    previous = ""  # the end of the last line with words, lower case: a cue may end there
     listed_before = False  # whether the line before listed a recipient
     for line in body.split("\n", MAX_BODY_LINES)[:MAX_BODY_LINES]:
         start, offset = offset, offset + len(line) + 1
         lowered, tail = line.lower(), previous
-        previous = line[-48:].lower()
+        previous = line[-48:].lower() if line.strip() else previous  # across blank lines too
         near_listed, listed_before = listed_before, False  # on this line or the one before
         if found and ORIGINAL_HEADER_RE.match(lowered):
             break  # the returned message, quoted after the report without a separator
@@ -217,7 +223,10 @@ def _listed_in_body(body: str) -> list[tuple[int, str]]:
         for pos, address in find_mailboxes(line, 10):
             # an alias names the listed recipient it expanded to; with none listed (Sendmail's
             # "tkwan / (expanded from: <tkwan@example.net>)") it is the only address there is
-            if (near_listed and _is_alias(tail, lowered, pos)) or not _is_listed(lowered, pos):
+            before = _words_before(tail, lowered, pos)
+            if SENDER_CUE_RE.search(before) or not _is_listed(lowered, pos):
+                continue
+            if near_listed and ALIAS_CUE_RE.search(before):
                 continue
             found.append((start + pos, address))
             near_listed = listed_before = True
@@ -227,12 +236,13 @@ def _listed_in_body(body: str) -> list[tuple[int, str]]:
     return found
 
 
-def _is_alias(previous_tail: str, lowered_line: str, pos: int) -> bool:
-    """Whether the address at `pos` is named as the alias another recipient was reached by."""
+def _words_before(previous_tail: str, lowered_line: str, pos: int) -> str:
+    """The 48 characters before the address at `pos`, reaching back over the line break when the
+    address starts its line: "(expanded from" and "A message sent by" end the line before."""
     before = lowered_line[max(0, pos - 48) : pos]
     if len(before) < 48 and not lowered_line[:pos].strip(" \t<(\"'"):
         before = f"{previous_tail.rstrip()} {before}"[-48:]
-    return bool(ALIAS_CUE_RE.search(before))
+    return before
 
 
 def _is_listed(lowered_line: str, pos: int) -> bool:

@@ -256,3 +256,49 @@ def test_a_report_whose_only_failure_words_are_the_servers_is_still_a_report() -
         From="Mail Server <server@example.com>",
     )
     assert [r for r, _ in listed(text)] == ["kw@example.com", "mp@example.com"]
+
+
+def test_the_sender_a_report_names_is_no_recipient() -> None:
+    text = message(
+        """This message was created automatically by mail delivery software.
+
+A message sent by
+
+  <someone@example.com>
+
+could not be delivered to one or more of its recipients. The following
+address(es) failed:
+
+  kim@example.org
+    all hosts have been failing for a long time
+""",
+        subject="Mail delivery failed",
+    )
+    assert [r for r, _ in listed(text)] == ["kim@example.org"]
+
+
+def test_a_report_naming_only_its_sender_names_nobody(engine) -> None:
+    # the failed recipient is not named at all; the sender is, in the report's own words
+    text = message(
+        """Your message from sender@example.org could not be delivered.
+
+The remote server answered: 550 5.7.0 Please use the smtp server of your ISP.
+""",
+        subject="Notification",
+    )
+    assert {f.recipient for f in findings(engine, text)} == {None}
+
+
+def test_a_report_is_known_by_the_servers_words_under_any_headers() -> None:
+    text = message(
+        """Delivery to the following recipient failed permanently:
+
+     kim@example.jp
+
+Technical details of permanent failure:
+The recipient server did not accept our requests to connect.
+""",
+        subject="Notification",
+        From="Mail Server <server@example.com>",
+    )
+    assert listed(text) == [("kim@example.jp", "failed")]
