@@ -83,31 +83,33 @@ def detect(text: str) -> bool:
 
 
 def parse(text: str, explicit: bool) -> list[Incident]:
-    """One incident per failed recipient the report lists; its paragraphs when it lists none."""
+    """One incident per failed recipient the report lists (or, listing none, its Subject names);
+    its paragraphs when it names nobody."""
     message = mime.read(text)
-    report = is_delivery_report(message)
-    listed = listed_recipients(message) if report else []
-    delayed = report and is_delay_warning(message.header("subject"), message.body)
+    if not is_delivery_report(message):
+        return _paragraphs(message.body, explicit)
+    action = "delayed" if is_delay_warning(message.header("subject"), message.body) else "failed"
+    listed = listed_recipients(message)
     if listed:
-        return _recipients(message.body, listed, "delayed" if delayed else "failed", explicit)
-    named = _named_in_subject(message) if report else []
+        return _recipients(message.body, listed, action, explicit)
+    named = _named_in_subject(message)
     if named:
         # the Subject that names the recipient often names the cause too ("Quota exceeded for")
-        text = f"{message.header('subject')}\n\n{message.body}"
-        return _whole_report(text, named, "delayed" if delayed else "failed", explicit)
-    found = _paragraphs(message.body, explicit)
-    if report:
-        # a paragraph that names only the sender or a postmaster and quotes no code ("Please
-        # reply to Postmaster@...") is the report's footer; every other one speaks of a failure
-        # (or a delay), even where the report names nobody
-        others = _senders(message)
-        footers = [i for i in found if _names_only(i.text, others) and not (i.reply_code or i.enhanced_code)]
-        found = [i for i in found if i not in footers] or found
-        for incident in found:
-            incident.action = "delayed" if delayed else "failed"
-            guess = find_recipient(incident.text)
-            if guess and (guess.lower() in others or is_system_address(guess)):
-                incident.recipient = ""  # the sender or a postmaster: name nobody rather than them
+        return _whole_report(f"{message.header('subject')}\n\n{message.body}", named, action, explicit)
+    return _report_paragraphs(_paragraphs(message.body, explicit), _senders(message), action)
+
+
+def _report_paragraphs(found: list[Incident], others: set[str], action: str) -> list[Incident]:
+    """The paragraphs of a report that names nobody: each speaks of a failure (or a delay), but a
+    paragraph that names only the sender or a postmaster and quotes no code ("Please reply to
+    Postmaster@...") is the report's footer, and the sender or a postmaster is never named."""
+    footers = [i for i in found if _names_only(i.text, others) and not (i.reply_code or i.enhanced_code)]
+    found = [i for i in found if i not in footers] or found
+    for incident in found:
+        incident.action = action
+        guess = find_recipient(incident.text)
+        if guess and (guess.lower() in others or is_system_address(guess)):
+            incident.recipient = ""  # name nobody rather than them, even by guessing
     return found
 
 
@@ -221,12 +223,13 @@ def _listed_in_body(body: str) -> list[tuple[int, str]]:
         if in_header or "@" not in line:
             continue
         for pos, address in find_mailboxes(line, 10):
-            # an alias names the listed recipient it expanded to; with none listed (Sendmail's
-            # "tkwan / (expanded from: <tkwan@example.net>)") it is the only address there is
             before = _words_before(tail, lowered, pos)
             if SENDER_CUE_RE.search(before) or not _is_listed(lowered, pos):
                 continue
             if near_listed and ALIAS_CUE_RE.search(before):
+                # an alias names the listed recipient it expanded to; with none listed
+                # (Sendmail's "tkwan / (expanded from: <tkwan@example.net>)") it is the only
+                # address there is
                 continue
             found.append((start + pos, address))
             near_listed = listed_before = True
