@@ -44,6 +44,8 @@ def mailbox(value: str | None) -> str | None:
     address = value.strip().strip(TRIM) if not value.endswith("]") else value.strip().lstrip(TRIM)
     if address.lower().startswith("mailto:"):
         address = address[7:]
+    prefix = next((p for p in ATTRIBUTE_PREFIXES if address[: len(p)].lower() == p), "")
+    address = address[len(prefix) :]  # "SMTP=a@b", an X.400 attribute's value
     if len(address) > MAX_ADDRESS or "@" not in address:
         return None
     local, _, domain = address.rpartition("@")

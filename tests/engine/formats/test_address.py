@@ -65,3 +65,4 @@ def test_an_x400_address_gives_its_internet_address() -> None:
     text = "c=US;a= ;p=Example Corp;o=Mail;dda:SMTP=kmorrow@example.net; on Thu, 19 Sep 2002"
     assert [a for _, a in find_mailboxes(text)] == ["kmorrow@example.net"]
     assert [a for _, a in find_mailboxes("c=FR;o=Example;RFC-822=ana@example.org;")] == ["ana@example.org"]
+    assert mailbox("SMTP=kmorrow@example.net") == "kmorrow@example.net"
