@@ -12,6 +12,8 @@ import importlib.util
 import sys
 from pathlib import Path
 
+from knowledge_fixtures import entry_toml
+
 from bot.engine import Engine
 
 REPO = Path(__file__).resolve().parents[2]
@@ -36,24 +38,14 @@ def test_no_provider_entry_answers_another_providers_text() -> None:
 
 def test_the_check_sees_a_broad_phrase_in_a_providers_entry(tmp_path: Path) -> None:
     # A Yahoo entry with wording every server may use must be caught answering Office 365's reply.
-    (tmp_path / "broad.toml").write_text(
-        """
-[[entry]]
-id = "local.yahoo-broad"
-title = "Yahoo: sender not allowed"
-reason = "rejected"
-provider = "Yahoo"
-phrases = ["sender address is not allowed"]
-permanence = "permanent"
-retry = "No."
-who = "sender"
-meaning = "A phrase too broad for one provider."
-sender_fix = ["Narrow the phrase."]
-references = ["RFC 5321"]
-examples = ["host mta5.am0.yahoodns.net[192.0.2.1] said: 550 Sender address is not allowed."]
-""",
-        encoding="utf-8",
+    yahoo_host = "host mta5.am0.yahoodns.net[192.0.2.1] said: 550 Sender address is not allowed."
+    broad = entry_toml(
+        "local.yahoo-broad",
+        phrases=["sender address is not allowed"],
+        examples=[yahoo_host],
+        extra='provider = "Yahoo"',
     )
+    (tmp_path / "broad.toml").write_text(broad, encoding="utf-8")
     engine = Engine.load(extra_dir=str(tmp_path), use_cache=False)
     office = "host smtp.office365.com[52.97.1.1] said: 550 Sender address is not allowed."
     found = cross_firing.cross_fires(engine, [cross_firing.Text("probe", office)])
