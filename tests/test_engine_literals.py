@@ -161,6 +161,12 @@ def test_guarded_pattern_runs_only_where_its_strings_are() -> None:
     assert guarded.search(upper, upper.lower()) is not None
 
 
+@pytest.mark.parametrize("needles", [(), ("H=",)])
+def test_a_guarded_pattern_without_lower_cased_strings_is_refused(needles: tuple[str, ...]) -> None:
+    with pytest.raises(ValueError):
+        GuardedPattern(r"\bH=([\w-]+)", re.I, needles=needles)
+
+
 @pytest.mark.parametrize(
     "guarded", [*incident.RECIPIENT_RES, *incident.REMOTE_MTA_RES], ids=lambda g: g.source[:30]
 )

@@ -18,6 +18,8 @@ class GuardedPattern:
     __slots__ = ("_regex", "flags", "needles", "source")
 
     def __init__(self, source: str, flags: int = 0, *, needles: tuple[str, ...]) -> None:
+        if not needles or any(needle != needle.lower() for needle in needles):
+            raise ValueError(f"{source!r}: name the lower-cased strings every match contains")
         self.source = source
         self.flags = flags
         self.needles = needles
