@@ -9,7 +9,7 @@ from concurrent.futures import ThreadPoolExecutor
 
 from slack_fixtures import ALERT_CHANNEL, POSTFIX_ALERT, RunningApp, integration_alert, start_app
 
-from bot.slack.blocks import FLOOD_BLOCK_ID
+from bot.slack.answer_blocks import FLOOD_BLOCK_ID
 
 GREYLIST_ALERT = (
     "[mail-relay-01] deferred: host mx.example.org[198.51.100.4] said: 451 4.7.1 <carol@example.org>: "

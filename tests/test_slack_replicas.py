@@ -9,7 +9,7 @@ import pytest
 from slack_fixtures import POSTFIX_ALERT, event_body, integration_alert, mention_event, start_app
 from test_slack_flood import assert_paced, seen_count
 
-from bot.slack.runtime import Tunables
+from bot.slack.tunables import Tunables
 
 pytestmark = pytest.mark.system  # servers or processes of its own: see pyproject.toml
 
