@@ -4,6 +4,7 @@ as plain text."""
 from __future__ import annotations
 
 import textwrap
+from dataclasses import replace
 
 from .engine.model import Explanation, Finding
 from .wording import (
@@ -70,7 +71,7 @@ def render(explanation: Explanation, show_addresses: bool = True) -> str:
     if explanation.headers is not None:  # a pasted message header: its analysis, then any findings
         from .headers.terminal import render as render_header
 
-        rest = render(explanation._replace(headers=None), show_addresses) if explanation.findings else ""
+        rest = render(replace(explanation, headers=None), show_addresses) if explanation.findings else ""
         return "\n\n".join(part for part in (render_header(explanation.headers), rest) if part)
     if not explanation.findings:
         return explanation.notice or NOTHING_TO_EXPLAIN

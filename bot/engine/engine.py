@@ -29,6 +29,9 @@ MAX_FINDINGS = 10
 # one misspelt question and a quarter of a millisecond each, runs only for a text of a few parts.
 MAX_INCIDENTS = 400
 MAX_FUZZY_INCIDENTS = 3
+# Input kinds whose findings are a bounce's: such a text gets no header analysis, however many
+# Received fields it carries.
+BOUNCE_KINDS = frozenset({"email", "dsn", "json"})
 MAX_FILE_BYTES = 4_000_000  # a file is read up to here; clean_file cuts the text shorter still
 FIRST_READ_BYTES = 64 * 1024  # below the size at which malloc maps fresh pages for each buffer
 EMPTY_NOTICE = (
@@ -85,8 +88,9 @@ class Engine:
         findings = self._findings(reading.incidents, explicit, reading.hint_text)
         if explicit and reading.kind == "text":  # perhaps a question about how mail works (questions.py)
             findings = self.questions.findings(text, findings, make_finding)
-        # a pasted message header, explained in explicit mode; a bounce is answered as one
-        bounce = bool(findings) and reading.kind in ("email", "dsn")
+        # a pasted message header, explained in explicit mode; a bounce, or a notification
+        # mailed as JSON (SNS mails SES's so), is answered as one
+        bounce = bool(findings) and reading.kind in BOUNCE_KINDS
         headers = header_report(text) if explicit and not bounce else None
         notice = None if findings or headers or not explicit else NO_FINDING_NOTICE
         return Explanation(
