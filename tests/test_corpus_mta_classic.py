@@ -33,6 +33,7 @@ FAMILIES = (
     "kerio",
     "zimbra",
     "icewarp",
+    "legacy",
 )
 ROW_KEYS = {"status", "replycode", "reason", "hardbounce", "recipient"}
 
