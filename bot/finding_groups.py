@@ -54,7 +54,8 @@ def plural(count: int, noun: str) -> str:
 
 
 def recipients_phrase(group: FindingGroup, show_addresses: bool, quote: Callable[[str], str] = str) -> str:
-    """ "3 recipients: a@x, b@x, c@x and 7 more", or "10 recipients" where addresses are hidden.
+    """The group's recipients, counted and the first few listed ("10 recipients: a@x, b@x, c@x
+    and 7 more"), or only counted ("10 recipients") where addresses are hidden.
     `quote` formats one address (Slack shows them as code); the rest is plain words."""
     recipients = group.recipients
     counted = plural(len(recipients), "recipient")
@@ -86,7 +87,7 @@ def _counted_noun(explanation: Explanation) -> str:
 
 
 def not_shown_note(explanation: Explanation) -> str:
-    """ "… and 290 more recipients not shown" when the engine kept only the first findings."""
+    """What the engine's cap left out ("… and 290 more recipients not shown"), or nothing."""
     more = explanation.more_findings
     if more <= 0:
         return ""
