@@ -16,7 +16,7 @@ REPO = Path(__file__).resolve().parents[1]
 
 
 def test_wheel_ships_the_knowledge_and_explains_from_another_folder(tmp_path: Path) -> None:
-    # Built offline from the project's own setuptools: tests reach loopback only.
+    # Built offline with the build backend the dev extra installs: tests reach loopback only.
     subprocess.run(
         [
             sys.executable,

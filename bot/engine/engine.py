@@ -90,7 +90,7 @@ class Engine:
             )
         explicit = mode == "explicit"
         reading = formats.read(text, explicit)
-        findings = self._findings(reading.incidents, explicit, reading.hint_text)
+        findings, more = self._findings(reading.incidents, explicit, reading.hint_text)
         if explicit and reading.kind == "text":  # perhaps a question about how mail works (questions.py)
             findings = self.questions.findings(text, findings, make_finding)
         # a pasted message header, explained in explicit mode; a bounce, or a notification
@@ -105,6 +105,7 @@ class Engine:
             notice=notice,
             truncated=truncated,
             headers=headers,
+            more_findings=more,
         )
 
     def explain_file(self, path: str | Path, mode: Mode = "explicit") -> Explanation:
@@ -116,9 +117,12 @@ class Engine:
                 data += fh.read(MAX_FILE_BYTES - FIRST_READ_BYTES)
             return self.explain(data, mode)
 
-    def _findings(self, incidents: list[Incident], explicit: bool, hint_text: str) -> list[Finding]:
+    def _findings(
+        self, incidents: list[Incident], explicit: bool, hint_text: str
+    ) -> tuple[list[Finding], int]:
         """One finding per failed recipient, each with its own diagnostic: a record per recipient
-        keeps its place; free-text findings with a code come before those without."""
+        keeps its place; free-text findings with a code come before those without. Returns the
+        first MAX_FINDINGS and how many more there were, so an answer can say they exist."""
         scored: list[tuple[int, float, int, Finding]] = []
         seen: set[tuple] = set()
         framing: set[int] = set()  # orders of findings from a notice's framing words, no code
@@ -159,7 +163,7 @@ class Engine:
             # names the cause adds nothing: drop it
             scored = [s for s in scored if s[2] not in framing]
         scored.sort(key=lambda s: (s[0], s[1], s[2]))
-        return [s[3] for s in scored[:MAX_FINDINGS]]
+        return [s[3] for s in scored[:MAX_FINDINGS]], max(0, len(scored) - MAX_FINDINGS)
 
     def _best_match(self, incident: Incident, allow_fuzzy: bool) -> tuple[Match, str | None] | None:
         """The entry that explains one record, and the provider, by the one evidence ranking
