@@ -16,7 +16,7 @@ import threading
 from typing import TYPE_CHECKING, Any
 
 from ..engine.model import Finding
-from ..observability import record_answer
+from ..metrics import record_answer
 from .blocks import flood_fallback, with_flood_count
 
 if TYPE_CHECKING:

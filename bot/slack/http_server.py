@@ -24,7 +24,7 @@ from typing import Any
 
 from slack_bolt import App, BoltRequest, BoltResponse
 
-from ..observability import record_request, render_metrics
+from ..metrics import record_request, render_metrics
 from ..readiness import readiness
 from .request_checks import body_verdict, bolt_request, signature_verdict
 

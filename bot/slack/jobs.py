@@ -16,7 +16,8 @@ from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
 from ..engine.model import Explanation, Finding
-from ..observability import log_text, observe_explain_seconds, record_answer, record_findings
+from ..logs import log_text
+from ..metrics import observe_explain_seconds, record_answer, record_findings
 from .blocks import Rendered, context, fit_blocks, render_explanation
 from .clients import response_url_allowed, webhook_client
 from .delivery import already_posted, answer_metadata, deadline, retry_delay, time_left

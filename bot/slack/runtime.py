@@ -18,7 +18,7 @@ from typing import Any
 from slack_sdk import WebClient
 
 from ..engine import Engine
-from ..observability import observe_request_seconds, record_request
+from ..metrics import observe_request_seconds, record_request
 from ..settings import Settings
 from ..state import MemoryState, SharedState
 from ..state.fallback import FallbackState

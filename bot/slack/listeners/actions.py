@@ -7,7 +7,7 @@ import re
 
 from slack_bolt import Ack, App, BoltContext
 
-from ...observability import record_request
+from ...metrics import record_request
 from ..blocks import HELPFUL_ACTION, NOT_HELPFUL_ACTION, SHARE_ACTION
 from ..runtime import BotRuntime
 from .common import ignored, job_from_context, submit

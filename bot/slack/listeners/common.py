@@ -7,7 +7,7 @@ from typing import Any
 
 from slack_bolt import BoltContext, BoltRequest
 
-from ...observability import record_request
+from ...metrics import record_request
 from ..job import Job
 from ..runtime import BotRuntime
 
