@@ -869,6 +869,6 @@ def test_json_that_is_not_a_bounce(engine: Engine) -> None:
     ],
 )
 def test_looks_like_email_reads_only_the_header_block(text: str, expected: bool) -> None:
-    from bot.engine.formats.mime import looks_like_email
+    from bot.engine.formats.bounce_email import looks_like_email
 
     assert looks_like_email(text) is expected

@@ -13,9 +13,9 @@ from bot.engine.knowledge import builtin_knowledge_dir
 from bot.engine.literal_index import LiteralIndex
 from bot.engine.matcher import PATTERN_MAX_TEXT, Matcher
 from bot.engine.model import Entry
+from bot.engine.normalize import fold
 from bot.engine.pattern_literals import GuardedPattern, required_literals
 from bot.engine.providers import ProviderIndex
-from bot.engine.text import fold
 
 KB = load_knowledge([(builtin_knowledge_dir(), False)])
 

@@ -19,7 +19,7 @@ from hypothesis import strategies as st
 
 from bot.engine import REASONS, Engine, Explanation
 from bot.engine.code_structure import STRUCTURE_IDS
-from bot.engine.text import SLACK_MARKERS_RE
+from bot.engine.normalize import SLACK_MARKERS_RE
 
 HANG_GUARD_SECONDS = 10.0
 DATA = Path(__file__).parent / "data"

@@ -15,7 +15,7 @@ from pathlib import Path
 
 import pytest
 
-from bot.engine.text import clean_file
+from bot.engine.normalize import clean_file
 from bot.headers.report import analyse
 
 DATA = Path(__file__).parent / "data" / "headers"

@@ -16,8 +16,8 @@ from hypothesis import strategies as st
 from bot.engine import incident, load_knowledge
 from bot.engine.knowledge import builtin_knowledge_dir
 from bot.engine.knowledge_regex import compile_error
+from bot.engine.normalize import fold
 from bot.engine.pattern_literals import GuardedPattern, max_width, parse_problem, required_literals
-from bot.engine.text import fold
 
 KNOWLEDGE_PATTERNS = sorted(
     {p for e in load_knowledge([(builtin_knowledge_dir(), False)]).entries for p in e.patterns}

@@ -26,7 +26,7 @@ from typing import TYPE_CHECKING, Any
 from ..diagnose.model import Diagnosis, Subjects
 from ..diagnose.targets import from_header, from_paste
 from ..engine.model import Explanation
-from ..engine.text import clean
+from ..engine.normalize import clean
 from .blocks import ACTIONS_BLOCK_ID, Rendered, button, context, fit_blocks, section
 from .clients import response_url_allowed, webhook_client
 from .job import INTERACTIVE

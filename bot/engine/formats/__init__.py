@@ -22,7 +22,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from ..incident import Incident
-from . import arf, autoreply, barecode, dsn, dsnmail, freetext, jsonbounce, mime, mtalog, plainbounce
+from . import arf, autoreply, barecode, bounce_email, dsn, dsnmail, freetext, jsonbounce, mtalog, plainbounce
 
 FORMATS = (
     barecode,  # `550 5.1.1`: a code asked about on its own
@@ -62,4 +62,4 @@ def _kind(fmt: object, found: list[Incident]) -> str:
 
 
 def _hint(fmt: object, text: str) -> str:
-    return mime.read(text).header_text if getattr(fmt, "KIND", "") == "email" else ""
+    return bounce_email.read(text).header_text if getattr(fmt, "KIND", "") == "email" else ""

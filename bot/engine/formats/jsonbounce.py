@@ -9,8 +9,8 @@ from typing import TYPE_CHECKING
 
 from ..codes import enhanced_codes, reply_codes
 from ..incident import Incident, incident_from_text
-from ..text import without_surrogates
-from . import mime
+from ..normalize import without_surrogates
+from . import bounce_email
 
 if TYPE_CHECKING:
     from typing import Any
@@ -43,9 +43,9 @@ def _document(text: str) -> Any | None:
     stripped = text.lstrip()
     if stripped[:1] in "{[":
         return parse_json(stripped)
-    if not mime.looks_like_email(text):
+    if not bounce_email.looks_like_email(text):
         return None
-    body = mime.read(text).body.strip()
+    body = bounce_email.read(text).body.strip()
     if not body.startswith("{"):
         return None
     document = body[: body.rfind("}") + 1]

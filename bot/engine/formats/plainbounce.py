@@ -20,7 +20,7 @@ from ..address import find_mailboxes, is_system_address
 from ..codes import enhanced_codes, reply_codes
 from ..incident import Incident, incident_from_text
 from ..model import ENHANCED_CODE
-from . import freetext, mime
+from . import bounce_email, freetext
 
 KIND = "email"
 MAX_RECIPIENTS = 50
@@ -121,12 +121,12 @@ FINAL_WORDS = (
 
 
 def detect(text: str) -> bool:
-    return mime.read_email(text) is not None
+    return bounce_email.read_email(text) is not None
 
 
 def parse(text: str, explicit: bool) -> list[Incident]:
     """One incident per failed recipient the report lists; its paragraphs when it lists none."""
-    message = mime.read(text)
+    message = bounce_email.read(text)
     listed = listed_recipients(message) if is_delivery_report(message) else []
     if not listed:
         return _paragraphs(message.body, explicit)
@@ -169,7 +169,7 @@ def _is_header_block(paragraph: str) -> bool:
     return fields >= 2 and fields * 2 >= sum(1 for line in lines if line[:1] not in " \t")
 
 
-def is_delivery_report(message: mime.Message) -> bool:
+def is_delivery_report(message: bounce_email.Message) -> bool:
     """Whether the email reports on a delivery at all: a mail system sent it, or its subject or
     text speaks of failure or delay, or it quotes a server's failure code. A forwarded thread
     that lists addresses is no report of failed recipients."""
@@ -192,7 +192,7 @@ def is_delay_warning(subject: str, body: str) -> bool:
     return any(w in text for w in DELAY_WORDS) and not any(w in text for w in FINAL_WORDS)
 
 
-def listed_recipients(message: mime.Message) -> list[tuple[int, str]]:
+def listed_recipients(message: bounce_email.Message) -> list[tuple[int, str]]:
     """Where the report lists each failed recipient: (offset in the body, address), in order."""
     senders = {
         a.lower() for _, a in find_mailboxes(f"{message.header('to')} {message.header('return-path')}")

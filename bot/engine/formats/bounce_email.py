@@ -11,9 +11,9 @@ import functools
 import re
 from dataclasses import dataclass
 
-from . import mimeparts
+from . import mime_reader
 
-# A header field name at the start of a line, searched in "\n" + text (see mimeparts._fields_re)
+# A header field name at the start of a line, searched in "\n" + text (see mime_reader._fields_re)
 # after lower-casing it: under re.IGNORECASE the regex engine tries each alternative in full at
 # every line, where plain letters let it pass over those that start with another one. `match`
 # tests the first line only.
@@ -136,7 +136,7 @@ class Message:
 @functools.lru_cache(maxsize=4)
 def read(text: str) -> Message:
     """The bounce's parts by role; the formats detect and parse on the same cached reading."""
-    root = mimeparts.parse(text, OWN_HEADERS)
+    root = mime_reader.parse(text, OWN_HEADERS)
     report_type = (root.param("report-type") or "").lower() if root.content_type == "multipart/report" else ""
     status_texts: list[str] = []
     feedback_texts: list[str] = []

@@ -14,7 +14,7 @@ import functools
 import quopri
 import re
 
-from ..text import without_surrogates
+from ..normalize import without_surrogates
 
 # The fields this reader itself needs in every part; a caller names any others it wants from the
 # top part (a bounce's From or Subject). Fields nobody reads are not collected: a bounce's header
