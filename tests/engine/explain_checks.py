@@ -1,0 +1,38 @@
+"""What the input tests share: the test texts in tests/data/ and short ways to ask the engine.
+
+Assertions are on what a text says (codes, recipient, remote MTA, provider) and on the reason where
+the wording or code leaves no doubt; exact entry ids are left to the knowledge base.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+from bot.engine import Engine, Explanation, Finding
+
+# written for these tests, modelled on what Postfix, Exim, Sendmail, qmail, Exchange Online, Gmail,
+# Amazon SES, SendGrid, Mailgun and Postmark really produce
+DATA = Path(__file__).resolve().parents[1] / "data"
+
+
+def explain(engine: Engine, text: str | bytes, mode: str = "explicit") -> Explanation:
+    return engine.explain(text, mode)  # type: ignore[arg-type]
+
+
+def best(engine: Engine, text: str | bytes, mode: str = "explicit") -> Finding:
+    result = explain(engine, text, mode)
+    assert result.findings, f"no finding for {text!r}; notice: {result.notice}"
+    return result.findings[0]
+
+
+def check(finding: Finding, expected: dict[str, Any]) -> None:
+    got = {key: getattr(finding, key) for key in expected}
+    assert got == expected, f"{finding.entry_id}: got {got}, expected {expected}"
+
+
+def by_recipient(result: Explanation) -> dict[str | None, list[Finding]]:
+    out: dict[str | None, list[Finding]] = {}
+    for finding in result.findings:
+        out.setdefault(finding.recipient, []).append(finding)
+    return out
