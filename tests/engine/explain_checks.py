@@ -1,4 +1,7 @@
-"""What the input tests share: the test texts in tests/data/ and short ways to ask the engine.
+"""What the input tests share: short ways to ask the engine about the texts in tests/data/.
+
+The texts are written for these tests, modelled on what Postfix, Exim, Sendmail, qmail, Exchange
+Online, Gmail, Amazon SES, SendGrid, Mailgun and Postmark really produce.
 
 Assertions are on what a text says (codes, recipient, remote MTA, provider) and on the reason where
 the wording or code leaves no doubt; exact entry ids are left to the knowledge base.
@@ -6,14 +9,9 @@ the wording or code leaves no doubt; exact entry ids are left to the knowledge b
 
 from __future__ import annotations
 
-from pathlib import Path
 from typing import Any
 
 from bot.engine import Engine, Explanation, Finding
-
-# written for these tests, modelled on what Postfix, Exim, Sendmail, qmail, Exchange Online, Gmail,
-# Amazon SES, SendGrid, Mailgun and Postmark really produce
-DATA = Path(__file__).resolve().parents[1] / "data"
 
 
 def explain(engine: Engine, text: str | bytes, mode: str = "explicit") -> Explanation:

@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from explain_checks import DATA, best, by_recipient, check, explain
+from explain_checks import best, by_recipient, check, explain
+from repo_paths import DATA
 
 from bot.engine import Engine
 

@@ -6,7 +6,8 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from explain_checks import DATA, best, by_recipient, check, explain
+from explain_checks import best, by_recipient, check, explain
+from repo_paths import DATA
 
 from bot.engine import Engine
 

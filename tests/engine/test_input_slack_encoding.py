@@ -5,7 +5,8 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
-from explain_checks import DATA, best, check
+from explain_checks import best, check
+from repo_paths import DATA
 
 from bot.engine import Engine
 
