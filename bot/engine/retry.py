@@ -47,9 +47,20 @@ def retry_advice(entry: Entry, bounce: str, code_class: str | None) -> str:
 
 
 def _for_class(advice: str, received: str) -> str:
-    """The advice without the clauses that name only codes of the other class."""
+    """The advice without the clauses that name only codes of the other class. A clause that names
+    no class continues the one before it in the same sentence ("With 451 a look-up failed; your
+    server retries by itself"), so it goes or stays with that one."""
     clauses = CLAUSE_END_RE.split(advice)
-    kept = [c for c in clauses if not _only_other_class(c, received)]
+    kept = []
+    dropping = False
+    for clause in clauses:
+        named = _classes_named(clause)
+        if named:
+            dropping = received not in named
+        if not dropping:
+            kept.append(clause)
+        if clause.endswith("."):
+            dropping = False
     if len(kept) == len(clauses):
         return advice
     if not kept:
@@ -58,6 +69,5 @@ def _for_class(advice: str, received: str) -> str:
     return " ".join(c[0].upper() + c[1:] for c in sentences)
 
 
-def _only_other_class(clause: str, received: str) -> bool:
-    named = {m.group(1) for m in CLASS_MENTION_RE.finditer(clause)}
-    return bool(named) and received not in named
+def _classes_named(clause: str) -> set[str]:
+    return {m.group(1) for m in CLASS_MENTION_RE.finditer(clause)}

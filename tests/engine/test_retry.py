@@ -75,3 +75,22 @@ def test_no_temporary_finding_is_told_it_is_final() -> None:
                 if FINAL_WORDS_RE.search(finding.retry):
                     wrong.add((finding.entry_id, finding.retry))
     assert sorted(wrong) == []
+
+
+RETRIES_BY_ITSELF_RE = re.compile(r"retries by itself|retries automatically|will retry", re.I)
+
+
+def test_no_permanent_finding_is_told_the_server_retries_by_itself() -> None:
+    """The mirror of the test above: a hard bounce never reads "your server retries by itself",
+    not even from a clause that continues advice written for the 4xx form of the same entry (an
+    expired delivery excepted: its advice covers the delay before the final bounce)."""
+    wrong = set()
+    for entry in ENGINE.entries:
+        for example in entry.examples:
+            for digit in "45":
+                finding = ENGINE.explain(_with_class(example, digit)).best
+                if finding is None or finding.bounce != "hard" or finding.reason == "expired":
+                    continue
+                if RETRIES_BY_ITSELF_RE.search(finding.retry):
+                    wrong.add((finding.entry_id, finding.retry))
+    assert sorted(wrong) == []
