@@ -56,6 +56,12 @@ def org_dir(tmp_path: Path, *entries: tuple[str, str]) -> Path:
     return folder
 
 
+@pytest.fixture(scope="module")
+def fresh() -> Engine:
+    """The shipped knowledge built from its TOML files, cache unused: what every load must equal."""
+    return Engine.load(extra_dir="", use_cache=False)
+
+
 def key_for(extra: Path | str) -> str:
     return cache.cache_key([folder for folder, _ in knowledge_dirs(str(extra))])
 
@@ -69,8 +75,7 @@ def test_load_writes_one_json_file_keyed_on_the_knowledge(cache_dir: Path) -> No
     assert data["literals"] == {source: list(strings) for source, strings in engine.kb.literals.items()}
 
 
-def test_second_load_explains_identically(cache_dir: Path) -> None:
-    fresh = Engine.load(extra_dir="", use_cache=False)
+def test_second_load_explains_identically(cache_dir: Path, fresh: Engine) -> None:
     first = Engine.load(extra_dir="")
     second = Engine.load(extra_dir="")
     assert second is not first  # read again, not a module-level singleton
@@ -171,8 +176,8 @@ def test_default_location_is_under_xdg_cache_home(tmp_path: Path, monkeypatch: p
         b'{"files": [], "entries": [], "providers": [], "literals": []}',
     ],
 )
-def test_corrupt_cache_file_is_ignored_and_rebuilt(cache_dir: Path, junk: bytes) -> None:
-    expected = comparable(Engine.load(extra_dir="", use_cache=False).explain(BOUNCES[1]))
+def test_corrupt_cache_file_is_ignored_and_rebuilt(cache_dir: Path, fresh: Engine, junk: bytes) -> None:
+    expected = comparable(fresh.explain(BOUNCES[1]))
     cache_dir.mkdir(mode=0o700, parents=True)
     path = cache_dir / f"knowledge-{key_for('')}.json"
     path.write_bytes(junk)
