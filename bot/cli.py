@@ -157,7 +157,7 @@ def cmd_kb_list(args: argparse.Namespace) -> int:
 
 
 def cmd_serve(args: argparse.Namespace) -> int:
-    from .slack.runner import serve
+    from .slack.serve import serve
 
     return serve(http=args.http, port=args.port)
 

@@ -1,18 +1,25 @@
-"""Terminal rendering of an Explanation: the same parts Slack shows, as plain text."""
+"""Terminal rendering of an Explanation: the same parts Slack shows, in the same words (bot/wording.py),
+as plain text."""
 
 from __future__ import annotations
 
 import textwrap
 
 from .engine.model import Explanation, Finding
-from .wording import display_title, reason_label
+from .wording import (
+    ADMIN_FIX,
+    CAUSES,
+    MEANING,
+    NOTHING_TO_EXPLAIN,
+    REFERENCES,
+    SENDER_FIX,
+    TRUNCATED,
+    facts,
+    finding_title,
+)
 
 WIDTH = 88
-BOUNCE_LABELS = {
-    "hard": "hard bounce (permanent)",
-    "soft": "soft bounce (temporary)",
-    "none": "not a failure",
-}
+LABEL_WIDTH = 15  # "Remote server: " and its value
 
 
 def _fill(text: str, first: str, rest: str) -> str:
@@ -37,28 +44,20 @@ def _bullets(items: tuple[str, ...]) -> list[str]:
 
 
 def render_finding(finding: Finding, show_addresses: bool = True) -> str:
-    head = f"{finding.codes_label}  {display_title(finding.title, finding.codes_label)}".strip()
+    head = finding_title(finding)
     lines = [head, "=" * min(len(head), WIDTH)]
-    facts = [
-        ("Reason", reason_label(finding.reason)),
-        ("Kind", BOUNCE_LABELS.get(finding.bounce, finding.bounce)),
-        ("Retry", finding.retry),
-        ("Who acts", finding.who_label),
-        ("Provider", finding.provider or ""),
-        ("Recipient", (finding.recipient or "") if show_addresses else ""),
-        ("Remote MTA", finding.remote_mta or ""),
-    ]
-    for label, value in facts:
-        if value:
-            lines.append(_fill(value, f"{label + ':':<12}", " " * 12))
-    lines += ["", "What it means", _wrap(finding.meaning)]
-    if finding.causes:
-        lines += ["", "Likely causes", *_bullets(finding.causes)]
-    lines += ["", "How to fix (sender)", *_bullets(finding.sender_fix)]
-    if finding.admin_fix:
-        lines += ["", "How to fix (recipient's admin)", *_bullets(finding.admin_fix)]
-    if finding.references:
-        lines += ["", "References", *_bullets(finding.references)]
+    for fact in facts(finding, show_recipient=show_addresses):
+        label = fact.label if fact.label.endswith("?") else f"{fact.label}:"  # "Retry?", not "Retry?:"
+        lines.append(_fill(fact.value, f"{label:<{LABEL_WIDTH}}", " " * LABEL_WIDTH))
+    lines += ["", MEANING, _wrap(finding.meaning)]
+    for heading, items in (
+        (CAUSES, finding.causes),
+        (SENDER_FIX, finding.sender_fix),
+        (ADMIN_FIX, finding.admin_fix),
+        (REFERENCES, finding.references),
+    ):
+        if items:
+            lines += ["", heading, *_bullets(items)]
     lines += [
         "",
         f"confidence {finding.confidence:.2f} · matched: {finding.matched_text} · entry {finding.entry_id}"
@@ -74,8 +73,8 @@ def render(explanation: Explanation, show_addresses: bool = True) -> str:
         rest = render(explanation._replace(headers=None), show_addresses) if explanation.findings else ""
         return "\n\n".join(part for part in (render_header(explanation.headers), rest) if part)
     if not explanation.findings:
-        return explanation.notice or "Nothing to explain."
+        return explanation.notice or NOTHING_TO_EXPLAIN
     parts = [render_finding(f, show_addresses) for f in explanation.findings]
     if explanation.truncated:
-        parts.append("(The input was long; only its first part was read.)")
+        parts.append(f"({TRUNCATED})")
     return "\n\n".join(parts)

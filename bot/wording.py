@@ -1,5 +1,5 @@
-"""The words people see for a finding: a plain-English label for each reason, and a title that
-does not repeat the codes shown beside it.
+"""The words people see for a finding: a plain-English label for each reason, a title that does
+not repeat the codes shown beside it, and the labels of an answer's facts and parts.
 
 Reasons keep Sisimai's names in the engine and in JSON, so answers stay comparable with its
 labelled corpus; Slack and the terminal show the label instead ("Recipient address does not
@@ -9,6 +9,9 @@ exist", not `userunknown`). Both renderers take their words from here, so they c
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass
+
+from .engine.model import Finding
 
 REASON_LABELS: dict[str, str] = {
     "authfailure": "Sender not authenticated (SPF, DKIM or DMARC failed)",
@@ -49,6 +52,22 @@ REASON_LABELS: dict[str, str] = {
     "virusdetected": "Virus or malware found",
 }
 
+BOUNCE_LABELS = {
+    "hard": "Hard bounce (permanent)",
+    "soft": "Soft bounce (temporary)",
+    "none": "Not a failure",
+}
+
+# The parts of an answer below its facts, in the order both renderers show them.
+MEANING = "What it means"
+CAUSES = "Likely causes"
+SENDER_FIX = "How to fix it (sender)"
+ADMIN_FIX = "How to fix it (recipient's admin)"
+REFERENCES = "References"
+SERVER_SAID = "The server said"
+NOTHING_TO_EXPLAIN = "Nothing to explain."
+TRUNCATED = "The text was long: I read only its first part."
+
 _CODE = r"(?:[2-5]\d\d|[2-5X]\.\d{1,3}\.\d{1,3})"
 LEADING_CODE_RE = re.compile(rf"^({_CODE})[:,]?\s+", re.IGNORECASE)
 TRAILING_CODES_RE = re.compile(rf"\s*\(({_CODE}(?:\s*[/,]\s*{_CODE}){{0,4}})\)\s*$", re.IGNORECASE)
@@ -86,3 +105,36 @@ def display_title(title: str, codes_label: str) -> str:
     if not text:
         return title
     return text[0].upper() + text[1:] if text != title else title
+
+
+def bounce_label(bounce: str) -> str:
+    return BOUNCE_LABELS.get(bounce, bounce)
+
+
+def finding_title(finding: Finding) -> str:
+    """The codes, then the title without them: "550 5.1.1 The mailbox does not exist"."""
+    return f"{finding.codes_label} {display_title(finding.title, finding.codes_label)}".strip()
+
+
+@dataclass(frozen=True, slots=True)
+class Fact:
+    """One short fact beside a finding's title. `key` lets a renderer format a value its own way
+    (Slack shows the recipient and the remote server as code); `value` is the raw text."""
+
+    key: str
+    label: str
+    value: str
+
+
+def facts(finding: Finding, show_recipient: bool) -> list[Fact]:
+    """The facts an answer shows under a finding's title, in order; empty ones left out."""
+    every = [
+        Fact("reason", "Reason", reason_label(finding.reason)),
+        Fact("bounce", "Bounce", bounce_label(finding.bounce)),
+        Fact("retry", "Retry?", finding.retry),
+        Fact("who", "Who must act", finding.who_label.capitalize()),
+        Fact("provider", "Provider", finding.provider or ""),
+        Fact("recipient", "Recipient", (finding.recipient or "") if show_recipient else ""),
+        Fact("remote", "Remote server", finding.remote_mta or ""),
+    ]
+    return [fact for fact in every if fact.value]

@@ -6,7 +6,7 @@ import itertools
 import json
 import re
 
-from bot.slack.blocks import FLOOD_BLOCK_ID
+from bot.slack.answer_blocks import FLOOD_BLOCK_ID
 
 # Slots are one second apart; arrivals at the stand-in jitter with the machine's load.
 PACE_TOLERANCE = 0.75

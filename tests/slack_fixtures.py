@@ -28,7 +28,8 @@ from bot.engine import Engine
 from bot.settings import Settings
 from bot.slack.app import create_app, runtime_of
 from bot.slack.http_server import SlackHttpServer
-from bot.slack.runtime import BotRuntime, Tunables
+from bot.slack.runtime import BotRuntime
+from bot.slack.tunables import Tunables
 from bot.state import MemoryState, SharedState
 from bot.state.redis_state import RedisState
 

@@ -223,8 +223,8 @@ def test_env_example_lists_every_setting_and_reads_cleanly() -> None:
 def test_manifest_declares_what_the_listeners_handle() -> None:
     import yaml
 
-    from bot.slack.listeners.commands import COMMAND
-    from bot.slack.listeners.shortcuts import EXPLAIN_SHORTCUT
+    from bot.slack.kinds.command import COMMAND
+    from bot.slack.kinds.shortcut import EXPLAIN_SHORTCUT
 
     manifest = yaml.safe_load((REPO / "deploy" / "slack-manifest.yml").read_text())
     features = manifest["features"]

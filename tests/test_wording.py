@@ -9,9 +9,18 @@ import pytest
 
 from bot.engine import Engine
 from bot.engine.model import REASONS
-from bot.render_text import render
-from bot.slack.blocks import finding_title, render_explanation
-from bot.wording import REASON_LABELS, display_title, reason_label
+from bot.render_text import LABEL_WIDTH, render
+from bot.slack.answer_blocks import render_explanation
+from bot.wording import (
+    MEANING,
+    REASON_LABELS,
+    SENDER_FIX,
+    bounce_label,
+    display_title,
+    facts,
+    finding_title,
+    reason_label,
+)
 
 ENGINE = Engine.load(extra_dir="")  # the shipped knowledge only
 
@@ -26,7 +35,7 @@ def test_every_reason_has_a_label_and_labels_are_words_not_names() -> None:
 def test_the_terminal_shows_the_label_and_the_json_keeps_the_name() -> None:
     explanation = ENGINE.explain("550 5.1.1 <ana@example.net>: Recipient address rejected: User unknown")
     text = render(explanation)
-    assert "Reason:     Recipient address does not exist" in text
+    assert f"{'Reason:':<{LABEL_WIDTH}}Recipient address does not exist" in text
     assert "reason userunknown" in text  # the Sisimai name, in the small print
     assert explanation.contract()["findings"][0]["reason"] == "userunknown"
 
@@ -43,7 +52,7 @@ def test_slack_shows_the_label_in_the_reason_field() -> None:
 
 def test_a_code_alone_reads_undetermined_not_onhold() -> None:
     text = render(ENGINE.explain("550"))
-    assert "Undetermined" in text and "Reason:     onhold" not in text
+    assert "Undetermined" in text and f"{'Reason:':<{LABEL_WIDTH}}onhold" not in text
 
 
 @pytest.mark.parametrize(
@@ -95,3 +104,20 @@ def test_slack_summary_lines_use_the_clean_title() -> None:
     explanation = ENGINE.explain(text)
     dumped = json.dumps(render_explanation(explanation, audience="private").blocks)
     assert not re.search(r"421\S* 421", dumped)
+
+
+def test_the_terminal_and_slack_show_the_same_facts_and_parts_under_the_same_words() -> None:
+    explanation = ENGINE.explain("550 5.1.1 <ana@example.net>: Recipient address rejected: User unknown")
+    assert explanation.best is not None
+    terminal = render(explanation)
+    slack = json.dumps(render_explanation(explanation, audience="private").blocks, ensure_ascii=False)
+    shown = facts(explanation.best, show_recipient=True)
+    assert {fact.label for fact in shown} >= {"Reason", "Bounce", "Retry?", "Who must act", "Recipient"}
+    for fact in shown:
+        assert re.search(rf"^{re.escape(fact.label)}:? ", terminal, re.MULTILINE), fact.label
+        assert f"*{fact.label}*" in slack
+    assert (
+        bounce_label(explanation.best.bounce) in terminal and bounce_label(explanation.best.bounce) in slack
+    )
+    for heading in (MEANING, SENDER_FIX):
+        assert heading in terminal and f"*{heading}*" in slack

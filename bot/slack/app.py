@@ -2,8 +2,9 @@
 
 One workspace with SLACK_BOT_TOKEN, or any number through OAuth (SLACK_CLIENT_ID/SECRET): pass
 `oauth_settings`, or let bot/oauth.py build them from the settings. Bolt runs with
-`process_before_response=True` and our listeners only classify and queue, so the acknowledgement never
-waits for the engine or the Web API, and Bolt's own listener pool is never used for slow work.
+`process_before_response=True` and our listeners (kinds/) only classify and queue, so the
+acknowledgement never waits for the engine or the Web API, and Bolt's own listener pool is never used
+for slow work.
 """
 
 from __future__ import annotations
@@ -19,8 +20,9 @@ from ..settings import Settings
 from ..state import SharedState, build_state
 from .channels import resolve_alert_channels
 from .clients import SlackUnreachable, web_client
-from .listeners import register_all
-from .runtime import BotRuntime, Tunables
+from .kinds import register_all
+from .runtime import BotRuntime
+from .tunables import Tunables
 
 log = logging.getLogger(__name__)
 

@@ -7,6 +7,7 @@ request's response_url expires (Slack keeps it 30 minutes); the job stays journa
 replica that dies while waiting leaves it to another. Each post carries message metadata naming its
 job, so before posting again after an uncertain failure (the connection dropped after the request
 went out) or a takeover, `already_posted` looks for it in the thread with `conversations.replies`.
+`Delivery` puts these together for the handlers: `respond` (response_url) and `post` (chat.postMessage).
 """
 
 from __future__ import annotations
@@ -14,10 +15,19 @@ from __future__ import annotations
 import http.client
 import logging
 import time
+from collections.abc import Callable
 from typing import Any
 
 from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError
+
+from ..metrics import record_answer
+from ..state import SharedState
+from .block_kit import Rendered, fit_blocks
+from .clients import Clients, response_url_allowed, webhook_client
+from .job import Job
+from .lanes import Lane, Scheduler
+from .outbox import Outbox
 
 log = logging.getLogger(__name__)
 
@@ -100,3 +110,144 @@ def deadline(received: float, response_url: bool) -> float:
 
 def time_left(until: float) -> float:
     return until - time.time()
+
+
+def posted_key(job_id: str) -> str:
+    """Where a job's answer ts is kept once posted."""
+    return f"posted:{job_id}"
+
+
+def _ignore(_: bool) -> None:
+    return None
+
+
+class Delivery:
+    """Sends a job's answers, trying again while Slack fails, and records what was sent so a replica
+    taking the job over does not send it twice."""
+
+    def __init__(
+        self,
+        state: SharedState,
+        clients: Clients,
+        outbox: Outbox,
+        scheduler: Scheduler,
+        lanes: dict[str, Lane],
+        *,
+        api_url: str,
+        sent_ttl: float,
+        posted_ttl: float,
+    ) -> None:
+        self.state = state
+        self.clients = clients
+        self.outbox = outbox
+        self.scheduler = scheduler
+        self.lanes = lanes
+        self.api_url = api_url
+        self.sent_ttl = sent_ttl  # a response_url step's "sent" mark: as long as the URL may be used
+        self.posted_ttl = posted_ttl  # a posted answer's ts: as long as the thread is de-duplicated
+
+    def respond(
+        self, job: Job, payload: dict[str, Any], then: Callable[[bool], None] = _ignore, step: str = "answer"
+    ) -> None:
+        """Post to the request's response_url (works in DMs and channels the bot is not in), trying again
+        while Slack fails and the URL is valid; then `then(delivered)`. Each `step` of a job is sent
+        once: a job taken over from a dead replica skips the steps it recorded as sent."""
+        url = job.response_url
+        if not url or not response_url_allowed(url, self.api_url):
+            log.warning("no usable response_url; answer dropped", extra={"kind": job.kind})
+            then(False)
+            return
+        sent_key = f"{posted_key(job.id)}:{step}"
+        if job.taken_over and self.state.get(sent_key):
+            then(True)
+            return
+        if payload.get("blocks"):
+            payload = {**payload, "blocks": fit_blocks(payload["blocks"])}
+        until = deadline(job.received, response_url=True)
+
+        def attempt(n: int) -> None:
+            # on the job's own lane, not the send lane: posts stuck on a slow Web API must not hold it up
+            response, error = None, None
+            try:
+                response = webhook_client(url).send_dict(payload)
+            except Exception as exc:
+                error = exc
+            status = None if response is None else response.status_code
+            if error is None and status == 200:
+                self.state.put(sent_key, "1", self.sent_ttl)
+                then(True)
+                return
+            delay = retry_delay(error, status, n)
+            detail = {"status": status, "error": str(error or getattr(response, "body", ""))[:200]}
+            if delay is not None and time_left(until) > delay:
+                log.warning("response_url post failed; trying again", extra={**detail, "in_seconds": delay})
+                self.later(job, delay, lambda: attempt(n + 1), lambda: then(False))
+                return
+            log.error("answer not delivered to response_url", extra={**detail, "attempts": n + 1})
+            record_answer("explicit", "undelivered")
+            then(False)
+
+        attempt(0)
+
+    def post(self, job: Job, thread_ts: str | None, rendered: Rendered, mode: str, then: Callable) -> None:
+        """chat.postMessage in the job's channel, at the channel's pace, trying again while Slack fails;
+        `then(ts or None)`. The ts is recorded before `then`, so a replica taking the job over knows."""
+        client = self.clients.client_for(job.team_id, job.enterprise_id, job.id)
+        channel = job.channel
+        if client is None or not channel:
+            log.error("no token for this workspace; answer dropped", extra={"team": job.team_id})
+            then(None)
+            return
+        until = deadline(job.received, response_url=False)
+
+        def call() -> Any:
+            return client.chat_postMessage(
+                channel=channel,
+                thread_ts=thread_ts,
+                blocks=fit_blocks(rendered.blocks),
+                text=rendered.text,
+                unfurl_links=False,
+                unfurl_media=False,
+                metadata=answer_metadata(job.id),
+            )
+
+        def attempt(n: int) -> None:
+            if (n or job.taken_over) and thread_ts:
+                ts = self.state.get(posted_key(job.id)) or already_posted(client, channel, thread_ts, job.id)
+                if ts:
+                    log.info("the answer is already in the thread", extra={"channel": channel})
+                    then(ts)
+                    return
+            self.outbox.send(channel, call, lambda response, error: posted(n, response, error))
+
+        def posted(n: int, response: Any, error: BaseException | None) -> None:
+            if error is None:
+                ts = response.get("ts")
+                self.state.put(posted_key(job.id), str(ts), self.posted_ttl)
+                record_answer(mode, "post")
+                then(ts)
+                return
+            delay = retry_delay(error, None, n)
+            detail = {"channel": channel, "error": str(error)[:300]}
+            if delay is not None and time_left(until) > delay:
+                log.warning("chat.postMessage failed; trying again", extra={**detail, "in_seconds": delay})
+                self.later(job, delay, lambda: attempt(n + 1), lambda: then(None))
+                return
+            log.error("answer not delivered", extra={**detail, "attempts": n + 1})
+            record_answer(mode, "undelivered")
+            then(None)
+
+        attempt(0)
+
+    def later(self, job: Job, delay: float, step: Callable[[], None], give_up: Callable[[], None]) -> None:
+        """Run `step` on the job's lane after `delay` seconds (the timer thread itself never waits on
+        Slack); `give_up` if it raises."""
+
+        def run() -> None:
+            try:
+                step()
+            except Exception:
+                log.exception("retrying an answer failed", extra={"kind": job.kind})
+                give_up()
+
+        self.scheduler.call_later(delay, lambda: self.lanes[job.lane].submit(run))

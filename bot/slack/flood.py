@@ -13,14 +13,14 @@ from __future__ import annotations
 import json
 import logging
 import threading
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from ..engine.model import Finding
 from ..metrics import record_answer
-from .blocks import flood_fallback, with_flood_count
-
-if TYPE_CHECKING:
-    from .runtime import BotRuntime
+from ..state import SharedState
+from .answer_blocks import flood_fallback, with_flood_count
+from .clients import Clients
+from .outbox import Outbox
 
 log = logging.getLogger(__name__)
 
@@ -55,15 +55,21 @@ def answer_key(key: str) -> str:
 
 
 class FloodControl:
-    def __init__(self, runtime: BotRuntime) -> None:
-        self.rt = runtime
+    def __init__(
+        self, state: SharedState, outbox: Outbox, clients: Clients, *, window: int, stale_grace: float
+    ) -> None:
+        self.state = state
+        self.outbox = outbox
+        self.clients = clients
+        self.window = window  # seconds: SMTPBOT_FLOOD_WINDOW
+        self.stale_grace = stale_grace
         self._pending: set[str] = set()
         self._lock = threading.Lock()
 
     def remember_answer(self, key: str, record: dict[str, Any]) -> None:
         """Keep what was posted, so any replica can rebuild the message with a new count."""
-        ttl = self.rt.settings.smtpbot_flood_window + 3600
-        self.rt.state.put(answer_key(key), json.dumps(record, ensure_ascii=False), ttl)
+        ttl = self.window + 3600
+        self.state.put(answer_key(key), json.dumps(record, ensure_ascii=False), ttl)
 
     def request_update(self, key: str) -> None:
         """Bring the answer's count up to date soon (one queued update per answer at most)."""
@@ -72,21 +78,21 @@ class FloodControl:
                 return
             self._pending.add(key)
         channel = key.split("|", 1)[0]
-        self.rt.outbox.send(
+        self.outbox.send(
             channel, lambda: self._update(key), lambda shown, error: self._after(key, shown, error)
         )
 
     def _update(self, key: str) -> int | None:
-        current = self.rt.state.flood_get(key)
+        current = self.state.flood_get(key)
         if current is None or current.answer_ts is None:
             return None  # window over, or not posted yet (the poster updates right after posting)
         if current.count <= current.shown:
             return current.shown  # already up to date; recording it clears the stale mark
-        raw = self.rt.state.get(answer_key(key))
+        raw = self.state.get(answer_key(key))
         if raw is None:
             return None
         record = json.loads(raw)
-        client = self.rt.client_for(record.get("team_id"), record.get("enterprise_id"))
+        client = self.clients.client_for(record.get("team_id"), record.get("enterprise_id"))
         if client is None:
             return None
         client.chat_update(
@@ -106,11 +112,11 @@ class FloodControl:
             return  # left stale in shared state: the sweeper tries again after the grace period
         if shown is None:
             return
-        after = self.rt.state.flood_shown(key, shown)
+        after = self.state.flood_shown(key, shown)
         if after is not None and after.count > shown:
             self.request_update(key)
 
     def sweep(self) -> None:
         """Update answers another replica left behind (it died between counting and updating)."""
-        for key in self.rt.state.flood_stale(self.rt.tunables.flood_stale_grace, 50):
+        for key in self.state.flood_stale(self.stale_grace, 50):
             self.request_update(key)

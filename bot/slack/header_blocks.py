@@ -4,7 +4,7 @@ Everything echoed from the header (host names, domains, selectors, a filter's ru
 a stranger wrote, so none of it reaches Slack as mrkdwn: verdicts go out as `plain_text`, which
 Slack neither formats nor links nor turns into mentions, and the hop table and the evidence as
 code with `&`, `<` and `>` escaped and backticks replaced, so nothing can close the code span.
-The blocks stay well inside Slack's limits (see blocks.py) with room left for bounce findings.
+The blocks stay well inside Slack's limits (see block_kit.py) with room left for bounce findings.
 """
 
 from __future__ import annotations
@@ -14,7 +14,7 @@ from typing import Any
 
 from ..headers.report import HeaderReport
 from ..headers.timing import duration
-from .text import clip, escape, mask_addresses
+from .mrkdwn import clip, escape, mask_addresses
 
 MAX_PROBLEMS = 8  # verdicts shown one by one; the rest are summed up in a line
 MAX_HOPS = 15

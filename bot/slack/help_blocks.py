@@ -8,7 +8,7 @@ from collections.abc import Sequence
 from typing import Any
 
 from ..engine.model import Entry
-from .blocks import (
+from .block_kit import (
     MAX_BLOCKS,
     MAX_FALLBACK_CHARS,
     MAX_MESSAGE_CHARS,
@@ -21,7 +21,7 @@ from .blocks import (
     header,
     section,
 )
-from .text import clip, code, escape
+from .mrkdwn import clip, code, escape
 
 USAGE = (
     "*How to use smtpbot*\n"

@@ -12,6 +12,7 @@ import uuid
 from dataclasses import asdict, dataclass, field
 from typing import Any, Literal
 
+# Each kind has its handler in kinds.HANDLERS (tests/slack/test_kinds.py keeps the two in step).
 Kind = Literal["command", "shortcut", "mention", "alert", "share", "feedback", "home"]
 # Lanes: a burst of alerts must not delay people waiting for an answer.
 INTERACTIVE = "interactive"

@@ -10,8 +10,8 @@ the button's value carries the domains and the IP (never an address), so a click
 Alert channels never wait for the DNS: their answers carry the checks the cache can answer (or the
 button), and a click there runs at most one diagnosis per domain per ten minutes, cached results
 otherwise. Private answers (/smtp, the message shortcut) carry the button too: a click runs the checks
-and answers through the click's response_url, where only the person who asked sees them.
-SMTPBOT_DIAGNOSE=off turns all of it off.
+and answers through the click's response_url, where only the person who asked sees them (the click
+itself: kinds/live_check.py). SMTPBOT_DIAGNOSE=off turns all of it off.
 """
 
 from __future__ import annotations
@@ -27,14 +27,16 @@ from ..diagnose.model import Diagnosis, Subjects
 from ..diagnose.targets import from_header, from_paste
 from ..engine.model import Explanation
 from ..engine.normalize import clean
-from .blocks import ACTIONS_BLOCK_ID, Rendered, button, context, fit_blocks, section
-from .clients import response_url_allowed, webhook_client
-from .job import INTERACTIVE
+from ..settings import Settings
+from ..state import SharedState
+from .answer_blocks import ACTIONS_BLOCK_ID
+from .block_kit import Rendered, button, context, fit_blocks, section
+from .clients import Clients
+from .job import Job
+from .lanes import Lane
 
 if TYPE_CHECKING:
     from slack_sdk import WebClient
-
-    from .runtime import BotRuntime
 
 log = logging.getLogger(__name__)
 
@@ -114,16 +116,25 @@ def _finish(_ts: str | None, done: Callable[[], None]) -> None:
 
 
 class LiveChecks:
-    def __init__(self, runtime: BotRuntime) -> None:
-        self.rt = runtime
+    """Adds live checks to answers, within the per-workspace and per-target budgets."""
+
+    def __init__(self, settings: Settings, state: SharedState, clients: Clients, lane: Lane) -> None:
+        self.settings = settings
+        self.state = state
+        self.clients = clients
+        self.lane = lane  # where the checks that follow a posted answer run (the interactive lane)
         self._diagnoser: Any = None
+
+    @property
+    def enabled(self) -> bool:
+        return self.settings.smtpbot_diagnose != "off"
 
     @property
     def diagnoser(self) -> Any:
         if self._diagnoser is None:  # dnspython loads on the first live check, not at start-up
             from ..diagnose.command import diagnoser_from_settings
 
-            self._diagnoser = diagnoser_from_settings(self.rt.settings)
+            self._diagnoser = diagnoser_from_settings(self.settings)
         return self._diagnoser
 
     def subjects(self, text: str, explanation: Explanation | None) -> Subjects | None:
@@ -147,46 +158,47 @@ class LiveChecks:
             return None
         return subjects
 
-    def prepare(self, job: Any, explanation: Explanation | None, rendered: Rendered) -> LiveAnswer:
+    def prepare(self, job: Job, explanation: Explanation | None, rendered: Rendered) -> LiveAnswer:
         """The answer to post for a mention: as it is, to be followed by live checks, or with the button."""
         subjects = self.subjects(job.text, explanation)
-        if subjects is None or self.rt.settings.smtpbot_diagnose == "off":
+        if subjects is None or not self.enabled:
             return LiveAnswer(rendered, _finish)
         if not self.allowed(job.team_id, subjects):
             with_button = Rendered(with_live_blocks(rendered.blocks, [live_button(subjects)]), rendered.text)
             return LiveAnswer(with_button, _finish)
 
         def follow_up(ts: str | None, done: Callable[[], None]) -> None:
-            client = self.rt.client_for(job.team_id, job.enterprise_id, job.id)
-            if not ts or client is None or not job.channel:
+            client = self.clients.client_for(job.team_id, job.enterprise_id, job.id)
+            channel = job.channel
+            if not ts or client is None or not channel:
                 done()
                 return
 
             def task() -> None:
                 try:
-                    self.update(client, job.channel, ts, rendered.blocks, rendered.text, subjects)
+                    self.update(client, channel, ts, rendered.blocks, rendered.text, subjects)
                 finally:
                     done()
 
-            if not self.rt.lanes[INTERACTIVE].submit(task):
+            if not self.lane.submit(task):
                 done()
 
         return LiveAnswer(rendered, follow_up)
 
-    def for_alert(self, job: Any, explanation: Explanation, rendered: Rendered) -> Rendered:
+    def for_alert(self, job: Job, explanation: Explanation, rendered: Rendered) -> Rendered:
         """An alert's answer with the live checks the cache holds, or the button when it holds none."""
         subjects = self.subjects(job.text, explanation)
-        if subjects is None or self.rt.settings.smtpbot_diagnose == "off":
+        if subjects is None or not self.enabled:
             return rendered
         diagnosis = self.diagnoser.run("slack", subjects, cached_only=True)
         if all(c.status == "skipped" for c in diagnosis.checks):
             return Rendered(with_live_blocks(rendered.blocks, [live_button(subjects)]), rendered.text)
         return Rendered(with_live_blocks(rendered.blocks, live_blocks(diagnosis, cached=True)), rendered.text)
 
-    def for_private(self, job: Any, explanation: Explanation, rendered: Rendered) -> Rendered:
+    def for_private(self, job: Job, explanation: Explanation, rendered: Rendered) -> Rendered:
         """A private answer with the *Run live checks* button where the checks would help it."""
         subjects = self.subjects(job.text, explanation)
-        if subjects is None or self.rt.settings.smtpbot_diagnose == "off":
+        if subjects is None or not self.enabled:
             return rendered
         return Rendered(with_live_blocks(rendered.blocks, [live_button(subjects)]), rendered.text)
 
@@ -194,7 +206,7 @@ class LiveChecks:
         """Within the workspace's per-minute budget and the target's window (shared across replicas)."""
         team = team_id or "-"
         target = f"{subjects.sender_domain}|{subjects.recipient_domain}|{subjects.ip}"
-        if not self.rt.state.claim(f"live:target:{team}:{target}", TARGET_WINDOW):
+        if not self.state.claim(f"live:target:{team}:{target}", TARGET_WINDOW):
             return False
         return self.within_budget(team)
 
@@ -202,7 +214,7 @@ class LiveChecks:
         """Claim one of the workspace's slots for this clock minute; False when all are taken."""
         minute = int(time.time() // 60)
         return any(
-            self.rt.state.claim(f"live:team:{team}:{minute}:{slot}", 120.0)
+            self.state.claim(f"live:team:{team}:{minute}:{slot}", 120.0)
             for slot in range(TEAM_LIMIT_PER_MINUTE)
         )
 
@@ -227,52 +239,3 @@ class LiveChecks:
             )
         except Exception as exc:
             log.warning("live checks not added to the answer", extra={"error": str(exc)[:300]})
-
-    def clicked(self, client: WebClient, team_id: str | None, body: dict[str, Any]) -> None:
-        """A *Run live checks* click: run them for the message's subjects within the workspace budget.
-
-        In an alert channel, at most one diagnosis per domain per ten minutes; cached results otherwise.
-        """
-        action = (body.get("actions") or [{}])[0]
-        subjects = subjects_from_value(str(action.get("value", "")))
-        message = body.get("message") or {}
-        channel = (body.get("channel") or {}).get("id")
-        private = bool((body.get("container") or {}).get("is_ephemeral"))
-        if subjects is None or (not private and (not channel or not message.get("ts"))):
-            return
-        team = team_id or "-"
-        if self.rt.settings.smtpbot_diagnose == "off" or not self.within_budget(team):
-            return
-        if private:
-            self.update_private(str(body.get("response_url") or ""), message, subjects)
-            return
-        cached = False
-        if channel in self.rt.alert_channels:
-            domain = subjects.sender_domain or subjects.recipient_domain or subjects.ip
-            cached = not self.rt.state.claim(f"live:alert:{team}:{domain}", ALERT_DOMAIN_WINDOW)
-        blocks, text = message.get("blocks") or [], message.get("text") or ""
-        self.update(client, channel, message["ts"], blocks, text, subjects, cached)
-
-    def update_private(self, url: str, message: dict[str, Any], subjects: Subjects) -> None:
-        """Diagnose, then answer a click on a private answer through its response_url: the answer
-        replaced with the checks in it when the click carries its blocks, a private follow-up if not."""
-        if not url or not response_url_allowed(url, self.rt.settings.api_url):
-            log.warning("no usable response_url; live checks dropped")
-            return
-        live = live_blocks(self.diagnoser.run("slack", subjects))
-        if message.get("blocks"):
-            blocks = fit_blocks(with_live_blocks(message["blocks"], live))
-            payload = {"replace_original": True, "blocks": blocks, "text": message.get("text") or ""}
-        else:
-            payload = {
-                "response_type": "ephemeral",
-                "replace_original": False,
-                "blocks": live,
-                "text": "Live checks",
-            }
-        try:
-            response = webhook_client(url).send_dict(payload)
-            if response.status_code != 200:
-                log.warning("live checks not sent", extra={"status": response.status_code})
-        except Exception as exc:
-            log.warning("live checks not sent", extra={"error": str(exc)[:300]})

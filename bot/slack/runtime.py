@@ -1,9 +1,10 @@
-"""Everything the Slack app needs at run time besides Bolt: the engine, shared state, worker lanes, the
-paced outbox, flood control, and the job journal's upkeep.
+"""Everything the Slack app needs at run time besides Bolt: the worker lanes and their timer, the
+paced outbox, flood control, the handlers' `Context`, and the job journal's upkeep.
 
-`submit` is the only thing listeners call: it claims the request's de-duplication keys and journals the
-job in one atomic step, then queues it. A maintenance thread renews the leases of this replica's jobs,
-takes over jobs whose replica died (their lease ran out) and brings flood counts left behind up to date.
+`submit` is what listeners call (through kinds.Intake): it claims the request's de-duplication keys and
+journals the job in one atomic step, then queues it; a worker runs the job's handler from
+`kinds.HANDLERS`. A maintenance thread renews the leases of this replica's jobs, takes over jobs whose
+replica died (their lease ran out) and brings flood counts left behind up to date.
 """
 
 from __future__ import annotations
@@ -11,51 +12,27 @@ from __future__ import annotations
 import logging
 import threading
 import time
-from collections import OrderedDict
-from dataclasses import dataclass
+from collections.abc import Callable
 from typing import Any
-
-from slack_sdk import WebClient
 
 from ..engine import Engine
 from ..metrics import observe_request_seconds, record_request
 from ..settings import Settings
 from ..state import MemoryState, SharedState
 from ..state.fallback import FallbackState
-from .clients import web_client
-from .delivery import POST_RETRY_SECONDS
+from .clients import Clients
+from .delivery import Delivery
 from .flood import FloodControl
 from .job import ALERTS, INTERACTIVE, Job
-from .jobs import JobHandlers
-from .pace import Outbox
-from .work import Lane, Scheduler
+from .kinds import HANDLERS, Context, Handler
+from .lanes import Lane, Scheduler
+from .live_checks import LiveChecks
+from .outbox import Outbox
+from .tunables import Tunables
 
 log = logging.getLogger(__name__)
 
 SEND = "send"
-MAX_CACHED_CLIENTS = 256
-
-
-@dataclass(frozen=True, slots=True)
-class Tunables:
-    """Timings and sizes; the defaults are for production, tests shorten the waits."""
-
-    dedup_ttl: float = 3600.0  # event ids and (channel, ts) remembered this long (Slack retries for ~5 min)
-    job_lease: float = 10.0  # a job not renewed for this long belonged to a replica that died
-    heartbeat: float = 2.0  # how often leases are renewed and orphans looked for
-    max_attempts: int = 3  # a job that failed this often (its replicas kept dying) is dropped
-    max_job_age: float = 1800.0  # stop renewing a job stuck this long
-    # the first alert's job has this long to post the answer (it keeps trying while Slack fails, and
-    # is taken over if its replica dies) before another alert's job may post instead
-    flood_poster_lease: float = POST_RETRY_SECONDS + 60.0
-    flood_stale_grace: float = 15.0  # an answer showing an old count this long is updated by anyone
-    pace_interval: float = 1.0
-    answered_ttl: float = 24 * 3600.0
-    share_ttl: float = 3600.0  # response_urls live 30 minutes; the button can wait a little longer
-    interactive_workers: int = 4
-    alert_workers: int = 4
-    send_workers: int = 4
-    queue_limit: int = 10_000
 
 
 class BotRuntime:
@@ -68,28 +45,52 @@ class BotRuntime:
         alert_channels: frozenset[str],
         tunables: Tunables | None = None,
         oauth_settings: Any = None,
+        handlers: dict[str, Handler] = HANDLERS,
     ) -> None:
         self.settings = settings
-        self.engine = engine
         # Shared state other than this process's own memory can fail: the bot then carries on in memory.
         self.state = state if isinstance(state, MemoryState | FallbackState) else FallbackState(state)
         self.alert_channels = alert_channels
-        self.tunables = tunables or Tunables()
-        self.oauth_settings = oauth_settings
-        t = self.tunables
+        self.tunables = t = tunables or Tunables()
+        self.handlers = handlers
         self.lanes = {
             INTERACTIVE: Lane(INTERACTIVE, t.interactive_workers, t.queue_limit),
             ALERTS: Lane(ALERTS, t.alert_workers, t.queue_limit),
             SEND: Lane(SEND, t.send_workers, t.queue_limit),
         }
         self.scheduler = Scheduler()
-        self.outbox = Outbox(self.state, self.scheduler, self.lanes[SEND], t.pace_interval)
-        self.flood = FloodControl(self)
-        self.handlers = JobHandlers(self)
+        self.clients = Clients(settings, oauth_settings)
+        outbox = Outbox(self.state, self.scheduler, self.lanes[SEND], t.pace_interval)
+        self.flood = FloodControl(
+            self.state,
+            outbox,
+            self.clients,
+            window=settings.smtpbot_flood_window,
+            stale_grace=t.flood_stale_grace,
+        )
+        delivery = Delivery(
+            self.state,
+            self.clients,
+            outbox,
+            self.scheduler,
+            self.lanes,
+            api_url=settings.api_url,
+            sent_ttl=t.share_ttl,
+            posted_ttl=t.answered_ttl,
+        )
+        self.context = Context(
+            settings=settings,
+            engine=engine,
+            state=self.state,
+            tunables=t,
+            clients=self.clients,
+            delivery=delivery,
+            flood=self.flood,
+            live_checks=LiveChecks(settings, self.state, self.clients, self.lanes[INTERACTIVE]),
+            alert_channels=alert_channels,
+        )
         self._lock = threading.Lock()
         self._in_flight: dict[str, tuple[Job, float]] = {}  # job id -> (job, started, monotonic)
-        self._tokens: dict[str, str] = {}  # job id -> the token its request carried (never journaled)
-        self._clients: OrderedDict[str, WebClient] = OrderedDict()
         self._stopping = threading.Event()
         self._abandoned = False
         self._maintenance = threading.Thread(target=self._maintain, name="smtpbot-maintenance", daemon=True)
@@ -108,8 +109,7 @@ class BotRuntime:
         if not accepted:
             return False
         if token:
-            with self._lock:
-                self._tokens[job.id] = token
+            self.clients.remember(job.id, token)
         self._start(job)
         return True
 
@@ -120,7 +120,7 @@ class BotRuntime:
             # left in the journal: this or another replica takes it over when its lease runs out
             with self._lock:
                 self._in_flight.pop(job.id, None)
-                self._tokens.pop(job.id, None)
+            self.clients.forget(job.id)
 
     def _run(self, job: Job) -> None:
         finished = threading.Event()
@@ -131,8 +131,13 @@ class BotRuntime:
             finished.set()
             self._finish(job)
 
+        handler = self.handlers.get(job.kind)
+        if handler is None:  # a kind this version does not know (a newer replica's): dropped
+            log.error("unknown job kind", extra={"kind": job.kind})
+            done()
+            return
         try:
-            self.handlers.run(job, done)
+            handler(self.context, job, done)
         except Exception:
             log.exception("job failed", extra={"kind": job.kind})
             done()
@@ -140,7 +145,7 @@ class BotRuntime:
     def _finish(self, job: Job) -> None:
         with self._lock:
             entry = self._in_flight.pop(job.id, None)
-            self._tokens.pop(job.id, None)
+        self.clients.forget(job.id)
         if self._abandoned:
             return
         if entry is not None:
@@ -150,48 +155,9 @@ class BotRuntime:
         except Exception as exc:
             log.warning("could not clear a finished job from the journal", extra={"error": str(exc)[:300]})
 
-    # --- Slack clients --------------------------------------------------------------------------------
-
-    def client_for(
-        self, team_id: str | None, enterprise_id: str | None, job_id: str | None = None
-    ) -> WebClient | None:
-        token = None
-        if job_id:
-            with self._lock:
-                token = self._tokens.get(job_id)
-        if token is None:
-            token = self._lookup_token(team_id, enterprise_id)
-        if token is None:
-            return None
-        with self._lock:
-            client = self._clients.get(token)
-            if client is None:
-                client = web_client(token, self.settings.api_url)
-                self._clients[token] = client
-                while len(self._clients) > MAX_CACHED_CLIENTS:
-                    self._clients.popitem(last=False)
-            else:
-                self._clients.move_to_end(token)
-            return client
-
-    def _lookup_token(self, team_id: str | None, enterprise_id: str | None) -> str | None:
-        if self.oauth_settings is None:
-            return self.settings.slack_bot_token
-        try:
-            from slack_bolt.context import BoltContext
-
-            # Bolt's authorize checks the token with auth.test through the context's client; a bare
-            # BoltContext would make one on slack.com, ignoring SLACK_API_URL and our retry handlers.
-            context = BoltContext(client=web_client(None, self.settings.api_url))
-            result = self.oauth_settings.authorize(
-                context=context, enterprise_id=enterprise_id, team_id=team_id, user_id=None
-            )
-            return result.bot_token if result is not None else None
-        except Exception as exc:
-            log.warning(
-                "no installation found for a workspace", extra={"team": team_id, "error": str(exc)[:200]}
-            )
-            return None
+    def run_interactive(self, work: Callable[[Context], None]) -> bool:
+        """Run `work` on the interactive lane, unjournaled (a live-check click); False when it is full."""
+        return self.lanes[INTERACTIVE].submit(lambda: work(self.context))
 
     # --- upkeep ----------------------------------------------------------------------------------------
 

@@ -11,23 +11,25 @@ from slack_fixtures import POSTFIX_ALERT
 
 from bot.engine import Engine
 from bot.engine.model import Explanation, Finding
-from bot.slack.blocks import (
+from bot.slack.answer_blocks import (
     ACTIONS_BLOCK_ID,
     FLOOD_BLOCK_ID,
+    SHARE_ACTION,
+    render_explanation,
+    with_flood_count,
+)
+from bot.slack.block_kit import (
     MAX_BLOCKS,
     MAX_FIELD_CHARS,
     MAX_HEADER_CHARS,
     MAX_MESSAGE_CHARS,
     MAX_SECTION_CHARS,
-    SHARE_ACTION,
     fit_blocks,
-    render_explanation,
-    with_flood_count,
 )
 from bot.slack.help_blocks import home_view, render_list, render_search
-from bot.slack.listeners.commands import parse
-from bot.slack.listeners.messages import route
-from bot.slack.text import clip, mask_addresses, message_text, plain_text
+from bot.slack.kinds.command import parse
+from bot.slack.kinds.message_route import route
+from bot.slack.mrkdwn import clip, mask_addresses, message_text, plain_text
 
 
 def within_limits(blocks: list[dict]) -> None:

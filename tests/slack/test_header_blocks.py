@@ -10,13 +10,8 @@ from slack_fixtures import CHAT_CHANNEL, RunningApp, mention_event
 
 from bot.engine import Engine
 from bot.headers.report import analyse
-from bot.slack.blocks import (
-    MAX_BLOCKS,
-    MAX_MESSAGE_CHARS,
-    MAX_SECTION_CHARS,
-    SHARE_ACTION,
-    render_explanation,
-)
+from bot.slack.answer_blocks import SHARE_ACTION, render_explanation
+from bot.slack.block_kit import MAX_BLOCKS, MAX_MESSAGE_CHARS, MAX_SECTION_CHARS
 from bot.slack.header_blocks import header_blocks, header_fallback
 
 HEADERS = DATA / "headers"

@@ -27,14 +27,8 @@ from slack_fixtures import (
     start_app,
 )
 
-from bot.slack.blocks import (
-    HELPFUL_ACTION,
-    MAX_BLOCKS,
-    MAX_MESSAGE_CHARS,
-    MAX_SECTION_CHARS,
-    NOT_HELPFUL_ACTION,
-    SHARE_ACTION,
-)
+from bot.slack.answer_blocks import HELPFUL_ACTION, NOT_HELPFUL_ACTION, SHARE_ACTION
+from bot.slack.block_kit import MAX_BLOCKS, MAX_MESSAGE_CHARS, MAX_SECTION_CHARS
 from bot.state.redis_state import RedisState
 
 

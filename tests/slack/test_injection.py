@@ -15,7 +15,7 @@ from typing import Any
 import pytest
 from slack_fixtures import ALERT_CHANNEL, RunningApp, mention_event, message_event
 
-from bot.slack.text import escape, host_name, mask_addresses
+from bot.slack.mrkdwn import escape, host_name, mask_addresses
 
 HOSTILE = "<!channel> @here *bold* <https://x|y> https://evil.example/"
 DSN = f"""Reporting-MTA: dns; mail.example.org

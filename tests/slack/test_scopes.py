@@ -41,7 +41,7 @@ def api_methods_called() -> set[str]:
 def events_handled() -> set[str]:
     """`@app.event("app_mention")` in the listeners -> {"app_mention"} (catch-alls use a pattern)."""
     handled = set()
-    for path in (REPO / "bot" / "slack" / "listeners").glob("*.py"):
+    for path in (REPO / "bot" / "slack" / "kinds").glob("*.py"):
         for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
             if (
                 isinstance(node, ast.Call)
@@ -83,8 +83,8 @@ def test_the_manifest_the_install_and_the_stand_in_ask_for_exactly_the_scopes_us
 
 
 def test_the_manifest_declares_the_command_and_shortcut_the_listeners_handle() -> None:
-    from bot.slack.listeners.commands import COMMAND
-    from bot.slack.listeners.shortcuts import EXPLAIN_SHORTCUT
+    from bot.slack.kinds.command import COMMAND
+    from bot.slack.kinds.shortcut import EXPLAIN_SHORTCUT
 
     features = manifest()["features"]
     assert [c["command"] for c in features["slash_commands"]] == [COMMAND]

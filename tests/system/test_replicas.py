@@ -25,7 +25,7 @@ from slack_standin import SlackStandIn
 
 ALERTS = "C0ALERTS77"
 CHAT = "C0CHAT0077"
-# Production lease (bot/slack/runtime.py: 10 s) + heartbeat + flood grace, with room for a slow machine.
+# Production lease (bot/slack/tunables.py: 10 s) + heartbeat + flood grace, with room for a slow machine.
 TAKEOVER_TIMEOUT = 180.0
 
 

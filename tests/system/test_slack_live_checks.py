@@ -22,7 +22,7 @@ from slack_fixtures import (
 )
 
 from bot.diagnose import Subjects
-from bot.slack.blocks import ACTIONS_BLOCK_ID
+from bot.slack.answer_blocks import ACTIONS_BLOCK_ID
 from bot.slack.live_checks import LIVE_BLOCK_ID, LIVE_CHECKS_ACTION, TEAM_LIMIT_PER_MINUTE
 
 SPF_LINE = "❌ *SPF* good.test: `v=spf1 ip4:192.0.2.0/29 mx -all`: 203.0.113.5 is not in it (fail)"
@@ -121,7 +121,7 @@ def test_off_means_no_live_checks_and_no_button(standin, engine, loopback_dns: L
 
 
 def test_each_workspace_has_a_budget_per_minute(live_app: RunningApp) -> None:
-    live = live_app.runtime.handlers.live_checks
+    live = live_app.runtime.context.live_checks
     for attempt in range(2):  # the budget is per clock minute: measure again if one ends mid-test
         minute = int(time.time() // 60)
         team = f"T0BUDGET{attempt}"
@@ -327,7 +327,7 @@ def test_a_private_click_without_the_message_gets_a_private_follow_up(live_app: 
 
 
 def test_private_clicks_respect_the_workspace_budget(live_app: RunningApp) -> None:
-    live = live_app.runtime.handlers.live_checks
+    live = live_app.runtime.context.live_checks
     for _ in range(2):  # the budget is per clock minute: spend it again if one ends mid-test
         minute = int(time.time() // 60)
         while live.within_budget("T0STANDIN"):

@@ -8,7 +8,7 @@ import threading
 from flood_checks import assert_paced, seen_count
 from slack_fixtures import POSTFIX_ALERT, event_body, integration_alert, mention_event, start_app
 
-from bot.slack.runtime import Tunables
+from bot.slack.tunables import Tunables
 
 
 def two_replicas(standin, engine, redis_state_factory, tunables: Tunables | None = None):

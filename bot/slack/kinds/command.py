@@ -1,16 +1,18 @@
-"""The `/smtp` slash command. Answers go through the command's response_url, never chat.postMessage,
-so `/smtp` works in direct messages and in channels the bot is not a member of."""
+"""The `/smtp` slash command: explain a code or a paste, `list` a prefix, `search` words, or show
+how to use it. Answers go through the command's response_url, never chat.postMessage, so `/smtp`
+works in direct messages and in channels the bot is not a member of; only the person who asked
+sees them (with a *Share in channel* button)."""
 
 from __future__ import annotations
 
-import re
-
 from slack_bolt import Ack, App, BoltContext
 
-from ..help_blocks import render_usage
-from ..runtime import BotRuntime
-from ..text import plain_text
-from .common import ignored, job_from_context, submit
+from ..help_blocks import render_list, render_search, render_usage
+from ..job import Job
+from ..mrkdwn import plain_text
+from .answering import explain, private_answer, responded
+from .context import Context, Done
+from .intake import Intake, ignored, job_from_context, submit
 
 COMMAND = "/smtp"
 HELP_WORDS = frozenset({"", "help", "-h", "--help", "?", "usage"})
@@ -28,7 +30,7 @@ def parse(text: str) -> tuple[str, str]:
     return "explain", stripped
 
 
-def register(app: App, runtime: BotRuntime) -> None:
+def register(app: App, intake: Intake) -> None:
     @app.command(COMMAND)
     def on_smtp(ack: Ack, command: dict, context: BoltContext) -> None:
         action, argument = parse(plain_text(command.get("text")))
@@ -50,12 +52,21 @@ def register(app: App, runtime: BotRuntime) -> None:
             channel=command.get("channel_id"),
             response_url=command.get("response_url"),
         )
-        submit(runtime, "command", job, context)
+        submit(intake, "command", job, context)
         ack()
 
 
-def register_catch_all(app: App) -> None:
-    @app.command(re.compile(".*"))
-    def acknowledge_other_commands(ack: Ack) -> None:
-        ack(response_type="ephemeral", **render_usage("I only know `/smtp`.").message())
-        ignored("command", "unknown command")
+def handle(ctx: Context, job: Job, done: Done) -> None:
+    if job.action == "list":
+        payload = {
+            "response_type": "ephemeral",
+            **render_list(job.text, ctx.engine.list_prefix(job.text)).message(),
+        }
+    elif job.action == "search":
+        payload = {
+            "response_type": "ephemeral",
+            **render_search(job.text, ctx.engine.search(job.text)).message(),
+        }
+    else:
+        payload = private_answer(ctx, job, explain(ctx, job.text, "explicit"))
+    ctx.delivery.respond(job, payload, lambda ok: responded(ok, done))

@@ -11,7 +11,7 @@ from collections.abc import Callable
 from typing import Any
 
 from ..state import SharedState
-from .work import Lane, Scheduler
+from .lanes import Lane, Scheduler
 
 log = logging.getLogger(__name__)
 
@@ -21,6 +21,20 @@ DEFAULT_INTERVAL = 1.0
 IMMEDIATE = 0.005
 
 Then = Callable[[Any, BaseException | None], None]
+
+
+def _reporting(call: Callable[[], Any], then: Then) -> Callable[[], None]:
+    """`call` as a task that hands its result or its error to `then`."""
+
+    def run() -> None:
+        try:
+            result = call()
+        except Exception as exc:
+            then(None, exc)
+        else:
+            then(result, None)
+
+    return run
 
 
 class Outbox:
@@ -35,14 +49,7 @@ class Outbox:
 
     def send(self, channel: str, call: Callable[[], Any], then: Then) -> None:
         """Run `call` (a Web API call for `channel`) in the channel's next slot, then `then(res, err)`."""
-
-        def run() -> None:
-            try:
-                result = call()
-            except Exception as exc:
-                then(None, exc)
-            else:
-                then(result, None)
+        run = _reporting(call, then)
 
         def enqueue() -> None:
             if not self.lane.submit(run):
@@ -56,14 +63,5 @@ class Outbox:
 
     def now(self, call: Callable[[], Any], then: Then) -> None:
         """Run a call that is not tied to a channel's pace (response_url posts, views.publish)."""
-
-        def run() -> None:
-            try:
-                result = call()
-            except Exception as exc:
-                then(None, exc)
-            else:
-                then(result, None)
-
-        if not self.lane.submit(run):
+        if not self.lane.submit(_reporting(call, then)):
             then(None, RuntimeError("the send lane is full or stopped"))

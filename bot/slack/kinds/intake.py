@@ -1,17 +1,35 @@
-"""Small helpers the listeners share."""
+"""What the listeners share: turning a Bolt request into a job, and handing it to the runtime.
+
+Listeners only classify a request, hand a job over and acknowledge; `Intake` is all they see of the
+runtime, so the kind modules never import it.
+"""
 
 from __future__ import annotations
 
 import logging
-from typing import Any
+from collections.abc import Callable
+from typing import Any, Protocol
 
 from slack_bolt import BoltContext, BoltRequest
 
 from ...metrics import record_request
 from ..job import Job
-from ..runtime import BotRuntime
+from .context import Context
 
 log = logging.getLogger("smtpbot.listeners")
+
+
+class Intake(Protocol):
+    @property
+    def alert_channels(self) -> frozenset[str]: ...
+
+    def submit(self, job: Job, dedup_keys: tuple[str, ...] = (), token: str | None = None) -> bool:
+        """Claim, journal and queue a job; False for a duplicate."""
+        ...
+
+    def run_interactive(self, work: Callable[[Context], None]) -> bool:
+        """Run `work` on the interactive lane, unjournaled; False when the lane is full."""
+        ...
 
 
 def retry_num(request: BoltRequest) -> int:
@@ -46,14 +64,15 @@ def job_from_context(context: BoltContext, **fields: Any) -> Job:
 
 
 def submit(
-    runtime: BotRuntime,
+    intake: Intake,
     kind: str,
     job: Job,
     context: BoltContext,
     keys: tuple[str, ...] = (),
     retry: int = 0,
 ) -> bool:
-    accepted = runtime.submit(job, keys, token=context.bot_token)
+    """Hand `job` over, counting the request under `kind` (event, command, action, shortcut)."""
+    accepted = intake.submit(job, keys, token=context.bot_token)
     outcome = ("accepted_retry" if retry > 0 else "accepted") if accepted else "duplicate"
     record_request(kind, outcome)
     if not accepted:

@@ -1,20 +1,20 @@
 """The message shortcut *Explain this bounce*: explains any message, answering only the person who
-used it (with a *Share in channel* button)."""
+used it, through the shortcut's response_url (with a *Share in channel* button)."""
 
 from __future__ import annotations
 
-import re
-
 from slack_bolt import Ack, App, BoltContext
 
-from ..runtime import BotRuntime
-from ..text import message_text
-from .common import ignored, job_from_context, submit
+from ..job import Job
+from ..mrkdwn import message_text
+from .answering import explain, private_answer, responded
+from .context import Context, Done
+from .intake import Intake, job_from_context, submit
 
 EXPLAIN_SHORTCUT = "explain_bounce"
 
 
-def register(app: App, runtime: BotRuntime) -> None:
+def register(app: App, intake: Intake) -> None:
     @app.shortcut(EXPLAIN_SHORTCUT)
     def on_explain_shortcut(ack: Ack, body: dict, context: BoltContext) -> None:
         ack()
@@ -28,11 +28,9 @@ def register(app: App, runtime: BotRuntime) -> None:
             ts=message.get("ts"),
             response_url=body.get("response_url"),
         )
-        submit(runtime, "shortcut", job, context)
+        submit(intake, "shortcut", job, context)
 
 
-def register_catch_all(app: App) -> None:
-    @app.shortcut(re.compile(".*"))
-    def acknowledge_other_shortcuts(ack: Ack) -> None:
-        ack()
-        ignored("shortcut", "unhandled shortcut")
+def handle(ctx: Context, job: Job, done: Done) -> None:
+    explanation = explain(ctx, job.text, "explicit")
+    ctx.delivery.respond(job, private_answer(ctx, job, explanation), lambda ok: responded(ok, done))

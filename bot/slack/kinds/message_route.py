@@ -1,4 +1,6 @@
-"""`message` events: direct messages to the bot (explicit mode) and alert channels (passive mode).
+"""Which `message` events get an answer, and as what: a direct message is answered as a mention is,
+a message in an alert channel as an alert; edits, the bot's own messages, bots' replies in threads
+and ordinary channel chat get none.
 
 Every message event is acknowledged, whatever its subtype; only these are worked on.
 """
@@ -7,11 +9,10 @@ from __future__ import annotations
 
 from typing import Any
 
-from slack_bolt import App, BoltContext, BoltRequest
+from slack_bolt import BoltContext, BoltRequest
 
-from ..runtime import BotRuntime
-from ..text import mentions, message_text
-from .common import event_dedup_keys, ignored, job_from_context, retry_num, submit
+from ..mrkdwn import mentions, message_text
+from .intake import Intake, event_dedup_keys, ignored, job_from_context, retry_num, submit
 
 # New messages with readable content. Edits (message_changed), deletions, joins, topic changes and the
 # like are not new alerts.
@@ -41,23 +42,24 @@ def route(
     return None, "not an alert channel"
 
 
-def register(app: App, runtime: BotRuntime) -> None:
-    @app.event("message")
-    def on_message(body: dict, event: dict, context: BoltContext, request: BoltRequest) -> None:
-        kind, why = route(event, context.bot_user_id, context.bot_id, runtime.alert_channels)
-        if kind is None:
-            ignored("event", why)
-            return
-        retry = retry_num(request)
-        job = job_from_context(
-            context,
-            kind=kind,
-            user=event.get("user"),
-            channel=event.get("channel"),
-            channel_type=event.get("channel_type"),
-            ts=event.get("ts"),
-            thread_ts=event.get("thread_ts"),
-            text=message_text(event),
-            retry=retry > 0,
-        )
-        submit(runtime, "event", job, context, event_dedup_keys(body, event), retry)
+def accept_message(
+    intake: Intake, body: dict[str, Any], event: dict[str, Any], context: BoltContext, request: BoltRequest
+) -> None:
+    """Route one message event and hand it over as a job of its kind (or count it as ignored)."""
+    kind, why = route(event, context.bot_user_id, context.bot_id, intake.alert_channels)
+    if kind is None:
+        ignored("event", why)
+        return
+    retry = retry_num(request)
+    job = job_from_context(
+        context,
+        kind=kind,
+        user=event.get("user"),
+        channel=event.get("channel"),
+        channel_type=event.get("channel_type"),
+        ts=event.get("ts"),
+        thread_ts=event.get("thread_ts"),
+        text=message_text(event),
+        retry=retry > 0,
+    )
+    submit(intake, "event", job, context, event_dedup_keys(body, event), retry)
