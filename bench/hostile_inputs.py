@@ -54,6 +54,14 @@ MESSAGES: dict[str, str] = {
     "header lines": "From: a\nTo: b\n" + fill("X-A: b\n", SLACK_MESSAGE_CHARS - 14),
     "paragraphs": fill("550 5.1.1 <a@b.example>: user unknown\n\n"),
     "questions": fill("what does mailbox ful mean?\n\n"),
+    "opening brackets": fill("["),
+    "json events cut short": "["
+    + fill(
+        '{"email":"a@b.example","event":"bounce","reason":"550 5.1.1 x","sg_event_id":"1"},',
+        SLACK_MESSAGE_CHARS - 1,
+    ),
+    "json lines after words": "see:\n" + fill('{"a":[{"b":[{"c":1}]}]}\n', SLACK_MESSAGE_CHARS - 5),
+    "nested sns messages": _line('{"Message": ', '"{\\"Message\\": ', "}"),
 }
 
 FILES: dict[str, bytes] = {

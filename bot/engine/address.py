@@ -29,6 +29,11 @@ URL_CHARS = frozenset("/?&")
 # of a longer string.
 LOCAL_CHARS = frozenset("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789!#$%&'*+/=?^_`{|}~-.")
 TRIM = " \t<>()[]'\".,;:"
+# An X.400 O/R address carries the Internet address in a domain-defined attribute
+# (`c=US;a= ;p=Org;o=Mail;dda:SMTP=jdoe@example.com;`, as Exchange 5.5's Internet Mail Service
+# writes it; RFC 2156 section 4.2.2 names the attribute RFC-822): the `SMTP=` is the attribute's
+# type, not part of the local part, although `=` is atext.
+ATTRIBUTE_PREFIXES = ("smtp=", "rfc-822=", "rfc822=")
 
 
 def mailbox(value: str | None) -> str | None:
@@ -39,6 +44,8 @@ def mailbox(value: str | None) -> str | None:
     address = value.strip().strip(TRIM) if not value.endswith("]") else value.strip().lstrip(TRIM)
     if address.lower().startswith("mailto:"):
         address = address[7:]
+    prefix = next((p for p in ATTRIBUTE_PREFIXES if address[: len(p)].lower() == p), "")
+    address = address[len(prefix) :]  # "SMTP=a@b", an X.400 attribute's value
     if len(address) > MAX_ADDRESS or "@" not in address:
         return None
     local, _, domain = address.rpartition("@")
@@ -63,9 +70,12 @@ def find_mailboxes(text: str, limit: int = 50) -> list[tuple[int, str]]:
             # inside a URL's path or query ("?email=a@example.com"), or the tail of a string
             # longer than any local part
             continue
-        address = mailbox(m.group(0).strip("."))
+        start, candidate = m.start(), m.group(0)
+        prefix = next((p for p in ATTRIBUTE_PREFIXES if candidate[: len(p)].lower() == p), "")
+        start, candidate = start + len(prefix), candidate[len(prefix) :]
+        address = mailbox(candidate.strip("."))
         if address:
-            found.append((m.start(), address))
+            found.append((start, address))
             if len(found) >= limit:
                 break
     return found

@@ -134,7 +134,11 @@ class Engine:
             # records of a report keep their order (one per recipient); free text: coded first
             tier = 0 if (incident.structured and incident.kind != "email") or incident.action else 1
             coded = bool(incident.reply_code or incident.enhanced_code)
-            if match.entry.when_no_code and not coded:
+            # framing: a notice's banner, or a report's paragraph that only says "failed" for
+            # nobody in particular; either gives way to any finding that says more
+            if (
+                match.entry.when_no_code or (match.entry.fallback_for and not incident.recipient)
+            ) and not coded:
                 framing.add(order)
             strength = (0 if coded else 1) + (0 if match.rank >= RANK_PHRASE else 0.5)
             if tier == 0 and incident.recipient:

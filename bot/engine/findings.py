@@ -60,7 +60,7 @@ def make_finding(incident: Incident, match: Match, provider: str | None) -> Find
         reply_code=reply,
         enhanced_code=enhanced,
         provider=provider or entry.provider,
-        recipient=incident.recipient,
+        recipient=incident.recipient or None,  # "" is a format's "nobody, not even by guessing"
         remote_mta=incident.remote_mta,
         diagnostic=shorten(incident.text, DIAGNOSTIC_CHARS),
         smtp_phase=phase,

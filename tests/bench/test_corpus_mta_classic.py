@@ -34,6 +34,7 @@ FAMILIES = (
     "kerio",
     "zimbra",
     "icewarp",
+    "legacy",
 )
 ROW_KEYS = {"status", "replycode", "reason", "hardbounce", "recipient"}
 

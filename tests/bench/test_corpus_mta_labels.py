@@ -1,5 +1,8 @@
 """bench/corpus-mta's labels are well formed and match its files one to one (bench/corpus-mta/README.md).
 
+Files are raw emails (`.eml`) or, for sending services' event payloads pasted as they are, JSON
+(`.json`); the email checks apply to the emails.
+
 Checked for every family folder present, so both halves of the corpus are covered as they are added.
 """
 
@@ -18,7 +21,7 @@ from bot.engine.model import REASONS
 
 CORPUS = REPO / "bench" / "corpus-mta"
 FAMILY_RE = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
-FILE_RE = re.compile(r"^(?P<family>[a-z0-9-]+)/(?P<nn>\d{2})-[a-z0-9]+(?:-[a-z0-9]+)*\.eml$")
+FILE_RE = re.compile(r"^(?P<family>[a-z0-9-]+)/(?P<nn>\d{2})-[a-z0-9]+(?:-[a-z0-9]+)*\.(?:eml|json)$")
 STATUS_RE = re.compile(r"^[245]\.\d{1,3}\.\d{1,3}$")
 REPLY_RE = re.compile(r"^[2-5]\d\d$")
 # an address as a bounce reports it: local part, one @, a dotted domain; no brackets or spaces
@@ -61,7 +64,7 @@ def test_each_label_is_well_formed_and_names_its_file(where: str, line: int, lab
     assert set(label) == {"id", "file", "engine", "expected"}, at
     family = where.split("/")[0]
     m = FILE_RE.match(label["file"])
-    assert m, f"{at}: file {label['file']!r} is not <family>/<NN>-<description>.eml"
+    assert m, f"{at}: file {label['file']!r} is not <family>/<NN>-<description>.eml or .json"
     assert m["family"] == family, f"{at}: file is outside its family folder"
     assert label["id"] == f"{family}-{m['nn']}", f"{at}: id {label['id']!r} does not match the file"
     assert (CORPUS / label["file"]).is_file(), f"{at}: {label['file']} does not exist"
@@ -87,7 +90,7 @@ def test_every_email_has_exactly_one_label_and_ids_are_unique() -> None:
     files = [label["file"] for label in labels]
     assert len(ids) == len(set(ids)), sorted(i for i in ids if ids.count(i) > 1)
     assert len(files) == len(set(files)), sorted(f for f in files if files.count(f) > 1)
-    emails = sorted(str(p.relative_to(CORPUS)) for p in CORPUS.glob("*/*.eml"))
+    emails = sorted(str(p.relative_to(CORPUS)) for ext in ("eml", "json") for p in CORPUS.glob(f"*/*.{ext}"))
     assert sorted(files) == emails, {
         "unlabelled": set(emails) - set(files),
         "missing": set(files) - set(emails),
@@ -112,6 +115,14 @@ def _decoded_text(path: Path) -> str:
         if payload:
             texts.append(payload.decode(part.get_content_charset() or "utf-8", "replace"))
     return "\n".join(texts).lower()
+
+
+def test_every_json_payload_is_json() -> None:
+    for path in sorted(CORPUS.glob("*/*.json")):
+        decoder = json.JSONDecoder()
+        text = path.read_text(encoding="utf-8").strip()
+        document, end = decoder.raw_decode(text)
+        assert isinstance(document, (dict, list)) and end == len(text), path.name
 
 
 def test_every_labelled_recipient_is_written_in_its_email() -> None:

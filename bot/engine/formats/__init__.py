@@ -26,7 +26,7 @@ from . import arf, autoreply, barecode, bounce_email, dsn, dsnmail, freetext, js
 
 FORMATS = (
     barecode,  # `550 5.1.1`: a code asked about on its own
-    jsonbounce,  # Amazon SES (also mailed by SNS), SendGrid, Mailgun, Postmark notifications
+    jsonbounce,  # sending services' event payloads (services/): SES, SendGrid, Mailgun, Postmark ...
     arf,  # RFC 5965 feedback report: multipart/report; report-type=feedback-report
     dsnmail,  # RFC 3464 delivery-status records in a bounce email
     autoreply,  # RFC 3834 auto-reply: Auto-Submitted: auto-replied, vacation subjects
@@ -43,7 +43,7 @@ class Reading:
 
     kind: str
     incidents: list[Incident]
-    hint_text: str  # the bounce email's From, Subject, X-Mailer ...: a provider hint
+    hint_text: str  # the bounce email's From, Subject, X-Mailer ... or a payload's services: a provider hint
 
 
 def read(text: str, explicit: bool) -> Reading:
@@ -62,4 +62,7 @@ def _kind(fmt: object, found: list[Incident]) -> str:
 
 
 def _hint(fmt: object, text: str) -> str:
+    """The bounce email's own headers, or the services a JSON payload comes from."""
+    if fmt is jsonbounce:
+        return jsonbounce.provider_hint(text)
     return bounce_email.read(text).header_text if getattr(fmt, "KIND", "") == "email" else ""

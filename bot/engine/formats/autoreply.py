@@ -4,7 +4,8 @@ Read by structure: the Auto-Submitted: auto-replied field (RFC 3834 section 5), 
 and X-Autorespond fields older responders write, Precedence: auto_reply, or a subject that
 responders put in front ("Auto:", "Automatic reply:", "Out of Office", "Autoreply", "Vacation").
 A bounce carries Auto-Submitted too (Postfix and Exim set it on their reports), so a message from
-a mailer daemon or postmaster, or one with a bounce's subject, is not an auto-reply. The
+a mailer daemon or postmaster, one with a bounce's subject, one naming failed recipients
+(X-Failed-Recipients) or one whose text reads as a delivery report is not an auto-reply. The
 recipient is the one who is away: the reply's From.
 """
 
@@ -38,6 +39,24 @@ SUBJECT_PREFIXES = (
 BOUNCE_SUBJECT_WORDS = ("undeliver", "delivery", "failure", "returned", "failed", "not delivered", "error")
 # Names a reporting system signs with, with or without an address: "MAILER-DAEMON", "Postmaster".
 SYSTEM_SENDERS = ("mailer-daemon", "postmaster", "mail delivery")
+# Words only a delivery report's text uses, whatever its From and Subject say (lower case): an
+# Exim report with a site's own sender and subject still carries Auto-Submitted: auto-replied.
+REPORT_TEXT_WORDS = (
+    "could not be delivered",
+    "couldn't be delivered",
+    "undeliverable",
+    "permanent error",
+    "fatal error",
+    "delivery failed",
+    "delivery has failed",
+    "mail delivery software",
+    "not yet been delivered",
+    "delivery status notification",
+    "attempting to deliver",
+    "trouble delivering",
+    "error delivering",
+)
+REPORT_TEXT_CHARS = 2000
 
 
 def detect(text: str) -> bool:
@@ -47,6 +66,11 @@ def detect(text: str) -> bool:
     subject = message.header("subject").lower()
     sender = message.header("from").lower()
     if any(w in sender for w in SYSTEM_SENDERS) or any(w in subject for w in BOUNCE_SUBJECT_WORDS):
+        return False
+    if message.header("x-failed-recipients"):
+        return False  # Exim names the recipients it failed to deliver to
+    opening = " ".join(message.body[:REPORT_TEXT_CHARS].lower().split())  # "could not\nbe delivered"
+    if any(w in opening for w in REPORT_TEXT_WORDS):
         return False
     marked = (
         message.header("auto-submitted").lower().startswith("auto-replied")

@@ -8,6 +8,7 @@ works on the same `Message`; `read` keeps the last few, so that each format's `d
 from __future__ import annotations
 
 import functools
+import html
 import re
 from dataclasses import dataclass
 
@@ -33,8 +34,10 @@ ORIGINAL_MARKERS = (
     "undelivered message",
     "headers of the original",
     "original message headers",
-    "message headers follow",
-    "unsent message below",
+    "message header",
+    "message follows",
+    "unsent message",
+    "unsent mail",
     "content-type: message/rfc822",
 )
 SEPARATOR_LINE_RE = re.compile(r"^[ \t]*[-=*_#<>]{0,40}[ \t]*[\w ,:/()'.-]{0,80}[-=*_#<>]*[ \t]*$")
@@ -157,7 +160,9 @@ def read(text: str) -> Message:
         elif ctype.startswith("text/") or not part.headers.get("content-type"):
             body = part.text()[:MAX_PART_CHARS]
             if ctype == "text/html":
-                body = TAG_RE.sub(" ", body)
+                # the tags go first, so that an escaped "&lt;a@example.com&gt;" becomes the
+                # angle address a report lists, not a tag
+                body = html.unescape(TAG_RE.sub(" ", body))
             bodies.append(body_before_original(body))
     return Message(
         headers=root.headers,

@@ -119,7 +119,11 @@ def incidents_from_blocks(blocks: list[dict[str, str]], kind: str) -> list[Incid
         ):
             message_fields.update(block)
             continue
-        recipient = _strip_type(block.get("final-recipient") or block.get("original-recipient") or "")
+        # Final-Recipient names the mailbox that failed; when it holds no address (`LOCAL; jdoe`,
+        # `rfc822; @host`), Original-Recipient may still name it as the sender wrote it
+        recipient = _address(_strip_type(block.get("final-recipient", ""))) or _address(
+            _strip_type(block.get("original-recipient", ""))
+        )
         diagnostic_type, diagnostic = _split_type(block.get("diagnostic-code", ""))
         status = block.get("status", "").strip()
         status_hits = enhanced_codes(status)
@@ -137,7 +141,7 @@ def incidents_from_blocks(blocks: list[dict[str, str]], kind: str) -> list[Incid
                 kind=kind,
                 reply_code=replies[0].code if replies else None,
                 enhanced_code=enhanced,
-                recipient=_address(recipient),
+                recipient=recipient,
                 remote_mta=remote.strip("[]").lower() or None,
                 action=action_of(block.get("action")),
                 structured=True,

@@ -57,3 +57,12 @@ def test_finding_a_recipient_is_linear(text: str) -> None:
     find_recipient(text[:40000])
     find_mailboxes(text[:40000])
     assert time.perf_counter() - started < 0.1
+
+
+def test_an_x400_address_gives_its_internet_address() -> None:
+    # Exchange 5.5's Internet Mail Service names a recipient by its X.400 O/R address, whose
+    # domain-defined attribute SMTP= (RFC-822= in RFC 2156) holds the Internet address
+    text = "c=US;a= ;p=Example Corp;o=Mail;dda:SMTP=kmorrow@example.net; on Thu, 19 Sep 2002"
+    assert [a for _, a in find_mailboxes(text)] == ["kmorrow@example.net"]
+    assert [a for _, a in find_mailboxes("c=FR;o=Example;RFC-822=ana@example.org;")] == ["ana@example.org"]
+    assert mailbox("SMTP=kmorrow@example.net") == "kmorrow@example.net"

@@ -46,3 +46,34 @@ def test_a_mailer_daemon_without_an_address_is_no_auto_reply() -> None:
 def test_an_auto_reply_is_not_raised_in_an_alert_channel(engine) -> None:
     text = message(AWAY, subject="Out of Office: Invoice", From="rita@example.com")
     assert engine.explain(text, "passive").findings == ()
+
+
+@pytest.mark.parametrize(
+    ("name", "body", "fields"),
+    [
+        (
+            "a report's own words, wrapped",
+            "I'm sorry to have to inform you that your message could not\nbe delivered to one or more"
+            " recipients.",
+            {},
+        ),
+        (
+            "x-failed-recipients",
+            "The address below failed:\n\n  a@example.com",
+            {"X_Failed_Recipients": "a@example.com"},
+        ),
+    ],
+)
+def test_a_report_under_a_site_sender_and_subject_is_no_auto_reply(
+    name: str, body: str, fields: dict
+) -> None:
+    # a site may send its Exim or Postfix reports under its own From and Subject; they still
+    # carry Auto-Submitted: auto-replied
+    text = message(
+        body,
+        subject="Notification",
+        From="Mail Server <server@example.com>",
+        Auto_Submitted="auto-replied",
+        **fields,
+    )
+    assert not autoreply.detect(text)

@@ -24,6 +24,18 @@ CASES = [
         "Final-Recipient: rfc822; @mx.example.com\nAction: failed\nStatus: 5.1.2\n",
         [(None, "failed", "5.1.2")],
     ),
+    (
+        "a local Final-Recipient leaves the name to Original-Recipient",
+        "Original-Recipient: rfc822;jdoe@example.com\nFinal-Recipient: LOCAL;jdoe\nAction: failed\n"
+        "Status: 5.2.2\n",
+        [("jdoe@example.com", "failed", "5.2.2")],
+    ),
+    (
+        "Final-Recipient names the mailbox that failed, not the alias the sender wrote",
+        "Original-Recipient: rfc822;team@example.com\nFinal-Recipient: rfc822;ana@example.com\n"
+        "Action: failed\nStatus: 5.1.1\n",
+        [("ana@example.com", "failed", "5.1.1")],
+    ),
 ]
 
 

@@ -1,0 +1,141 @@
+"""Whether an email reports on a delivery, and whether it is a warning or the final word.
+
+The plain-text report reader asks these before it lists recipients: a forwarded thread that names
+addresses is no report, and a delay warning ("still being retried", "will keep trying") makes
+every listed recipient soft, unless the text also says the mail system gave up.
+"""
+
+from __future__ import annotations
+
+from ..codes import enhanced_codes, reply_codes
+from . import bounce_email
+
+CONTEXT_CHARS = 4000
+# Words of a delay warning: the MTA still holds the message and will try again (Postfix's
+# "Delayed Mail (still being retried)", Sendmail's "Warning: could not send message for past 4
+# hours", Exim's "has not yet been delivered ... delivery attempts will continue", Exchange's and
+# Gmail's "Delivery Status Notification (Delay)").
+DELAY_WORDS = (
+    "(delay)",
+    "delayed mail",
+    "delivery delayed",
+    "delivery has been delayed",
+    "has been delayed",
+    "is delayed",
+    "warning message only",
+    "this is a warning",
+    "will retry",
+    "will be retried",
+    "will continue to try",
+    "will keep trying",
+    "will try again",
+    "will continue trying",
+    "attempts will continue",
+    "still trying",
+    "still being retried",
+    "has not yet been delivered",
+    "not yet been delivered",
+    "still undelivered",
+    "could not send message for past",
+    "you do not need to resend",
+    "no action is required on your part",
+    "transient non-fatal",
+    "delivery delay",
+    "delayed delivery",
+    "message delayed",
+    "status - delayed",
+    "awaiting delivery",
+)
+# Senders and words of a delivery report (lower case).
+REPORTING_SENDERS = ("mailer-daemon", "postmaster", "mail delivery", "mail-daemon", "mail system")
+REPORT_WORDS = (
+    "undeliver",
+    "not delivered",
+    "could not be delivered",
+    "couldn't be delivered",
+    "delivery failed",
+    "delivery has failed",
+    "delivery failure",
+    "failed to deliver",
+    "unable to deliver",
+    "returned mail",
+    "failure notice",
+    "permanent error",
+    "fatal error",
+    "mail delivery",
+    "delivery status",
+    "rejected",
+    "could not be reached",
+    "not be reached",
+    "attempting to deliver",
+    "trouble delivering",
+    "error delivering",
+    "delivery error",
+    "this is the mailer-daemon",
+    "permanent failure",
+    "failed permanently",
+    "temporary failure",
+    "cannot be delivered",
+    "can't be delivered",
+    "did not reach",
+    "did not receive this message",
+    "delivery problem",
+    "failure reason",
+    "returned to you",
+    # what the server said, when the report's own framing says nothing of failure ("------- Failure
+    # Reasons --------" alone, "Unknown user: a@b" alone)
+    "user unknown",
+    "unknown user",
+    "no such ",
+    "recipient unknown",
+    "unknown recipient",
+    "not listed in",
+    "mailbox full",
+    "mailbox is full",
+    "over quota",
+    "quota exceeded",
+)
+# Words that say the report is final, whatever else it says about earlier retries. Not "could
+# not be delivered": Postfix's warning says its message "could not be delivered for more than 4
+# hour(s)" and that "it will be retried".
+FINAL_WORDS = (
+    "permanent error",
+    "permanently",
+    "fatal error",
+    "gave up",
+    "giving up",
+    "will not retry",
+    "will not be retried",
+    "no further attempts",
+    "deleted from queue",
+    "delivery has failed",
+    "failure notice",
+    "permanent fatal",
+    "removed from the mail queue",
+)
+
+
+def is_delivery_report(message: bounce_email.Message) -> bool:
+    """Whether the email reports on a delivery at all: a mail system sent it, or its subject or
+    text speaks of failure or delay, or it quotes a server's failure code. A forwarded thread
+    that lists addresses is no report of failed recipients."""
+    if message.header("x-failed-recipients"):
+        return True
+    sender = message.header("from").lower()
+    if any(name in sender for name in REPORTING_SENDERS):
+        return True
+    # words wrapped over two lines ("could not\nbe delivered") are read as one line
+    text = " ".join(f"{message.header('subject')}\n{message.body[:CONTEXT_CHARS]}".lower().split())
+    if any(w in text for w in REPORT_WORDS) or any(w in text for w in DELAY_WORDS):
+        return True
+    return any(hit.code[0] in "45" and hit.strong for hit in reply_codes(text)) or any(
+        hit.code[0] in "45" and hit.strong for hit in enhanced_codes(text)
+    )
+
+
+def is_delay_warning(subject: str, body: str) -> bool:
+    """Whether the report says the message is still queued and will be tried again."""
+    text = " ".join(f"{subject}\n{body[:CONTEXT_CHARS]}".lower().split())
+    # Sendmail heads a warning's list "The following addresses had transient non-fatal errors"
+    final_text = text.replace("non-fatal", "").replace("nonfatal", "")
+    return any(w in text for w in DELAY_WORDS) and not any(w in final_text for w in FINAL_WORDS)

@@ -1,0 +1,19 @@
+"""Readers of sending services' event payloads, one module per service, tried in this order.
+
+Each module has `PROVIDER` (its name in knowledge/providers.toml) and `read(obj) -> list[Incident]
+| None` for one JSON object: None when the object is not that service's event, else one record
+per recipient (failed, delayed, complained, or delivered and quiet). The order goes from the
+most distinctive layout to the broadest: SES's `notificationType`/`eventType` with its `mail`,
+SparkPost's `msys`, Mandrill's `msg`, Postmark's `RecordType`/`TypeCode`, Resend's `email.*`
+types, Mailgun's `event-data` or `recipient`, Mailjet's and Brevo's marker fields, and
+SendGrid's bare `event` + `email` last.
+
+Adding a service is one module here, one line in READERS and its samples in
+tests/engine/formats/test_jsonbounce*.py and bench/corpus-mta/<service>/.
+"""
+
+from __future__ import annotations
+
+from . import brevo, mailgun, mailjet, mandrill, postmark, resend, sendgrid, ses, sparkpost
+
+READERS = (ses, sparkpost, mandrill, postmark, resend, mailgun, mailjet, brevo, sendgrid)

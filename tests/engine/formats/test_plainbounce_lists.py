@@ -1,0 +1,304 @@
+"""How the plain-text report reader tells a failed recipient from the other addresses a report
+names: aliases it was reached through, X.400 addresses, arrows, and the returned message.
+
+Each sample is written for this test from the layout its MTA documents or prints: Postfix's
+bounce(5) "(expanded from ...)", Sun Messaging Server's "Recipient address: / Original
+address:", Sendmail's "(expanded from: ...)" under a local user, Exchange 5.5's X.400 form, IBM
+VM's "---->" lines, and Sendmail's and MDaemon's warning and failure texts.
+"""
+
+from __future__ import annotations
+
+import pytest
+from sample_mail import findings, message
+
+from bot.engine.formats import plainbounce
+
+
+def listed(text: str) -> list[tuple[str | None, str | None]]:
+    return [(i.recipient, i.action) for i in plainbounce.parse(text, True)]
+
+
+POSTFIX_ALIAS = message(
+    """This is the mail system at host mx.example.org.
+
+<maria.long-name@students.example.net> (expanded from
+    <alumni@example.org>): host mx.students.example.net[203.0.113.25] said:
+    550 5.2.1 <maria.long-name@students.example.net>... Mailbox disabled
+
+<dev@example.net> (expanded from <alumni@example.org>): host
+    mail.example.net[198.51.100.61] said: 452 4.2.2 Over quota
+"""
+)
+SUN_ORIGINAL_ADDRESS = message(
+    """Your message cannot be delivered to the following recipients:
+
+  Recipient address: kv@ims.example.de
+  Original address: sales@example.de
+  Reason: Illegal host/domain name found
+
+  Recipient address: buy@example.de
+  Reason: Remote SMTP server has rejected address
+""",
+    subject="Delivery Notification: Delivery has failed",
+)
+SENDMAIL_LOCAL_USER = message(
+    """   ----- The following addresses had permanent fatal errors -----
+tkwan
+    (expanded from: <tkwan@example.net>)
+rb@example.net
+
+   ----- Transcript of session follows -----
+550 tkwan... User unknown
+550 rb@example.net... User unknown
+""",
+    subject="Returned mail: User unknown",
+)
+EXCHANGE55_X400 = message(
+    """Your message
+
+  To:      Kate Morrow
+  Subject: Order 1182
+
+did not reach the following recipient(s):
+
+c=US;a= ;p=Example Corp;o=Mail;dda:SMTP=kmorrow@example.net; on Thu, 19 Sep 2002 13:51:40 -0700
+    The recipient name is not recognized
+""",
+    subject="Undeliverable: Order 1182",
+)
+IBM_VM = message(
+    """Your mail item could not be delivered to the following users:
+
+Unknown userid ---> KJONES@VM1.EXAMPLE.EDU
+Unknown userid ---> LIBRARY@VM1.EXAMPLE.EDU
+
+----- Unsent mail follows -----
+
+From: Paul <paul@example.org>
+To: KJONES@VM1.EXAMPLE.EDU, LIBRARY@VM1.EXAMPLE.EDU, boss@example.org
+Subject: loan
+
+Please also ask boss@example.org.
+boss@example.org
+""",
+    subject="Undeliverable mail",
+)
+
+SMAIL_NO_SEPARATOR = message(
+    """|------------------------- Failed addresses follow: ---------------------|
+ <rd@uucp.example.org> ... unknown user
+|------------------------- Message text follows: ------------------------|
+Received: from example.net by uucp.example.org with smtp
+From: tq@example.net
+To: rd@uucp.example.org
+
+Questions to my colleague:
+ky@example.net
+""",
+    subject="mail failed, returning to sender",
+)
+
+CASES = [
+    (
+        "postfix alias wrapped over two lines",
+        POSTFIX_ALIAS,
+        ["maria.long-name@students.example.net", "dev@example.net"],
+    ),
+    ("sun original address", SUN_ORIGINAL_ADDRESS, ["kv@ims.example.de", "buy@example.de"]),
+    ("sendmail alias of a local user", SENDMAIL_LOCAL_USER, ["tkwan@example.net", "rb@example.net"]),
+    ("exchange 5.5 x.400 address", EXCHANGE55_X400, ["kmorrow@example.net"]),
+    ("ibm vm arrows, unsent mail not read", IBM_VM, ["KJONES@VM1.EXAMPLE.EDU", "LIBRARY@VM1.EXAMPLE.EDU"]),
+    ("smail, the original quoted without a separator", SMAIL_NO_SEPARATOR, ["rd@uucp.example.org"]),
+]
+
+
+@pytest.mark.parametrize(("name", "text", "expected"), CASES, ids=[c[0] for c in CASES])
+def test_only_failed_recipients_are_listed(name: str, text: str, expected: list[str]) -> None:
+    assert [recipient for recipient, _ in listed(text)] == expected
+
+
+def test_an_alias_keeps_its_own_diagnostic_with_its_recipient() -> None:
+    first, second = plainbounce.parse(SUN_ORIGINAL_ADDRESS, True)
+    assert "Illegal host/domain name" in first.text and "Illegal host" not in second.text
+
+
+def test_transient_non_fatal_errors_are_a_delay_warning() -> None:
+    text = message(
+        """    **********************************************
+    **      THIS IS A WARNING MESSAGE ONLY      **
+    **********************************************
+
+   ----- The following addresses had transient non-fatal errors -----
+<mods@board.example>
+
+   ----- Transcript of session follows -----
+<mods@board.example>... Deferred: 452 4.3.1 Insufficient system storage
+Warning: message still undelivered after 4 hours
+""",
+        subject="Warning: could not send message for past 4 hours",
+    )
+    assert listed(text) == [("mods@board.example", "delayed")]
+
+
+def test_permanent_fatal_errors_are_final_whatever_else_is_said() -> None:
+    text = message(
+        """The attached message had PERMANENT fatal delivery errors!
+
+YOU DO NOT NEED TO RESEND YOUR MESSAGE TO ALL RECIPIENTS.
+
+d.hill@mail.example.com - no such user here.
+""",
+        subject="Message Delivery Failure",
+    )
+    assert listed(text) == [("d.hill@mail.example.com", "failed")]
+
+
+def test_a_report_naming_its_recipient_only_in_the_subject() -> None:
+    text = message(
+        """Your message could not be delivered.
+
+   ----- Original message follows -----
+
+From: Hana <sender@example.org>
+To: Lee Moss <lee.moss@example.org>
+Subject: Slides
+""",
+        subject="Returned mail: Quota exceeded for user (l.moss@mail.example.org)",
+    )
+    (incident,) = plainbounce.parse(text, True)
+    assert (incident.recipient, incident.action) == ("l.moss@mail.example.org", "failed")
+    assert "Quota exceeded" in incident.text
+
+
+def test_the_sender_named_in_the_subject_is_no_recipient() -> None:
+    text = message("Your message could not be delivered.", subject="Delivery failure (sender@example.org)")
+    assert all(i.recipient != "sender@example.org" for i in plainbounce.parse(text, True))
+
+
+def test_a_delay_warning_that_lists_nobody_is_still_a_delay() -> None:
+    text = message(
+        """THIS IS A WARNING MESSAGE ONLY.
+
+Delivery to the following recipients has been delayed.
+
+       Kate Morrow
+""",
+        subject="Delivery Status Notification (Delay)",
+    )
+    assert {i.action for i in plainbounce.parse(text, True)} == {"delayed"}
+
+
+NOBODY_NAMED = """Your message could not be delivered to the following person:
+
+   John Smith
+
+Please reply to Postmaster@mx.example.net if you feel this message to be in error.
+"""
+
+
+def test_a_report_that_names_nobody_and_no_cause_is_still_answered(engine) -> None:
+    got = [(f.recipient, f.reason, f.bounce) for f in findings(engine, message(NOBODY_NAMED))]
+    assert got == [(None, "onhold", "hard")]
+
+
+def test_a_report_paragraph_that_names_a_cause_leaves_no_bare_failure(engine) -> None:
+    text = message(NOBODY_NAMED.replace("John Smith", "John Smith: mailbox full"))
+    assert [f.reason for f in findings(engine, text)] == ["mailboxfull"]
+
+
+def test_an_address_a_failure_is_for_is_listed() -> None:
+    text = message(
+        "I'm afraid I could not deliver mail for kim@example.net: the mailbox is unavailable.\n",
+        subject="Undeliverable mail",
+    )
+    assert listed(text) == [("kim@example.net", "failed")]
+
+
+def test_an_html_only_report_lists_its_escaped_angle_addresses() -> None:
+    text = message(
+        "<html><body><p>Sorry, we were unable to deliver your message to the following address."
+        "<br>\n<br>\n&lt;agnes@example.se&gt;:<br>\nRemote host said: 552 Mailbox is full<br>\n"
+        "<br>\n&lt;olle@example.net&gt;:<br>\nNo MX or A records for example.net<br>\n</p></body></html>",
+        subject="Failure Notice",
+        Content_Type="text/html; charset=us-ascii",
+        MIME_Version="1.0",
+    )
+    assert [r for r, _ in listed(text)] == ["agnes@example.se", "olle@example.net"]
+
+
+def test_an_indented_returned_message_is_not_listed() -> None:
+    indented = "\n".join(
+        "  " + line if line.strip() else line for line in SMAIL_NO_SEPARATOR.split("\n\n", 1)[1].split("\n")
+    )
+    text = SMAIL_NO_SEPARATOR.split("\n\n", 1)[0] + "\n\n" + indented
+    assert [r for r, _ in listed(text)] == ["rd@uucp.example.org"]
+
+
+def test_exim_names_the_recipient_behind_a_file_or_pipe_delivery() -> None:
+    text = message(
+        """A message that you sent could not be delivered to one or more of its
+recipients. This is a permanent error. The following address(es) failed:
+
+  save to /home/frank/Maildir/ generated by frank@host.example.org
+    mailbox is full: retry timeout exceeded
+""",
+        subject="Mail delivery failed: returning message to sender",
+    )
+    assert listed(text) == [("frank@host.example.org", "failed")]
+
+
+def test_a_report_whose_only_failure_words_are_the_servers_is_still_a_report() -> None:
+    text = message(
+        "------- Failure Reasons  --------\n\nUser not listed in public Name & Address Book\n"
+        "kw@example.com\nUser not listed in public Name & Address Book\nmp@example.com\n",
+        subject="Notification",
+        From="Mail Server <server@example.com>",
+    )
+    assert [r for r, _ in listed(text)] == ["kw@example.com", "mp@example.com"]
+
+
+def test_the_sender_a_report_names_is_no_recipient() -> None:
+    text = message(
+        """This message was created automatically by mail delivery software.
+
+A message sent by
+
+  <someone@example.com>
+
+could not be delivered to one or more of its recipients. The following
+address(es) failed:
+
+  kim@example.org
+    all hosts have been failing for a long time
+""",
+        subject="Mail delivery failed",
+    )
+    assert [r for r, _ in listed(text)] == ["kim@example.org"]
+
+
+def test_a_report_naming_only_its_sender_names_nobody(engine) -> None:
+    # the failed recipient is not named at all; the sender is, in the report's own words
+    text = message(
+        """Your message from sender@example.org could not be delivered.
+
+The remote server answered: 550 5.7.0 Please use the smtp server of your ISP.
+""",
+        subject="Notification",
+    )
+    assert {f.recipient for f in findings(engine, text)} == {None}
+
+
+def test_a_report_is_known_by_the_servers_words_under_any_headers() -> None:
+    text = message(
+        """Delivery to the following recipient failed permanently:
+
+     kim@example.jp
+
+Technical details of permanent failure:
+The recipient server did not accept our requests to connect.
+""",
+        subject="Notification",
+        From="Mail Server <server@example.com>",
+    )
+    assert listed(text) == [("kim@example.jp", "failed")]
