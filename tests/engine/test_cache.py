@@ -17,7 +17,7 @@ import pytest
 from knowledge_fixtures import entry_toml
 
 from bot.engine import Engine, Explanation, cache, load_knowledge
-from bot.engine.knowledge import knowledge_dirs
+from bot.engine.knowledge import KnowledgeBase, knowledge_dirs
 
 BOUNCES = [
     "452 4.2.2 The recipient's inbox is out of storage space.",
@@ -62,6 +62,13 @@ def fresh() -> Engine:
     return Engine.load(extra_dir="", use_cache=False)
 
 
+@pytest.fixture(scope="module")
+def planted(tmp_path_factory: pytest.TempPathFactory) -> KnowledgeBase:
+    """The shipped knowledge plus an entry it lacks: planted in a cache, it shows whether a load read it."""
+    marker = org_dir(tmp_path_factory.mktemp("marker"), ("acme.planted", "acme planted engine wording"))
+    return load_knowledge([*knowledge_dirs(""), (marker, True)])
+
+
 def key_for(extra: Path | str) -> str:
     return cache.cache_key([folder for folder, _ in knowledge_dirs(str(extra))])
 
@@ -88,15 +95,13 @@ def test_second_load_explains_identically(cache_dir: Path, fresh: Engine) -> Non
     ]
 
 
-def test_second_load_reads_the_cache(cache_dir: Path, tmp_path: Path) -> None:
+def test_second_load_reads_the_cache(cache_dir: Path, planted: KnowledgeBase) -> None:
     """Put a different engine under the key the next load will use: that load must return it."""
     Engine.load(extra_dir="")
-    marker = org_dir(tmp_path, ("acme.cache-marker", "acme cache marker wording"))
-    planted = load_knowledge([*knowledge_dirs(""), (marker, True)])
     cache.write(key_for(""), planted)
     loaded = Engine.load(extra_dir="")
-    assert "acme.cache-marker" in loaded.by_id
-    assert Engine.load(extra_dir="", use_cache=False).by_id.get("acme.cache-marker") is None
+    assert "acme.planted" in loaded.by_id
+    assert Engine.load(extra_dir="", use_cache=False).by_id.get("acme.planted") is None
 
 
 def test_new_entry_in_knowledge_dir_changes_the_key(
@@ -142,16 +147,20 @@ def test_same_size_edit_is_seen_through_the_modification_time(
 
 
 @pytest.mark.parametrize("value", ["off", "OFF", "none", "0", "false"])
-def test_cache_off_writes_nothing(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, value: str) -> None:
-    xdg = tmp_path / "xdg"
+def test_every_way_of_saying_off_turns_the_cache_off(monkeypatch: pytest.MonkeyPatch, value: str) -> None:
     monkeypatch.setenv("SMTPBOT_CACHE_DIR", value)
+    assert cache.cache_folder() is None
+
+
+def test_cache_off_writes_nothing(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    xdg = tmp_path / "xdg"
+    monkeypatch.setenv("SMTPBOT_CACHE_DIR", "off")
     monkeypatch.setenv("XDG_CACHE_HOME", str(xdg))
     monkeypatch.setenv("HOME", str(tmp_path / "home"))
     monkeypatch.chdir(tmp_path)  # a cache folder literally named "off" would show up here
     monkeypatch.delenv("SMTPBOT_KNOWLEDGE_DIR", raising=False)
     engine = Engine.load(extra_dir="")
     assert engine.explain("452").best.reply_code == "452"
-    assert cache.cache_folder() is None
     assert sorted(p.name for p in tmp_path.iterdir()) == []
 
 
@@ -163,27 +172,36 @@ def test_default_location_is_under_xdg_cache_home(tmp_path: Path, monkeypatch: p
     assert [f.name for f in cached(xdg / "smtpbot")] == [f"knowledge-{key_for('')}.json"]
 
 
-@pytest.mark.parametrize(
-    "junk",
-    [
-        b"",
-        b"not json at all",
-        b"\x80\x05\x95\xff\xff",
-        b'{"not": "a knowledge base"}',
-        b"[1, 2, 3]",
-        b'{"files": [], "entries": [{"id": 1}], "providers": [], "literals": {}}',
-        b'{"files": [], "entries": [], "providers": [], "literals": {"x": [1]}}',
-        b'{"files": [], "entries": [], "providers": [], "literals": []}',
-    ],
-)
-def test_corrupt_cache_file_is_ignored_and_rebuilt(cache_dir: Path, fresh: Engine, junk: bytes) -> None:
-    expected = comparable(fresh.explain(BOUNCES[1]))
+JUNK = [
+    b"",
+    b"not json at all",
+    b"\x80\x05\x95\xff\xff",
+    b'{"not": "a knowledge base"}',
+    b"[1, 2, 3]",
+    b'{"files": [], "entries": [{"id": 1}], "providers": [], "literals": {}}',
+    b'{"files": [], "entries": [], "providers": [], "literals": {"x": [1]}}',
+    b'{"files": [], "entries": [], "providers": [], "literals": []}',
+]
+
+
+def plant_junk(cache_dir: Path, junk: bytes) -> Path:
     cache_dir.mkdir(mode=0o700, parents=True)
     path = cache_dir / f"knowledge-{key_for('')}.json"
     path.write_bytes(junk)
+    return path
+
+
+@pytest.mark.parametrize("junk", JUNK)
+def test_a_corrupt_cache_file_is_not_read(cache_dir: Path, junk: bytes) -> None:
+    plant_junk(cache_dir, junk)
     assert cache.read(key_for("")) is None
+
+
+def test_a_corrupt_cache_file_is_rebuilt(cache_dir: Path, fresh: Engine) -> None:
+    """Whatever the junk, a load that reads nothing builds and writes the cache the same way."""
+    path = plant_junk(cache_dir, JUNK[-1])
     engine = Engine.load(extra_dir="")
-    assert comparable(engine.explain(BOUNCES[1])) == expected
+    assert comparable(engine.explain(BOUNCES[1])) == comparable(fresh.explain(BOUNCES[1]))
     assert len(json.loads(path.read_text(encoding="utf-8"))["entries"]) == len(engine.entries)  # rewritten
 
 
@@ -231,25 +249,24 @@ def test_missing_knowledge_dir_is_not_cached(cache_dir: Path, tmp_path: Path) ->
     assert cached(cache_dir) == []
 
 
-def test_use_cache_false_neither_reads_nor_writes(cache_dir: Path, tmp_path: Path) -> None:
-    marker = org_dir(tmp_path, ("acme.cache-marker", "acme cache marker wording"))
-    cache.write(key_for(""), load_knowledge([*knowledge_dirs(""), (marker, True)]))
+def test_use_cache_false_neither_reads_nor_writes(cache_dir: Path, planted: KnowledgeBase) -> None:
+    cache.write(key_for(""), planted)
     written = cached(cache_dir)
     engine = Engine.load(extra_dir="", use_cache=False)
-    assert "acme.cache-marker" not in engine.by_id
+    assert "acme.planted" not in engine.by_id
     assert cached(cache_dir) == written
 
 
-def test_engines_of_different_knowledge_folders_live_side_by_side(cache_dir: Path, tmp_path: Path) -> None:
+def test_engines_of_different_knowledge_folders_live_side_by_side(
+    cache_dir: Path, tmp_path: Path, planted: KnowledgeBase
+) -> None:
     """A checkout's engine and one with an organisation's folder do not evict each other: after
     loading both, a planted engine under the first key is what the next load of it returns."""
     org = org_dir(tmp_path, ("acme.side", "acme relay said no to this"))
     Engine.load(extra_dir="")
     Engine.load(extra_dir=str(org))
     assert len(cached(cache_dir)) == 2
-    (tmp_path / "marker").mkdir()
-    marker = org_dir(tmp_path / "marker", ("acme.planted", "acme planted engine wording"))
-    cache.write(key_for(""), load_knowledge([*knowledge_dirs(""), (marker, True)]))
+    cache.write(key_for(""), planted)
     assert "acme.planted" in Engine.load(extra_dir="").by_id
     assert "acme.side" in Engine.load(extra_dir=str(org)).by_id
 
@@ -284,12 +301,11 @@ def test_the_folder_is_created_for_its_owner_alone(cache_dir: Path) -> None:
 
 @pytest.mark.parametrize("mode", [0o770, 0o707, 0o777, 0o1777])
 def test_a_folder_others_can_write_is_refused(
-    cache_dir: Path, tmp_path: Path, mode: int, caplog: pytest.LogCaptureFixture
+    cache_dir: Path, planted: KnowledgeBase, mode: int, caplog: pytest.LogCaptureFixture
 ) -> None:
     cache_dir.mkdir(parents=True)
-    marker = org_dir(tmp_path, ("acme.planted", "acme planted engine wording"))
     cache_dir.chmod(0o700)
-    cache.write(key_for(""), load_knowledge([*knowledge_dirs(""), (marker, True)]))
+    cache.write(key_for(""), planted)
     cache_dir.chmod(mode)
     cache._warned.clear()
     engine = Engine.load(extra_dir="")
@@ -314,19 +330,17 @@ def test_a_folder_of_another_user_is_refused(cache_dir: Path) -> None:
 
 
 @pytest.mark.skipif(os.geteuid() != 0, reason="chown to another user needs root")
-def test_a_folder_chowned_to_another_user_is_not_read(cache_dir: Path, tmp_path: Path) -> None:
+def test_a_folder_chowned_to_another_user_is_not_read(cache_dir: Path, planted: KnowledgeBase) -> None:
     cache_dir.mkdir(mode=0o700, parents=True)
-    marker = org_dir(tmp_path, ("acme.planted", "acme planted engine wording"))
-    cache.write(key_for(""), load_knowledge([*knowledge_dirs(""), (marker, True)]))
+    cache.write(key_for(""), planted)
     os.chown(cache_dir, 65534, 65534)
     cache._warned.clear()
     assert cache.read(key_for("")) is None
     assert "acme.planted" not in Engine.load(extra_dir="").by_id
 
 
-def test_a_cache_file_others_can_write_is_not_read(cache_dir: Path, tmp_path: Path) -> None:
-    marker = org_dir(tmp_path, ("acme.planted", "acme planted engine wording"))
-    cache.write(key_for(""), load_knowledge([*knowledge_dirs(""), (marker, True)]))
+def test_a_cache_file_others_can_write_is_not_read(cache_dir: Path, planted: KnowledgeBase) -> None:
+    cache.write(key_for(""), planted)
     [path] = cached(cache_dir)
     path.chmod(0o666)
     assert cache.read(key_for("")) is None
