@@ -4,8 +4,10 @@ as plain text."""
 from __future__ import annotations
 
 import textwrap
+from dataclasses import replace
 
-from .engine.model import Explanation, Finding
+from .engine.model import Explanation
+from .finding_groups import FindingGroup, group_facts, group_findings, not_shown_note
 from .wording import (
     ADMIN_FIX,
     CAUSES,
@@ -14,7 +16,6 @@ from .wording import (
     REFERENCES,
     SENDER_FIX,
     TRUNCATED,
-    facts,
     finding_title,
 )
 
@@ -43,10 +44,12 @@ def _bullets(items: tuple[str, ...]) -> list[str]:
     return [_fill(item, "  - ", "    ") for item in items]
 
 
-def render_finding(finding: Finding, show_addresses: bool = True) -> str:
+def render_group(group: FindingGroup, show_addresses: bool = True) -> str:
+    """One explanation, with every recipient it concerns among its facts."""
+    finding = group.finding
     head = finding_title(finding)
     lines = [head, "=" * min(len(head), WIDTH)]
-    for fact in facts(finding, show_recipient=show_addresses):
+    for fact in group_facts(group, show_addresses):
         label = fact.label if fact.label.endswith("?") else f"{fact.label}:"  # "Retry?", not "Retry?:"
         lines.append(_fill(fact.value, f"{label:<{LABEL_WIDTH}}", " " * LABEL_WIDTH))
     lines += ["", MEANING, _wrap(finding.meaning)]
@@ -70,11 +73,13 @@ def render(explanation: Explanation, show_addresses: bool = True) -> str:
     if explanation.headers is not None:  # a pasted message header: its analysis, then any findings
         from .headers.terminal import render as render_header
 
-        rest = render(explanation._replace(headers=None), show_addresses) if explanation.findings else ""
+        rest = render(replace(explanation, headers=None), show_addresses) if explanation.findings else ""
         return "\n\n".join(part for part in (render_header(explanation.headers), rest) if part)
     if not explanation.findings:
         return explanation.notice or NOTHING_TO_EXPLAIN
-    parts = [render_finding(f, show_addresses) for f in explanation.findings]
+    parts = [render_group(g, show_addresses) for g in group_findings(explanation.findings)]
+    if note := not_shown_note(explanation):
+        parts.append(f"({note})")
     if explanation.truncated:
         parts.append(f"({TRUNCATED})")
     return "\n\n".join(parts)

@@ -3,6 +3,8 @@ copied from the terminal works."""
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 
 from bot.engine import Engine
@@ -69,3 +71,23 @@ def test_every_reference_of_a_real_answer_comes_out_whole() -> None:
             assert words(reference) <= shown, reference
         for fix in found.sender_fix:
             assert words(fix) <= shown, fix
+
+
+def test_a_header_paste_with_a_finding_renders_both() -> None:
+    text = (Path(__file__).parent / "data" / "headers" / "outlookcom-phish-no-msgid.eml").read_text()
+    result = ENGINE.explain(text)
+    assert result.headers is not None and result.findings
+    out = render(result)
+    assert out.startswith("Message header") and result.findings[0].title in out
+
+
+def test_a_pasted_header_with_a_code_shows_its_analysis_then_the_finding() -> None:
+    text = (
+        "Received: from mx.example.net (mx.example.net [192.0.2.7]) by mail.example.org with ESMTPS;"
+        " Mon, 7 Dec 2026 09:00:00 +0000\n"
+        "From: a@example.net\nTo: b@example.org\nSubject: hi\nX-Note: 550 5.1.1 user unknown\n\n"
+    )
+    explanation = ENGINE.explain(text)
+    assert explanation.headers is not None and explanation.findings
+    rendered = render(explanation)
+    assert rendered.startswith("Message header") and "550 5.1.1" in rendered

@@ -29,6 +29,9 @@ MAX_FINDINGS = 10
 # one misspelt question and a quarter of a millisecond each, runs only for a text of a few parts.
 MAX_INCIDENTS = 400
 MAX_FUZZY_INCIDENTS = 3
+# Input kinds whose findings are a bounce's: such a text gets no header analysis, however many
+# Received fields it carries.
+BOUNCE_KINDS = frozenset({"email", "dsn", "json"})
 MAX_FILE_BYTES = 4_000_000  # a file is read up to here; clean_file cuts the text shorter still
 FIRST_READ_BYTES = 64 * 1024  # below the size at which malloc maps fresh pages for each buffer
 EMPTY_NOTICE = (
@@ -82,11 +85,12 @@ class Engine:
             )
         explicit = mode == "explicit"
         reading = formats.read(text, explicit)
-        findings = self._findings(reading.incidents, explicit, reading.hint_text)
+        findings, more = self._findings(reading.incidents, explicit, reading.hint_text)
         if explicit and reading.kind == "text":  # perhaps a question about how mail works (questions.py)
             findings = self.questions.findings(text, findings, make_finding)
-        # a pasted message header, explained in explicit mode; a bounce is answered as one
-        bounce = bool(findings) and reading.kind in ("email", "dsn")
+        # a pasted message header, explained in explicit mode; a bounce, or a notification
+        # mailed as JSON (SNS mails SES's so), is answered as one
+        bounce = bool(findings) and reading.kind in BOUNCE_KINDS
         headers = header_report(text) if explicit and not bounce else None
         notice = None if findings or headers or not explicit else NO_FINDING_NOTICE
         return Explanation(
@@ -96,6 +100,7 @@ class Engine:
             notice=notice,
             truncated=truncated,
             headers=headers,
+            more_findings=more,
         )
 
     def explain_file(self, path: str | Path, mode: Mode = "explicit") -> Explanation:
@@ -107,9 +112,12 @@ class Engine:
                 data += fh.read(MAX_FILE_BYTES - FIRST_READ_BYTES)
             return self.explain(data, mode)
 
-    def _findings(self, incidents: list[Incident], explicit: bool, hint_text: str) -> list[Finding]:
+    def _findings(
+        self, incidents: list[Incident], explicit: bool, hint_text: str
+    ) -> tuple[list[Finding], int]:
         """One finding per failed recipient, each with its own diagnostic: a record per recipient
-        keeps its place; free-text findings with a code come before those without."""
+        keeps its place; free-text findings with a code come before those without. Returns the
+        first MAX_FINDINGS and how many more there were, so an answer can say they exist."""
         scored: list[tuple[int, float, int, Finding]] = []
         seen: set[tuple] = set()
         framing: set[int] = set()  # orders of findings from a notice's framing words, no code
@@ -150,7 +158,7 @@ class Engine:
             # names the cause adds nothing: drop it
             scored = [s for s in scored if s[2] not in framing]
         scored.sort(key=lambda s: (s[0], s[1], s[2]))
-        return [s[3] for s in scored[:MAX_FINDINGS]]
+        return [s[3] for s in scored[:MAX_FINDINGS]], max(0, len(scored) - MAX_FINDINGS)
 
     def _best_match(self, incident: Incident, allow_fuzzy: bool) -> tuple[Match, str | None] | None:
         """The entry that explains one record, by the single evidence ranking (matcher.py): the

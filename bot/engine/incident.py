@@ -6,7 +6,7 @@ import re
 
 from .address import find_mailboxes, mailbox
 from .codes import REPLY_OF_CLASS_RE, enhanced_codes, first, is_strong_reply, reply_codes
-from .pattern_literals import GuardedPattern
+from .guarded_pattern import GuardedPattern
 
 
 class Incident:
@@ -73,19 +73,27 @@ class Incident:
 # character classes that cannot overlap what follows them, and no pattern at line ends that
 # could be retried from every position of a long line.
 RECIPIENT_RES = (
-    GuardedPattern(r"RCPT TO:?[ \t]*<([^<>\s]{1,254})>", re.I),
-    GuardedPattern(r"(?:Final|Original)-Recipient:[ \t]*(?:rfc822;)?[ \t]*<?([^<>\s;]{1,254})", re.I),
-    GuardedPattern(r"\bto=<([^<>\s]{1,254})>", re.I),
+    GuardedPattern(r"RCPT TO:?[ \t]*<([^<>\s]{1,254})>", re.I, needles=("rcpt to",)),
+    GuardedPattern(
+        r"(?:Final|Original)-Recipient:[ \t]*(?:rfc822;)?[ \t]*<?([^<>\s;]{1,254})",
+        re.I,
+        needles=("final-recipient:", "original-recipient:"),
+    ),
+    GuardedPattern(r"\bto=<([^<>\s]{1,254})>", re.I, needles=("to=<",)),
 )
 MAX_LINES_READ = 200
 LEADING_ENDS = frozenset(" \t>:,;(")
 REMOTE_MTA_RES = (
-    GuardedPattern(r"Remote-MTA:\s*(?:dns;)?\s*\[?([\w.-]+)", re.I),
-    GuardedPattern(r"\bhost\s+([\w-]+(?:\.[\w-]+)+)\.?\s*\[[\d.:a-f]+\]", re.I),
-    GuardedPattern(r"\brelay=([\w-]+(?:\.[\w-]+)+)", re.I),
-    GuardedPattern(r"\bH=([\w-]+(?:\.[\w-]+)+)", re.I),
-    GuardedPattern(r"while talking to\s+([\w-]+(?:\.[\w-]+)+)", re.I),
-    GuardedPattern(r"\b(?:remote (?:server|host)|mail server)\s+\[?([a-z][\w-]*(?:\.[\w-]+)+)", re.I),
+    GuardedPattern(r"Remote-MTA:\s*(?:dns;)?\s*\[?([\w.-]+)", re.I, needles=("remote-mta:",)),
+    GuardedPattern(r"\bhost\s+([\w-]+(?:\.[\w-]+)+)\.?\s*\[[\d.:a-f]+\]", re.I, needles=("host",)),
+    GuardedPattern(r"\brelay=([\w-]+(?:\.[\w-]+)+)", re.I, needles=("relay=",)),
+    GuardedPattern(r"\bH=([\w-]+(?:\.[\w-]+)+)", re.I, needles=("h=",)),
+    GuardedPattern(r"while talking to\s+([\w-]+(?:\.[\w-]+)+)", re.I, needles=("while talking to",)),
+    GuardedPattern(
+        r"\b(?:remote (?:server|host)|mail server)\s+\[?([a-z][\w-]*(?:\.[\w-]+)+)",
+        re.I,
+        needles=("mail server", "remote host", "remote server"),
+    ),
 )
 
 

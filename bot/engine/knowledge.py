@@ -10,7 +10,6 @@ from typing import TYPE_CHECKING
 
 from .knowledge_regex import compile_error
 from .model import PERMANENCES, REASONS, WHO, Entry, Provider, is_enhanced_code, is_reply_code
-from .pattern_literals import MIN_LITERAL_CHARS, max_width, parse_problem, required_literals
 from .providers import leading_literal
 
 if TYPE_CHECKING:
@@ -224,6 +223,8 @@ def _provider(table: dict, name: str, lines: list[str], kb: KnowledgeBase) -> Pr
 def _format_problem(code_format: str, where: str, name: str, line: int, kb: KnowledgeBase) -> bool:
     """Report a provider's code format that does not compile or does not begin with the 3+
     plain characters the text is searched for (the regex runs only where they stand)."""
+    from .pattern_literals import MIN_LITERAL_CHARS  # with the pattern reader: only validation needs it
+
     try:
         re.compile(code_format)
     except re.error as exc:
@@ -253,6 +254,9 @@ def _pattern_problem(source: str, kb: KnowledgeBase) -> str | None:
     RE2 accepting it is the guarantee that no text makes it slow. A required string lets the
     matcher skip it on every text without that string, instead of running it on all of them.
     """
+    # imported here: a start-up served from the cache never validates, nor reads a pattern
+    from .pattern_literals import MIN_LITERAL_CHARS, max_width, parse_problem, required_literals
+
     refused = compile_error(source)
     if refused is not None:
         return f"does not compile under RE2 ({refused}); look-around and back-references are not supported"

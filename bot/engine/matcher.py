@@ -27,7 +27,6 @@ from dataclasses import dataclass
 from .knowledge_regex import KnowledgeRegex
 from .literal_index import LiteralIndex, starts_inside_word
 from .model import Entry, is_enhanced_code
-from .pattern_literals import max_width, required_literals
 
 RANK_PHRASE = 3.0
 RANK_ENHANCED = 2.0
@@ -54,6 +53,15 @@ def code_rank(code: str) -> float:
     if f"{subject}.{detail}" in BROAD_STATUS_DETAILS:
         return RANK_CLASS
     return RANK_SUBJECT if detail == "0" else RANK_ENHANCED
+
+
+def _read_pattern(pattern: str) -> tuple[tuple[str, ...], int | None]:
+    """A pattern's required strings and widest match, for one the caller did not give."""
+    # imported here: the knowledge base works both out while validating and the cache keeps
+    # them, so a start-up from the cache never loads the pattern reader
+    from .pattern_literals import max_width, required_literals
+
+    return required_literals(pattern), max_width(pattern)
 
 
 FUZZY_CUTOFF = 86.0
@@ -110,10 +118,11 @@ class Matcher:
             for pattern in entry.patterns:
                 index = len(self.pattern_entries)
                 self.pattern_entries.append((pattern, entry))
-                self.widths.append(widths[pattern] if pattern in widths else max_width(pattern))
-                required = literals.get(pattern)
-                if required is None:
-                    required = required_literals(pattern)
+                if pattern in literals and pattern in widths:
+                    required, width = literals[pattern], widths[pattern]
+                else:
+                    required, width = _read_pattern(pattern)
+                self.widths.append(width)
                 for literal in required:
                     by_literal[literal].append(index)
                 if not required:

@@ -204,6 +204,7 @@ class Explanation:
     notice: str | None = None
     truncated: bool = False
     headers: HeaderReport | None = None  # a pasted message header's analysis (bot.headers)
+    more_findings: int = 0  # findings (mostly failed recipients) beyond the MAX_FINDINGS kept
 
     @property
     def best(self) -> Finding | None:

@@ -8,7 +8,6 @@ regex_syntax; one it does not read has no strings and no width, so it runs on al
 
 from __future__ import annotations
 
-import re
 from functools import lru_cache
 from itertools import product
 
@@ -185,31 +184,3 @@ def _inside(item: Node, min_chars: int) -> Strings | None:
     if isinstance(item, Repeat) and item.least >= 1:
         return _required(item.items, min_chars)
     return None
-
-
-class GuardedPattern:
-    """A compiled regex that runs only on a text holding one of the strings it requires.
-
-    For the regexes searched over whole bounces: a few substring tests of the lower-cased text
-    cost much less than a regex search that finds nothing, which is what most searches do.
-    """
-
-    __slots__ = ("_needles", "regex")
-
-    def __init__(self, source: str, flags: int = 0) -> None:
-        self.regex = re.compile(source, flags)
-        # derived on first search, not at import: a start-up that explains a bare code skips it
-        self._needles: tuple[str, ...] | None = None
-
-    def search(self, text: str, lowered: str) -> re.Match[str] | None:
-        """regex.search(text); `lowered` is text.lower(), read once by the caller for many patterns."""
-        needles = self._needles
-        if needles is None:
-            # two characters suffice here ("h=" before a host): a substring test is cheap at any
-            # length
-            needles = required_literals(self.regex.pattern, min_chars=2)
-            # regex_syntax does not read verbose patterns, whose spaces are not text
-            needles = self._needles = () if self.regex.flags & re.VERBOSE else needles
-        if needles and not any(needle in lowered for needle in needles):
-            return None
-        return self.regex.search(text)

@@ -10,7 +10,15 @@ from __future__ import annotations
 import time
 from typing import Any, Literal
 
-from ..engine.model import Explanation, Finding
+from ..engine.model import Explanation
+from ..finding_groups import (
+    FindingGroup,
+    count_note,
+    group_facts,
+    group_findings,
+    not_shown_note,
+    recipients_phrase,
+)
 from ..wording import (
     ADMIN_FIX,
     CAUSES,
@@ -23,7 +31,6 @@ from ..wording import (
     Fact,
     bounce_label,
     display_title,
-    facts,
     finding_title,
 )
 from .block_kit import (
@@ -85,14 +92,19 @@ def _fact_text(fact: Fact) -> str:
     """A fact's value as mrkdwn: addresses and host names from the input as code, the rest escaped."""
     if fact.key == "recipient":
         return code(fact.value)
+    if fact.key == "recipients":  # made by recipients_phrase with each address as code
+        return fact.value
     if fact.key == "remote":  # echoed only when it is a host name or an address
         return code(host_name(fact.value) or "")
     return escape(fact.value)
 
 
-def _finding_blocks(finding: Finding, privacy: _Privacy, server_reply: bool) -> list[dict[str, Any]]:
+def _group_blocks(group: FindingGroup, privacy: _Privacy, server_reply: bool) -> list[dict[str, Any]]:
+    """One explanation in full; its first finding's server reply when `server_reply`."""
+    finding = group.finding
     blocks: list[dict[str, Any]] = [header(finding_title(finding))]
-    shown = [(fact.label, _fact_text(fact)) for fact in facts(finding, show_recipient=not privacy.hide)]
+    group_fact_list = group_facts(group, show_addresses=not privacy.hide, quote=code)
+    shown = [(fact.label, _fact_text(fact)) for fact in group_fact_list]
     fields = [mrkdwn(f"*{label}*\n{value}", MAX_FIELD_CHARS) for label, value in shown if value]
     blocks.append({"type": "section", "fields": fields[:MAX_FIELDS]})
     meaning = f"*{MEANING}*\n{escape(finding.meaning)}"
@@ -121,8 +133,12 @@ def _finding_blocks(finding: Finding, privacy: _Privacy, server_reply: bool) -> 
     return blocks
 
 
-def _summary_line(finding: Finding, privacy: _Privacy) -> str:
-    who = f" — {code(finding.recipient)}" if finding.recipient and not privacy.hide else ""
+def _summary_line(group: FindingGroup, privacy: _Privacy) -> str:
+    finding = group.finding
+    if len(group.recipients) > 1:
+        who = f" — {recipients_phrase(group, show_addresses=not privacy.hide, quote=code)}"
+    else:
+        who = f" — {code(finding.recipient)}" if finding.recipient and not privacy.hide else ""
     bounce = bounce_label(finding.bounce).split(" (")[0].lower()
     codes = f"`{escape(finding.codes_label)}` " if finding.codes_label else ""
     return f"• {codes}{escape(display_title(finding.title, finding.codes_label))} ({bounce}){who}"
@@ -133,18 +149,19 @@ def fallback_text(explanation: Explanation, privacy: _Privacy | None = None) -> 
     best = explanation.best
     if best is None:
         return clip(escape(explanation.notice or NOTHING_TO_EXPLAIN), MAX_FALLBACK_CHARS)
+    counts = count_note(explanation, group_findings(explanation.findings))
+    # the counts come before the retry advice, which can be long enough to be cut
     text = (
-        f"{finding_title(best)}: {bounce_label(best.bounce)}. Who must act: {best.who_label}. "
-        f"Retry? {best.retry}"
+        f"{finding_title(best)}: {bounce_label(best.bounce)}{f' — {counts}' if counts else ''}. "
+        f"Who must act: {best.who_label}. Retry? {best.retry}"
     )
-    more = len(explanation.findings) - 1
-    if more > 0:
-        text += f" (+{more} more finding{'s' if more > 1 else ''})"
     return clip(escape(privacy(text)), MAX_FALLBACK_CHARS)
 
 
 def feedback_value(explanation: Explanation) -> str:
-    return ",".join(f.entry_id for f in explanation.findings)[:MAX_BUTTON_VALUE]
+    """The entries the answer explains, each once."""
+    entries = dict.fromkeys(f.entry_id for f in explanation.findings)
+    return ",".join(entries)[:MAX_BUTTON_VALUE]
 
 
 def _footer(explanation: Explanation, share_id: str | None, feedback: bool) -> list[dict[str, Any]]:
@@ -190,15 +207,16 @@ def render_explanation(
         blocks.append(section(escape(explanation.notice or NOTHING_TO_EXPLAIN)))
         return Rendered(enforce_limits(blocks + footer), fallback_text(explanation, privacy))
 
-    # room for the footer, a summary of what did not fit and a flood-count line added later
-    reserve_blocks = len(footer) + 3
+    # room for the footer, a summary of what did not fit, the count of findings the engine left
+    # out and a flood-count line added later
+    reserve_blocks = len(footer) + 4
     reserve_chars = blocks_size(footer) + MAX_SECTION_CHARS // 2 + 400
-    rest: list[Finding] = []
-    for i, finding in enumerate(explanation.findings):
+    rest: list[FindingGroup] = []
+    for i, group in enumerate(group_findings(explanation.findings)):
         if rest or i >= MAX_DETAILED_FINDINGS:
-            rest.append(finding)
+            rest.append(group)
             continue
-        candidate = ([divider()] if i else []) + _finding_blocks(finding, privacy, server_reply=i == 0)
+        candidate = ([divider()] if i else []) + _group_blocks(group, privacy, server_reply=i == 0)
         fits = (
             len(blocks) + len(candidate) + reserve_blocks <= MAX_BLOCKS
             and blocks_size(blocks) + blocks_size(candidate) + reserve_chars <= MAX_MESSAGE_CHARS
@@ -206,11 +224,13 @@ def render_explanation(
         if fits or i == 0:
             blocks.extend(candidate)
         else:
-            rest.append(finding)
+            rest.append(group)
     if rest:
-        lines = "\n".join(_summary_line(f, privacy) for f in rest)
+        lines = "\n".join(_summary_line(g, privacy) for g in rest)
         blocks.append(divider())
         blocks.append(section(f"*Also found*\n{lines}"))
+    if note := not_shown_note(explanation):
+        blocks.append(context(escape(note)))
     return Rendered(enforce_limits(blocks + footer), fallback_text(explanation, privacy))
 
 

@@ -78,7 +78,7 @@ def test_load_writes_one_json_file_keyed_on_the_knowledge(cache_dir: Path) -> No
     files = cached(cache_dir)
     assert [f.name for f in files] == [f"knowledge-{key_for('')}.json"]
     data = json.loads(files[0].read_text(encoding="utf-8"))
-    assert len(data["entries"]) == len(engine.entries)
+    assert len(data["entries"]["id"]) == len(engine.entries)
     assert data["literals"] == {source: list(strings) for source, strings in engine.kb.literals.items()}
 
 
@@ -202,7 +202,19 @@ def test_a_corrupt_cache_file_is_rebuilt(cache_dir: Path, fresh: Engine) -> None
     path = plant_junk(cache_dir, JUNK[-1])
     engine = Engine.load(extra_dir="")
     assert comparable(engine.explain(BOUNCES[1])) == comparable(fresh.explain(BOUNCES[1]))
-    assert len(json.loads(path.read_text(encoding="utf-8"))["entries"]) == len(engine.entries)  # rewritten
+    assert len(json.loads(path.read_text(encoding="utf-8"))["entries"]["id"]) == len(
+        engine.entries
+    )  # rewritten
+
+
+def test_a_cache_whose_columns_differ_in_length_is_not_read(cache_dir: Path) -> None:
+    Engine.load(extra_dir="")
+    (path,) = cached(cache_dir)
+    data = json.loads(path.read_text(encoding="utf-8"))
+    assert cache.read(key_for("")) is not None
+    data["entries"]["title"].pop()  # one value short: every record after it would be shifted
+    path.write_text(json.dumps(data), encoding="utf-8")
+    assert cache.read(key_for("")) is None
 
 
 class Payload:

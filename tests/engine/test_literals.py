@@ -8,13 +8,14 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from bot.engine import load_knowledge
+from bot.engine import incident, load_knowledge
+from bot.engine.guarded_pattern import GuardedPattern
 from bot.engine.knowledge import builtin_knowledge_dir
 from bot.engine.literal_index import LiteralIndex
 from bot.engine.matcher import PATTERN_MAX_TEXT, Matcher
 from bot.engine.model import Entry
 from bot.engine.normalize import fold
-from bot.engine.pattern_literals import GuardedPattern, required_literals
+from bot.engine.pattern_literals import required_literals
 from bot.engine.providers import ProviderIndex
 
 KB = load_knowledge([(builtin_knowledge_dir(), False)])
@@ -150,7 +151,7 @@ def test_provider_detection(text: str, provider: str | None) -> None:
 
 
 def test_guarded_pattern_runs_only_where_its_strings_are() -> None:
-    guarded = GuardedPattern(r"\bH=([\w-]+(?:\.[\w-]+)+)", re.I)
+    guarded = GuardedPattern(r"\bH=([\w-]+(?:\.[\w-]+)+)", re.I, needles=("h=",))
     text = "** ana@example.org R=dnslookup T=remote_smtp H=mx.example.org [192.0.2.1]"
     m = guarded.search(text, text.lower())
     assert m is not None and m.group(1) == "mx.example.org"
@@ -160,7 +161,16 @@ def test_guarded_pattern_runs_only_where_its_strings_are() -> None:
     assert guarded.search(upper, upper.lower()) is not None
 
 
-def test_guarded_pattern_in_verbose_mode_always_runs() -> None:
-    # a verbose pattern's spaces are not text: "host name" must not become a required string
-    guarded = GuardedPattern(r"host \s? name", re.X)
-    assert guarded.search("hostname", "hostname") is not None
+@pytest.mark.parametrize("needles", [(), ("H=",)])
+def test_a_guarded_pattern_without_lower_cased_strings_is_refused(needles: tuple[str, ...]) -> None:
+    with pytest.raises(ValueError):
+        GuardedPattern(r"\bH=([\w-]+)", re.I, needles=needles)
+
+
+@pytest.mark.parametrize(
+    "guarded", [*incident.RECIPIENT_RES, *incident.REMOTE_MTA_RES], ids=lambda g: g.source[:30]
+)
+def test_the_engines_guarded_patterns_name_the_strings_their_matches_need(guarded: GuardedPattern) -> None:
+    # the strings written beside each pattern are the ones pattern_literals reads in it (two
+    # characters suffice: "h=" before a host)
+    assert guarded.needles == required_literals(guarded.source, min_chars=2)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
 import pytest
@@ -48,6 +49,28 @@ def test_alert_channels_never_get_a_header_analysis(engine: Engine) -> None:
 def test_a_bounce_is_answered_as_a_bounce(engine: Engine, path: Path) -> None:
     result = engine.explain(path.read_bytes())
     assert result.findings and result.headers is None
+
+
+def test_a_notification_mailed_as_json_is_answered_as_a_bounce(engine: Engine) -> None:
+    # SNS mails an SES notification with a header block like any other mail's
+    notification = {
+        "notificationType": "Bounce",
+        "bounce": {
+            "bounceType": "Permanent",
+            "bouncedRecipients": [{"emailAddress": "sam@example.com", "status": "5.1.1"}],
+        },
+    }
+    text = (
+        "Received: from a.example.net (a.example.net [192.0.2.7]) by mx.example.org; "
+        "Tue, 5 Mar 2024 10:15:00 +0000\n"
+        "From: AWS Notifications <no-reply@sns.amazonaws.com>\n"
+        "To: sender@example.org\n"
+        "Subject: AWS Notification Message\n"
+        "Date: Tue, 5 Mar 2024 10:15:00 +0000\n\n" + json.dumps(notification) + "\n"
+    )
+    result = engine.explain(text)
+    assert result.input_kind == "json" and result.findings
+    assert result.headers is None
 
 
 def test_codes_and_questions_carry_no_header_analysis(engine: Engine) -> None:

@@ -163,7 +163,7 @@ def test_findings_that_do_not_fit_are_summarised() -> None:
     within_limits(rendered.blocks)
     text = json.dumps(rendered.blocks)
     assert "*Also found*" in text and "Problem 9" in text
-    assert "(+9 more findings)" in rendered.text
+    assert "— 10 recipients, 10 different problems." in rendered.text
 
 
 def test_flood_count_line_is_added_once_before_the_buttons() -> None:

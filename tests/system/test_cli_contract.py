@@ -247,6 +247,29 @@ def test_explain_human_output() -> None:
         json.loads(result.stdout)
 
 
+def test_many_recipients_with_one_error_keep_the_contract_and_read_once() -> None:
+    reason = "550 5.1.1 <{}>: Recipient address rejected: User unknown in local recipient table"
+    events = [
+        {
+            "email": f"u{i}@example.com",
+            "event": "bounce",
+            "status": "5.1.1",
+            "reason": reason.format(f"u{i}@example.com"),
+        }
+        for i in range(40)
+    ]
+    result = run("explain", "--json", "-", stdin=json.dumps(events))
+    (obj,) = json_lines(result.stdout)
+    assert set(obj) == {"source", "findings"} and len(obj["findings"]) == 10  # one per recipient
+    assert [f["recipient"] for f in obj["findings"]] == [f"u{i}@example.com" for i in range(10)]
+    human = run("explain", "-", stdin=json.dumps(events))
+    assert human.returncode == 0, human.stderr
+    said = " ".join(human.stdout.split())  # unwrapped
+    assert said.count("What it means") == 1
+    assert "10 recipients: u0@example.com, u1@example.com, u2@example.com and 7 more" in said
+    assert "… and 30 more recipients not shown" in said
+
+
 def test_explain_empty_input_says_nothing_to_explain() -> None:
     result = run("explain", "-", stdin="   \n")
     assert result.returncode == 0

@@ -12,7 +12,7 @@ from repo_paths import REPO
 
 
 def test_wheel_ships_the_knowledge_and_explains_from_another_folder(tmp_path: Path) -> None:
-    # Built offline from the project's own setuptools: tests reach loopback only.
+    # Built offline with the build backend the dev extra installs: tests reach loopback only.
     subprocess.run(
         [
             sys.executable,

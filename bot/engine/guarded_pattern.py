@@ -1,0 +1,34 @@
+"""Regexes searched over whole bounces, each run only on a text that holds a string it needs."""
+
+from __future__ import annotations
+
+import re
+
+
+class GuardedPattern:
+    """A regex that runs only on a text holding one of the strings every match contains.
+
+    Most searches over a whole bounce find nothing, and a few substring tests of the lower-cased
+    text cost much less than a regex search that fails. The strings stand beside the pattern,
+    lower-cased, so that a reader sees when it runs; tests/test_engine_literals.py checks them
+    against what pattern_literals reads in the pattern. The regex is compiled on the first text
+    that holds one of them: many processes never meet one.
+    """
+
+    __slots__ = ("_regex", "flags", "needles", "source")
+
+    def __init__(self, source: str, flags: int = 0, *, needles: tuple[str, ...]) -> None:
+        if not needles or any(needle != needle.lower() for needle in needles):
+            raise ValueError(f"{source!r}: name the lower-cased strings every match contains")
+        self.source = source
+        self.flags = flags
+        self.needles = needles
+        self._regex: re.Pattern[str] | None = None
+
+    def search(self, text: str, lowered: str) -> re.Match[str] | None:
+        """regex.search(text); `lowered` is text.lower(), read once by the caller for many patterns."""
+        if not any(needle in lowered for needle in self.needles):
+            return None
+        if self._regex is None:
+            self._regex = re.compile(self.source, self.flags)
+        return self._regex.search(text)
