@@ -22,7 +22,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from ..incident import Incident
-from . import arf, autoreply, barecode, dsn, dsnmail, freetext, jsonbounce, mime, mtalog, plainbounce
+from . import arf, autoreply, barecode, bounce_email, dsn, dsnmail, freetext, jsonbounce, mtalog, plainbounce
 
 FORMATS = (
     barecode,  # `550 5.1.1`: a code asked about on its own
@@ -65,4 +65,4 @@ def _hint(fmt: object, text: str) -> str:
     """The bounce email's own headers, or the services a JSON payload comes from."""
     if fmt is jsonbounce:
         return jsonbounce.provider_hint(text)
-    return mime.read(text).header_text if getattr(fmt, "KIND", "") == "email" else ""
+    return bounce_email.read(text).header_text if getattr(fmt, "KIND", "") == "email" else ""
