@@ -11,7 +11,7 @@ recipient, so a forwarded bounce is read as the bounce it carries. The rule:
   - attached: a message/rfc822 (or message/global) part, or an attached `.eml` file, whose own
     headers make it a report: a multipart/report, a delivery-status part, X-Failed-Recipients,
     a mail system's From (MAILER-DAEMON, postmaster, Mail Delivery ...) or a Subject that
-    speaks of failure or delay; or
+    speaks of failure or delay; or that itself forwards a report by this rule; or
   - inline, after a mail client's forward separator (Gmail's "---------- Forwarded message
     ---------", Outlook's "-----Original Message-----" or its "From: / Sent: / To: / Subject:"
     block, Apple Mail's "Begin forwarded message:", Thunderbird's "-------- Forwarded Message
@@ -71,8 +71,10 @@ def inner_report(text: str) -> str | None:
         if part.content_type in ATTACHED_TYPES or (part.param("name") or "").lower().endswith(".eml"):
             inner = part.text().lstrip()
             attached = mime.read_email(inner)
-            if attached is not None and (_is_report(attached) or _says_report(attached.headers)):
-                return inner
+            if attached is not None and (
+                _is_report(attached) or _says_report(attached.headers) or inner_report(inner) is not None
+            ):
+                return inner  # a report, or a forward of one: formats.read unwraps it in turn
         elif part.content_type in ("text/plain", "text/html"):
             body = part.text()[:MAX_SCAN_CHARS]
             if part.content_type == "text/html":

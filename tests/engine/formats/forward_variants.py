@@ -64,9 +64,8 @@ def load(sample_id: str) -> Sample:
 # --- forwarded by a person ------------------------------------------------------------------
 
 
-def attached(raw: str) -> str:
+def attached(raw: str, boundary: str = "=_fwd_attached_42") -> str:
     """The person's message with the bounce attached as message/rfc822 ("Forward as attachment")."""
-    boundary = "=_fwd_attached_42"
     return (
         f"From: {PERSON}\nTo: {HELPDESK}\nCc: sales.team@example.com\n"
         "Subject: Fwd: why did this bounce?\nDate: Mon, 7 Dec 2026 09:30:00 +0000\n"
@@ -133,7 +132,7 @@ CLIENTS = tuple(CLIENT_BLOCKS)
 def inline_block(raw: str, client: str) -> str:
     """The forwarded bounce as each mail client writes it into the body of a forward."""
     fields, body = readable(raw)
-    fields["Sent"] = "Monday, December 7, 2026 9:12 AM"
+    fields["Sent"] = fields["Date"]  # Outlook writes the date in its own words; the value is not read
     separator, order, space = CLIENT_BLOCKS[client]
     head = "\n".join(f"{name}:{space}{fields[name]}" for name in order)
     return f"{separator}\n{head}\n\n{body}\n"

@@ -52,7 +52,7 @@ def test_a_pasted_forward_reads_as_the_bounce(engine: Engine, sample_id: str, cl
 
 def test_a_forward_of_a_forward_reads_as_the_bounce(engine: Engine) -> None:
     sample = load("postfix-02")
-    twice = attached(attached(sample.raw).replace("Subject: Fwd:", "Subject: Fwd: Fwd:"))
+    twice = attached(attached(sample.raw), boundary="=_fwd_outer_43")
     assert differences(engine.explain(twice).findings, sample) == []
 
 
