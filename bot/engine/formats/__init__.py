@@ -17,7 +17,7 @@ delivery-status fields pasted without an email, log lines, and free text, which 
 A bounce that a person forwarded (attached as message/rfc822, or inline after a mail client's
 "Forwarded message" block) is read as the bounce it carries: `forwarded.inner_report` finds it
 (see that module for the rule), and the person's own message is read only when the inner report
-yields nothing. Forwards of forwards are unwrapped up to MAX_FORWARDS deep.
+yields nothing. Forwards of forwards are unwrapped up to forwarded.MAX_LEVELS deep.
 
 Adding a format is one module, one line in FORMATS and one test module in tests/engine/formats/.
 """
@@ -63,13 +63,10 @@ class Reading:
     hint_text: str  # the bounce email's From, Subject, X-Mailer ... or a payload's services: a provider hint
 
 
-MAX_FORWARDS = 3
-
-
 def read(text: str, explicit: bool, depth: int = 0) -> Reading:
     """The records of the first format in FORMATS that detects the text and finds some; for a
     forwarded bounce, those of the bounce inside when it has any."""
-    inner = forwarded.inner_report(text) if depth < MAX_FORWARDS else None
+    inner = forwarded.inner_report(text) if depth < forwarded.MAX_LEVELS else None
     if inner is not None:
         reading = read(inner, explicit, depth + 1)
         if reading.incidents:

@@ -55,12 +55,14 @@ HEADER_START_RE = re.compile(
     r"\n(?:From|Return-Path|Received|Delivered-To|Date|Subject|To|Message-ID|MIME-Version|X-[\w-]+): "
 )
 MAX_WORDS_BEFORE = 2000
+MAX_LEVELS = 3  # forwards of forwards looked into (a hostile text may nest thousands)
 ATTACHED_TYPES = frozenset({"message/rfc822", "message/global"})
 SUBJECT_WORDS = (*REPORT_WORDS, *DELAY_WORDS, "returned", "failure", "delayed", "could not send", "warning")
 
 
-def inner_report(text: str) -> str | None:
-    """The delivery report a person forwarded (attached or inline), as an email, or None."""
+def inner_report(text: str, levels: int = MAX_LEVELS) -> str | None:
+    """The delivery report a person forwarded (attached or inline), as an email, or None; an
+    attached forward of a forward is looked into `levels` deep."""
     message = mime.read_email(text)
     if message is None:
         found = _inline_report(text[:MAX_SCAN_CHARS]) if _has_marker(text) else None
@@ -72,7 +74,9 @@ def inner_report(text: str) -> str | None:
             inner = part.text().lstrip()
             attached = mime.read_email(inner)
             if attached is not None and (
-                _is_report(attached) or _says_report(attached.headers) or inner_report(inner) is not None
+                _is_report(attached)
+                or _says_report(attached.headers)
+                or (levels > 1 and inner_report(inner, levels - 1) is not None)
             ):
                 return inner  # a report, or a forward of one: formats.read unwraps it in turn
         elif part.content_type in ("text/plain", "text/html"):

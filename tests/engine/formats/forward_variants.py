@@ -34,6 +34,9 @@ SAMPLES = (
     "courier-04",
     "messagingserver-02",
 )
+# Those whose text part alone names every failed recipient and its reply; amazonses-02's lists
+# the recipients and leaves the replies to its delivery-status part.
+TEXT_PART_SAMPLES = tuple(sample for sample in SAMPLES if sample != "amazonses-02")
 PERSON = "Rosa Vidal <rosa.vidal@example.com>"
 HELPDESK = "IT Helpdesk <helpdesk@example.com>"
 QUESTION = (
@@ -77,10 +80,11 @@ def attached(raw: str, boundary: str = "=_fwd_attached_42") -> str:
     )
 
 
-def readable(raw: str) -> tuple[dict[str, str], str]:
+def readable(raw: str, status_part: bool = True) -> tuple[dict[str, str], str]:
     """The bounce's From, Date, Subject and To, and the text a mail client shows of it: its text
-    parts decoded (the HTML one as text when there is no plain one), delivery-status parts too,
-    as Apple Mail and Thunderbird show them inline."""
+    parts decoded (the HTML one as text when there is no plain one), and its delivery-status part
+    as text (as Apple Mail and Thunderbird show it inline) unless `status_part` is false (Gmail
+    shows it as an attachment)."""
     message = email.message_from_string(raw, policy=policy.compat32)
     fields = {
         name: " ".join(str(message.get(name, "")).split()) for name in ("From", "Date", "Subject", "To")
@@ -102,7 +106,7 @@ def readable(raw: str) -> tuple[dict[str, str], str]:
             )
         else:
             texts.append(text)
-    shown = "\n\n".join([*(texts or html_texts), *status_texts])
+    shown = "\n\n".join([*(texts or html_texts), *(status_texts if status_part else ())])
     return fields, shown.replace("\r\n", "\n").strip()
 
 
@@ -129,22 +133,22 @@ CLIENT_BLOCKS = {
 CLIENTS = tuple(CLIENT_BLOCKS)
 
 
-def inline_block(raw: str, client: str) -> str:
+def inline_block(raw: str, client: str, status_part: bool = True) -> str:
     """The forwarded bounce as each mail client writes it into the body of a forward."""
-    fields, body = readable(raw)
+    fields, body = readable(raw, status_part)
     fields["Sent"] = fields["Date"]  # Outlook writes the date in its own words; the value is not read
     separator, order, space = CLIENT_BLOCKS[client]
     head = "\n".join(f"{name}:{space}{fields[name]}" for name in order)
     return f"{separator}\n{head}\n\n{body}\n"
 
 
-def inline(raw: str, client: str) -> str:
+def inline(raw: str, client: str, status_part: bool = True) -> str:
     """A forward with the bounce inline, mailed by the person to the helpdesk."""
     return (
         f"From: {PERSON}\nTo: {HELPDESK}\nCc: sales.team@example.com\n"
         "Subject: Fwd: why did this bounce?\nDate: Mon, 7 Dec 2026 09:30:00 +0000\n"
         "MIME-Version: 1.0\nContent-Type: text/plain; charset=utf-8\n\n"
-        f"{QUESTION}\n\n{inline_block(raw, client)}"
+        f"{QUESTION}\n\n{inline_block(raw, client, status_part)}"
     )
 
 

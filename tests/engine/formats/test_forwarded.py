@@ -11,6 +11,7 @@ from forward_variants import (
     PERSON,
     QUESTION,
     SAMPLES,
+    TEXT_PART_SAMPLES,
     attached,
     differences,
     inline,
@@ -41,6 +42,15 @@ def test_an_attached_bounce_reads_as_the_bounce(engine: Engine, sample_id: str) 
 def test_an_inline_forward_reads_as_the_bounce(engine: Engine, sample_id: str, client: str) -> None:
     sample = load(sample_id)
     assert differences(engine.explain(inline(sample.raw, client)).findings, sample) == []
+
+
+@pytest.mark.parametrize("sample_id", TEXT_PART_SAMPLES)
+def test_an_inline_forward_of_the_text_part_alone_reads_as_the_bounce(engine: Engine, sample_id: str) -> None:
+    """Gmail forwards a report's text part inline and its delivery-status part as an attachment:
+    the text part alone still names each recipient and the reply (in Gmail's own layout, two
+    paragraphs after the recipients, who are listed on one line)."""
+    sample = load(sample_id)
+    assert differences(engine.explain(inline(sample.raw, "gmail", status_part=False)).findings, sample) == []
 
 
 @pytest.mark.parametrize("client", CLIENTS)
