@@ -47,6 +47,8 @@ SEPARATOR_PUNCTUATION = frozenset(" \t-_:*>")
 # (Thunderbird's table), with an optional quote prefix.
 FORWARDED_FIELD_RE = re.compile(r"^[ \t>]*\*?(from|sent|date|to|cc|subject|reply-to)\*?:\*?[ \t]*(.*)$", re.I)
 MAX_FIELD_LINES = 12
+MAX_BLOCKS = 8  # forward blocks looked at in one text: a thread quotes a few, a hostile text thousands
+STATUS_LINES = 200  # how far into a forwarded body delivery-status fields are looked for
 MAX_SCAN_CHARS = 64_000
 HTML_BREAK_RE = re.compile(r"<(?:br|/p|/div|/tr|/li)\b[^>]{0,200}>", re.I)
 # The first field of a pasted email's header block (searched in "\n" + text, case as written),
@@ -145,6 +147,7 @@ def _says_report(headers: dict[str, str]) -> bool:
 def _inline_report(text: str) -> str | None:
     """The first forwarded block whose header lines or body make it a delivery report."""
     lines = text.split("\n")
+    tried = 0
     for index, line in enumerate(lines):
         if not _opens_block(lines, index, line):
             continue
@@ -152,9 +155,13 @@ def _inline_report(text: str) -> str | None:
         fields, body_start = _forwarded_fields(lines, start)
         if "from" not in fields and "subject" not in fields:
             continue
-        body = "\n".join(_unquoted(lines[body_start:]))
-        if _says_report(fields) or dsn.looks_like_dsn(body):
+        tried += 1
+        if tried > MAX_BLOCKS:
+            break
+        start_of_body = "\n".join(_unquoted(lines[body_start : body_start + STATUS_LINES]))
+        if _says_report(fields) or dsn.looks_like_dsn(start_of_body):
             head = "\n".join(f"{name.title()}: {value}" for name, value in fields.items() if name != "sent")
+            body = "\n".join(_unquoted(lines[body_start:]))
             return f"{head}\n\n{body.lstrip(chr(10))}"
     return None
 

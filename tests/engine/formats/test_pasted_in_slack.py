@@ -11,6 +11,7 @@ import pytest
 from forward_variants import SAMPLES, differences, load, slack_paste
 
 from bot.engine import Engine
+from bot.engine.formats.mimeparts import split_headers
 from bot.engine.text import undouble_line_breaks
 from bot.slack.mrkdwn import message_text, plain_text
 
@@ -47,3 +48,17 @@ def test_only_a_paste_with_every_line_break_doubled_is_undoubled() -> None:
     assert undouble_line_breaks(with_a_blank_line) == "\n".join(lines[:6]) + "\n\n" + "\n".join(lines[6:])
     one_single_break = "\n\n".join(lines) + "\nlast"
     assert undouble_line_breaks(one_single_break) == one_single_break
+
+
+def test_a_header_block_without_its_blank_line_ends_at_the_first_line_that_is_no_field() -> None:
+    headers, body = split_headers(
+        "From: a@example.org\nSubject: x\n  folded\nThis is the mail system.\nTo: b", ("from",)
+    )
+    assert headers["from"] == "a@example.org"
+    assert body == "This is the mail system.\nTo: b"
+    # in a body part only Content-* fields are headers: a delivery-status part keeps its fields
+    headers, body = split_headers(
+        "Content-Type: message/delivery-status\nAction: failed\nStatus: 5.1.1", in_part=True
+    )
+    assert headers == {"content-type": "message/delivery-status"}
+    assert body == "Action: failed\nStatus: 5.1.1"
