@@ -1,6 +1,6 @@
 """Texts built to make the engine slow: each repeats what some regular expression or step of the
 engine feeds on, up to Slack's message size (40,000 characters) or, as bytes, the command line's
-file limit. `engine_bench.py` prints the slowest engine time over them; tests/test_engine_hostile.py
+file limit. `engine_bench.py` prints the slowest engine time over them; tests/system/test_engine_hostile.py
 asserts a bound on each.
 
 SLOW_ELSEWHERE names the inputs that took seconds in the log-line and recipient regexes the

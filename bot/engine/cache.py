@@ -170,6 +170,7 @@ def to_data(kb: KnowledgeBase) -> dict[str, Any]:
         "entries": _columns(Entry, kb.entries),
         "providers": _columns(Provider, kb.providers),
         "literals": kb.literals,
+        "also_required": kb.also_required,
         "widths": kb.widths,
     }
 
@@ -184,6 +185,9 @@ def from_data(data: dict[str, Any]) -> KnowledgeBase:
     kb.entries = _records(Entry, data["entries"])
     kb.providers = _records(Provider, data["providers"])
     kb.literals = {source: tuple(strings) for source, strings in data["literals"].items()}
+    kb.also_required = {
+        source: tuple(tuple(strings) for strings in sets) for source, sets in data["also_required"].items()
+    }
     kb.widths = dict(data["widths"])
     return kb
 

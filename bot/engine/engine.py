@@ -13,9 +13,9 @@ from .findings import SUCCESS_ACTIONS, make_finding, passive_ok, success_only
 from .knowledge import KnowledgeBase, knowledge_dirs, load_knowledge
 from .matcher import RANK_PHRASE, Match, Matcher
 from .model import Entry, Explanation, Finding, is_enhanced_code, is_reply_code
+from .normalize import clean, clean_file, fold
 from .providers import ProviderIndex
 from .questions import Questions
-from .text import clean, clean_file, fold
 
 if TYPE_CHECKING:
     from pathlib import Path
@@ -53,7 +53,7 @@ class Engine:
         self.by_id = kb.by_id()
         answers_bounces = [e for e in kb.entries if not e.explicit_only]
         families = {p.name: p.family for p in kb.providers if p.family}
-        self.matcher = Matcher(answers_bounces, kb.literals, kb.widths, families)
+        self.matcher = Matcher(answers_bounces, kb.literals, kb.widths, families, kb.also_required)
         # explicit-only entries (see questions.py), with the patterns' strings the cache holds
         self.questions = Questions(kb.entries, kb.literals, kb.widths)
         self.providers = ProviderIndex(kb.providers)
@@ -74,9 +74,14 @@ class Engine:
 
     def explain(self, text: str | bytes, mode: Mode = "explicit") -> Explanation:
         """Findings for a text, best first: the formats registry reads it into records (one per
-        failed recipient), and each record gets the entry its best evidence points to. Evidence
-        ranks one way for every input: wording (a provider's or MTA's first) > a specific
-        enhanced code > a specific reply code > a code's class > X.0.0 (see matcher.py)."""
+        failed recipient), and each record gets the entry its best evidence points to.
+
+        Evidence ranks one way for every input (the table in matcher.py and knowledge/README.md):
+        wording, a provider's or MTA's first > a specific enhanced code (5.1.1) > an enhanced
+        code's subject (5.6.0) > a specific reply code (552) > a code's class (5.7.1, a bare
+        550) > a status with no detail (5.0.0) > a question's near phrase > a failed record
+        that nothing explains. Findings of a report keep its order; free-text ones come coded
+        first."""
         # bytes are a file's content, never a chat message
         text, truncated = clean_file(text) if isinstance(text, bytes) else clean(text)
         if not text.strip():
@@ -161,10 +166,11 @@ class Engine:
         return [s[3] for s in scored[:MAX_FINDINGS]], max(0, len(scored) - MAX_FINDINGS)
 
     def _best_match(self, incident: Incident, allow_fuzzy: bool) -> tuple[Match, str | None] | None:
-        """The entry that explains one record, by the single evidence ranking (matcher.py): the
-        provider's or MTA's wording > a specific enhanced code > a specific reply code > a
-        code's class > X.0.0; a report's structure (feedback, auto-reply) decides its reason.
-        The fuzzy look-up for misspelt questions runs only when `allow_fuzzy`."""
+        """The entry that explains one record, and the provider, by the one evidence ranking
+        (matcher.py's table, `code_rank` for codes): the provider's or MTA's wording > a
+        specific enhanced code > an enhanced code's subject > a specific reply code > a code's
+        class > X.0.0. A report's structure (feedback, auto-reply, delivery) decides its
+        reason. The fuzzy look-up for misspelt questions runs only when `allow_fuzzy`."""
         return self.evidence.best_match(incident, allow_fuzzy)
 
     # --- knowledge look-ups (used by the CLI and the Slack commands) --------------------------

@@ -11,10 +11,10 @@ from __future__ import annotations
 
 from .code_structure import CodeStructure
 from .incident import Incident, complete
-from .matcher import RANK_ENHANCED, RANK_FALLBACK, RANK_PHRASE, Match, Matcher, code_rank
+from .matcher import RANK_ENHANCED, RANK_FALLBACK, RANK_PHRASE, Hit, Match, Matcher, code_rank
 from .model import Entry
+from .normalize import fold
 from .providers import ProviderIndex
-from .text import fold
 
 # The entry that explains a report by its structure, and the reason its wording may not change.
 REPORT_ENTRIES = {
@@ -55,8 +55,8 @@ class Evidence:
         """
         folded = fold(incident.text)
         codes = {c for c in (incident.reply_code, incident.enhanced_code) if c}
-        hits = self.matcher.phrase_hits(folded) if folded else {}
-        context_hits: dict[str, str] = {}
+        hits = self.matcher.phrase_hits(folded) if folded else []
+        context_hits: list[Hit] = []
         if not hits and incident.context:
             context_hits = self.matcher.phrase_hits(fold(incident.context))
         code_matches = (

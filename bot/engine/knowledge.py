@@ -67,7 +67,7 @@ class Problem:
 class KnowledgeBase:
     """Every entry and provider loaded, and the problems found on the way."""
 
-    __slots__ = ("entries", "files", "literals", "problems", "providers", "widths")
+    __slots__ = ("also_required", "entries", "files", "literals", "problems", "providers", "widths")
 
     def __init__(self) -> None:
         self.entries: list[Entry] = []
@@ -77,6 +77,7 @@ class KnowledgeBase:
         # each pattern's required strings and widest match (pattern_literals), worked out once
         # while validating it
         self.literals: dict[str, tuple[str, ...]] = {}
+        self.also_required: dict[str, tuple[tuple[str, ...], ...]] = {}  # only patterns that have some
         self.widths: dict[str, int | None] = {}
 
     def by_id(self) -> dict[str, Entry]:
@@ -255,7 +256,13 @@ def _pattern_problem(source: str, kb: KnowledgeBase) -> str | None:
     matcher skip it on every text without that string, instead of running it on all of them.
     """
     # imported here: a start-up served from the cache never validates, nor reads a pattern
-    from .pattern_literals import MIN_LITERAL_CHARS, max_width, parse_problem, required_literals
+    from .pattern_literals import (
+        MIN_LITERAL_CHARS,
+        also_required,
+        max_width,
+        parse_problem,
+        required_literals,
+    )
 
     refused = compile_error(source)
     if refused is not None:
@@ -270,6 +277,9 @@ def _pattern_problem(source: str, kb: KnowledgeBase) -> str | None:
             " characters (or one of a few such alternatives), so that it runs only on texts that have one"
         )
     kb.literals[source] = literals
+    also = also_required(source)
+    if also:
+        kb.also_required[source] = also
     kb.widths[source] = max_width(source)
     return None
 

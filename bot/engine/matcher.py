@@ -79,9 +79,25 @@ class Match:
     matched: str  # the phrase, pattern match or code that led here
 
 
+@dataclass(frozen=True, slots=True)
+class Hit:
+    """Knowledge-base words found in a text: a phrase, or a pattern and the text it matched."""
+
+    matched: str  # the phrase itself, or the text the pattern matched
+    pattern: int | None = None  # the pattern's place in Matcher.pattern_entries; None for a phrase
+
+
 class Matcher:
-    """The knowledge base indexed for matching: codes, phrases and patterns (see the ranking
-    table above for how each kind of evidence ranks against the others)."""
+    """The knowledge base indexed for matching: codes, phrases and patterns.
+
+    Evidence ranks by the table above, the one scale for every input: `phrase_matches` scores
+    wording at RANK_PHRASE and more (longer words, the named provider's entries and codes that
+    agree rank higher), `code_matches` scores codes by `code_rank` (a specific enhanced code >
+    an enhanced code's subject > a specific reply code > a code's class > X.0.0), and
+    `fuzzy_matches` scores near phrases of a question below every code. Phrases and patterns
+    are found by one Aho-Corasick scan of the text for the phrases and the patterns' required
+    strings; RE2 then reads only the part of the text a found string allows a match in.
+    """
 
     def __init__(
         self,
@@ -89,14 +105,18 @@ class Matcher:
         literals: dict[str, tuple[str, ...]] | None = None,
         widths: dict[str, int | None] | None = None,
         families: dict[str, str] | None = None,
+        also_required: dict[str, tuple[tuple[str, ...], ...]] | None = None,
     ) -> None:
         """`literals` maps a pattern to the strings one of which its every match contains, and
         `widths` to the most characters a match spans (see pattern_literals); what they do not
         list is worked out here. `families` maps a provider to the family of providers that run
-        one mail system with it (providers.toml): an entry of one is the others' own too."""
+        one mail system with it (providers.toml): an entry of one is the others' own too.
+        `also_required` maps a pattern to its other sets of strings a match contains one of
+        each (pattern_literals.also_required): a pattern runs only where the text has them."""
         self.families = families or {}
         literals = literals or {}
         widths = widths or {}
+        also_required = also_required or {}
         self.code_index: dict[str, Entry] = {}
         self.phrase_entries: dict[str, list[Entry]] = defaultdict(list)
         self.pattern_entries: list[tuple[str, Entry]] = []
@@ -105,6 +125,7 @@ class Matcher:
         # text picks the few worth running.
         self.always_run: list[int] = []
         self.widths: list[int | None] = []
+        self.also_required: list[tuple[tuple[str, ...], ...]] = []
         by_literal: dict[str, list[int]] = defaultdict(list)
         for entry in entries:
             if entry.is_code_entry:
@@ -123,6 +144,7 @@ class Matcher:
                 else:
                     required, width = _read_pattern(pattern)
                 self.widths.append(width)
+                self.also_required.append(also_required.get(pattern, ()))
                 for literal in required:
                     by_literal[literal].append(index)
                 if not required:
@@ -135,11 +157,11 @@ class Matcher:
         self._is_phrase = [word in self.phrase_entries for word in self.words.strings]
         self._is_literal = [word in self.by_literal for word in self.words.strings]
 
-    def phrase_hits(self, folded: str) -> dict[str, str]:
-        """Phrases found in the text, each mapped to itself, and a marker for every pattern that
-        matches, mapped to the text it matched."""
+    def phrase_hits(self, folded: str) -> list[Hit]:
+        """The phrases found in a folded text, in the order they first occur, then the patterns
+        that match it, in the knowledge base's order."""
         words, is_phrase, is_literal = self.words.strings, self._is_phrase, self._is_literal
-        hits: dict[str, str] = {}
+        phrases: dict[str, Hit] = {}
         found: dict[str, list[int]] = {}  # a pattern's literal: [its first start, its last end]
         for index, start, end in self.words.occurrences(folded):
             if is_literal[index] and end <= PATTERN_MAX_TEXT:
@@ -149,19 +171,22 @@ class Matcher:
                 else:
                     span[0], span[1] = min(span[0], start), max(span[1], end)
             if is_phrase[index] and not (start and starts_inside_word(folded, start)):
-                hits[words[index]] = words[index]
+                phrases.setdefault(words[index], Hit(words[index]))
+        hits = list(phrases.values())
         windows = self._windows(found, min(len(folded), PATTERN_MAX_TEXT))
         if windows:
             text = folded[:PATTERN_MAX_TEXT]
             data = text.encode("utf-8", "surrogatepass")
             for index in sorted(windows):
+                if not all(any(s in text for s in strings) for strings in self.also_required[index]):
+                    continue  # a string every match needs is missing: not worth compiling or running
                 start, end = windows[index]
                 if len(data) != len(text):  # RE2 counts bytes
                     start = len(text[:start].encode("utf-8", "surrogatepass"))
                     end = len(text[:end].encode("utf-8", "surrogatepass"))
                 matched = self._pattern(index).search(data, start, end)
                 if matched is not None:
-                    hits[f"\0{index}"] = matched
+                    hits.append(Hit(matched, index))
         return hits
 
     def _windows(self, found: dict[str, list[int]], length: int) -> dict[int, tuple[int, int]]:
@@ -192,22 +217,25 @@ class Matcher:
             compiled = self._compiled[index] = KnowledgeRegex(self.pattern_entries[index][0])
         return compiled
 
-    def phrase_matches(self, codes: set[str], provider: str | None, hits: dict[str, str]) -> list[Match]:
-        """Score the entries behind `hits` (from phrase_hits)."""
+    def phrase_matches(self, codes: set[str], provider: str | None, hits: list[Hit]) -> list[Match]:
+        """The entries behind `hits` (from phrase_hits), best first: each scored as wording
+        (`_score`), an entry found by several hits keeping its best."""
         found: dict[str, Match] = {}
-        for phrase, matched in hits.items():
-            if phrase.startswith("\0"):
-                entry = self.pattern_entries[int(phrase[1:])][1]
+        for hit in hits:
+            if hit.pattern is not None:
+                entry = self.pattern_entries[hit.pattern][1]
                 if not (entry.requires_provider and not self.kin(entry.provider, provider)):
                     # a pattern is as specific as a phrase of the length it matched, capped
-                    self._keep(found, self._score(entry, matched, min(len(matched), 40), codes, provider))
+                    self._keep(
+                        found, self._score(entry, hit.matched, min(len(hit.matched), 40), codes, provider)
+                    )
                 continue
-            for entry in self.phrase_entries[phrase]:
+            for entry in self.phrase_entries[hit.matched]:
                 if (entry.when_no_code and codes) or (
                     entry.requires_provider and not self.kin(entry.provider, provider)
                 ):
                     continue
-                self._keep(found, self._score(entry, phrase, len(phrase), codes, provider))
+                self._keep(found, self._score(entry, hit.matched, len(hit.matched), codes, provider))
         return sorted(found.values(), key=lambda m: _order(m, provider))
 
     @staticmethod

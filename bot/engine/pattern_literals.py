@@ -40,7 +40,25 @@ def required_literals(source: str, min_chars: int = MIN_LITERAL_CHARS) -> tuple[
     if not best:
         return ()
     # a string that contains another one of the set adds nothing to the test
-    return tuple(sorted(s for s in best if not any(o != s and o in s for o in best)))
+    return _without_longer(best)
+
+
+def also_required(source: str, min_chars: int = MIN_LITERAL_CHARS) -> tuple[tuple[str, ...], ...]:
+    """The other sets of strings every match of `source` contains one of each, besides the set
+    required_literals gives: `bl.spamcop.net` as well as ` blocked using ` in `client host \\S+
+    blocked using [a-z0-9.-]*bl\\.spamcop\\.net`. Where the index finds the one, a substring test
+    for the others rules out the patterns that cannot match before RE2 compiles or runs them."""
+    items = _parsed(source)
+    if items is None:
+        return ()
+    best = required_literals(source, min_chars)
+    found = {_without_longer(strings) for strings in _sets(items, min_chars)}
+    return tuple(sorted(found - {best}))
+
+
+def _without_longer(strings: Strings) -> tuple[str, ...]:
+    # a string that contains another one of the set adds nothing to the test
+    return tuple(sorted(s for s in strings if not any(o != s and o in s for o in strings)))
 
 
 def max_width(source: str) -> int | None:
@@ -167,6 +185,21 @@ def _required(items: tuple[Node, ...], min_chars: int) -> Strings | None:
         run = frozenset({""})
         best = _better(best, _inside(item, min_chars), min_chars)
     return _better(best, _strip_empty(run), min_chars)
+
+
+def _sets(items: tuple[Node, ...], min_chars: int) -> list[Strings]:
+    """Every usable set along the sequence that _required chooses its best from."""
+    found: list[Strings | None] = []
+    run: Strings = frozenset({""})
+    for item in items:
+        single = _exact_item(item)
+        if single is not None and len(run) * len(single) <= MAX_ALTERNATIVES:
+            run = frozenset(a + b for a, b in product(run, single))
+            continue
+        found += [_strip_empty(run), _inside(item, min_chars)]
+        run = frozenset({""})
+    found.append(_strip_empty(run))
+    return [strings for strings in found if strings and _usable(strings, min_chars)]
 
 
 def _strip_empty(strings: Strings) -> Strings | None:

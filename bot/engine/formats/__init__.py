@@ -31,12 +31,12 @@ from . import (
     arf,
     autoreply,
     barecode,
+    bounce_email,
     dsn,
     dsnmail,
     forwarded,
     freetext,
     jsonbounce,
-    mime,
     mtalog,
     plainbounce,
 )
@@ -88,4 +88,4 @@ def _hint(fmt: object, text: str) -> str:
     """The bounce email's own headers, or the services a JSON payload comes from."""
     if fmt is jsonbounce:
         return jsonbounce.provider_hint(text)
-    return mime.read(text).header_text if getattr(fmt, "KIND", "") == "email" else ""
+    return bounce_email.read(text).header_text if getattr(fmt, "KIND", "") == "email" else ""

@@ -29,7 +29,7 @@ from __future__ import annotations
 import html
 import re
 
-from . import dsn, mime, mimeparts
+from . import bounce_email, dsn, mime_reader
 from .reportwords import DELAY_WORDS, REPORT_WORDS, REPORTING_SENDERS
 
 # Forward separators, searched in the text as it stands (mail clients write them so).
@@ -65,16 +65,16 @@ SUBJECT_WORDS = (*REPORT_WORDS, *DELAY_WORDS, "returned", "failure", "delayed", 
 def inner_report(text: str, levels: int = MAX_LEVELS) -> str | None:
     """The delivery report a person forwarded (attached or inline), as an email, or None; an
     attached forward of a forward is looked into `levels` deep."""
-    message = mime.read_email(text)
+    message = bounce_email.read_email(text)
     if message is None:
         found = _inline_report(text[:MAX_SCAN_CHARS]) if _has_marker(text) else None
         return found or _pasted_after_words(text)
     if _is_report(message) or not _forwards_something(text, message):
         return None
-    for part in _parts(mimeparts.parse(text)):
+    for part in _parts(mime_reader.parse(text)):
         if part.content_type in ATTACHED_TYPES or (part.param("name") or "").lower().endswith(".eml"):
             inner = part.text().lstrip()
-            attached = mime.read_email(inner)
+            attached = bounce_email.read_email(inner)
             if attached is not None and (
                 _is_report(attached)
                 or _says_report(attached.headers)
@@ -84,7 +84,7 @@ def inner_report(text: str, levels: int = MAX_LEVELS) -> str | None:
         elif part.content_type in ("text/plain", "text/html"):
             body = part.text()[:MAX_SCAN_CHARS]
             if part.content_type == "text/html":
-                body = html.unescape(mime.TAG_RE.sub("", HTML_BREAK_RE.sub("\n", body)))
+                body = html.unescape(bounce_email.TAG_RE.sub("", HTML_BREAK_RE.sub("\n", body)))
             found = _inline_report(body) if _has_marker(body) else None
             if found:
                 return found
@@ -98,13 +98,13 @@ def _pasted_after_words(text: str) -> str | None:
     if match is None:
         return None
     pasted = text[match.start() :]
-    message = mime.read_email(pasted)
+    message = bounce_email.read_email(pasted)
     if message is not None and (_is_report(message) or _says_report(message.headers)):
         return pasted
     return None
 
 
-def _forwards_something(text: str, message: mime.Message) -> bool:
+def _forwards_something(text: str, message: bounce_email.Message) -> bool:
     """Cheap: an attached message, or a forward marker in the raw text (most emails have neither)."""
     return bool(message.original) or _has_marker(text) or ".eml" in text
 
@@ -114,9 +114,9 @@ def _has_marker(text: str) -> bool:
     return any(marker in head for marker in FORWARD_MARKERS)
 
 
-def _parts(root: mimeparts.Part) -> list[mimeparts.Part]:
+def _parts(root: mime_reader.Part) -> list[mime_reader.Part]:
     """The leaves of a MIME tree in order (an attached message is a leaf: it stays unparsed)."""
-    leaves: list[mimeparts.Part] = []
+    leaves: list[mime_reader.Part] = []
     stack = [root]
     while stack:
         part = stack.pop()
@@ -127,7 +127,7 @@ def _parts(root: mimeparts.Part) -> list[mimeparts.Part]:
     return leaves
 
 
-def _is_report(message: mime.Message) -> bool:
+def _is_report(message: bounce_email.Message) -> bool:
     """The structure of a report, or a mail system as its sender."""
     if message.report_type or message.status_texts or message.feedback_texts:
         return True

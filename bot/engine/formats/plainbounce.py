@@ -20,7 +20,7 @@ from ..address import find_mailboxes, is_system_address
 from ..codes import enhanced_codes, reply_codes
 from ..incident import Incident, find_recipient, incident_from_text
 from ..model import ENHANCED_CODE
-from . import freetext, mime
+from . import bounce_email, freetext
 from .reportwords import is_delay_warning, is_delivery_report
 
 KIND = "email"
@@ -80,13 +80,13 @@ SUMMARY_LINE_RE = re.compile(r"[245]\d\d[ -]<?[^\s<>@]{1,64}@")
 
 
 def detect(text: str) -> bool:
-    return mime.read_email(text) is not None
+    return bounce_email.read_email(text) is not None
 
 
 def parse(text: str, explicit: bool) -> list[Incident]:
     """One incident per failed recipient the report lists (or, listing none, its Subject names);
     its paragraphs when it names nobody."""
-    message = mime.read(text)
+    message = bounce_email.read(text)
     if not is_delivery_report(message):
         return _paragraphs(message.body, explicit)
     action = "delayed" if is_delay_warning(message.header("subject"), message.body) else "failed"
@@ -120,7 +120,7 @@ def _names_only(text: str, others: set[str]) -> bool:
     return bool(named) and all(a.lower() in others or is_system_address(a) for a in named)
 
 
-def _named_in_subject(message: mime.Message) -> list[str]:
+def _named_in_subject(message: bounce_email.Message) -> list[str]:
     """The addresses a report names only in its Subject ("Returned mail: message not
     deliverable: <a@example.com>", "Delivery failure (a@example.com)"), not the sender's."""
     senders = _senders(message)
@@ -176,7 +176,7 @@ def _is_header_block(paragraph: str) -> bool:
     return fields >= 2 and fields * 2 >= sum(1 for line in lines if line[:1] not in " \t")
 
 
-def listed_recipients(message: mime.Message) -> list[tuple[int, str]]:
+def listed_recipients(message: bounce_email.Message) -> list[tuple[int, str]]:
     """Where the report lists each failed recipient: (offset in the body, address), in order."""
     senders = _senders(message)
     failed = [a for _, a in find_mailboxes(message.header("x-failed-recipients"))]
@@ -195,7 +195,7 @@ def listed_recipients(message: mime.Message) -> list[tuple[int, str]]:
     return kept or occurrences
 
 
-def _senders(message: mime.Message) -> set[str]:
+def _senders(message: bounce_email.Message) -> set[str]:
     """The addresses the bounce goes back to (its To and Return-Path), lower case: the sender's."""
     found = find_mailboxes(f"{message.header('to')} {message.header('return-path')}")
     return {address.lower() for _, address in found}

@@ -11,8 +11,8 @@ import pytest
 from forward_variants import SAMPLES, differences, load, slack_paste
 
 from bot.engine import Engine
-from bot.engine.formats.mimeparts import split_headers
-from bot.engine.text import undouble_line_breaks
+from bot.engine.formats.mime_reader import split_headers
+from bot.engine.normalize import undouble_line_breaks
 from bot.slack.mrkdwn import message_text, plain_text
 
 STYLES = ("plain", "bare-links", "fenced", "quoted", "doubled", "collapsed", "forwarded")
