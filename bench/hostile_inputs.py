@@ -62,6 +62,14 @@ MESSAGES: dict[str, str] = {
     ),
     "json lines after words": "see:\n" + fill('{"a":[{"b":[{"c":1}]}]}\n', SLACK_MESSAGE_CHARS - 5),
     "nested sns messages": _line('{"Message": ', '"{\\"Message\\": ', "}"),
+    # forwarded.py: each forward block is looked at, and a forwarded body read for status fields
+    "forward blocks": fill("---------- Forwarded message ---------\nFrom: a@b.c\nSubject: x\n"),
+    "outlook from and sent lines": fill("From: a\nSent: b\n"),
+    "forwarded reports": fill(
+        "-----Original Message-----\nFrom: MAILER-DAEMON@b.c\nSubject: Undelivered\n\n"
+    ),
+    "doubled line breaks": fill("x\n\n"),
+    "slack quote marks": fill("&gt;"),
 }
 
 FILES: dict[str, bytes] = {

@@ -14,6 +14,12 @@ CONTROL_BUT_ESC_RE = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1a\x1c-\x1f\x7f]")
 EMAIL_RE = re.compile(r"[A-Za-z0-9._%+'=/-]{1,64}@[A-Za-z0-9-]{1,63}(?:\.[A-Za-z0-9-]{1,63})+")
 SURROGATE_RE = re.compile("[\ud800-\udfff]")
 
+# A paste whose every line break came doubled (some web mail views and chat clients copy each line
+# as a paragraph) has only even runs of line breaks; with at least this many runs it is halved back.
+NEWLINE_RUN_RE = re.compile(r"\n+")
+SINGLE_BREAK_RE = re.compile(r"[^\n]\n(?=[^\n])")  # found at the first line's end of most texts
+MIN_DOUBLED_BREAKS = 8
+
 # Work on at most this much of any one text; a longer paste is cut at a line boundary.
 MAX_TEXT_CHARS = 256_000
 
@@ -54,7 +60,18 @@ def clean(text: str) -> tuple[str, bool]:
     text, truncated = _cut(text)
     text = without_surrogates(_unix_newlines(text))
     text = CONTROL_BUT_ESC_RE.sub(" ", text)
-    return strip_markup(decode_slack(text)), truncated
+    return undouble_line_breaks(strip_markup(decode_slack(text))), truncated
+
+
+def undouble_line_breaks(text: str) -> str:
+    """A paste with every line break doubled, back as it was written: an email's header block
+    ends at its first blank line, so a doubled paste would otherwise lose all but one header."""
+    if "\n\n" not in text or SINGLE_BREAK_RE.search(text):
+        return text
+    runs = NEWLINE_RUN_RE.findall(text.strip("\n"))
+    if len(runs) < MIN_DOUBLED_BREAKS or any(len(run) % 2 for run in runs):
+        return text
+    return NEWLINE_RUN_RE.sub(lambda run: "\n" * (len(run.group(0)) // 2), text)
 
 
 # CONTROL_BUT_ESC_RE as a byte table: each of those bytes becomes a space

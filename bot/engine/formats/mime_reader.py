@@ -27,6 +27,12 @@ PARAM_RE = re.compile(r'(?<!\w)(\w[\w*-]*+)\s*=\s*(?:"([^"]*)"|([^\s;"]+))')
 MAX_DEPTH = 6
 MAX_PARTS = 60
 MAX_HEADER_LINES = 400
+# A header field's first line or a folded continuation: where a header block without the blank
+# line after it (lost when a bounce is pasted without its empty lines) still goes on. In a body
+# part only Content-* fields mean anything (RFC 2045), and a message/delivery-status part's own
+# fields follow them.
+FIELD_LINE_RE = re.compile(r"[!-9;-~]+:|[ \t]")
+PART_FIELD_LINE_RE = re.compile(r"(?i:content-)[!-9;-~]*:|[ \t]")
 
 
 class Part:
@@ -96,10 +102,15 @@ def _fields_re(names: tuple[str, ...]) -> re.Pattern[str]:
     return re.compile(rf"\n({alternatives}):[ \t]*(.*(?:\n[ \t].*)*)", re.I)
 
 
-def split_headers(raw: str, names: tuple[str, ...] = MIME_FIELDS) -> tuple[dict[str, str], str]:
-    """The named header fields (first occurrence wins, names in lower case) and the body."""
+def split_headers(
+    raw: str, names: tuple[str, ...] = MIME_FIELDS, in_part: bool = False
+) -> tuple[dict[str, str], str]:
+    """The named header fields (first occurrence wins, names in lower case) and the body. Without
+    a blank line, the header block ends at the first line that is no field."""
     end = raw.find("\n\n")
     head, body = (raw, "") if end < 0 else (raw[:end], raw[end + 2 :])
+    if end < 0:
+        head, body = _split_at_first_non_field(raw, PART_FIELD_LINE_RE if in_part else FIELD_LINE_RE)
     if head.count("\n") >= MAX_HEADER_LINES:
         head = "\n".join(head.split("\n", MAX_HEADER_LINES)[:MAX_HEADER_LINES])
     headers: dict[str, str] = {}
@@ -114,11 +125,20 @@ def split_headers(raw: str, names: tuple[str, ...] = MIME_FIELDS) -> tuple[dict[
     return headers, body
 
 
+def _split_at_first_non_field(raw: str, field_line: re.Pattern[str]) -> tuple[str, str]:
+    start = 0
+    for count, line in enumerate(raw.split("\n", MAX_HEADER_LINES)):
+        if count >= MAX_HEADER_LINES or not field_line.match(line):
+            return raw[: max(start - 1, 0)], raw[start:]
+        start += len(line) + 1
+    return raw, ""
+
+
 def parse(raw: str, fields: tuple[str, ...] = (), depth: int = 0, budget: list[int] | None = None) -> Part:
     """The MIME tree of a message; `fields` are header fields to read from its top part besides
     MIME's own."""
     budget = budget if budget is not None else [MAX_PARTS]
-    headers, body = split_headers(raw, MIME_FIELDS + fields if fields else MIME_FIELDS)
+    headers, body = split_headers(raw, MIME_FIELDS + fields if fields else MIME_FIELDS, in_part=depth > 0)
     part = Part(headers=headers, body=body)
     budget[0] -= 1
     ctype = part.content_type
