@@ -115,3 +115,26 @@ def test_the_reason_is_the_cause_and_the_bounce_how_it_ended(
 def test_a_give_up_alone_is_expired(engine) -> None:
     finding = engine.explain("ana@example.com: retry timeout exceeded").findings[0]
     assert (finding.reason, finding.bounce) == ("expired", "hard")
+
+
+def _delay_warning(status: str) -> str:
+    return (
+        "From: MAILER-DAEMON@mx.example.org\nTo: s@example.org\nSubject: Warning: message delayed\n"
+        'Content-Type: multipart/report; report-type=delivery-status; boundary="b"\n\n'
+        "--b\nContent-Type: text/plain\n\nThis message has not yet been delivered. Delivery attempts "
+        "will continue for some time.\n\n--b\nContent-Type: message/delivery-status\n\n"
+        f"Final-Recipient: rfc822; ana@example.com\nAction: delayed\nStatus: {status}\n--b--\n"
+    )
+
+
+@pytest.mark.parametrize(
+    ("status", "reason"),
+    [
+        ("4.2.2", "mailboxfull"),  # the record's own specific status names the cause
+        ("4.4.1", "expired"),  # no answer from the host: what the give-up already says
+        ("4.0.0", "expired"),  # a status with no detail names nothing
+    ],
+)
+def test_a_reports_give_up_words_yield_to_the_records_own_cause(engine, status: str, reason: str) -> None:
+    finding = engine.explain(_delay_warning(status)).findings[0]
+    assert (finding.reason, finding.bounce) == (reason, "soft")
