@@ -11,7 +11,16 @@ from __future__ import annotations
 
 from .code_structure import CodeStructure
 from .incident import Incident, complete
-from .matcher import RANK_ENHANCED, RANK_FALLBACK, RANK_PHRASE, Hit, Match, Matcher, code_rank
+from .matcher import (
+    RANK_ENHANCED,
+    RANK_FALLBACK,
+    RANK_PHRASE,
+    Hit,
+    Match,
+    Matcher,
+    cause_before_give_up,
+    code_rank,
+)
 from .model import Entry
 from .normalize import fold
 from .providers import ProviderIndex
@@ -84,13 +93,17 @@ class Evidence:
         provider = self._provider(incident)
         if context_hits:
             provider = provider or self.providers.detect(incident.context)
-            matches = self.matcher.phrase_matches(codes, provider, context_hits)
+            matches, _ = cause_before_give_up(self.matcher.phrase_matches(codes, provider, context_hits))
             if matches and _contradicts(matches[0].entry, incident.enhanced_code):
                 # the report's words may be about another recipient; the record's own specific
                 # status is about this one
                 matches = self.matcher.code_matches(incident.reply_code, incident.enhanced_code)
         elif hits:
-            matches = self.matcher.phrase_matches(codes, provider, hits)
+            matches, gave_up = cause_before_give_up(self.matcher.phrase_matches(codes, provider, hits))
+            if gave_up is not None and incident.action is None:
+                # the cause names the reason; the give-up words still say how delivery ended: a
+                # queue that gave up failed the message, one still retrying (a delay warning) did not
+                incident.action = "delayed" if gave_up.permanence == "temporary" else "failed"
         else:
             matches = code_matches or fuzzy
         if not matches and (hits or context_hits):

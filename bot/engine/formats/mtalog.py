@@ -58,7 +58,9 @@ def _postfix_or_sendmail(line: str) -> Incident | None:
     relay = RELAY_RE.search(line, to.end(), dsn.start())
     if postfix:
         word, _, text = rest.partition("(")
-        action = ACTIONS.get(word.strip(), word.strip())
+        # "status=expired, returned to sender (...)": the status is the first word
+        word = word.split(",")[0].strip()
+        action = ACTIONS.get(word, word)
         text = text.rstrip()
         text = text[:-1] if text.endswith(")") else text
     else:
