@@ -142,4 +142,6 @@ def test_masking_is_linear_in_the_text() -> None:
     for text in ("a" * 40_000 + "@", "@a." * 13_000, '"' * 20_000 + "@example.com", "a@" * 20_000):
         started = time.perf_counter()
         mask_addresses(text)
-        assert time.perf_counter() - started < 0.2, text[:20]
+        # a hang guard, not a speed target (those live in bench/): work that grows with the square
+        # of a 40 KB text takes minutes, linear work milliseconds, so a loaded machine cannot fail it
+        assert time.perf_counter() - started < 2.0, text[:20]

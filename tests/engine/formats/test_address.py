@@ -56,7 +56,9 @@ def test_finding_a_recipient_is_linear(text: str) -> None:
     started = time.perf_counter()
     find_recipient(text[:40000])
     find_mailboxes(text[:40000])
-    assert time.perf_counter() - started < 0.1
+    # a hang guard, not a speed target (those live in bench/): work that grows with the square
+    # of a 40 KB text takes minutes, linear work milliseconds, so a loaded machine cannot fail it
+    assert time.perf_counter() - started < 2.0
 
 
 def test_an_x400_address_gives_its_internet_address() -> None:

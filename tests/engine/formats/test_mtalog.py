@@ -62,4 +62,6 @@ def test_a_40000_character_line_is_read_in_linear_time(line: str) -> None:
     line = line[:40000]
     started = time.perf_counter()
     mtalog.parse(line, True)
-    assert time.perf_counter() - started < 0.1
+    # a hang guard, not a speed target (those live in bench/): work that grows with the square
+    # of a 40 KB text takes minutes, linear work milliseconds, so a loaded machine cannot fail it
+    assert time.perf_counter() - started < 2.0

@@ -291,7 +291,9 @@ def test_a_report_naming_one_address_on_every_line_is_read_quickly(engine) -> No
     text = message("Delivery failed:\n" + "<same@example.com>: 550 5.1.1 unknown\n" * 1200)
     started = time.perf_counter()
     assert recipients(engine, text) == ["same@example.com"]
-    assert time.perf_counter() - started < 0.1
+    # a hang guard, not a speed target (those live in bench/): work that grows with the square
+    # of a 40 KB text takes minutes, linear work milliseconds, so a loaded machine cannot fail it
+    assert time.perf_counter() - started < 2.0
 
 
 SENDMAIL_TRANSCRIPT = message(
