@@ -1,6 +1,6 @@
 """Texts built to make the engine slow: each repeats what some regular expression or step of the
 engine feeds on, up to Slack's message size (40,000 characters) or, as bytes, the command line's
-file limit. `engine_bench.py` prints the slowest engine time over them; tests/test_engine_hostile.py
+file limit. `engine_bench.py` prints the slowest engine time over them; tests/system/test_engine_hostile.py
 asserts a bound on each.
 
 SLOW_ELSEWHERE names the inputs that took seconds in the log-line and recipient regexes the
@@ -62,6 +62,14 @@ MESSAGES: dict[str, str] = {
     ),
     "json lines after words": "see:\n" + fill('{"a":[{"b":[{"c":1}]}]}\n', SLACK_MESSAGE_CHARS - 5),
     "nested sns messages": _line('{"Message": ', '"{\\"Message\\": ', "}"),
+    # forwarded.py: each forward block is looked at, and a forwarded body read for status fields
+    "forward blocks": fill("---------- Forwarded message ---------\nFrom: a@b.c\nSubject: x\n"),
+    "outlook from and sent lines": fill("From: a\nSent: b\n"),
+    "forwarded reports": fill(
+        "-----Original Message-----\nFrom: MAILER-DAEMON@b.c\nSubject: Undelivered\n\n"
+    ),
+    "doubled line breaks": fill("x\n\n"),
+    "slack quote marks": fill("&gt;"),
 }
 
 FILES: dict[str, bytes] = {

@@ -8,7 +8,7 @@ import sys
 from collections.abc import Sequence
 
 from .engine import Engine, Explanation
-from .engine.text import without_surrogates
+from .engine.normalize import without_surrogates
 
 SAMPLE_BOUNCE = """\
 This is the mail system at host mail.example.org.

@@ -28,7 +28,7 @@ from slack_sdk.oauth.state_store.sqlalchemy import SQLAlchemyOAuthStateStore
 from sqlalchemy.engine import Engine
 from sqlalchemy.exc import SQLAlchemyError
 
-from .observability import redact
+from .logs import redact
 from .settings import Settings
 from .slack.scopes import BOT_SCOPES as _SCOPES
 

@@ -6,7 +6,7 @@ import threading
 from collections.abc import Callable
 from typing import Any
 
-from .observability import redact
+from .logs import redact
 from .settings import Settings
 
 READINESS_TIMEOUT_SECONDS = 2.0

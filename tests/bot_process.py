@@ -50,8 +50,9 @@ class BotProcess:
             and not k.startswith(_INHERITED_SETTINGS_PREFIXES)
             and k not in _INHERITED_SETTINGS
         }
-        # live checks off unless a test asks: they would query the system's resolver, off this machine
-        quiet = {"SMTPBOT_DIAGNOSE": "off"}
+        # live checks off unless a test asks: they would query the system's resolver, off this machine;
+        # the engine cache in the replica's own folder, not the developer's ~/.cache/smtpbot
+        quiet = {"SMTPBOT_DIAGNOSE": "off", "SMTPBOT_CACHE_DIR": str(workdir / "cache")}
         self.env = {**base, **quiet, "PYTHONPATH": str(ROOT), "PYTHONUNBUFFERED": "1", **env}
         self.proc: subprocess.Popen[bytes] | None = None
 

@@ -12,8 +12,8 @@ from .findings import SUCCESS_ACTIONS, make_finding, passive_ok, success_only
 from .knowledge import KnowledgeBase, knowledge_dirs, load_knowledge
 from .matcher import RANK_PHRASE, Match, Matcher
 from .model import Entry, Explanation, Finding, is_enhanced_code, is_reply_code
+from .normalize import clean, clean_file, fold
 from .providers import ProviderIndex
-from .text import clean, clean_file, fold
 
 if TYPE_CHECKING:
     from pathlib import Path

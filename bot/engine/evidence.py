@@ -13,8 +13,8 @@ from .code_structure import CodeStructure
 from .incident import Incident, complete
 from .matcher import RANK_ENHANCED, RANK_FALLBACK, RANK_PHRASE, Hit, Match, Matcher, code_rank
 from .model import Entry
+from .normalize import fold
 from .providers import ProviderIndex
-from .text import fold
 
 # The entry that explains a report by its structure, and the reason its wording may not change.
 REPORT_ENTRIES = {

@@ -11,9 +11,9 @@ import re
 from .incident import Incident
 from .matcher import RANK_PHRASE, Match
 from .model import Entry, Finding
+from .normalize import shorten
 from .phase import refine_reason, smtp_phase
 from .retry import retry_advice
-from .text import shorten
 
 MATCHED_TEXT_CHARS = 300
 DIAGNOSTIC_CHARS = 1000

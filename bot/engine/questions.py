@@ -19,7 +19,7 @@ from typing import TYPE_CHECKING
 
 from .incident import Incident
 from .matcher import RANK_PHRASE, Match, Matcher
-from .text import fold
+from .normalize import fold
 
 if TYPE_CHECKING:
     from collections.abc import Callable, Iterable

@@ -13,7 +13,7 @@ NO_HEADER = (
 
 
 def run(args: argparse.Namespace) -> int:
-    from ..engine.text import clean_file
+    from ..engine.normalize import clean_file
     from .report import analyse
 
     try:

@@ -20,7 +20,7 @@ from slack_sdk.http_retry.builtin_handlers import (
 )
 from slack_sdk.webhook import WebhookClient
 
-from ..observability import metered_web_client_class
+from ..metrics import metered_web_client_class
 from ..settings import DEFAULT_SLACK_API_URL, Settings
 
 log = logging.getLogger(__name__)

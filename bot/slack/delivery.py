@@ -21,7 +21,7 @@ from typing import Any
 from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError
 
-from ..observability import record_answer
+from ..metrics import record_answer
 from ..state import SharedState
 from .block_kit import Rendered, fit_blocks
 from .clients import Clients, response_url_allowed, webhook_client

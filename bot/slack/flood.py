@@ -16,7 +16,7 @@ import threading
 from typing import Any
 
 from ..engine.model import Finding
-from ..observability import record_answer
+from ..metrics import record_answer
 from ..state import SharedState
 from .answer_blocks import flood_fallback, with_flood_count
 from .clients import Clients

@@ -26,7 +26,7 @@ from typing import TYPE_CHECKING, Any
 from ..diagnose.model import Diagnosis, Subjects
 from ..diagnose.targets import from_header, from_paste
 from ..engine.model import Explanation
-from ..engine.text import clean
+from ..engine.normalize import clean
 from ..settings import Settings
 from ..state import SharedState
 from .answer_blocks import ACTIONS_BLOCK_ID

@@ -12,6 +12,9 @@ MAX_MESSAGE_CHARS = 100_000
 
 # <https://x|label>, <mailto:a@b|a@b>, <@U123>, <#C123|name>, <!here>, <!subteam^S1|@team>
 _SLACK_MARKUP_RE = re.compile(r"<([@#!]?)([^<>|]*)(?:\|([^<>]*))?>")
+# Slack's quote markup at the start of a line, as a message's text carries it (escaped): "> " quotes
+# the line, ">>> " everything after it.
+_QUOTE_MARK_RE = re.compile(r"^(?:&gt;){1,3}[ \t]?", re.M)
 # Mail addresses as people paste them: any script, full-width ＠ (U+FF20) and small ﹫ (U+FE6B) too.
 _AT_RE = re.compile("[@\uff20\ufe6b]")
 # What ends an unquoted local part, looking back from the @.
@@ -30,7 +33,9 @@ _LONE_SURROGATE_RE = re.compile("[\ud800-\udfff]")
 
 def plain_text(text: str | None) -> str:
     """What the user pasted, from Slack's markup: links become their text, mentions disappear,
-    and the `&lt;` `&gt;` `&amp;` escapes are undone (bounces are full of <addresses>)."""
+    quote marks at the start of a line go, and the `&lt;` `&gt;` `&amp;` escapes are undone
+    (bounces are full of <addresses>). A `>` the user typed arrives escaped as `&gt;`, so one at
+    the start of a line is Slack's quote, not text that was pasted."""
     if not text:
         return ""
 
@@ -45,6 +50,7 @@ def plain_text(text: str | None) -> str:
         return target.removeprefix("mailto:")
 
     text = _LONE_SURROGATE_RE.sub("\ufffd", text[:MAX_MESSAGE_CHARS])
+    text = _QUOTE_MARK_RE.sub("", text) if "&gt;" in text else text
     return html.unescape(_SLACK_MARKUP_RE.sub(unwrap, text))
 
 

@@ -16,7 +16,7 @@ from collections.abc import Callable
 from typing import Any
 
 from ..engine import Engine
-from ..observability import observe_request_seconds, record_request
+from ..metrics import observe_request_seconds, record_request
 from ..settings import Settings
 from ..state import MemoryState, SharedState
 from ..state.fallback import FallbackState

@@ -1,7 +1,7 @@
 """The Slack permissions the app uses, and why: the one list the manifest and the OAuth install follow.
 
 `deploy/slack-manifest.yml` asks for exactly `BOT_SCOPES` and subscribes to exactly `BOT_EVENTS`;
-bot/oauth.py requests `BOT_SCOPES` at install. tests/test_slack_scopes.py reads the code for every Web API
+bot/oauth.py requests `BOT_SCOPES` at install. tests/slack/test_scopes.py reads the code for every Web API
 method it calls and every event it listens to, and checks them against these tables, so a scope cannot be
 added without a use or a use without its scope.
 """

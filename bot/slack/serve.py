@@ -16,7 +16,7 @@ from typing import Any
 from slack_bolt.error import BoltError
 from slack_sdk.errors import SlackApiError
 
-from ..observability import configure_logging, redact
+from ..logs import configure_logging, redact
 from ..settings import Settings
 from .app import create_app, runtime_of
 from .channels import ChannelResolutionError

@@ -30,7 +30,7 @@ from slack_sdk.socket_mode.builtin import SocketModeClient
 from slack_sdk.socket_mode.request import SocketModeRequest
 from slack_sdk.socket_mode.response import SocketModeResponse
 
-from ..observability import record_request
+from ..metrics import record_request
 from .request_checks import payload_problem
 
 log = logging.getLogger(__name__)

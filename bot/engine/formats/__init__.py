@@ -14,6 +14,11 @@ feedback report before a delivery-status report before an auto-reply, since boun
 Auto-Submitted, and the plain-text report reader last among them, as it reads any email), then
 delivery-status fields pasted without an email, log lines, and free text, which reads anything.
 
+A bounce that a person forwarded (attached as message/rfc822, or inline after a mail client's
+"Forwarded message" block) is read as the bounce it carries: `forwarded.inner_report` finds it
+(see that module for the rule), and the person's own message is read only when the inner report
+yields nothing. Forwards of forwards are unwrapped up to forwarded.MAX_LEVELS deep.
+
 Adding a format is one module, one line in FORMATS and one test module in tests/engine/formats/.
 """
 
@@ -22,7 +27,19 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from ..incident import Incident
-from . import arf, autoreply, barecode, dsn, dsnmail, freetext, jsonbounce, mime, mtalog, plainbounce
+from . import (
+    arf,
+    autoreply,
+    barecode,
+    bounce_email,
+    dsn,
+    dsnmail,
+    forwarded,
+    freetext,
+    jsonbounce,
+    mtalog,
+    plainbounce,
+)
 
 FORMATS = (
     barecode,  # `550 5.1.1`: a code asked about on its own
@@ -46,8 +63,14 @@ class Reading:
     hint_text: str  # the bounce email's From, Subject, X-Mailer ... or a payload's services: a provider hint
 
 
-def read(text: str, explicit: bool) -> Reading:
-    """The records of the first format in FORMATS that detects the text and finds some."""
+def read(text: str, explicit: bool, depth: int = 0) -> Reading:
+    """The records of the first format in FORMATS that detects the text and finds some; for a
+    forwarded bounce, those of the bounce inside when it has any."""
+    inner = forwarded.inner_report(text) if depth < forwarded.MAX_LEVELS else None
+    if inner is not None:
+        reading = read(inner, explicit, depth + 1)
+        if reading.incidents:
+            return reading
     for fmt in FORMATS:
         if not fmt.detect(text):
             continue
@@ -65,4 +88,4 @@ def _hint(fmt: object, text: str) -> str:
     """The bounce email's own headers, or the services a JSON payload comes from."""
     if fmt is jsonbounce:
         return jsonbounce.provider_hint(text)
-    return mime.read(text).header_text if getattr(fmt, "KIND", "") == "email" else ""
+    return bounce_email.read(text).header_text if getattr(fmt, "KIND", "") == "email" else ""

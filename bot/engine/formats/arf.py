@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from ..address import find_mailboxes
 from ..incident import Incident
-from . import dsn, mime
+from . import bounce_email, dsn, mime_reader
 
 KIND = "email"
 RECIPIENT_FIELDS = ("original-rcpt-to", "removal-recipient")
@@ -20,12 +20,12 @@ MAX_RECIPIENTS = 50
 
 
 def detect(text: str) -> bool:
-    message = mime.read_email(text)
+    message = bounce_email.read_email(text)
     return message is not None and (message.report_type == "feedback-report" or bool(message.feedback_texts))
 
 
 def parse(text: str, explicit: bool) -> list[Incident]:
-    message = mime.read(text)
+    message = bounce_email.read(text)
     fields = _fields("\n\n".join(message.feedback_texts))
     feedback_type = fields.get("feedback-type", ["abuse"])[0].split()[0].lower() if fields else "abuse"
     recipients = [
@@ -52,5 +52,5 @@ def _fields(text: str) -> dict[str, list[str]]:
 
 def _original_to(original: str) -> str:
     """The To: field of the reported message's header block."""
-    headers = mime.mimeparts.split_headers(original.lstrip("\n"), ("to",))[0]
+    headers = mime_reader.split_headers(original.lstrip("\n"), ("to",))[0]
     return headers.get("to", "")

@@ -13,7 +13,7 @@ from __future__ import annotations
 
 from ..address import find_mailboxes
 from ..incident import Incident
-from . import mime
+from . import bounce_email
 
 KIND = "email"
 SUBJECT_PREFIXES = (
@@ -60,7 +60,7 @@ REPORT_TEXT_CHARS = 2000
 
 
 def detect(text: str) -> bool:
-    message = mime.read_email(text)
+    message = bounce_email.read_email(text)
     if message is None or message.status_texts or message.feedback_texts:
         return False
     subject = message.header("subject").lower()
@@ -82,7 +82,7 @@ def detect(text: str) -> bool:
 
 
 def parse(text: str, explicit: bool) -> list[Incident]:
-    message = mime.read(text)
+    message = bounce_email.read(text)
     senders = [a for _, a in find_mailboxes(message.header("from"), 2)]
     words = f"Auto-Submitted: auto-replied\n{message.header('subject')}\n{message.body[:1000]}"
     return [

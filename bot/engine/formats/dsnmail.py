@@ -4,21 +4,21 @@ same fields written into the body by an MTA that builds no multipart/report."""
 from __future__ import annotations
 
 from ..incident import Incident, reply_from_context
-from ..text import fold
-from . import dsn, freetext, mime, plainbounce
+from ..normalize import fold
+from . import bounce_email, dsn, freetext, plainbounce
 
 KIND = "email"
 CONTEXT_CHARS = 4000
 
 
 def detect(text: str) -> bool:
-    message = mime.read_email(text)
+    message = bounce_email.read_email(text)
     return message is not None and bool(message.status_texts or dsn.looks_like_dsn(message.body))
 
 
 def parse(text: str, explicit: bool) -> list[Incident]:
     """One record per recipient the delivery-status fields name; the readable body is context."""
-    message = mime.read(text)
+    message = bounce_email.read(text)
     found: list[Incident] = []
     for status_text in message.status_texts:
         found.extend(dsn.incidents_from_blocks(dsn.field_blocks(status_text), "email"))
@@ -43,12 +43,12 @@ def parse(text: str, explicit: bool) -> list[Incident]:
     return found
 
 
-def _texts_by_recipient(message: mime.Message) -> dict[str, str]:
+def _texts_by_recipient(message: bounce_email.Message) -> dict[str, str]:
     listed = plainbounce.listed_recipients(message)
     return {address.lower(): text for address, text in plainbounce.diagnostics(message.body, listed)}
 
 
-def _name_missing_recipients(found: list[Incident], message: mime.Message) -> None:
+def _name_missing_recipients(found: list[Incident], message: bounce_email.Message) -> None:
     """A record whose recipient field holds no address (`Final-Recipient: rfc822; @host`) gets
     the address the readable report lists in its place, in the same order."""
     missing = [i for i in found if i.recipient is None]

@@ -8,7 +8,7 @@ from ..incident import Incident, incident_from_text
 from ..model import ENHANCED_CODE
 
 MULTILINE_START_RE = re.compile(rf"^[ \t>]*([245]\d\d)-(?:({ENHANCED_CODE})[ \t]+)?(.*)$")
-# searched in "\n" + text, for speed (see mimeparts._fields_re)
+# searched in "\n" + text, for speed (see mime_reader._fields_re)
 ANY_MULTILINE_START_RE = re.compile(r"\n[ \t>]*[245]\d\d-")
 PARAGRAPH_BREAK_RE = re.compile(r"\n[ \t]*\n")
 MAX_PARAGRAPH_LINES = 40

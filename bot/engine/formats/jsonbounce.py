@@ -19,8 +19,8 @@ import re
 from typing import TYPE_CHECKING
 
 from ..incident import Incident, incident_from_text
-from ..text import without_surrogates
-from . import mime
+from ..normalize import without_surrogates
+from . import bounce_email
 from .services import READERS
 from .services.record import is_quiet
 
@@ -83,8 +83,8 @@ def _documents(text: str) -> tuple[Any, ...] | None:
     if _bare(text):
         documents = decode_all(text.lstrip())
         return documents or None
-    if mime.looks_like_email(text):
-        body = mime.read(text).body.strip()
+    if bounce_email.looks_like_email(text):
+        body = bounce_email.read(text).body.strip()
         documents = decode_all(body) if body[:1] in ("{", "[") else ()
         if not documents and body[:1] == "{" and "!\n " in body:
             # Sendmail breaks a line longer than SMTP allows with "!", a line break and a space

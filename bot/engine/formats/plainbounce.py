@@ -20,7 +20,7 @@ from ..address import find_mailboxes, is_system_address
 from ..codes import enhanced_codes, reply_codes
 from ..incident import Incident, find_recipient, incident_from_text
 from ..model import ENHANCED_CODE
-from . import freetext, mime
+from . import bounce_email, freetext
 from .reportwords import is_delay_warning, is_delivery_report
 
 KIND = "email"
@@ -29,6 +29,7 @@ MAX_OCCURRENCES = 200  # each is compared with those after it: keep the pairs fe
 MAX_BODY_LINES = 600
 SEGMENT_CHARS = 1500
 THIN_WORDS = 4
+MAX_PARAGRAPHS_TO_CODE = 3  # how many more paragraphs a recipient's text may take to reach a code
 DIAGNOSTIC_CHARS = 3000
 CONTEXT_CHARS = 4000
 # A quoted header field of the original message: the addresses on it are the sender's or the
@@ -79,13 +80,13 @@ SUMMARY_LINE_RE = re.compile(r"[245]\d\d[ -]<?[^\s<>@]{1,64}@")
 
 
 def detect(text: str) -> bool:
-    return mime.read_email(text) is not None
+    return bounce_email.read_email(text) is not None
 
 
 def parse(text: str, explicit: bool) -> list[Incident]:
     """One incident per failed recipient the report lists (or, listing none, its Subject names);
     its paragraphs when it names nobody."""
-    message = mime.read(text)
+    message = bounce_email.read(text)
     if not is_delivery_report(message):
         return _paragraphs(message.body, explicit)
     action = "delayed" if is_delay_warning(message.header("subject"), message.body) else "failed"
@@ -119,7 +120,7 @@ def _names_only(text: str, others: set[str]) -> bool:
     return bool(named) and all(a.lower() in others or is_system_address(a) for a in named)
 
 
-def _named_in_subject(message: mime.Message) -> list[str]:
+def _named_in_subject(message: bounce_email.Message) -> list[str]:
     """The addresses a report names only in its Subject ("Returned mail: message not
     deliverable: <a@example.com>", "Delivery failure (a@example.com)"), not the sender's."""
     senders = _senders(message)
@@ -175,7 +176,7 @@ def _is_header_block(paragraph: str) -> bool:
     return fields >= 2 and fields * 2 >= sum(1 for line in lines if line[:1] not in " \t")
 
 
-def listed_recipients(message: mime.Message) -> list[tuple[int, str]]:
+def listed_recipients(message: bounce_email.Message) -> list[tuple[int, str]]:
     """Where the report lists each failed recipient: (offset in the body, address), in order."""
     senders = _senders(message)
     failed = [a for _, a in find_mailboxes(message.header("x-failed-recipients"))]
@@ -194,7 +195,7 @@ def listed_recipients(message: mime.Message) -> list[tuple[int, str]]:
     return kept or occurrences
 
 
-def _senders(message: mime.Message) -> set[str]:
+def _senders(message: bounce_email.Message) -> set[str]:
     """The addresses the bounce goes back to (its To and Return-Path), lower case: the sender's."""
     found = find_mailboxes(f"{message.header('to')} {message.header('return-path')}")
     return {address.lower() for _, address in found}
@@ -222,9 +223,12 @@ def _listed_in_body(body: str) -> list[tuple[int, str]]:
         folding = (field and not indented) or (folding and indented)
         if in_header or "@" not in line:
             continue
+        listed_end = -1  # where the last address listed on this line ends
         for pos, address in find_mailboxes(line, 10):
             before = _words_before(tail, lowered, pos)
-            if SENDER_CUE_RE.search(before) or not _is_listed(lowered, pos):
+            # "to a@b, c@d and e@f": an address that follows a listed one is listed with it
+            in_list = listed_end >= 0 and lowered[listed_end:pos].strip(" \t<>,;") in ("", "and")
+            if SENDER_CUE_RE.search(before) or not (in_list or _is_listed(lowered, pos)):
                 continue
             if near_listed and ALIAS_CUE_RE.search(before):
                 # an alias names the listed recipient it expanded to; with none listed
@@ -232,6 +236,7 @@ def _listed_in_body(body: str) -> list[tuple[int, str]]:
                 # address there is
                 continue
             found.append((start + pos, address))
+            listed_end = pos + len(address)
             near_listed = listed_before = True
             distinct.add(address.lower())
         if len(distinct) >= MAX_RECIPIENTS or len(found) >= MAX_OCCURRENCES:
@@ -291,7 +296,9 @@ def diagnostics(body: str, listed: list[tuple[int, str]]) -> list[tuple[str, str
             floor = max(after_other, body.rfind("\n\n", 0, start) + 2, start - SEGMENT_CHARS)
             start, end = floor, line_end
         else:
-            following = next((p for p, a in listed[i + 1 :] if a.lower() != key), len(body))
+            # recipients listed on one line ("Your message to a@b, c@d has been blocked")
+            # share what follows it
+            following = next((p for p, a in listed[i + 1 :] if a.lower() != key and p >= line_end), len(body))
             has_break = body.rfind("\n", start, following) >= 0
             limit = body.rfind("\n", 0, following) + 1 if has_break else following
             end = _paragraph_end(body, start, min(limit, start + SEGMENT_CHARS), address)
@@ -319,6 +326,23 @@ def _paragraph_end(body: str, start: int, limit: int, address: str) -> int:
     paragraph = body[start:end]
     if len(paragraph.replace(address, " ").split()) >= THIN_WORDS and _has_code(paragraph):
         return end
+    following = _next_paragraph_end(body, end, limit)
+    if _has_code(paragraph) or _has_code(body[end:following]):
+        return following
+    # no code yet: Gmail puts "Learn more here" and "The response from the remote server was:"
+    # between the recipient and the reply; the reply is in one of the next few paragraphs
+    further = following
+    for _ in range(MAX_PARAGRAPHS_TO_CODE):
+        if further >= limit:
+            break
+        further = _next_paragraph_end(body, further, limit)
+        if _has_code(body[following:further]):
+            return further
+    return following
+
+
+def _next_paragraph_end(body: str, end: int, limit: int) -> int:
+    """The end of the paragraph after the one that ends at `end` (not past `limit`)."""
     following = body.find("\n\n", end + 2, limit)
     while following == end + 2 or (following >= 0 and not body[end:following].strip()):
         following = body.find("\n\n", following + 1, limit)  # runs of blank lines

@@ -8,7 +8,7 @@ every listed recipient soft, unless the text also says the mail system gave up.
 from __future__ import annotations
 
 from ..codes import enhanced_codes, reply_codes
-from . import mime
+from . import bounce_email
 
 CONTEXT_CHARS = 4000
 # Words of a delay warning: the MTA still holds the message and will try again (Postfix's
@@ -115,7 +115,7 @@ FINAL_WORDS = (
 )
 
 
-def is_delivery_report(message: mime.Message) -> bool:
+def is_delivery_report(message: bounce_email.Message) -> bool:
     """Whether the email reports on a delivery at all: a mail system sent it, or its subject or
     text speaks of failure or delay, or it quotes a server's failure code. A forwarded thread
     that lists addresses is no report of failed recipients."""

@@ -9,7 +9,7 @@ import re
 
 from slack_bolt import Ack, App, BoltContext
 
-from ...observability import record_answer, record_request
+from ...metrics import record_answer, record_request
 from ..answer_blocks import HELPFUL_ACTION, NOT_HELPFUL_ACTION, SHARE_ACTION
 from ..block_kit import context as context_block
 from ..job import Job

@@ -11,7 +11,8 @@ import uuid
 from typing import Any
 
 from ...engine.model import Explanation, Finding
-from ...observability import log_text, observe_explain_seconds, record_answer, record_findings
+from ...logs import log_text
+from ...metrics import observe_explain_seconds, record_answer, record_findings
 from ..answer_blocks import render_explanation
 from ..job import Job
 from .context import Context, Done

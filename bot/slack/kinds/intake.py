@@ -12,7 +12,7 @@ from typing import Any, Protocol
 
 from slack_bolt import BoltContext, BoltRequest
 
-from ...observability import record_request
+from ...metrics import record_request
 from ..job import Job
 from .context import Context
 

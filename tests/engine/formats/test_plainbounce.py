@@ -11,7 +11,7 @@ from __future__ import annotations
 import pytest
 from sample_mail import findings, message, recipients
 
-from bot.engine.formats import mime, plainbounce
+from bot.engine.formats import bounce_email, plainbounce
 
 POSTFIX = message(
     """This is the mail system at host mx.example.net.
@@ -271,7 +271,7 @@ def test_an_email_listing_nobody_is_read_by_paragraphs(engine) -> None:
 
 def test_listing_is_linear_on_a_long_line() -> None:
     body = "to " + "a@b.example, " * 3000
-    reading = mime.read(message(body))
+    reading = bounce_email.read(message(body))
     assert len(plainbounce.listed_recipients(reading)) <= 200
 
 

@@ -1,0 +1,179 @@
+"""A bounce email read once: its own headers, report parts, readable body and returned original.
+
+Every email format (jsonbounce for mailed notifications, arf, dsnmail, autoreply, plainbounce)
+works on the same `Message`; `read` keeps the last few, so that each format's `detect` and
+`parse` cost one MIME parse between them.
+"""
+
+from __future__ import annotations
+
+import functools
+import html
+import re
+from dataclasses import dataclass
+
+from . import mime_reader
+
+# A header field name at the start of a line, searched in "\n" + text (see mime_reader._fields_re)
+# after lower-casing it: under re.IGNORECASE the regex engine tries each alternative in full at
+# every line, where plain letters let it pass over those that start with another one. `match`
+# tests the first line only.
+HEADER_LINE_RE = re.compile(
+    r"\n(?:from|to|subject|date|received|return-path|message-id|mime-version|content-type"
+    r"|delivered-to|reply-to|auto-submitted|dkim-signature|authentication-results|x-[\w-]+"
+    r"|arc-[\w-]+|sender|envelope-to|content-transfer-encoding|references|in-reply-to)"
+    r":"
+)
+# Words on a separator line where a bounce body starts quoting the original message.
+ORIGINAL_MARKERS = (
+    "original message",
+    "copy of the message",
+    "copy of your message",
+    "returned message",
+    "below this line is a copy",
+    "undelivered message",
+    "headers of the original",
+    "original message headers",
+    "message header",
+    "message follows",
+    "unsent message",
+    "unsent mail",
+    "content-type: message/rfc822",
+)
+SEPARATOR_LINE_RE = re.compile(r"^[ \t]*[-=*_#<>]{0,40}[ \t]*[\w ,:/()'.-]{0,80}[-=*_#<>]*[ \t]*$")
+SEPARATOR_EDGE_RE = re.compile(r"^[-=*_#<>]{2,}|[-=*_#<>]{2,}$")
+ORIGINAL_TYPES = frozenset(
+    {
+        "message/rfc822",
+        "text/rfc822-headers",
+        "message/rfc822-headers",
+        "message/global",
+        "message/global-headers",
+        "text/rfc822-header",
+    }
+)
+STATUS_TYPES = frozenset({"message/delivery-status", "message/global-delivery-status"})
+FEEDBACK_TYPE = "message/feedback-report"
+HINT_HEADERS = ("from", "subject", "x-mailer", "x-failed-recipients", "received")
+# Header fields the formats read from the bounce itself, besides those that hint at a provider.
+OWN_HEADERS = (
+    *HINT_HEADERS,
+    "to",
+    "return-path",
+    "auto-submitted",
+    "x-autoreply",
+    "x-autorespond",
+    "precedence",
+    "x-apple-action",
+)
+MAX_ORIGINAL_CHARS = 16_000
+TAG_RE = re.compile(r"<[^>]{0,2000}>")
+MAX_PART_CHARS = 64_000
+
+
+@functools.lru_cache(maxsize=4)
+def looks_like_email(text: str) -> bool:
+    """A header block at the start: two or more known fields, the first line one of them."""
+    # the header block (up to a blank line) in the first 6,000 characters, at most 60 lines
+    stripped = text.lstrip()
+    end = stripped.find("\n\n", 0, 6000)
+    block = stripped[: end if end >= 0 else 6000]
+    if block.count("\n") >= 60:
+        block = "\n".join(block.split("\n", 60)[:60])
+    head = "\n" + block.lower()
+    headers = len(HEADER_LINE_RE.findall(head))
+    return headers >= 2 and (headers >= 4 or bool(HEADER_LINE_RE.match(head)))
+
+
+def body_before_original(text: str) -> str:
+    """Cut a bounce body where it starts quoting the message that bounced."""
+    lowered = text.lower()
+    cut = len(text)
+    for marker in ORIGINAL_MARKERS:
+        pos = lowered.find(marker, 40)
+        while 0 <= pos < cut:
+            start = lowered.rfind("\n", 0, pos) + 1
+            end = lowered.find("\n", pos)
+            line = text[start : end if end >= 0 else len(text)]
+            if _is_separator(line, marker):
+                cut = start
+                break
+            pos = lowered.find(marker, pos + 1)
+    return text[:cut]
+
+
+def _is_separator(line: str, marker: str) -> bool:
+    """A line that introduces the quoted original: dashes or the like around it, a closing colon,
+    or the marker alone. A sentence that merely mentions "the attached returned message" is not."""
+    stripped = line.strip()
+    if len(line) >= 100 or not SEPARATOR_LINE_RE.match(line):
+        return False
+    return bool(
+        SEPARATOR_EDGE_RE.search(stripped)
+        or stripped.endswith(":")
+        or stripped.lower().strip(" .:") in (marker, f"{marker} follows", f"{marker} below")
+        or stripped.lower().startswith("content-type:")
+    )
+
+
+@dataclass(frozen=True, slots=True)
+class Message:
+    """What the email formats need from a bounce, read in one walk over its MIME tree."""
+
+    headers: dict[str, str]  # OWN_HEADERS of the top part, names in lower case
+    report_type: str  # multipart/report's report-type parameter, lower case, or ""
+    status_texts: tuple[str, ...]  # message/delivery-status parts
+    feedback_texts: tuple[str, ...]  # message/feedback-report parts (RFC 5965)
+    body: str  # the readable parts, each cut where it starts quoting the original
+    original: str  # the returned original message or its headers, when attached
+
+    @property
+    def header_text(self) -> str:
+        """The bounce's own hint headers as one line, for telling which provider sent it."""
+        return " ".join(f"{k}: {self.headers[k]}" for k in HINT_HEADERS if k in self.headers)
+
+    def header(self, name: str) -> str:
+        return self.headers.get(name, "")
+
+
+@functools.lru_cache(maxsize=4)
+def read(text: str) -> Message:
+    """The bounce's parts by role; the formats detect and parse on the same cached reading."""
+    root = mime_reader.parse(text, OWN_HEADERS)
+    report_type = (root.param("report-type") or "").lower() if root.content_type == "multipart/report" else ""
+    status_texts: list[str] = []
+    feedback_texts: list[str] = []
+    bodies: list[str] = []
+    originals: list[str] = []
+    stack = [root]
+    while stack:
+        part = stack.pop()
+        ctype = part.content_type
+        if ctype in ORIGINAL_TYPES:
+            originals.append(part.text()[:MAX_ORIGINAL_CHARS])
+        elif ctype in STATUS_TYPES:
+            status_texts.append(part.text())
+        elif ctype == FEEDBACK_TYPE:
+            feedback_texts.append(part.text())
+        elif part.parts:
+            stack.extend(reversed(part.parts))
+        elif ctype.startswith("text/") or not part.headers.get("content-type"):
+            body = part.text()[:MAX_PART_CHARS]
+            if ctype == "text/html":
+                # the tags go first, so that an escaped "&lt;a@example.com&gt;" becomes the
+                # angle address a report lists, not a tag
+                body = html.unescape(TAG_RE.sub(" ", body))
+            bodies.append(body_before_original(body))
+    return Message(
+        headers=root.headers,
+        report_type=report_type,
+        status_texts=tuple(status_texts),
+        feedback_texts=tuple(feedback_texts),
+        body="\n\n".join(bodies),
+        original="\n\n".join(originals),
+    )
+
+
+def read_email(text: str) -> Message | None:
+    """The reading of an email, or None for any other text."""
+    return read(text) if looks_like_email(text) else None

@@ -1,0 +1,212 @@
+"""A bounce that a person forwarded: the report inside, found so that the formats read it instead.
+
+People bring a bounce to smtpbot by forwarding it ("see below, why did this fail?") or pasting it.
+The person's own message names the person, their colleagues and their question, never the failed
+recipient, so a forwarded bounce is read as the bounce it carries. The rule:
+
+- the outer text is not itself a report: no multipart/report, no delivery-status or feedback
+  part, no X-Failed-Recipients, and not sent by a mail system (a bounce quoting its original is
+  never unwrapped, whatever that original says);
+- and it carries a message that looks like a delivery report, either
+  - attached: a message/rfc822 (or message/global) part, or an attached `.eml` file, whose own
+    headers make it a report: a multipart/report, a delivery-status part, X-Failed-Recipients,
+    a mail system's From (MAILER-DAEMON, postmaster, Mail Delivery ...) or a Subject that
+    speaks of failure or delay; or that itself forwards a report by this rule; or
+  - inline, after a mail client's forward separator (Gmail's "---------- Forwarded message
+    ---------", Outlook's "-----Original Message-----" or its "From: / Sent: / To: / Subject:"
+    block, Apple Mail's "Begin forwarded message:", Thunderbird's "-------- Forwarded Message
+    --------"): the header lines that follow (From, Date, Subject, To, in any order, and the
+    tab-separated table Thunderbird writes) make it a report by the same test, or its body holds
+    delivery-status fields.
+
+`inner_report(text)` returns the inner report as an email of its own (the forwarded header lines,
+a blank line, then the body), or None. `formats.read` reads that instead of the text, and falls
+back to the text when the inner report yields nothing.
+"""
+
+from __future__ import annotations
+
+import html
+import re
+
+from . import bounce_email, dsn, mime_reader
+from .reportwords import DELAY_WORDS, REPORT_WORDS, REPORTING_SENDERS
+
+# Forward separators, searched in the text as it stands (mail clients write them so).
+FORWARD_MARKERS = (
+    "Forwarded message",  # Gmail: "---------- Forwarded message ---------"
+    "Forwarded Message",  # Thunderbird: "-------- Forwarded Message --------"
+    "Original Message",  # Outlook: "-----Original Message-----"
+    "Begin forwarded message",  # Apple Mail
+    "\nSent: ",  # Outlook's header block after a rule line: "From: ... / Sent: ... / To: ..."
+)
+# The words of a separator line (lower case); the rest of the line is dashes, spaces or a colon.
+SEPARATOR_WORDS = ("forwarded message", "original message", "begin forwarded message")
+SEPARATOR_PUNCTUATION = frozenset(" \t-_:*>")
+# A forwarded header line: "From: ...", "*From:* ..." (Gmail's HTML made text), "From:\t..."
+# (Thunderbird's table), with an optional quote prefix.
+FORWARDED_FIELD_RE = re.compile(r"^[ \t>]*\*?(from|sent|date|to|cc|subject|reply-to)\*?:\*?[ \t]*(.*)$", re.I)
+MAX_FIELD_LINES = 12
+MAX_BLOCKS = 8  # forward blocks looked at in one text: a thread quotes a few, a hostile text thousands
+STATUS_LINES = 200  # how far into a forwarded body delivery-status fields are looked for
+MAX_SCAN_CHARS = 64_000
+HTML_BREAK_RE = re.compile(r"<(?:br|/p|/div|/tr|/li)\b[^>]{0,200}>", re.I)
+# The first field of a pasted email's header block (searched in "\n" + text, case as written),
+# and how far into a paste the email may start.
+HEADER_START_RE = re.compile(
+    r"\n(?:From|Return-Path|Received|Delivered-To|Date|Subject|To|Message-ID|MIME-Version|X-[\w-]+): "
+)
+MAX_WORDS_BEFORE = 2000
+MAX_LEVELS = 3  # forwards of forwards looked into (a hostile text may nest thousands)
+ATTACHED_TYPES = frozenset({"message/rfc822", "message/global"})
+SUBJECT_WORDS = (*REPORT_WORDS, *DELAY_WORDS, "returned", "failure", "delayed", "could not send", "warning")
+
+
+def inner_report(text: str, levels: int = MAX_LEVELS) -> str | None:
+    """The delivery report a person forwarded (attached or inline), as an email, or None; an
+    attached forward of a forward is looked into `levels` deep."""
+    message = bounce_email.read_email(text)
+    if message is None:
+        found = _inline_report(text[:MAX_SCAN_CHARS]) if _has_marker(text) else None
+        return found or _pasted_after_words(text)
+    if _is_report(message) or not _forwards_something(text, message):
+        return None
+    for part in _parts(mime_reader.parse(text)):
+        if part.content_type in ATTACHED_TYPES or (part.param("name") or "").lower().endswith(".eml"):
+            inner = part.text().lstrip()
+            attached = bounce_email.read_email(inner)
+            if attached is not None and (
+                _is_report(attached)
+                or _says_report(attached.headers)
+                or (levels > 1 and inner_report(inner, levels - 1) is not None)
+            ):
+                return inner  # a report, or a forward of one: formats.read unwraps it in turn
+        elif part.content_type in ("text/plain", "text/html"):
+            body = part.text()[:MAX_SCAN_CHARS]
+            if part.content_type == "text/html":
+                body = html.unescape(bounce_email.TAG_RE.sub("", HTML_BREAK_RE.sub("\n", body)))
+            found = _inline_report(body) if _has_marker(body) else None
+            if found:
+                return found
+    return None
+
+
+def _pasted_after_words(text: str) -> str | None:
+    """A bounce pasted with the person's words before it ("what does this mean?"): the email
+    from the first header line that starts a header block, when that email is a report."""
+    match = HEADER_START_RE.search("\n" + text[:MAX_WORDS_BEFORE])
+    if match is None:
+        return None
+    pasted = text[match.start() :]
+    message = bounce_email.read_email(pasted)
+    if message is not None and (_is_report(message) or _says_report(message.headers)):
+        return pasted
+    return None
+
+
+def _forwards_something(text: str, message: bounce_email.Message) -> bool:
+    """Cheap: an attached message, or a forward marker in the raw text (most emails have neither)."""
+    return bool(message.original) or _has_marker(text) or ".eml" in text
+
+
+def _has_marker(text: str) -> bool:
+    head = text[:MAX_SCAN_CHARS]
+    return any(marker in head for marker in FORWARD_MARKERS)
+
+
+def _parts(root: mime_reader.Part) -> list[mime_reader.Part]:
+    """The leaves of a MIME tree in order (an attached message is a leaf: it stays unparsed)."""
+    leaves: list[mime_reader.Part] = []
+    stack = [root]
+    while stack:
+        part = stack.pop()
+        if part.parts:
+            stack.extend(reversed(part.parts))
+        else:
+            leaves.append(part)
+    return leaves
+
+
+def _is_report(message: bounce_email.Message) -> bool:
+    """The structure of a report, or a mail system as its sender."""
+    if message.report_type or message.status_texts or message.feedback_texts:
+        return True
+    if message.header("x-failed-recipients"):
+        return True
+    sender = message.header("from").lower()
+    return any(name in sender for name in REPORTING_SENDERS)
+
+
+def _says_report(headers: dict[str, str]) -> bool:
+    """A Subject that speaks of a failed or delayed delivery, or a mail system as the sender."""
+    sender = headers.get("from", "").lower()
+    subject = " ".join(headers.get("subject", "").lower().split())
+    return any(name in sender for name in REPORTING_SENDERS) or any(w in subject for w in SUBJECT_WORDS)
+
+
+def _inline_report(text: str) -> str | None:
+    """The first forwarded block whose header lines or body make it a delivery report."""
+    lines = text.split("\n")
+    tried = 0
+    for index, line in enumerate(lines):
+        if not _opens_block(lines, index, line):
+            continue
+        start = index + 1 if _is_separator(line) else index
+        fields, body_start = _forwarded_fields(lines, start)
+        if "from" not in fields and "subject" not in fields:
+            continue
+        tried += 1
+        if tried > MAX_BLOCKS:
+            break
+        start_of_body = "\n".join(_unquoted(lines[body_start : body_start + STATUS_LINES]))
+        if _says_report(fields) or dsn.looks_like_dsn(start_of_body):
+            head = "\n".join(f"{name.title()}: {value}" for name, value in fields.items() if name != "sent")
+            body = "\n".join(_unquoted(lines[body_start:]))
+            return f"{head}\n\n{body.lstrip(chr(10))}"
+    return None
+
+
+def _opens_block(lines: list[str], index: int, line: str) -> bool:
+    """A forward separator line, or Outlook's bare "From:" line followed by "Sent:"."""
+    if _is_separator(line):
+        return True
+    field = FORWARDED_FIELD_RE.match(line)
+    if field is None or field.group(1).lower() != "from" or index + 1 >= len(lines):
+        return False
+    following = FORWARDED_FIELD_RE.match(lines[index + 1])
+    return following is not None and following.group(1).lower() == "sent"
+
+
+def _is_separator(line: str) -> bool:
+    """A line of one separator phrase between dashes: "---------- Forwarded message ---------"."""
+    lowered = line.lower()
+    if len(line) >= 100:
+        return False
+    return any(
+        words in lowered and set(lowered.replace(words, "", 1)) <= SEPARATOR_PUNCTUATION
+        for words in SEPARATOR_WORDS
+    )
+
+
+def _forwarded_fields(lines: list[str], start: int) -> tuple[dict[str, str], int]:
+    """The header lines after a separator (blank lines before them skipped), and where the
+    forwarded body starts."""
+    index = start
+    while index < len(lines) and not lines[index].strip(" \t>"):
+        index += 1
+    fields: dict[str, str] = {}
+    while index < len(lines) and len(fields) < MAX_FIELD_LINES:
+        field = FORWARDED_FIELD_RE.match(lines[index])
+        if field is None:
+            break
+        fields.setdefault(field.group(1).lower(), field.group(2).strip().strip("*").strip())
+        index += 1
+    return fields, index
+
+
+def _unquoted(lines: list[str]) -> list[str]:
+    """The forwarded body without the "> " a client put before every line, when it did so."""
+    written = [line for line in lines if line.strip()]
+    if written and all(line.lstrip().startswith(">") for line in written):
+        return [line.lstrip()[1:].removeprefix(" ") if line.strip() else line for line in lines]
+    return lines

@@ -1,0 +1,170 @@
+"""A small, fast MIME reader for bounce emails.
+
+The standard library's `email` parser handles every corner of MIME, but it walks the message
+line by line and costs milliseconds per bounce. A bounce needs much less: headers, multipart
+boundaries, and base64 / quoted-printable decoding of text parts. This reader does just that and
+never raises on malformed input.
+"""
+
+from __future__ import annotations
+
+import base64
+import binascii
+import functools
+import quopri
+import re
+
+from ..normalize import without_surrogates
+
+# The fields this reader itself needs in every part; a caller names any others it wants from the
+# top part (a bounce's From or Subject). Fields nobody reads are not collected: a bounce's header
+# block is mostly Received, DKIM and ARC lines.
+MIME_FIELDS = ("content-type", "content-transfer-encoding")
+# A parameter name starts where a word starts and never gives characters back: tried inside a
+# word, or backtracking within one, it could only fail again, at a cost quadratic in the word
+# (a 40-character boundary string).
+PARAM_RE = re.compile(r'(?<!\w)(\w[\w*-]*+)\s*=\s*(?:"([^"]*)"|([^\s;"]+))')
+MAX_DEPTH = 6
+MAX_PARTS = 60
+MAX_HEADER_LINES = 400
+# A header field's first line or a folded continuation: where a header block without the blank
+# line after it (lost when a bounce is pasted without its empty lines) still goes on. In a body
+# part only Content-* fields mean anything (RFC 2045), and a message/delivery-status part's own
+# fields follow them.
+FIELD_LINE_RE = re.compile(r"[!-9;-~]+:|[ \t]")
+PART_FIELD_LINE_RE = re.compile(r"(?i:content-)[!-9;-~]*:|[ \t]")
+
+
+class Part:
+    """One MIME part: the header fields read from it, its body as it stands, and its sub-parts."""
+
+    __slots__ = ("body", "content_type", "headers", "parts")
+
+    def __init__(self, headers: dict[str, str], body: str) -> None:
+        self.headers = headers
+        self.body = body
+        self.parts: list[Part] = []
+        self.content_type = (
+            headers.get("content-type", "text/plain").split(";", 1)[0].strip().lower() or "text/plain"
+        )
+
+    def param(self, name: str) -> str | None:
+        value = self.headers.get("content-type", "")
+        if name not in value.lower():  # most parts name no charset: no regex for them
+            return None
+        for m in PARAM_RE.finditer(value):
+            if m.group(1).lower() == name:
+                return m.group(2) if m.group(2) is not None else m.group(3)
+        return None
+
+    def text(self) -> str:
+        """The body with its transfer encoding and charset undone."""
+        encoding = self.headers.get("content-transfer-encoding", "").strip().lower()
+        charset = (self.param("charset") or "utf-8").strip().lower()
+        if encoding == "base64":
+            try:
+                data = base64.b64decode(re.sub(r"[^A-Za-z0-9+/=]", "", self.body) + "===")
+            except (binascii.Error, ValueError):
+                return self.body
+            return _decode(data, charset)
+        if encoding == "quoted-printable":
+            return _decode(quopri.decodestring(_encode(self.body)), charset)
+        if charset.startswith("iso-2022") and "\x1b" in self.body:
+            return _decode(self.body.encode("latin-1", "replace"), charset)
+        return self.body
+
+
+def _encode(text: str) -> bytes:
+    """Text back to bytes for decoding: escaped raw bytes come back as they were, and any other
+    lone surrogate becomes a replacement character instead of an error."""
+    try:
+        return text.encode("utf-8", "surrogateescape")
+    except UnicodeEncodeError:
+        return without_surrogates(text).encode("utf-8")
+
+
+def _decode(data: bytes, charset: str) -> str:
+    try:
+        return data.decode(charset, errors="replace")
+    except LookupError:
+        return data.decode("utf-8", errors="replace")
+
+
+@functools.cache
+def _fields_re(names: tuple[str, ...]) -> re.Pattern[str]:
+    """A field of one of these names and its folded continuation lines, searched in "\n" + text.
+
+    The pattern begins with that newline rather than `^` under re.M: a pattern that begins with a
+    plain character lets the regex engine jump from newline to newline, where `^` is tried at
+    every position of the text.
+    """
+    alternatives = "|".join(re.escape(name) for name in names)
+    return re.compile(rf"\n({alternatives}):[ \t]*(.*(?:\n[ \t].*)*)", re.I)
+
+
+def split_headers(
+    raw: str, names: tuple[str, ...] = MIME_FIELDS, in_part: bool = False
+) -> tuple[dict[str, str], str]:
+    """The named header fields (first occurrence wins, names in lower case) and the body. Without
+    a blank line, the header block ends at the first line that is no field."""
+    end = raw.find("\n\n")
+    head, body = (raw, "") if end < 0 else (raw[:end], raw[end + 2 :])
+    if end < 0:
+        head, body = _split_at_first_non_field(raw, PART_FIELD_LINE_RE if in_part else FIELD_LINE_RE)
+    if head.count("\n") >= MAX_HEADER_LINES:
+        head = "\n".join(head.split("\n", MAX_HEADER_LINES)[:MAX_HEADER_LINES])
+    headers: dict[str, str] = {}
+    # one findall over the block: several times faster than a loop over its lines, and about
+    # twice as fast as finditer with a group() call per field
+    for name, value in _fields_re(names).findall("\n" + head):
+        name = name.lower()
+        if name not in headers:
+            if "\n" in value:
+                value = " ".join(line.strip() for line in value.split("\n"))
+            headers[name] = value.strip()
+    return headers, body
+
+
+def _split_at_first_non_field(raw: str, field_line: re.Pattern[str]) -> tuple[str, str]:
+    start = 0
+    for count, line in enumerate(raw.split("\n", MAX_HEADER_LINES)):
+        if count >= MAX_HEADER_LINES or not field_line.match(line):
+            return raw[: max(start - 1, 0)], raw[start:]
+        start += len(line) + 1
+    return raw, ""
+
+
+def parse(raw: str, fields: tuple[str, ...] = (), depth: int = 0, budget: list[int] | None = None) -> Part:
+    """The MIME tree of a message; `fields` are header fields to read from its top part besides
+    MIME's own."""
+    budget = budget if budget is not None else [MAX_PARTS]
+    headers, body = split_headers(raw, MIME_FIELDS + fields if fields else MIME_FIELDS, in_part=depth > 0)
+    part = Part(headers=headers, body=body)
+    budget[0] -= 1
+    ctype = part.content_type
+    if depth >= MAX_DEPTH or budget[0] <= 0:
+        return part
+    if ctype.startswith("multipart/"):
+        boundary = part.param("boundary")
+        chunks = _split_multipart(body, boundary) if boundary else []
+        # a multipart whose boundary never appears is read as the plain text it really is
+        part.parts = [parse(chunk, (), depth + 1, budget) for chunk in chunks] or [
+            Part(headers={"content-type": "text/plain"}, body=body)
+        ]
+    # an attached message/rfc822 (the original that bounced) stays unparsed: nothing reads it
+    return part
+
+
+def _split_multipart(body: str, boundary: str) -> list[str]:
+    delimiter = "--" + boundary
+    chunks = []
+    pos = body.find(delimiter)
+    while pos >= 0 and len(chunks) < MAX_PARTS:
+        start = body.find("\n", pos)
+        if start < 0 or body.startswith("--", pos + len(delimiter)):
+            break
+        nxt = body.find("\n" + delimiter, start)
+        chunk = body[start + 1 : nxt if nxt >= 0 else len(body)]
+        chunks.append(chunk)
+        pos = nxt + 1 if nxt >= 0 else -1
+    return chunks

@@ -1,0 +1,130 @@
+"""Text clean-up shared by every input format: Slack's encoding, code fences, size limits."""
+
+from __future__ import annotations
+
+import re
+
+# Slack escapes &, < and > and wraps links, mentions and channels in <...>. Only a chat message
+# needs these: they are sources, compiled on first use by re (which keeps them), not at import.
+SLACK_MARKERS = r"&(?:lt|gt|amp);|<(?:mailto:|https?://|[@#!])"
+SLACK_LINK = r"<(mailto:|https?://|[@#!])([^<>|\s]*)(?:\|([^<>]*))?>"
+CONTROL_RE = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+# ESC stays until MIME decoding: ISO-2022-JP bodies switch character sets with it.
+CONTROL_BUT_ESC_RE = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1a\x1c-\x1f\x7f]")
+SURROGATES = "[\ud800-\udfff]"
+
+# A paste whose every line break came doubled (some web mail views and chat clients copy each line
+# as a paragraph) has only even runs of line breaks; with at least this many runs it is halved back.
+NEWLINE_RUN_RE = re.compile(r"\n+")
+SINGLE_BREAK_RE = re.compile(r"[^\n]\n(?=[^\n])")  # found at the first line's end of most texts
+MIN_DOUBLED_BREAKS = 8
+
+# Work on at most this much of any one text; a longer paste is cut at a line boundary.
+MAX_TEXT_CHARS = 256_000
+
+
+def _slack_link(match: re.Match[str]) -> str:
+    kind, target, label = match.groups()
+    if kind == "mailto:":
+        return label or target
+    if kind.startswith("http"):
+        return kind + target if not label or label in target else f"{label} ({kind}{target})"
+    if kind == "#":
+        return f"#{label}" if label else ""
+    return ""  # user mentions and <!here>-style specials carry no mail meaning
+
+
+def decode_slack(text: str) -> str:
+    """Undo Slack's message encoding; leave any other text as it is."""
+    if not re.search(SLACK_MARKERS, text):
+        return text
+    text = re.sub(SLACK_LINK, _slack_link, text)
+    if "&" not in text:
+        return text
+    import html  # its entity table is large and only Slack's escapes need it
+
+    return html.unescape(text)
+
+
+def strip_markup(text: str) -> str:
+    """Remove code fences and inline code ticks that people wrap pasted errors in."""
+    if "`" not in text:
+        return text
+    text = text.replace("```", "\n")
+    return text.replace("`", "")
+
+
+def clean(text: str) -> tuple[str, bool]:
+    """A message ready for parsing, and whether it was cut to MAX_TEXT_CHARS."""
+    text, truncated = _cut(text)
+    text = without_surrogates(_unix_newlines(text))
+    text = CONTROL_BUT_ESC_RE.sub(" ", text)
+    return undouble_line_breaks(strip_markup(decode_slack(text))), truncated
+
+
+def undouble_line_breaks(text: str) -> str:
+    """A paste with every line break doubled, back as it was written: an email's header block
+    ends at its first blank line, so a doubled paste would otherwise lose all but one header."""
+    if "\n\n" not in text or SINGLE_BREAK_RE.search(text):
+        return text
+    runs = NEWLINE_RUN_RE.findall(text.strip("\n"))
+    if len(runs) < MIN_DOUBLED_BREAKS or any(len(run) % 2 for run in runs):
+        return text
+    return NEWLINE_RUN_RE.sub(lambda run: "\n" * (len(run.group(0)) // 2), text)
+
+
+# CONTROL_BUT_ESC_RE as a byte table: each of those bytes becomes a space
+_CONTROL_BYTES_TO_SPACE = bytes(0x20 if CONTROL_BUT_ESC_RE.match(chr(b)) else b for b in range(256))
+
+
+def clean_file(data: bytes) -> tuple[str, bool]:
+    """A file's content ready for parsing, and whether it was cut to MAX_TEXT_CHARS.
+
+    As clean() does for a message, but a file has no Slack encoding or code fences to undo, its
+    control characters are replaced byte by byte before decoding (UTF-8 never uses those bytes
+    inside a character, and a byte table is ten times faster than a regex over the text), and
+    decoding leaves no lone surrogates.
+    """
+    text, truncated = _cut(decode_bytes(data.translate(_CONTROL_BYTES_TO_SPACE)))
+    return _unix_newlines(text), truncated
+
+
+def _unix_newlines(text: str) -> str:
+    # one scan for a carriage return first: most texts have none, and each replace() would read
+    # the whole text twice (once to count, once to copy)
+    return text.replace("\r\n", "\n").replace("\r", "\n") if "\r" in text else text
+
+
+def _cut(text: str) -> tuple[str, bool]:
+    """At most MAX_TEXT_CHARS, cut at a line boundary if one is near the limit."""
+    if len(text) <= MAX_TEXT_CHARS:
+        return text, False
+    cut = text.rfind("\n", 0, MAX_TEXT_CHARS)
+    return text[: cut if cut > MAX_TEXT_CHARS // 2 else MAX_TEXT_CHARS], True
+
+
+def without_surrogates(text: str) -> str:
+    """The text with any lone surrogate (from a JSON escape or an undecodable argument) replaced
+    by U+FFFD, so that every later step can encode it as UTF-8."""
+    if text.isascii():
+        return text
+    return re.sub(SURROGATES, "\ufffd", text)
+
+
+def fold(text: str) -> str:
+    """Lower case with runs of white space folded to one space: the form phrases match against."""
+    # str.split() and the regex class \s agree on what white space is; splitting is faster
+    return " ".join(text.split()).lower()
+
+
+def shorten(text: str, limit: int) -> str:
+    text = " ".join(CONTROL_RE.sub(" ", text).split())
+    return text if len(text) <= limit else text[: limit - 1].rstrip() + "…"
+
+
+def decode_bytes(data: bytes) -> str:
+    """Bytes from a file or an upload as text, never failing."""
+    try:
+        return data.decode("utf-8")
+    except UnicodeDecodeError:
+        return data.decode("latin-1")
