@@ -14,7 +14,8 @@ import re
 ATEXT = "A-Za-z0-9!#$%&'*+/=?^_`{|}~-"
 LABEL = r"[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?"
 DOT_STRING_RE = re.compile(rf"[{ATEXT}]+(?:\.[{ATEXT}]+)*")
-QUOTED_RE = re.compile(r'"(?:[^"\\\r\n]|\\.){0,62}"')
+# a quoted local part is rare: its source is compiled on first use by re, which keeps it
+QUOTED = r'"(?:[^"\\\r\n]|\\.){0,62}"'
 DOMAIN_RE = re.compile(rf"{LABEL}(?:\.{LABEL})*\.[A-Za-z][A-Za-z0-9-]{{0,62}}|\[[0-9A-Fa-f.:]{{3,45}}\]")
 # A candidate in running text: its parts are bounded, so a long run of letters without an `@`
 # costs one pass, and the dot-string's shape is checked afterwards by mailbox().
@@ -53,7 +54,7 @@ def mailbox(value: str | None) -> str | None:
         # "/var/mail/user@host" or "Maildir/new/1.H2@host" is a path and "a&Endpoint=user@host"
         # a URL's query, whatever RFC 5322's atext allows
         return None
-    if not (DOT_STRING_RE.fullmatch(local) or QUOTED_RE.fullmatch(local)):
+    if not (DOT_STRING_RE.fullmatch(local) or re.fullmatch(QUOTED, local)):
         return None
     if not DOMAIN_RE.fullmatch(domain):
         return None

@@ -31,10 +31,10 @@ STRUCTURE_IDS = frozenset({"structure.reply-code", "structure.not-smtp", "struct
 MAX_QUESTION_CHARS = 200
 # A three-digit number asked about as a code: the whole text, the start of a pasted reply, or
 # after a word that introduces a code ("error 573", "what does 499 mean"). "port 587" is not one.
-QUESTION_CODE_RE = re.compile(
-    r"(?:^[\s>]{0,4}|\b(?:code|error|reply|response|status|smtp|esmtp|does|is|means?)\W{1,3})"
-    r"(\d{3})(?=$|[\s?!,;:)'\"-]|\.(?!\d))",
-    re.I,
+# A source compiled on first use by re (which keeps it): only a short chat text can ask.
+QUESTION_CODE = (
+    r"(?i)(?:^[\s>]{0,4}|\b(?:code|error|reply|response|status|smtp|esmtp|does|is|means?)\W{1,3})"
+    r"(\d{3})(?=$|[\s?!,;:)'\"-]|\.(?!\d))"
 )
 
 REPLY_CLASSES = {
@@ -100,7 +100,7 @@ class CodeStructure:
         if enhanced and enhanced not in self.registered:
             return [Match(enhanced_entry(enhanced), RANK_CLASS, 0.4, enhanced)]
         if reply is None and enhanced is None and len(incident.text) <= MAX_QUESTION_CHARS:
-            m = QUESTION_CODE_RE.search(incident.text)
+            m = re.search(QUESTION_CODE, incident.text)
             reply = m.group(1) if m else None
         if reply and reply not in self.registered:
             if reply[0] in REPLY_CLASSES:

@@ -5,7 +5,6 @@ from __future__ import annotations
 import functools
 from typing import TYPE_CHECKING
 
-from ..headers.detect import header_report
 from . import cache, formats
 from .code_structure import CodeStructure
 from .evidence import Evidence
@@ -15,13 +14,14 @@ from .matcher import RANK_PHRASE, Match, Matcher
 from .model import Entry, Explanation, Finding, is_enhanced_code, is_reply_code
 from .normalize import clean, clean_file, fold
 from .providers import ProviderIndex
-from .questions import Questions
 
 if TYPE_CHECKING:
     from pathlib import Path
 
+    from ..headers.report import HeaderReport
     from .incident import Incident
     from .model import Mode
+    from .questions import Questions
 
 MAX_FINDINGS = 10
 # Work per message is bounded: at most this many incidents are matched (each costs at most one
@@ -54,10 +54,17 @@ class Engine:
         answers_bounces = [e for e in kb.entries if not e.explicit_only]
         families = {p.name: p.family for p in kb.providers if p.family}
         self.matcher = Matcher(answers_bounces, kb.literals, kb.widths, families, kb.also_required)
-        # explicit-only entries (see questions.py), with the patterns' strings the cache holds
-        self.questions = Questions(kb.entries, kb.literals, kb.widths)
         self.providers = ProviderIndex(kb.providers)
         self.evidence = Evidence(answers_bounces, self.matcher, self.providers, CodeStructure(kb.entries))
+
+    @functools.cached_property
+    def questions(self) -> Questions:
+        """The explicit-only entries (see questions.py), with the patterns' strings the cache holds.
+
+        Built on the first text that may be a question: a batch of bounces never asks one."""
+        from .questions import Questions
+
+        return Questions(self.kb.entries, self.kb.literals, self.kb.widths)
 
     @classmethod
     def load(cls, extra_dir: str | None = None, use_cache: bool = True) -> Engine:
@@ -96,7 +103,7 @@ class Engine:
         # a pasted message header, explained in explicit mode; a bounce, or a notification
         # mailed as JSON (SNS mails SES's so), is answered as one
         bounce = bool(findings) and reading.kind in BOUNCE_KINDS
-        headers = header_report(text) if explicit and not bounce else None
+        headers = _header_report(text) if explicit and not bounce else None
         notice = None if findings or headers or not explicit else NO_FINDING_NOTICE
         return Explanation(
             mode=mode,
@@ -239,3 +246,10 @@ class Engine:
 
 def _code_sort_key(code: str) -> tuple[int, ...]:
     return tuple(int(p) for p in code.split("."))
+
+
+def _header_report(text: str) -> HeaderReport | None:
+    # imported here: only a pasted message header needs the headers package, never a bounce
+    from ..headers.detect import header_report
+
+    return header_report(text)

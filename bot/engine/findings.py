@@ -25,13 +25,13 @@ PASSIVE_MIN_PHRASE = 12
 # (X.4.x: no answer, connection refused or dropped) the news is the wait, not the refusal.
 CONNECTION_REASONS = frozenset({"blocked", "networkerror"})
 # Words that on their own show a text is about mail, and words that only support them: a message
-# queue, an image relay or a delivery webhook are not mail.
-MAIL_WORDS_RE = re.compile(
-    r"\b(?:e-?mails?|mails?|smtp|esmtp|gsmtp|mx|recipients?|sender|mailbox(?:es)?|bounced?|rcpt"
-    r"|postmaster|mailer-daemon|dsn|spf|dkim|dmarc|helo|ehlo|undeliverable|mta)\b",
-    re.I,
+# queue, an image relay or a delivery webhook are not mail. Only passive mode asks: these are
+# sources, compiled on first use by re (which keeps them).
+MAIL_WORDS = (
+    r"(?i)\b(?:e-?mails?|mails?|smtp|esmtp|gsmtp|mx|recipients?|sender|mailbox(?:es)?|bounced?|rcpt"
+    r"|postmaster|mailer-daemon|dsn|spf|dkim|dmarc|helo|ehlo|undeliverable|mta)\b"
 )
-SUPPORTING_WORDS_RE = re.compile(r"\b(?:deliver\w*|relay\w*|quota|message)\b", re.I)
+SUPPORTING_WORDS = r"(?i)\b(?:deliver\w*|relay\w*|quota|message)\b"
 
 
 def make_finding(incident: Incident, match: Match, provider: str | None) -> Finding:
@@ -143,7 +143,7 @@ def passive_ok(incident: Incident, match: Match) -> bool:
     if incident.structured:
         return True
     phrase = match.rank >= RANK_PHRASE
-    mail_words = len(MAIL_WORDS_RE.findall(incident.text))
+    mail_words = len(re.findall(MAIL_WORDS, incident.text))
     if incident.strong_code:
         if incident.enhanced_code:
             # an enhanced status code is SMTP's own; beside a reply code of its class, surely so
@@ -157,5 +157,5 @@ def passive_ok(incident: Incident, match: Match) -> bool:
         phrase
         and len(match.matched) >= PASSIVE_MIN_PHRASE
         and mail_words > 0
-        and mail_words + len(SUPPORTING_WORDS_RE.findall(incident.text)) >= 2
+        and mail_words + len(re.findall(SUPPORTING_WORDS, incident.text)) >= 2
     )

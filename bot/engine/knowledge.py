@@ -16,7 +16,9 @@ if TYPE_CHECKING:
     from pathlib import Path
 
 KNOWLEDGE_DIR_ENV = "SMTPBOT_KNOWLEDGE_DIR"
-ID_RE = re.compile(r"^[a-z0-9][a-z0-9._-]*$")
+# The checks of a knowledge file run on a cache miss only: their regexes are sources that re
+# compiles on first use (and keeps), not at every start.
+ID_SHAPE = r"^[a-z0-9][a-z0-9._-]*$"
 MIN_PHRASE_LEN = 8
 REQUIRED = ("id", "title", "reason", "permanence", "retry", "who", "meaning", "sender_fix")
 REQUIRED_LISTS = ("references", "examples")
@@ -32,7 +34,7 @@ TEXT_FIELDS = (
     "fallback_for",
     "checked",
 )
-CHECKED_RE = re.compile(r"^(19|20)\d\d-(0[1-9]|1[0-2])$")
+CHECKED_SHAPE = r"^(19|20)\d\d-(0[1-9]|1[0-2])$"
 FALLBACK_ACTIONS = ("failed", "delayed")
 LIST_FIELDS = (
     "codes",
@@ -48,7 +50,7 @@ LIST_FIELDS = (
 EXPLICIT_ONLY_FAMILIES = frozenset({"concepts", "clients"})  # see "Explicit-only entries" in the README
 FLAG_FIELDS = ("when_no_code", "requires_provider", "explicit_only")
 KNOWN_FIELDS = frozenset((*TEXT_FIELDS, *LIST_FIELDS, *FLAG_FIELDS))
-TOML_ERROR_LINE_RE = re.compile(r"at line (\d+)")
+TOML_ERROR_LINE = r"at line (\d+)"
 
 
 @dataclass(frozen=True, slots=True)
@@ -149,7 +151,7 @@ def _load_file(path: Path, local: bool, kb: KnowledgeBase, seen: dict[str, int])
         kb.problems.append(Problem(name, 0, f"cannot read file: {exc}"))
         return
     except tomllib.TOMLDecodeError as exc:
-        m = TOML_ERROR_LINE_RE.search(str(exc))
+        m = re.search(TOML_ERROR_LINE, str(exc))
         kb.problems.append(Problem(name, int(m.group(1)) if m else 0, f"invalid TOML: {exc}"))
         return
     lines = text.splitlines()
@@ -311,7 +313,7 @@ def _entry(table: dict, name: str, lines: list[str], local: bool, kb: KnowledgeB
         kb.problems.extend(Problem(name, line, e) for e in errors)
         return None
 
-    if not ID_RE.match(eid):
+    if not re.match(ID_SHAPE, eid):
         err("id must be lowercase letters, digits, '.', '-' or '_'")
     if table["reason"] not in REASONS:
         err(f"unknown reason {table['reason']!r}")
@@ -347,7 +349,7 @@ def _entry(table: dict, name: str, lines: list[str], local: bool, kb: KnowledgeB
     if flags["explicit_only"] is True and not (table.get("phrases") or table.get("patterns")):
         err("explicit_only needs phrases or patterns (a code belongs to the code entries)")
     checked = table.get("checked")
-    if checked is not None and not CHECKED_RE.match(checked):
+    if checked is not None and not re.match(CHECKED_SHAPE, checked):
         err(f"checked must be a month written YYYY-MM, not {checked!r}")
     fallback_for = table.get("fallback_for")
     if fallback_for is not None and fallback_for not in FALLBACK_ACTIONS:

@@ -4,15 +4,14 @@ from __future__ import annotations
 
 import re
 
-# Slack escapes &, < and > and wraps links, mentions and channels in <...>.
-SLACK_MARKERS_RE = re.compile(r"&(?:lt|gt|amp);|<(?:mailto:|https?://|[@#!])")
-SLACK_LINK_RE = re.compile(r"<(mailto:|https?://|[@#!])([^<>|\s]*)(?:\|([^<>]*))?>")
-CODE_FENCE_RE = re.compile(r"```")
+# Slack escapes &, < and > and wraps links, mentions and channels in <...>. Only a chat message
+# needs these: they are sources, compiled on first use by re (which keeps them), not at import.
+SLACK_MARKERS = r"&(?:lt|gt|amp);|<(?:mailto:|https?://|[@#!])"
+SLACK_LINK = r"<(mailto:|https?://|[@#!])([^<>|\s]*)(?:\|([^<>]*))?>"
 CONTROL_RE = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 # ESC stays until MIME decoding: ISO-2022-JP bodies switch character sets with it.
 CONTROL_BUT_ESC_RE = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1a\x1c-\x1f\x7f]")
-EMAIL_RE = re.compile(r"[A-Za-z0-9._%+'=/-]{1,64}@[A-Za-z0-9-]{1,63}(?:\.[A-Za-z0-9-]{1,63})+")
-SURROGATE_RE = re.compile("[\ud800-\udfff]")
+SURROGATES = "[\ud800-\udfff]"
 
 # A paste whose every line break came doubled (some web mail views and chat clients copy each line
 # as a paragraph) has only even runs of line breaks; with at least this many runs it is halved back.
@@ -37,9 +36,9 @@ def _slack_link(match: re.Match[str]) -> str:
 
 def decode_slack(text: str) -> str:
     """Undo Slack's message encoding; leave any other text as it is."""
-    if not SLACK_MARKERS_RE.search(text):
+    if not re.search(SLACK_MARKERS, text):
         return text
-    text = SLACK_LINK_RE.sub(_slack_link, text)
+    text = re.sub(SLACK_LINK, _slack_link, text)
     if "&" not in text:
         return text
     import html  # its entity table is large and only Slack's escapes need it
@@ -51,7 +50,7 @@ def strip_markup(text: str) -> str:
     """Remove code fences and inline code ticks that people wrap pasted errors in."""
     if "`" not in text:
         return text
-    text = CODE_FENCE_RE.sub("\n", text)
+    text = text.replace("```", "\n")
     return text.replace("`", "")
 
 
@@ -109,7 +108,7 @@ def without_surrogates(text: str) -> str:
     by U+FFFD, so that every later step can encode it as UTF-8."""
     if text.isascii():
         return text
-    return SURROGATE_RE.sub("\ufffd", text)
+    return re.sub(SURROGATES, "\ufffd", text)
 
 
 def fold(text: str) -> str:

@@ -10,12 +10,13 @@ from . import freetext
 
 KIND = "code"
 CODE = rf"(?:[245]\d\d|{ENHANCED_CODE})"
-BARE_CODE_RE = re.compile(rf"^\s*{CODE}(?:\s+{CODE})?\s*\??\s*$")
+# compiled on first use by re (which keeps it): an email is never a bare code
+BARE_CODE = rf"^\s*{CODE}(?:\s+{CODE})?\s*\??\s*$"
 
 
 def detect(text: str) -> bool:
     stripped = text.strip()
-    return len(stripped) < 40 and bool(BARE_CODE_RE.match(stripped))
+    return len(stripped) < 40 and bool(re.match(BARE_CODE, stripped))
 
 
 def parse(text: str, explicit: bool) -> list[Incident]:

@@ -33,14 +33,15 @@ MAX_EVENTS = 400
 MAX_DEPTH = 4
 MAX_VISITS = 2000  # objects and lists looked at per document
 # Where a paste's JSON may start after some words: the first line that opens an object or array,
-# perhaps quoted (Slack and mail quote a line with "> ", which no line of JSON starts with)
-JSON_START_RE = re.compile(r"^[ \t>]*[\[{]", re.M)
-QUOTE_MARK_RE = re.compile(r"^[ \t]*> ?", re.M)
+# perhaps quoted (Slack and mail quote a line with "> ", which no line of JSON starts with).
+# Sources compiled on first use by re (which keeps them): an email seldom holds JSON.
+JSON_START = r"(?m)^[ \t>]*[\[{]"
+QUOTE_MARK = r"(?m)^[ \t]*> ?"
 MAX_PREFIX = 2000
 DIAGNOSTIC_KEYS = ("diagnostic", "reason", "message", "description", "details", "response", "error", "status")
 # A JSON escape of half a surrogate pair (\ud800) decodes to a string no UTF-8 writer accepts.
 SURROGATE_ESCAPE_RE = re.compile(r"\\u[dD][89a-fA-F][0-9a-fA-F]{2}")
-NUMBER_RE = re.compile(r"^\s*\d+\s*$")
+NUMBER = r"^\s*\d+\s*$"
 # Envelope keys whose string value is itself a JSON document of events
 WRAPPER_KEYS = ("Message", "mandrill_events")
 KIND = "json"
@@ -89,8 +90,8 @@ def _documents(text: str) -> tuple[Any, ...] | None:
             # Sendmail breaks a line longer than SMTP allows with "!", a line break and a space
             documents = decode_all(body.replace("!\n ", ""))
     else:
-        m = JSON_START_RE.search(text, 0, MAX_PREFIX)
-        documents = decode_all(QUOTE_MARK_RE.sub("", text[m.start() :]).lstrip()) if m else ()
+        m = re.compile(JSON_START).search(text, 0, MAX_PREFIX)
+        documents = decode_all(re.sub(QUOTE_MARK, "", text[m.start() :]).lstrip()) if m else ()
     # an email or words that happen to hold JSON are events only when a service reads them as such
     return documents if documents and _service_incidents(documents) else None
 
@@ -222,7 +223,7 @@ def _generic(obj: Any, depth: int = 0) -> list[str]:
             if isinstance(value, (str, int)) and any(k in name for k in DIAGNOSTIC_KEYS):
                 # a bare number under "ErrorCode" or "status" is an API's or HTTP's code, not SMTP's,
                 # unless the key says it is
-                if isinstance(value, bool) or (NUMBER_RE.match(str(value)) and "smtp" not in name):
+                if isinstance(value, bool) or (re.match(NUMBER, str(value)) and "smtp" not in name):
                     continue
                 found.append(str(value))
             elif isinstance(value, (dict, list)):

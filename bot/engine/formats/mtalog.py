@@ -14,19 +14,21 @@ import re
 from ..incident import Incident, incident_from_text
 from ..model import ENHANCED_CODE
 
-DSN_RE = re.compile(rf"\bdsn=({ENHANCED_CODE}),[ \t]*(status|stat)=")
-POSTFIX_TO_RE = re.compile(r"\bto=<([^<>\s]{0,254})>")
-SENDMAIL_TO_RE = re.compile(r"\bto=<?([^<>,\s]{1,254})>?,")
-RELAY_RE = re.compile(r"\brelay=([^,\s\[]{1,255})")
-EXIM_RE = re.compile(r"\s(\*\*|==)[ \t]+([^\s@]{1,64}@[^\s:<>]{1,255})(?:[ \t]+<[^<>]{0,254}>)?[:\s]")
-LOG_HINT_RE = re.compile(r"\b(?:dsn=[245]\.|status=(?:bounced|deferred)|stat=|\s\*\*\s|\s==\s)")
+# Regex sources, compiled on first use by re (which keeps them): bounces and chat messages are
+# seldom log lines, and compiling costs more than a process reading emails ever saves.
+DSN = rf"\bdsn=({ENHANCED_CODE}),[ \t]*(status|stat)="
+POSTFIX_TO = r"\bto=<([^<>\s]{0,254})>"
+SENDMAIL_TO = r"\bto=<?([^<>,\s]{1,254})>?,"
+RELAY = r"\brelay=([^,\s\[]{1,255})"
+EXIM = r"\s(\*\*|==)[ \t]+([^\s@]{1,64}@[^\s:<>]{1,255})(?:[ \t]+<[^<>]{0,254}>)?[:\s]"
+LOG_HINT = r"\b(?:dsn=[245]\.|status=(?:bounced|deferred)|stat=|\s\*\*\s|\s==\s)"
 ACTIONS = {"bounced": "failed", "deferred": "delayed", "sent": "delivered", "expired": "failed"}
 MAX_RECORDS = 400
 KIND = "log"
 
 
 def detect(text: str) -> bool:
-    return bool(LOG_HINT_RE.search(text[:20000]))
+    return bool(re.search(LOG_HINT, text[:20000]))
 
 
 def parse(text: str, explicit: bool) -> list[Incident]:
@@ -47,15 +49,15 @@ def incidents(text: str) -> list[Incident]:
 
 
 def _postfix_or_sendmail(line: str) -> Incident | None:
-    dsn = DSN_RE.search(line)
+    dsn = re.search(DSN, line)
     if dsn is None:
         return None
     status, rest = dsn.group(1), line[dsn.end() :]
     postfix = dsn.group(2) == "status"
-    to = (POSTFIX_TO_RE if postfix else SENDMAIL_TO_RE).search(line, 0, dsn.start())
+    to = re.compile(POSTFIX_TO if postfix else SENDMAIL_TO).search(line, 0, dsn.start())
     if to is None:
         return None
-    relay = RELAY_RE.search(line, to.end(), dsn.start())
+    relay = re.compile(RELAY).search(line, to.end(), dsn.start())
     if postfix:
         word, _, text = rest.partition("(")
         # "status=expired, returned to sender (...)": the status is the first word
@@ -70,7 +72,7 @@ def _postfix_or_sendmail(line: str) -> Incident | None:
 
 
 def _exim(line: str) -> Incident | None:
-    m = EXIM_RE.search(line)
+    m = re.search(EXIM, line)
     if m is None:
         return None
     action = "failed" if m.group(1) == "**" else "delayed"
