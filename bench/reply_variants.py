@@ -33,6 +33,7 @@ CORPUS = Path(__file__).resolve().parent / "corpus-providers"
 # "host mx[ip] said: 550 ... (in reply to end of DATA command)": the documented reply in between
 POSTFIX_SAID_RE = re.compile(r"^host (\S+?)\[([^\]]+)\] said: (.*?)(?: \(in reply to ([^)]*)\))?$", re.S)
 REPLY_RE = re.compile(r"^([245]\d\d)(?:([ -])([245]\.\d{1,3}\.\d{1,3}))?\s+(.*)$", re.S)
+CONTINUATION_RE = re.compile(r"\n[245]\d\d[ -](?:[245]\.\d{1,3}\.\d{1,3} )?")
 RELAY = "mx.example.net"
 RELAY_IP = "198.51.100.23"
 RECIPIENT = "user@example.net"
@@ -63,6 +64,8 @@ def parse(text: str, catalogue: str = "") -> Reply:
     said = POSTFIX_SAID_RE.match(text)
     if said:
         host, ip, text, command = said.group(1), said.group(2), said.group(3), said.group(4) or command
+    # a reply the documentation prints on several lines: its words without the line prefixes
+    text = CONTINUATION_RE.sub(" ", text)
     m = REPLY_RE.match(text)
     if not m:
         return Reply("", "", text, host, ip, command, bool(said), documented, catalogue)
