@@ -7,6 +7,7 @@ import re
 from .address import find_mailboxes, mailbox
 from .codes import REPLY_OF_CLASS_RE, enhanced_codes, first, is_strong_reply, reply_codes
 from .guarded_pattern import GuardedPattern
+from .normalize import without_inline_continuations
 
 
 class Incident:
@@ -50,7 +51,7 @@ class Incident:
         report: str = "bounce",  # the kind of report: bounce, feedback (RFC 5965), autoreply (RFC 3834)
         phase: str | None = None,  # the SMTP phase, when the format states it
     ) -> None:
-        self.text = text
+        self.text = without_inline_continuations(text)
         self.kind = kind
         self.reply_code = reply_code
         self.enhanced_code = enhanced_code

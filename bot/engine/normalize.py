@@ -128,3 +128,28 @@ def decode_bytes(data: bytes) -> str:
         return data.decode("utf-8")
     except UnicodeDecodeError:
         return data.decode("latin-1")
+
+
+# A multi-line reply that Postfix (or a log) put on one line keeps every line's prefix inside it:
+# "550-5.7.26 This ... 550-5.7.26 ... 550 5.7.26 ... - gsmtp". The first prefix opens the reply;
+# the repeats of the same code (and status) after it are line prefixes, not words of the reply.
+INLINE_MULTILINE_RE = re.compile(r"(?:^|[\s:;(\[])([245]\d\d)-(?:([245]\.\d{1,3}\.\d{1,3})[ \t])?")
+
+
+def without_inline_continuations(text: str) -> str:
+    """The text with the repeated line prefixes of a flattened multi-line reply taken out."""
+    if "-" not in text:
+        return text
+    m = INLINE_MULTILINE_RE.search(text)
+    if m is None:
+        return text
+    code, status = m.groups()
+    if status:
+        repeat = re.compile(rf"[ \t]+{code}[ -]{re.escape(status)}(?=[ \t])")
+    else:
+        # without a status, "550-" and "550 " after the opening "550-" on its line are prefixes
+        repeat = re.compile(rf"[ \t]+{code}-(?=\S)|(?<=\S)[ \t]+{code}[ \t](?=\S)")
+    head, tail = text[: m.end()], text[m.end() :]
+    line_end = tail.find("\n")
+    line, rest = (tail, "") if line_end < 0 else (tail[:line_end], tail[line_end:])
+    return head + repeat.sub(" ", line) + rest
