@@ -116,12 +116,16 @@ def flattened(r: Reply) -> str | None:
 
 def wrapped(r: Reply) -> str:
     said = f"<{RECIPIENT}>: host {r.host}[{r.ip}] said: {r.bare} (in reply to {r.command})"
-    return "\n".join(textwrap.wrap(said, 76, initial_indent="", subsequent_indent="    "))
+    return "\n".join(
+        textwrap.wrap(said, 76, subsequent_indent="    ", break_on_hyphens=False, break_long_words=False)
+    )
 
 
 def diagnostic_code(r: Reply) -> str:
     field = f"Diagnostic-Code: smtp; {r.bare}"
-    folded = "\n".join(textwrap.wrap(field, 78, subsequent_indent="    "))
+    folded = "\n".join(
+        textwrap.wrap(field, 78, subsequent_indent="    ", break_on_hyphens=False, break_long_words=False)
+    )
     return (
         f"Final-Recipient: rfc822; {RECIPIENT}\nOriginal-Recipient: rfc822;{RECIPIENT}\n"
         f"Action: failed\nStatus: {r.status or '5.0.0'}\nRemote-MTA: dns; {r.host}\n{folded}\n"
@@ -200,7 +204,10 @@ FORMS: dict[str, Callable[[Reply], str | None]] = {
 def variants(text: str, catalogue: str = "") -> dict[str, str]:
     """Every form of the documented reply that can be derived from it, by form name."""
     r = parse(text, catalogue)
-    out = {name: form(r) for name, form in FORMS.items()}
+    # a notice without a reply code (Google's "Address not found") is no server's reply: it is never
+    # in a log line or a Diagnostic-Code, only in other letter case
+    forms = FORMS if r.code else {name: FORMS[name] for name in ("upper-case", "lower-case")}
+    out = {name: form(r) for name, form in forms.items()}
     return {name: v for name, v in out.items() if v is not None}
 
 
