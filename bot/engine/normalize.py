@@ -152,4 +152,9 @@ def without_inline_continuations(text: str) -> str:
     head, tail = text[: m.end()], text[m.end() :]
     line_end = tail.find("\n")
     line, rest = (tail, "") if line_end < 0 else (tail[:line_end], tail[line_end:])
-    return head + repeat.sub(" ", line) + rest
+    line, repeats = repeat.subn(" ", line)
+    if not repeats:
+        return text
+    # the opening prefix then reads as the one-line reply it was: "550 5.7.26 a b c"
+    opening = head[: m.start(1)] + code + " " + head[m.end(1) + 1 :]
+    return opening + line + rest
