@@ -187,6 +187,20 @@ def trailing_tag(r: Reply) -> str:
     return r.text if r.text.endswith(tag) else r.text + tag
 
 
+# a first octet of two digits or more: Yahoo's "4.16.55.1" looks like an address but is a code
+IPV4_RE = re.compile(r"(?<![\d.])[1-9]\d{1,2}(?:\.\d{1,3}){3}(?![\d.])")
+LOCAL_PART_RE = re.compile(r"(?<=[<\s:;])[\w.+-]+(?=@[\w-]+\.)")
+GSMTP_RE = re.compile(r"(?:\s+\S*si\d\S*)?\s+-\s+gsmtp$")
+
+
+def filled_in(r: Reply) -> str:
+    """The documentation's sample values replaced by other real-looking ones: another TEST-NET
+    address, another mailbox name, and the message id Google puts before its "gsmtp" tag."""
+    text = IPV4_RE.sub("203.0.113.77", r.text)
+    text = LOCAL_PART_RE.sub("j.smith-2", text)
+    return GSMTP_RE.sub(" 5b1f17b1804b1-4b7e0b2a4f1si1234567.25 - gsmtp", text)
+
+
 FORMS: dict[str, Callable[[Reply], str | None]] = {
     "multiline": multiline,
     "flattened": flattened,
@@ -198,6 +212,7 @@ FORMS: dict[str, Callable[[Reply], str | None]] = {
     "upper-case": upper_case,
     "lower-case": lower_case,
     "trailing-tag": trailing_tag,
+    "filled-in": filled_in,
 }
 
 
@@ -206,7 +221,7 @@ def variants(text: str, catalogue: str = "") -> dict[str, str]:
     r = parse(text, catalogue)
     # a notice without a reply code (Google's "Address not found") is no server's reply: it is never
     # in a log line or a Diagnostic-Code, only in other letter case
-    forms = FORMS if r.code else {name: FORMS[name] for name in ("upper-case", "lower-case")}
+    forms = FORMS if r.code else {name: FORMS[name] for name in ("upper-case", "lower-case", "filled-in")}
     out = {name: form(r) for name, form in forms.items()}
     return {name: v for name, v in out.items() if v is not None}
 
