@@ -145,7 +145,7 @@ def without_inline_continuations(text: str) -> str:
         return text
     code, status = m.groups()
     if status:
-        repeat = re.compile(rf"[ \t]+{code}[ -]{re.escape(status)}(?=[ \t])")
+        repeat = re.compile(rf"[ \t]+{code}[ -]{re.escape(status)}[ \t]+")
     else:
         # without a status, "550-" and "550 " after the opening "550-" on its line are prefixes
         repeat = re.compile(rf"[ \t]+{code}-(?=\S)|(?<=\S)[ \t]+{code}[ \t](?=\S)")

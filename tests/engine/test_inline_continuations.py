@@ -1,0 +1,33 @@
+"""A multi-line reply written on one line (Postfix's bounce and log lines) loses its repeated prefixes."""
+
+from __future__ import annotations
+
+from bot.engine.normalize import without_inline_continuations
+
+
+def test_repeated_code_and_status_go() -> None:
+    text = "host mx[192.0.2.1] said: 550-5.7.26 This mail 550-5.7.26 is unauthenticated 550 5.7.26 by DMARC"
+    assert without_inline_continuations(text) == (
+        "host mx[192.0.2.1] said: 550 5.7.26 This mail is unauthenticated by DMARC"
+    )
+
+
+def test_repeated_code_without_status_goes() -> None:
+    assert without_inline_continuations("421-Sender address 421-blocked - 421 see the page") == (
+        "421 Sender address blocked - see the page"
+    )
+
+
+def test_only_the_opening_replys_line_changes() -> None:
+    text = "550-5.1.1 no such 550 5.1.1 user\n550 5.1.1 second line stays"
+    assert without_inline_continuations(text) == "550 5.1.1 no such user\n550 5.1.1 second line stays"
+
+
+def test_a_reply_without_repeats_is_left_as_it_is() -> None:
+    for text in ("550-5.7.1 one line only", "550 5.7.1 spam 550-ish words", "ticket 2024-550 closed", ""):
+        assert without_inline_continuations(text) == text
+
+
+def test_another_code_is_not_a_prefix() -> None:
+    text = "450-4.2.1 slow down 421 4.7.0 other"
+    assert without_inline_continuations(text) == text
