@@ -37,6 +37,7 @@ CONTINUATION_RE = re.compile(r"\n[245]\d\d[ -](?:[245]\.\d{1,3}\.\d{1,3} )?")
 RELAY = "mx.example.net"
 RELAY_IP = "198.51.100.23"
 RECIPIENT = "user@example.net"
+ADDRESS_RE = re.compile(r"[\w.+-]+@[\w-]+(?:\.[\w-]+)+")
 QUEUE_ID = "4Qx7Yz1AbCz9"
 
 
@@ -53,6 +54,12 @@ class Reply:
     said: bool  # the documented text names the host that said it
     text: str  # the documented text as it is
     catalogue: str
+
+    @property
+    def recipient(self) -> str:
+        """The mailbox the reply names (a bounce's recipient is the one the reply is about)."""
+        m = ADDRESS_RE.search(self.words)
+        return m.group(0) if m else RECIPIENT
 
     @property
     def bare(self) -> str:
@@ -98,9 +105,9 @@ def multiline(r: Reply) -> str | None:
     reply = _reply_lines(r)
     if reply is None or not r.said:
         return reply
-    after = "RCPT TO:<" + RECIPIENT + ">" if "RCPT" in r.command else "end of data"
+    after = "RCPT TO:<" + r.recipient + ">" if "RCPT" in r.command else "end of data"
     heading = (
-        f"  {RECIPIENT}\n    host {r.host} [{r.ip}]\n    SMTP error from remote mail server after {after}:"
+        f"  {r.recipient}\n    host {r.host} [{r.ip}]\n    SMTP error from remote mail server after {after}:"
     )
     return heading + "\n    " + reply.replace("\n", "\n    ")
 
@@ -115,7 +122,7 @@ def flattened(r: Reply) -> str | None:
 
 
 def wrapped(r: Reply) -> str:
-    said = f"<{RECIPIENT}>: host {r.host}[{r.ip}] said: {r.bare} (in reply to {r.command})"
+    said = f"<{r.recipient}>: host {r.host}[{r.ip}] said: {r.bare} (in reply to {r.command})"
     return "\n".join(
         textwrap.wrap(said, 76, subsequent_indent="    ", break_on_hyphens=False, break_long_words=False)
     )
@@ -127,7 +134,7 @@ def diagnostic_code(r: Reply) -> str:
         textwrap.wrap(field, 78, subsequent_indent="    ", break_on_hyphens=False, break_long_words=False)
     )
     return (
-        f"Final-Recipient: rfc822; {RECIPIENT}\nOriginal-Recipient: rfc822;{RECIPIENT}\n"
+        f"Final-Recipient: rfc822; {r.recipient}\nOriginal-Recipient: rfc822;{r.recipient}\n"
         f"Action: failed\nStatus: {r.status or '5.0.0'}\nRemote-MTA: dns; {r.host}\n{folded}\n"
     )
 
@@ -135,7 +142,7 @@ def diagnostic_code(r: Reply) -> str:
 def postfix_log(r: Reply) -> str:
     status = "deferred" if r.code.startswith("4") else "bounced"
     return (
-        f"Dec  7 10:15:02 mail postfix/smtp[4711]: {QUEUE_ID}: to=<{RECIPIENT}>, relay={r.host}[{r.ip}]:25, "
+        f"Dec  7 10:15:02 mail postfix/smtp[4711]: {QUEUE_ID}: to=<{r.recipient}>, relay={r.host}[{r.ip}]:25, "
         f"delay=1.2, delays=0.1/0/0.6/0.5, dsn={r.status or '5.0.0'}, status={status} "
         f"(host {r.host}[{r.ip}] said: {r.bare} (in reply to {r.command}))"
     )
@@ -143,9 +150,9 @@ def postfix_log(r: Reply) -> str:
 
 def exim_log(r: Reply) -> str:
     mark = "==" if r.code.startswith("4") else "**"
-    after = "RCPT TO:<" + RECIPIENT + ">" if "RCPT" in r.command else "end of data"
+    after = "RCPT TO:<" + r.recipient + ">" if "RCPT" in r.command else "end of data"
     return (
-        f"2026-12-07 10:15:02 1tK3xY-000Abc-7Q {mark} {RECIPIENT} R=dnslookup T=remote_smtp "
+        f"2026-12-07 10:15:02 1tK3xY-000Abc-7Q {mark} {r.recipient} R=dnslookup T=remote_smtp "
         f"H={r.host} [{r.ip}]: SMTP error from remote mail server after {after}: {r.bare}"
     )
 
@@ -159,7 +166,7 @@ def sendmail_log(r: Reply) -> str:
         else "Service unavailable"
     )
     return (
-        f"Dec  7 10:15:02 mail sm-mta[2211]: 4B7AF2aB012345: to=<{RECIPIENT}>, delay=00:00:02, "
+        f"Dec  7 10:15:02 mail sm-mta[2211]: 4B7AF2aB012345: to=<{r.recipient}>, delay=00:00:02, "
         f"mailer=esmtp, pri=120000, relay={r.host}. [{r.ip}], dsn={r.status or '5.0.0'}, "
         f"stat={verdict}: {r.bare}"
     )

@@ -3,7 +3,9 @@
 lines, in other letter case, with trailing tags and with other sample values.
 
 The floors are the shares reached when the check was written; a change that makes the engine lean on
-how the documentation happens to print a reply shows up as a form falling below its floor.
+how the documentation happens to print a reply shows up as a form falling below its floor. The log
+forms stay below 100% by design: a deferred network failure (Exchange Online's 4.4.31x) in a log line
+reads as "expired", as Sisimai names a message the MTA keeps retrying (bot/engine/findings.py).
 """
 
 from __future__ import annotations
@@ -28,11 +30,11 @@ ENGINE = Engine.load(extra_dir="")  # the shipped knowledge only, whatever the e
 FLOORS = {
     "multiline": 100.0,
     "flattened": 100.0,
-    "wrapped": 99.8,
-    "diagnostic-code": 99.8,
-    "postfix-log": 99.3,
-    "exim-log": 99.3,
-    "sendmail-log": 99.3,
+    "wrapped": 100.0,
+    "diagnostic-code": 100.0,
+    "postfix-log": 99.5,
+    "exim-log": 99.5,
+    "sendmail-log": 99.5,
     "upper-case": 100.0,
     "lower-case": 100.0,
     "trailing-tag": 100.0,
