@@ -142,8 +142,9 @@ def diagnostic_code(r: Reply) -> str:
 def postfix_log(r: Reply) -> str:
     status = "deferred" if r.code.startswith("4") else "bounced"
     return (
-        f"Dec  7 10:15:02 mail postfix/smtp[4711]: {QUEUE_ID}: to=<{r.recipient}>, relay={r.host}[{r.ip}]:25, "
-        f"delay=1.2, delays=0.1/0/0.6/0.5, dsn={r.status or '5.0.0'}, status={status} "
+        f"Dec  7 10:15:02 mail postfix/smtp[4711]: {QUEUE_ID}: to=<{r.recipient}>, "
+        f"relay={r.host}[{r.ip}]:25, delay=1.2, delays=0.1/0/0.6/0.5, "
+        f"dsn={r.status or '5.0.0'}, status={status} "
         f"(host {r.host}[{r.ip}] said: {r.bare} (in reply to {r.command}))"
     )
 
