@@ -14,6 +14,7 @@ canonical line's entry and reason.
 from __future__ import annotations
 
 import argparse
+import dataclasses
 import json
 import re
 import sys
@@ -139,6 +140,23 @@ def diagnostic_code(r: Reply) -> str:
     )
 
 
+def _flat_reply(r: Reply) -> str | None:
+    reply = _reply_lines(r)
+    return None if reply is None or "\n" not in reply else reply.replace("\n", " ")
+
+
+def wrapped_flattened(r: Reply) -> str | None:
+    """A multi-line reply as Postfix's bounce body shows it: flattened, then wrapped."""
+    reply = _flat_reply(r)
+    return None if reply is None else wrapped(dataclasses.replace(r, code="", status="", words=reply))
+
+
+def diagnostic_code_flattened(r: Reply) -> str | None:
+    """A multi-line reply in a Postfix DSN: flattened with its prefixes, then folded."""
+    reply = _flat_reply(r)
+    return None if reply is None else diagnostic_code(dataclasses.replace(r, code="", status="", words=reply))
+
+
 def postfix_log(r: Reply) -> str:
     status = "deferred" if r.code.startswith("4") else "bounced"
     return (
@@ -214,6 +232,8 @@ FORMS: dict[str, Callable[[Reply], str | None]] = {
     "flattened": flattened,
     "wrapped": wrapped,
     "diagnostic-code": diagnostic_code,
+    "wrapped-flattened": wrapped_flattened,
+    "dsn-flattened": diagnostic_code_flattened,
     "postfix-log": postfix_log,
     "exim-log": exim_log,
     "sendmail-log": sendmail_log,
