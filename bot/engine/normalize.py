@@ -133,7 +133,10 @@ def decode_bytes(data: bytes) -> str:
 # A multi-line reply that Postfix (or a log) put on one line keeps every line's prefix inside it:
 # "550-5.7.26 This ... 550-5.7.26 ... 550 5.7.26 ... - gsmtp". The first prefix opens the reply;
 # the repeats of the same code (and status) after it are line prefixes, not words of the reply.
-INLINE_MULTILINE_RE = re.compile(r"(?:^|[\s:;(\[])([245]\d\d)-(?:([245]\.\d{1,3}\.\d{1,3})[ \t])?")
+INLINE_MULTILINE_RE = re.compile(r"(?:^|[\s:;(\[])([245]\d\d)-(?:([245]\.\d{1,3}\.\d{1,3})(?=\s|$)[ \t]*)?")
+
+
+UNFOLDED_LINE_END_RE = re.compile(r"\n(?![ \t])")
 
 
 def without_inline_continuations(text: str) -> str:
@@ -145,13 +148,15 @@ def without_inline_continuations(text: str) -> str:
         return text
     code, status = m.groups()
     if status:
-        repeat = re.compile(rf"[ \t]+{code}[ -]{re.escape(status)}[ \t]+")
+        repeat = re.compile(rf"[ \t]+{code}(?:-|\s+){re.escape(status)}(?:[ \t]+|(?=\n)|$)")
     else:
-        # without a status, "550-" and "550 " after the opening "550-" on its line are prefixes
-        repeat = re.compile(rf"[ \t]+{code}-(?=\S)|(?<=\S)[ \t]+{code}[ \t](?=\S)")
+        # without a status, "550-" and "550 " after the opening "550-" on its line are prefixes;
+        # with one, a fold may fall between the code and the status
+        repeat = re.compile(rf"[ \t]+{code}-(?=\S)|[ \t]+{code}(?:[ \t]+(?=\S)|(?=\n)|$)")
     head, tail = text[: m.end()], text[m.end() :]
-    line_end = tail.find("\n")
-    line, rest = (tail, "") if line_end < 0 else (tail[:line_end], tail[line_end:])
+    # the reply's line and the lines folded under it (a bounce body wraps long lines with an indent)
+    line_end = UNFOLDED_LINE_END_RE.search(tail)
+    line, rest = (tail, "") if line_end is None else (tail[: line_end.start()], tail[line_end.start() :])
     line, repeats = repeat.subn(" ", line)
     if not repeats:
         return text

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from bot.engine.normalize import without_inline_continuations
+from bot.engine.normalize import fold, without_inline_continuations
 
 
 def test_repeated_code_and_status_go() -> None:
@@ -16,6 +16,23 @@ def test_repeated_code_without_status_goes() -> None:
     assert without_inline_continuations("421-Sender address 421-blocked - 421 see the page") == (
         "421 Sender address blocked - see the page"
     )
+
+
+def test_prefixes_in_lines_folded_under_the_reply_go() -> None:
+    text = (
+        "<a@example.org>: host mx said: 450-4.1.8\n"
+        "    <a@example.org>: Sender 450-4.1.8 rejected: not 450\n"
+        "    4.1.8 found"
+    )
+    assert without_inline_continuations(text) == (
+        "<a@example.org>: host mx said: 450 4.1.8\n    <a@example.org>: Sender rejected: not found"
+    )
+
+
+def test_a_code_only_prefix_after_a_fold_goes() -> None:
+    # phrases match white space folded (normalize.fold), so only the words count here
+    text = "said: 550-Mailbox not\n    550 found. https://help.example"
+    assert fold(without_inline_continuations(text)) == "said: 550 mailbox not found. https://help.example"
 
 
 def test_only_the_opening_replys_line_changes() -> None:

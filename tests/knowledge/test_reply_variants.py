@@ -32,6 +32,8 @@ FLOORS = {
     "flattened": 100.0,
     "wrapped": 100.0,
     "diagnostic-code": 100.0,
+    "wrapped-flattened": 99.8,
+    "dsn-flattened": 100.0,
     "postfix-log": 99.5,
     "exim-log": 99.5,
     "sendmail-log": 99.5,

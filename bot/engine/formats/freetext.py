@@ -34,6 +34,7 @@ def join_multiline_replies(text: str) -> str:
             continue
         code, status, rest = m.groups()
         parts = [rest.strip()]
+        start = i
         i += 1
         while i < len(lines):
             c = CONTINUATION_RE.match(lines[i])
@@ -43,6 +44,11 @@ def join_multiline_replies(text: str) -> str:
             i += 1
             if c.group(2) != "-":
                 break
+        if len(parts) == 1:
+            # no continuation line follows: a flattened reply wrapped by a bounce body, whose
+            # inline prefixes Incident takes out; the line stays as it was
+            out.append(lines[start])
+            continue
         out.append(" ".join(filter(None, [code, status, *parts])))
     return "\n".join(out)
 
