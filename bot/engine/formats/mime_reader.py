@@ -121,7 +121,22 @@ def _encode(text: str) -> bytes:
         return without_surrogates(text).encode("utf-8")
 
 
+# Charsets that mail labels with a narrower name than the one its writers really use: Chinese
+# mail labelled GB2312 holds GBK characters, Japanese mail labelled Shift_JIS holds Microsoft's
+# CP932 ones (as WHATWG's Encoding Standard reads these labels).
+WIDER_CHARSETS = {
+    "gb2312": "gb18030",
+    "gbk": "gb18030",
+    "x-gbk": "gb18030",
+    "shift_jis": "cp932",
+    "shift-jis": "cp932",
+    "x-sjis": "cp932",
+    "sjis": "cp932",
+}
+
+
 def _decode(data: bytes, charset: str) -> str:
+    charset = WIDER_CHARSETS.get(charset, charset)
     try:
         return data.decode(charset, errors="replace")
     except LookupError:

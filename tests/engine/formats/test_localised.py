@@ -155,3 +155,18 @@ def test_localised_subjects_make_a_delivery_report(subject: str) -> None:
 )
 def test_the_phase_is_read_in_other_languages(text: str, phase: str | None) -> None:
     assert smtp_phase(text) == phase
+
+
+@pytest.mark.parametrize(
+    ("text", "label", "written_as"),
+    [
+        ("收件人：陈喆 <zhe@example.cn>\n", "gb2312", "gbk"),  # 喆 is GBK's, not GB2312's
+        ("宛先: ① yuki@example.jp\n", "shift_jis", "cp932"),  # ① is Microsoft's CP932
+    ],
+)
+def test_a_narrow_charset_label_is_read_as_the_wider_charset_mail_uses(
+    text: str, label: str, written_as: str
+) -> None:
+    head = f"From: MAILER-DAEMON@mx.example.net\nSubject: x\nContent-Type: text/plain; charset={label}\n\n"
+    email = decode_bytes(head.encode("ascii") + text.encode(written_as))
+    assert bounce_email.read(email).body == text
