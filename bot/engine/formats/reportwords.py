@@ -48,10 +48,13 @@ DELAY_WORDS = (
     # the same in the languages of localised reports: German and Dutch Exchange ("Zustellung
     # verzögert", "Bezorging vertraagd"), French Postfix and Exchange ("Courrier retardé", "une
     # nouvelle tentative sera faite"), Spanish, Italian, Portuguese, Japanese, Chinese, Russian
-    "zustellung verzögert",
-    "verzögert sich",
+    "verzögert",
     "wird weiterhin versucht",
     "versucht weiterhin",
+    "weitere zustellversuche",
+    "bisher nicht zugestellt",
+    "noch nicht zugestellt",
+    "pas encore été remis",
     "courrier retardé",
     "remise différée",
     "nouvelle tentative sera",
@@ -61,10 +64,16 @@ DELAY_WORDS = (
     "recapito ritardato",
     "entrega atrasada",
     "bezorging vertraagd",
+    "nog niet bezorgd",
+    "ainda não foi entregue",
+    "aún no se ha entregado",
+    "non è ancora stato recapitato",
     "配信が遅延",
     "延迟投递",
     "доставка задерживается",
     "задержка доставки",
+    "пока не доставлено",
+    "попытки доставки будут продолжены",
 )
 # Senders and words of a delivery report (lower case).
 REPORTING_SENDERS = ("mailer-daemon", "postmaster", "mail delivery", "mail-daemon", "mail system")

@@ -110,6 +110,12 @@ def test_localised_reports_are_read_for_their_reason(engine: Engine, body: str, 
             True,
         ),
         ("Courrier retardé", "Une nouvelle tentative sera faite jusqu'à 5 jour(s).", True),
+        (
+            "Warnung",
+            "Ihre Nachricht konnte bisher nicht zugestellt werden. Weitere Zustellversuche folgen.",
+            True,
+        ),
+        ("Задержка", "Ваше сообщение пока не доставлено. Попытки доставки будут продолжены.", True),
         ("Non remis : Réunion", "Remise impossible pour ces destinataires ou groupes :", False),
         # a final report that mentions retries is no warning
         (
