@@ -10,6 +10,7 @@ from typing import TYPE_CHECKING
 
 from .knowledge_regex import compile_error
 from .model import PERMANENCES, REASONS, WHO, Entry, Provider, is_enhanced_code, is_reply_code
+from .normalize import text_width
 from .providers import leading_literal
 
 if TYPE_CHECKING:
@@ -327,7 +328,7 @@ def _entry(table: dict, name: str, lines: list[str], local: bool, kb: KnowledgeB
             err(f"invalid code {code!r} (want 3 digits like 452 or a status like 5.7.26)")
     phrases = tuple(" ".join(p.lower().split()) for p in table.get("phrases", []))
     for phrase in phrases:
-        if len(phrase) < MIN_PHRASE_LEN:
+        if text_width(phrase) < MIN_PHRASE_LEN:  # a wide CJK character counts two
             err(f"phrase {phrase!r} is shorter than {MIN_PHRASE_LEN} characters")
     patterns = []
     for source in table.get("patterns", []):

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+import unicodedata
 
 # Slack escapes &, < and > and wraps links, mentions and channels in <...>. Only a chat message
 # needs these: they are sources, compiled on first use by re (which keeps them), not at import.
@@ -163,3 +164,10 @@ def without_inline_continuations(text: str) -> str:
     # the opening prefix then reads as the one-line reply it was: "550 5.7.26 a b c"
     opening = head[: m.start(1)] + code + " " + head[m.end(1) + 1 :]
     return opening + line + rest
+
+
+def text_width(text: str) -> int:
+    """Columns the text takes, a wide character (a Chinese or Japanese ideograph, kana, a
+    full-width form) counting two: one such character carries about as much as a short word,
+    so "用户不存在" (user does not exist) is as specific as an 8-letter English phrase."""
+    return sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in text)

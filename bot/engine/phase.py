@@ -23,10 +23,16 @@ _PHASE_WORDS = (
 # a host name that starts with such a word ("generated on mail.example.net").
 # These two are searched in lower-cased text and start with plain words, not \b, which lets the
 # regex engine skip ahead to the words' first letters; _at_word_start() then checks the boundary.
+# Localised templates say the same ("nach RCPT-Befehl", "als Antwort auf den RCPT TO-Befehl",
+# "en réponse à la commande RCPT TO", "en respuesta al comando RCPT TO", "in risposta al comando
+# RCPT TO", "em resposta ao comando RCPT TO", "als antwoord op RCPT TO"); a German "-Befehl" or
+# "-Kommando" after the command word is no host name.
 _STATED_RE = re.compile(
-    r"(?:in reply to|after|during|at|on|our)\s+(?:the\s+)?"
+    r"(?:in reply to|after|during|at|on|our|nach|als antwort auf|en réponse à|après|en respuesta al?"
+    r"|después de|in risposta al?|dopo|em resposta ao?|após|als antwoord op)\s+"
+    r"(?:(?:the|den|dem|la commande|comando|el comando|il comando|o comando|het)\s+)?"
     r"(end of data|data|end of message|rcpt|mail|helo|ehlo|lhlo|starttls|auth|initial connection"
-    r"|connect|greeting|smtp greeting|banner)\b(?![.-]\w)"
+    r"|connect|greeting|smtp greeting|banner)\b(?![.-](?!befehl\b|kommando\b)\w)"
 )
 # Yahoo's layout tags the reply with the step: "... User Unknown [RCPT_TO]".
 _TAGGED_RE = re.compile(r"\[(RCPT_TO|MAIL_FROM|DATA|CONNECT|HELO|EHLO)\]")

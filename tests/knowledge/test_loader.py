@@ -157,12 +157,20 @@ def test_good_codes(tmp_path: Path, code: str) -> None:
     assert problems_in(kb, path) == []
 
 
-@pytest.mark.parametrize("phrase", ["full", "blocked", "denied!", "  spam  "])
+@pytest.mark.parametrize("phrase", ["full", "blocked", "denied!", "  spam  ", "已满", "不存在"])
 def test_short_phrases(tmp_path: Path, phrase: str) -> None:
     path = tmp_path / "org.toml"
     path.write_text(entry_toml("org.short", phrases=[phrase]))
     kb = load(tmp_path)
     assert any("shorter than" in p.message for p in problems_in(kb, path))
+
+
+@pytest.mark.parametrize("phrase", ["用户不存在", "宛先不明"])
+def test_a_wide_character_counts_two_in_a_phrase(tmp_path: Path, phrase: str) -> None:
+    path = tmp_path / "org.toml"
+    path.write_text(entry_toml("org.wide", phrases=[phrase], examples=[f"550 {phrase}"]))
+    kb = load(tmp_path, with_ours=False)
+    assert problems_in(kb, path) == []
 
 
 def test_phrase_of_eight_characters_is_allowed(tmp_path: Path) -> None:

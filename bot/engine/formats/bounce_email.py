@@ -164,8 +164,9 @@ def read(text: str) -> Message:
                 # angle address a report lists, not a tag
                 body = html.unescape(TAG_RE.sub(" ", body))
             bodies.append(body_before_original(body))
+    headers = {name: mime_reader.decode_words(value) for name, value in root.headers.items()}
     return Message(
-        headers=root.headers,
+        headers=headers,
         report_type=report_type,
         status_texts=tuple(status_texts),
         feedback_texts=tuple(feedback_texts),

@@ -33,6 +33,12 @@ MAX_HEADER_LINES = 400
 # fields follow them.
 FIELD_LINE_RE = re.compile(r"[!-9;-~]+:|[ \t]")
 PART_FIELD_LINE_RE = re.compile(r"(?i:content-)[!-9;-~]*:|[ \t]")
+# An RFC 2047 encoded word ("=?gb2312?B?...?="), and the white space between two of them, which
+# RFC 2047 section 6.2 says to drop.
+ENCODED_WORD_RE = re.compile(r"=\?([\w.:+-]{1,40})(?:\*[\w-]{1,20})?\?([bBqQ])\?([^?\s]{0,2000})\?=")
+BETWEEN_WORDS_RE = re.compile(r"(\?=)[ \t]+(?==\?)")
+# Charsets whose bytes a part's raw text already shows as they are.
+UNICODE_CHARSETS = frozenset({"utf-8", "utf8", "us-ascii", "ascii"})
 
 
 class Part:
@@ -71,7 +77,39 @@ class Part:
             return _decode(quopri.decodestring(_encode(self.body)), charset)
         if charset.startswith("iso-2022") and "\x1b" in self.body:
             return _decode(self.body.encode("latin-1", "replace"), charset)
+        if charset not in UNICODE_CHARSETS and not self.body.isascii():
+            return _eight_bit_text(self.body, charset)
         return self.body
+
+
+def _eight_bit_text(body: str, charset: str) -> str:
+    """An 8bit body in a legacy charset (GB2312, KOI8-R, Shift_JIS). An email that is not UTF-8
+    as a whole was read as Latin-1, so each character is one of its bytes: those bytes are decoded
+    with the part's own charset. Text that holds other characters was read right already."""
+    try:
+        data = body.encode("latin-1")
+    except UnicodeEncodeError:
+        return body
+    return _decode(data, charset)
+
+
+def decode_words(value: str) -> str:
+    """A header value with its RFC 2047 encoded words decoded ("=?utf-8?Q?Non_remis?=")."""
+    if "=?" not in value:
+        return value
+    return ENCODED_WORD_RE.sub(_decoded_word, BETWEEN_WORDS_RE.sub(r"\1", value))
+
+
+def _decoded_word(found: re.Match[str]) -> str:
+    charset, kind, payload = found.group(1).lower(), found.group(2).lower(), found.group(3)
+    if kind == "b":
+        try:
+            data = base64.b64decode(payload + "=" * (-len(payload) % 4))
+        except (binascii.Error, ValueError):
+            return found.group(0)
+    else:
+        data = quopri.decodestring(payload.replace("_", " ").encode("ascii", "replace"), header=True)
+    return _decode(data, charset)
 
 
 def _encode(text: str) -> bytes:
@@ -83,7 +121,22 @@ def _encode(text: str) -> bytes:
         return without_surrogates(text).encode("utf-8")
 
 
+# Charsets that mail labels with a narrower name than the one its writers really use: Chinese
+# mail labelled GB2312 holds GBK characters, Japanese mail labelled Shift_JIS holds Microsoft's
+# CP932 ones (as WHATWG's Encoding Standard reads these labels).
+WIDER_CHARSETS = {
+    "gb2312": "gb18030",
+    "gbk": "gb18030",
+    "x-gbk": "gb18030",
+    "shift_jis": "cp932",
+    "shift-jis": "cp932",
+    "x-sjis": "cp932",
+    "sjis": "cp932",
+}
+
+
 def _decode(data: bytes, charset: str) -> str:
+    charset = WIDER_CHARSETS.get(charset, charset)
     try:
         return data.decode(charset, errors="replace")
     except LookupError:

@@ -45,6 +45,35 @@ DELAY_WORDS = (
     "message delayed",
     "status - delayed",
     "awaiting delivery",
+    # the same in the languages of localised reports: German and Dutch Exchange ("Zustellung
+    # verzögert", "Bezorging vertraagd"), French Postfix and Exchange ("Courrier retardé", "une
+    # nouvelle tentative sera faite"), Spanish, Italian, Portuguese, Japanese, Chinese, Russian
+    "verzögert",
+    "wird weiterhin versucht",
+    "versucht weiterhin",
+    "weitere zustellversuche",
+    "bisher nicht zugestellt",
+    "noch nicht zugestellt",
+    "pas encore été remis",
+    "courrier retardé",
+    "remise différée",
+    "nouvelle tentative sera",
+    "avertissement seulement",
+    "entrega retrasada",
+    "se seguirá intentando",
+    "recapito ritardato",
+    "entrega atrasada",
+    "bezorging vertraagd",
+    "nog niet bezorgd",
+    "ainda não foi entregue",
+    "aún no se ha entregado",
+    "non è ancora stato recapitato",
+    "配信が遅延",
+    "延迟投递",
+    "доставка задерживается",
+    "задержка доставки",
+    "пока не доставлено",
+    "попытки доставки будут продолжены",
 )
 # Senders and words of a delivery report (lower case).
 REPORTING_SENDERS = ("mailer-daemon", "postmaster", "mail delivery", "mail-daemon", "mail system")
@@ -94,6 +123,29 @@ REPORT_WORDS = (
     "mailbox is full",
     "over quota",
     "quota exceeded",
+    # the framing of localised reports (Exchange's "Unzustellbar", "Non remis", "No se puede
+    # entregar", "Non recapitabile", "Não é possível entregar", "Onbestelbaar"; Postfix's and the
+    # providers' own templates in German, French, Japanese, Chinese and Russian)
+    "unzustellbar",
+    "nicht zugestellt",
+    "non remis",
+    "remise impossible",
+    "pas pu être remis",
+    "pas pu être délivré",
+    "no se puede entregar",
+    "no se pudo entregar",
+    "non recapitabile",
+    "recapito non riuscito",
+    "não é possível entregar",
+    "falha na entrega",
+    "onbestelbaar",
+    "bezorging is mislukt",
+    "配信できませんでした",
+    "退信",
+    "无法投递",
+    "无法送达",
+    "не доставлено",
+    "не удалось доставить",
 )
 # Words that say the report is final, whatever else it says about earlier retries. Not "could
 # not be delivered": Postfix's warning says its message "could not be delivered for more than 4
@@ -112,6 +164,11 @@ FINAL_WORDS = (
     "failure notice",
     "permanent fatal",
     "removed from the mail queue",
+    "permanenter fehler",
+    "erreur permanente",
+    "aucune nouvelle tentative",
+    "постоянная ошибка",
+    "повторных попыток не будет",
 )
 
 
