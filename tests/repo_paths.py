@@ -1,8 +1,21 @@
 """Where things are, for tests in any folder under tests/."""
 
+import importlib.util
+import sys
 from pathlib import Path
+from types import ModuleType
 
 TESTS = Path(__file__).resolve().parent
 REPO = TESTS.parent
 DATA = TESTS / "data"  # texts written for these tests
 FIXTURES = TESTS / "fixtures"  # small knowledge folders
+
+
+def bench_module(name: str) -> ModuleType:
+    """bench/<name>.py imported as a module (bench/ is scripts, not a package)."""
+    spec = importlib.util.spec_from_file_location(name, REPO / "bench" / f"{name}.py")
+    assert spec and spec.loader
+    module = importlib.util.module_from_spec(spec)
+    sys.modules[name] = module  # dataclasses look their module up by name
+    spec.loader.exec_module(module)
+    return module

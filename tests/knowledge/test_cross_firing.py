@@ -8,20 +8,14 @@ reply; the fix is a narrower phrase, `requires_provider` or a counterexample.
 
 from __future__ import annotations
 
-import importlib.util
-import sys
 from pathlib import Path
 
 from knowledge_fixtures import entry_toml
+from repo_paths import bench_module
 
 from bot.engine import Engine
 
-REPO = Path(__file__).resolve().parents[2]
-_SPEC = importlib.util.spec_from_file_location("cross_firing", REPO / "bench" / "cross_firing.py")
-assert _SPEC and _SPEC.loader
-cross_firing = importlib.util.module_from_spec(_SPEC)
-sys.modules[_SPEC.name] = cross_firing  # dataclasses look their module up by name
-_SPEC.loader.exec_module(cross_firing)
+cross_firing = bench_module("cross_firing")
 
 ENGINE = Engine.load(extra_dir="")  # the shipped knowledge only, whatever the environment says
 

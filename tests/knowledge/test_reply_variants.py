@@ -10,19 +10,13 @@ reads as "expired", as Sisimai names a message the MTA keeps retrying (bot/engin
 
 from __future__ import annotations
 
-import importlib.util
-import sys
 from collections import defaultdict
-from pathlib import Path
+
+from repo_paths import bench_module
 
 from bot.engine import Engine
 
-REPO = Path(__file__).resolve().parents[2]
-_SPEC = importlib.util.spec_from_file_location("reply_variants", REPO / "bench" / "reply_variants.py")
-assert _SPEC and _SPEC.loader
-reply_variants = importlib.util.module_from_spec(_SPEC)
-sys.modules[_SPEC.name] = reply_variants  # dataclasses look their module up by name
-_SPEC.loader.exec_module(reply_variants)
+reply_variants = bench_module("reply_variants")
 
 ENGINE = Engine.load(extra_dir="")  # the shipped knowledge only, whatever the environment says
 
