@@ -76,9 +76,10 @@ class Incident:
 RECIPIENT_RES = (
     GuardedPattern(r"RCPT TO:?[ \t]*<([^<>\s]{1,254})>", re.I, needles=("rcpt to",)),
     GuardedPattern(
-        r"(?:Final-Recipient|Original-(?:Recipient|Rcpt-To)):[ \t]*(?:rfc822;)?[ \t]*<?([^<>\s;]{1,254})",
+        r"(?:Final-Recipient|Original-Recipient|Original-Rcpt-To):"
+        r"[ \t]*(?:rfc822;)?[ \t]*<?([^<>\s;]{1,254})",
         re.I,
-        needles=("final-recipient:", "original-recipient:", "original-rcpt-to:"),
+        needles=("final-recipient:", "original-rcpt-to:", "original-recipient:"),
     ),
     GuardedPattern(r"\bto=<([^<>\s]{1,254})>", re.I, needles=("to=<",)),
     GuardedPattern(
