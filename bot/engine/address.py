@@ -51,7 +51,9 @@ FAILURE_BEFORE_RE = re.compile(
     r"(?i)(?:\bto|\brecipients?|(?<!sender )\baddress(?:es)?|\bfailed|\bpermanently|\bfollowing)"
     r"\b[^:<>@.\"]{0,20}:?[ \t]*[<(\"']?$"
 )
-FAILURE_AFTER_RE = re.compile(r">?(?::|\.\.\.)")
+# `<a@b>: host said` (Postfix) and `a@b... User unknown` (Sendmail); a bare `a@b:` may end a
+# sentence about the sender ("not accepting mail from a@b:")
+FAILURE_AFTER_RE = re.compile(r">:|\.\.\.")
 URL_CHARS = frozenset("/?&")
 # The characters a local part is made of: a candidate that starts right after one is the tail
 # of a longer string.

@@ -85,7 +85,11 @@ def test_failure_words_name_the_address_they_introduce() -> None:
         "amy@example.org... User unknown",
     ):
         assert in_failure_context(text, at(text, "amy@example.org"), "amy@example.org"), text
-    for text in ("Sender Address: amy@example.org", "call me, urgent : amy@example.org"):
+    for text in (
+        "Sender Address: amy@example.org",
+        "call me, urgent : amy@example.org",
+        "they are not accepting mail from amy@example.org: bob@example.net",
+    ):
         assert not in_failure_context(text, at(text, "amy@example.org"), "amy@example.org"), text
 
 
