@@ -48,12 +48,12 @@ CONTEXT_WINDOW = 40
 # the words that introduce a failed address: "delivered to", "the following recipients failed:",
 # "Recipient address:" (a sender's address is introduced by "Sender address:")
 FAILURE_BEFORE_RE = re.compile(
-    r"(?i)(?:\bto|\brecipients?|(?<!sender )\baddress(?:es)?|\bfailed|\bpermanently|\bfollowing)"
-    r"\b[^:<>@.\"]{0,20}:?[ \t]*[<(\"']?$"
+    r"(?i)(?:\bto|(?:\brecipients?|(?<!sender )\baddress(?:es)?|\bfailed|\bpermanently|\bfollowing)"
+    r"\b[^:<>@.\"]{0,20}:)[ \t]*[<(\"']?$"
 )
 # `<a@b>: host said` (Postfix) and `a@b... User unknown` (Sendmail); a bare `a@b:` may end a
 # sentence about the sender ("not accepting mail from a@b:")
-FAILURE_AFTER_RE = re.compile(r">:|\.\.\.")
+FAILURE_AFTER_RE = re.compile(r">:|>?[ \t]?\.\.\.")
 URL_CHARS = frozenset("/?&")
 # The characters a local part is made of: a candidate that starts right after one is the tail
 # of a longer string.

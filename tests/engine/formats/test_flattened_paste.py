@@ -83,11 +83,13 @@ def test_failure_words_name_the_address_they_introduce() -> None:
         "The following recipients failed: amy@example.org",
         "<amy@example.org>: host mx said: 550 5.1.1",
         "amy@example.org... User unknown",
+        "Failed addresses follow: <amy@example.org> ... unknown user",
     ):
         assert in_failure_context(text, at(text, "amy@example.org"), "amy@example.org"), text
     for text in (
         "Sender Address: amy@example.org",
         "call me, urgent : amy@example.org",
+        "Questions to my colleague: amy@example.org",
         "they are not accepting mail from amy@example.org: bob@example.net",
     ):
         assert not in_failure_context(text, at(text, "amy@example.org"), "amy@example.org"), text
