@@ -25,6 +25,35 @@ CANDIDATE_RE = re.compile(
 # Local parts that are roles of the reporting system, never the failed recipient of a bounce.
 SYSTEM_LOCAL_PARTS = frozenset({"mailer-daemon", "postmaster", "mail-daemon", "maildaemon"})
 MAX_ADDRESS = 254
+# The senders of automatic notices (Amazon SNS's no-reply@, a list's bounces@).
+NOTICE_LOCAL_PARTS = frozenset({"noreply", "no-reply", "bounce", "bounces", "mailer"})
+# Header fields whose value names the bounce's sender, its reporting system or a message, never
+# the failed recipient. Searched in the few characters before an address, so a flattened paste's
+# `To: sender@example.com` reads as a field although it is not at a line's start. `RCPT TO:` and
+# `MAIL FROM:` are SMTP commands, not fields: the first is a recipient (a lookbehind keeps it
+# out), the second a sender (the field name `From:` keeps it out already).
+HEADER_FIELDS = (
+    "to|from|cc|bcc|reply-to|return-path|sender|delivered-to|x-original-to|envelope-to|"
+    "resent-from|resent-to|resent-sender|message-id|in-reply-to|references|x-sender"
+)
+HEADER_WINDOW = 300
+# also a field whose name ends in one of these (X-Original-To, Original-Mail-From), but not
+# ARF's Original-Rcpt-To, which names the recipient
+HEADER_NAME_RE = re.compile(
+    rf"(?i)(?:^|[\s;,>])(?<!rcpt )(?:[a-z0-9]{{1,30}}-){{0,3}}(?<!rcpt-)(?:{HEADER_FIELDS})[ \t]*:"
+)
+# a display name before `<address>`: no colon (which would start another field) and not long
+MAX_DISPLAY_NAME = 80
+CONTEXT_WINDOW = 40
+# the words that introduce a failed address: "delivered to", "the following recipients failed:",
+# "Recipient address:" (a sender's address is introduced by "Sender address:")
+FAILURE_BEFORE_RE = re.compile(
+    r"(?i)(?:\bto|(?:\brecipients?|(?<!sender )\baddress(?:es)?|\bfailed|\bpermanently|\bfollowing)"
+    r"\b[^:<>@.\"]{0,20}:)[ \t]*[<(\"']?$"
+)
+# `<a@b>: host said` (Postfix) and `a@b... User unknown` (Sendmail); a bare `a@b:` may end a
+# sentence about the sender ("not accepting mail from a@b:")
+FAILURE_AFTER_RE = re.compile(r">:|>?[ \t]?\.\.\.")
 URL_CHARS = frozenset("/?&")
 # The characters a local part is made of: a candidate that starts right after one is the tail
 # of a longer string.
@@ -85,3 +114,41 @@ def find_mailboxes(text: str, limit: int = 50) -> list[tuple[int, str]]:
 def is_system_address(address: str) -> bool:
     """postmaster@, MAILER-DAEMON@: the reporting system, not a recipient."""
     return address.rsplit("@", 1)[0].lower() in SYSTEM_LOCAL_PARTS
+
+
+def is_reporting_address(address: str) -> bool:
+    """A reporting system's own address (postmaster@, MAILER-DAEMON@) or the no-reply or bounce
+    address a notice comes from: never the recipient a report is about."""
+    local = address.rsplit("@", 1)[0].lower()
+    return local in SYSTEM_LOCAL_PARTS or local in NOTICE_LOCAL_PARTS
+
+
+def follows_header_field(text: str, start: int) -> bool:
+    """Whether the address at `start` is the value of a message header field (`To: a@b`,
+    `From: Name <a@b>`, `Message-ID: <x@host>`, the second address of `Cc: a@b, c@d`): the
+    bounce's own or the returned message's header, read inline where line breaks were lost."""
+    window = text[max(0, start - HEADER_WINDOW) : start]
+    fields = list(HEADER_NAME_RE.finditer(window))
+    if not fields:
+        return False
+    field = fields[-1]
+    # `Name <a@b>, c@d, "Last, First" <` between the field name and this address: each earlier
+    # item of the list holds one address, the last item only a display name
+    *earlier, last = window[field.end() :].split(",")
+    if any(len(find_mailboxes(item, 2)) != 1 or ":" in item for item in earlier):
+        return _quoted_comma(window[field.end() :])
+    name = last.strip().rstrip("<").strip()
+    return "@" not in name and ":" not in name and len(name) <= MAX_DISPLAY_NAME
+
+
+def _quoted_comma(value: str) -> bool:
+    """A value whose only comma stands in a quoted display name (`"Chen, Amy" <`)."""
+    return value.count('"') == 2 and value.rstrip().endswith("<") and ":" not in value and "@" not in value
+
+
+def in_failure_context(text: str, start: int, address: str) -> bool:
+    """Whether the words around the address at `start` name it as the one a failure is about:
+    `delivered to a@b`, `recipients failed: a@b`, `<a@b>: host said`, `a@b... User unknown`."""
+    before = text[max(0, start - CONTEXT_WINDOW) : start]
+    after = text[start + len(address) : start + len(address) + CONTEXT_WINDOW]
+    return bool(FAILURE_BEFORE_RE.search(before) or FAILURE_AFTER_RE.match(after))

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 
-from .address import find_mailboxes, mailbox
+from .address import find_mailboxes, follows_header_field, in_failure_context, is_reporting_address, mailbox
 from .codes import REPLY_OF_CLASS_RE, enhanced_codes, first, is_strong_reply, reply_codes
 from .guarded_pattern import GuardedPattern
 from .normalize import without_inline_continuations
@@ -76,12 +76,17 @@ class Incident:
 RECIPIENT_RES = (
     GuardedPattern(r"RCPT TO:?[ \t]*<([^<>\s]{1,254})>", re.I, needles=("rcpt to",)),
     GuardedPattern(
-        r"(?:Final|Original)-Recipient:[ \t]*(?:rfc822;)?[ \t]*<?([^<>\s;]{1,254})",
+        r"(?:Final-Recipient|Original-Recipient|Original-Rcpt-To):"
+        r"[ \t]*(?:rfc822;)?[ \t]*<?([^<>\s;]{1,254})",
         re.I,
-        needles=("final-recipient:", "original-recipient:"),
+        needles=("final-recipient:", "original-rcpt-to:", "original-recipient:"),
     ),
     GuardedPattern(r"\bto=<([^<>\s]{1,254})>", re.I, needles=("to=<",)),
+    GuardedPattern(
+        r"X-Failed-Recipients:[ \t]*<?([^<>\s,;]{1,254})", re.I, needles=("x-failed-recipients:",)
+    ),
 )
+MAX_CANDIDATES = 20
 MAX_LINES_READ = 200
 LEADING_ENDS = frozenset(" \t>:,;(")
 REMOTE_MTA_RES = (
@@ -100,7 +105,12 @@ REMOTE_MTA_RES = (
 
 def find_recipient(text: str) -> str | None:
     """The address the text names as the recipient, checked as a mailbox: a field or command
-    that names it, then a line that begins with it, then the first address at all."""
+    that names it, then a line that begins with it, then the first other address.
+
+    A header field's value (`To: sender@...`) or a reporting system's address is never taken.
+    A text that quotes header fields is a whole message, pasted perhaps with its line breaks
+    lost: there only an address in the words of a failure (`delivered to a@b`, `<a@b>: 550`)
+    is named, and none rather than a wrong one."""
     if "@" not in text:
         return None  # every way of naming a recipient has one
     lowered = text.lower()
@@ -109,7 +119,16 @@ def find_recipient(text: str) -> str | None:
         address = mailbox(m.group(1)) if m else None
         if address:
             return address
-    return _leading_address(text) or next((a for _, a in find_mailboxes(text, 5)), None)
+    return _leading_address(text) or _other_address(text)
+
+
+def _other_address(text: str) -> str | None:
+    found = find_mailboxes(text, MAX_CANDIDATES)
+    others = [(start, a) for start, a in found if not is_reporting_address(a)]
+    people = [(start, a) for start, a in others if not follows_header_field(text, start)]
+    if len(people) == len(others):
+        return next((a for _, a in people[:5]), None)
+    return next((a for start, a in people if in_failure_context(text, start, a)), None)
 
 
 def _leading_address(text: str) -> str | None:
@@ -120,7 +139,7 @@ def _leading_address(text: str) -> str | None:
             continue
         end = next((i for i, ch in enumerate(head) if ch in LEADING_ENDS), len(head))
         address = mailbox(head[:end])
-        if address:
+        if address and not is_reporting_address(address):
             return address
     return None
 
