@@ -19,6 +19,9 @@ A bounce that a person forwarded (attached as message/rfc822, or inline after a 
 (see that module for the rule), and the person's own message is read only when the inner report
 yields nothing. Forwards of forwards are unwrapped up to forwarded.MAX_LEVELS deep.
 
+Recipients come from the report itself. Only when a bounce report's records name nobody at all
+does the returned message's only addressee stand in (`returned.py` gives the narrow rule).
+
 Adding a format is one module, one line in FORMATS and one test module in tests/engine/formats/.
 """
 
@@ -39,6 +42,7 @@ from . import (
     jsonbounce,
     mtalog,
     plainbounce,
+    returned,
 )
 
 FORMATS = (
@@ -52,6 +56,10 @@ FORMATS = (
     mtalog,  # Postfix, Sendmail and Exim log lines
     freetext,  # anything else: pasted replies, questions
 )
+
+
+# Formats whose records report failed deliveries of a message the bounce returns.
+BOUNCE_REPORTS = (dsnmail, plainbounce)
 
 
 @dataclass(frozen=True, slots=True)
@@ -75,9 +83,22 @@ def read(text: str, explicit: bool, depth: int = 0) -> Reading:
         if not fmt.detect(text):
             continue
         found = fmt.parse(text, explicit)
+        if found and fmt in BOUNCE_REPORTS:
+            _name_sole_addressee(text, found)
         if found or fmt is freetext:
             return Reading(_kind(fmt, found), found, _hint(fmt, text))
     return Reading("text", [], "")
+
+
+def _name_sole_addressee(text: str, incidents: list[Incident]) -> None:
+    """A report that names no recipient at all: its records get the returned message's only
+    addressee, when it has one (see returned.py)."""
+    if any(incident.recipient for incident in incidents):
+        return
+    bounces = [incident for incident in incidents if incident.report == "bounce"]
+    address = returned.sole_addressee(text) if bounces else None
+    for incident in bounces:
+        incident.recipient = address
 
 
 def _kind(fmt: object, found: list[Incident]) -> str:
