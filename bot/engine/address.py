@@ -152,3 +152,19 @@ def in_failure_context(text: str, start: int, address: str) -> bool:
     before = text[max(0, start - CONTEXT_WINDOW) : start]
     after = text[start + len(address) : start + len(address) + CONTEXT_WINDOW]
     return bool(FAILURE_BEFORE_RE.search(before) or FAILURE_AFTER_RE.match(after))
+
+
+def lines_naming_local_part(text: str, address: str) -> list[str]:
+    """The lines that start with an address's local part alone, as the word it is: how GroupWise
+    ("jwalker (user not found)") and AOL ("grannysmith55") list a recipient of their own domain.
+    A local part shorter than three characters could be any word and is not looked for."""
+    local = address.rsplit("@", 1)[0]
+    if len(local) < 3 or "\n" in local:
+        return []
+    # compiled per call: this runs only for a record the report names nowhere in full
+    line_re = re.compile(rf"^[ \t>]*<?{re.escape(local)}(?:[ \t:(,.>]|$)", re.IGNORECASE | re.MULTILINE)
+    lines = []
+    for found in line_re.finditer(text):
+        end = text.find("\n", found.start())
+        lines.append(text[found.start() : end if end >= 0 else len(text)])
+    return lines

@@ -6,7 +6,7 @@ import time
 
 import pytest
 
-from bot.engine.address import find_mailboxes, mailbox
+from bot.engine.address import find_mailboxes, lines_naming_local_part, mailbox
 from bot.engine.incident import find_recipient
 
 VALID = [
@@ -68,3 +68,9 @@ def test_an_x400_address_gives_its_internet_address() -> None:
     assert [a for _, a in find_mailboxes(text)] == ["kmorrow@example.net"]
     assert [a for _, a in find_mailboxes("c=FR;o=Example;RFC-822=ana@example.org;")] == ["ana@example.org"]
     assert mailbox("SMTP=kmorrow@example.net") == "kmorrow@example.net"
+
+
+def test_lines_naming_a_local_part_alone() -> None:
+    text = "undeliverable to the following:\n\tjwalker (user not found)\n\tmjwalker (user not found)\n"
+    assert lines_naming_local_part(text, "jwalker@example.com") == ["\tjwalker (user not found)"]
+    assert lines_naming_local_part("al (user not found)", "al@example.com") == []  # too short to tell
