@@ -168,3 +168,27 @@ def lines_naming_local_part(text: str, address: str) -> list[str]:
         end = text.find("\n", found.start())
         lines.append(text[found.start() : end if end >= 0 else len(text)])
     return lines
+
+
+# A line that holds a local part alone, maybe in angle brackets and followed by a reason in
+# parentheses or after a colon: "grannysmith55", "jwalker (user not found)".
+LOCAL_PART_LINE_RE = re.compile(
+    rf"^[ \t]*<?([{ATEXT}]+(?:\.[{ATEXT}]+)*)>?[ \t]*(?:[:(][^\n]*)?$", re.MULTILINE
+)
+
+
+def complete_local_parts(report: str, email: str, exclude: set[str]) -> list[tuple[int, str]]:
+    """The recipients a report lists by local part alone, each completed with the one address of
+    that local part the email holds anywhere (the returned message's To, most often), with where
+    its line starts in `report`. A local part that no address, or several, complete is left out,
+    as are the addresses in `exclude` (the sender's) and the reporting system's."""
+    completions: dict[str, set[str]] = {}
+    for _, address in find_mailboxes(email, 200):
+        if address.lower() not in exclude and not is_system_address(address):
+            completions.setdefault(address.rsplit("@", 1)[0].lower(), set()).add(address)
+    found = []
+    for line in LOCAL_PART_LINE_RE.finditer(report):
+        candidates = {a.lower(): a for a in completions.get(line.group(1).lower(), ())}
+        if len(candidates) == 1:
+            found.append((line.start(1), next(iter(candidates.values()))))
+    return found

@@ -6,7 +6,7 @@ import time
 
 import pytest
 
-from bot.engine.address import find_mailboxes, lines_naming_local_part, mailbox
+from bot.engine.address import complete_local_parts, find_mailboxes, lines_naming_local_part, mailbox
 from bot.engine.incident import find_recipient
 
 VALID = [
@@ -74,3 +74,10 @@ def test_lines_naming_a_local_part_alone() -> None:
     text = "undeliverable to the following:\n\tjwalker (user not found)\n\tmjwalker (user not found)\n"
     assert lines_naming_local_part(text, "jwalker@example.com") == ["\tjwalker (user not found)"]
     assert lines_naming_local_part("al (user not found)", "al@example.com") == []  # too short to tell
+
+
+def test_local_parts_are_completed_only_by_one_address() -> None:
+    report = "not delivered to:\n\tjwalker (user not found)\n\tops\nSorry.\n"
+    email = f"{report}To: jwalker@example.com, ops@example.com, ops@example.net\nFrom: me@example.org"
+    found = complete_local_parts(report, email, {"me@example.org"})
+    assert found == [(report.index("jwalker"), "jwalker@example.com")]  # "ops" is ambiguous

@@ -302,3 +302,21 @@ The recipient server did not accept our requests to connect.
         From="Mail Server <server@example.com>",
     )
     assert listed(text) == [("kim@example.jp", "failed")]
+
+
+def test_a_recipient_listed_by_local_part_takes_the_address_the_email_completes() -> None:
+    # AOL's own report names its member by screen name; the returned message's To has the address
+    body = (
+        "Your mail to the following recipients could not be delivered because they are not "
+        "accepting mail from pete@aol.example:\n\tgranny55\n\n"
+        " ----- Original message follows -----\nFrom: pete@aol.example\nTo: granny55@aol.example\n"
+        "Subject: Recipe\n\nFlour first.\n"
+    )
+    text = message(body, subject="Returned mail: Undeliverable Message", To="pete@aol.example")
+    assert [i.recipient for i in plainbounce.parse(text, True)] == ["granny55@aol.example"]
+
+
+def test_a_lone_word_no_address_completes_names_nobody() -> None:
+    body = "Delivery failed for the following:\n\tgranny55\n\nSorry.\n"
+    text = message(body, subject="Returned mail", To="pete@aol.example")
+    assert all(i.recipient in (None, "") for i in plainbounce.parse(text, True))
