@@ -192,3 +192,33 @@ def complete_local_parts(report: str, email: str, exclude: set[str]) -> list[tup
         if len(candidates) == 1:
             found.append((line.start(1), next(iter(candidates.values()))))
     return found
+
+
+# A display name and the angle address it names, in any header field of the email:
+# `Siobhan Brennan <sbrennan@example.org>`, `"Brennan, Siobhan" <sbrennan@example.org>`.
+NAME_ADDRESS_RE = re.compile(
+    r"""(?:"([^"<>\n@]{3,80})"|([^"'<>\n,:;@()]{3,80}?))[ \t]*<([^<>\s@]{1,64}@[^<>\s@]{1,255})>"""
+)
+
+
+def complete_display_names(report: str, email: str, exclude: set[str]) -> list[tuple[int, str]]:
+    """The recipients a report names by display name alone (Exchange's "Siobhan Brennan on
+    6/7/2007 4:40 PM"), each completed with the address the email gives that name (the returned
+    message's `To: Siobhan Brennan <sbrennan@example.org>`), with where its line starts in
+    `report`. A name given to several addresses, the sender's and the reporting system's are
+    left out."""
+    names: dict[str, set[str]] = {}
+    for pair in NAME_ADDRESS_RE.finditer(email):
+        name, address = " ".join((pair.group(1) or pair.group(2)).split()).lower(), mailbox(pair.group(3))
+        if address and address.lower() not in exclude and not is_system_address(address) and " " in name:
+            names.setdefault(name, set()).add(address)
+    found = []
+    for name, addresses in names.items():
+        if len({a.lower() for a in addresses}) != 1:
+            continue
+        line = re.search(
+            rf"^[ \t'\"]*{re.escape(name)}(?:['\"]|[ \t]|$)", report, re.IGNORECASE | re.MULTILINE
+        )
+        if line:
+            found.append((line.start(), next(iter(addresses))))
+    return sorted(found)

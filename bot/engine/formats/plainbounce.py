@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import re
 
-from ..address import complete_local_parts, find_mailboxes, is_system_address
+from ..address import complete_display_names, complete_local_parts, find_mailboxes, is_system_address
 from ..codes import enhanced_codes, reply_codes
 from ..incident import Incident, find_recipient, incident_from_text
 from ..model import ENHANCED_CODE
@@ -97,8 +97,12 @@ def parse(text: str, explicit: bool) -> list[Incident]:
     if named:
         # the Subject that names the recipient often names the cause too ("Quota exceeded for")
         return _whole_report(f"{message.header('subject')}\n\n{message.body}", named, action, explicit)
-    # AOL's and GroupWise's own users, listed by local part alone ("grannysmith55")
-    completed = complete_local_parts(message.body, text, _senders(message))
+    # AOL's and GroupWise's own users, listed by local part alone ("grannysmith55"), and
+    # Exchange's, by display name ("Siobhan Brennan on 6/7/2007 4:40 PM")
+    senders = _senders(message)
+    completed = complete_local_parts(message.body, text, senders) or complete_display_names(
+        message.body, text, senders
+    )
     if completed:
         return _recipients(message.body, completed, action, explicit)
     return _report_paragraphs(_paragraphs(message.body, explicit), _senders(message), action)

@@ -6,7 +6,13 @@ import time
 
 import pytest
 
-from bot.engine.address import complete_local_parts, find_mailboxes, lines_naming_local_part, mailbox
+from bot.engine.address import (
+    complete_display_names,
+    complete_local_parts,
+    find_mailboxes,
+    lines_naming_local_part,
+    mailbox,
+)
 from bot.engine.incident import find_recipient
 
 VALID = [
@@ -81,3 +87,14 @@ def test_local_parts_are_completed_only_by_one_address() -> None:
     email = f"{report}To: jwalker@example.com, ops@example.com, ops@example.net\nFrom: me@example.org"
     found = complete_local_parts(report, email, {"me@example.org"})
     assert found == [(report.index("jwalker"), "jwalker@example.com")]  # "ops" is ambiguous
+
+
+def test_display_names_are_completed_from_the_address_the_email_gives_them() -> None:
+    report = "could not be reached:\n\n      Siobhan Brennan on 6/7/2007 4:40 PM\n      No permission\n"
+    email = (
+        f"{report}\nFrom: Aidan Kelly <ak@example.org>\n"
+        'To: Siobhan Brennan <sb@example.org>, "Lee, Ann" <al@example.org>'
+    )
+    assert complete_display_names(report, email, {"ak@example.org"}) == [
+        (report.index("      Siobhan"), "sb@example.org")
+    ]

@@ -320,3 +320,19 @@ def test_a_lone_word_no_address_completes_names_nobody() -> None:
     body = "Delivery failed for the following:\n\tgranny55\n\nSorry.\n"
     text = message(body, subject="Returned mail", To="pete@aol.example")
     assert all(i.recipient in (None, "") for i in plainbounce.parse(text, True))
+
+
+def test_a_recipient_named_by_display_name_takes_the_address_the_returned_message_gives() -> None:
+    # Exchange 2003 names an internal recipient by display name; no delivery-status part
+    body = (
+        "Your message did not reach some or all of the intended recipients.\n\n"
+        "The following recipient(s) could not be reached:\n\n"
+        "      Siobhan Brennan on 6/7/2007 4:40 PM\n"
+        "            You do not have permission to send to this recipient.\n"
+        "            <MAIL2.example.org #5.7.1>\n\n"
+        "-----Original Message-----\nFrom: Aidan Kelly <ak@example.org>\n"
+        "To: Siobhan Brennan <sbrennan@example.org>\nSubject: Leave\n"
+    )
+    text = message(body, subject="Undeliverable: Leave", To="Aidan Kelly <ak@example.org>")
+    (incident,) = plainbounce.parse(text, True)
+    assert (incident.recipient, incident.enhanced_code) == ("sbrennan@example.org", "5.7.1")
