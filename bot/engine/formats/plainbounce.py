@@ -92,6 +92,9 @@ def parse(text: str, explicit: bool) -> list[Incident]:
     action = "delayed" if is_delay_warning(message.header("subject"), message.body) else "failed"
     listed = listed_recipients(message)
     if listed:
+        # Exchange 2007 names an internal recipient by display name at the top and gives its
+        # address only under "Diagnostic information for administrators"
+        listed = sorted({*listed, *complete_display_names(message.body, text, _senders(message))})
         return _recipients(message.body, listed, action, explicit)
     named = _named_in_subject(message)
     if named:

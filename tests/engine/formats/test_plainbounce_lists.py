@@ -336,3 +336,20 @@ def test_a_recipient_named_by_display_name_takes_the_address_the_returned_messag
     text = message(body, subject="Undeliverable: Leave", To="Aidan Kelly <ak@example.org>")
     (incident,) = plainbounce.parse(text, True)
     assert (incident.recipient, incident.enhanced_code) == ("sbrennan@example.org", "5.7.1")
+
+
+def test_a_display_name_listed_first_keeps_its_place_beside_listed_addresses() -> None:
+    # Exchange 2007: the display name at the top, its address only in the diagnostic block
+    body = (
+        "Delivery has failed to these recipients or distribution lists:\n\n"
+        "Marek Nowak\nThe e-mail address you entered couldn't be found.\n\n"
+        "lead@contractor.example\nThe recipient's mailbox is full and can't accept messages now.\n\n"
+        "Diagnostic information for administrators:\n\n"
+        "mnowak@example.org\n#550 5.1.1 RESOLVER.ADR.RecipNotFound; not found ##\n\n"
+        "lead@contractor.example\nmx.contractor.example #<mx #5.2.2 smtp;552 5.2.2 Mailbox full> #SMTP#\n\n"
+        "Original message headers:\n\nFrom: Priya <ps@example.org>\n"
+        "To: Marek Nowak <mnowak@example.org>, lead@contractor.example\n"
+    )
+    text = message(body, subject="Undeliverable: Kickoff", To="Priya <ps@example.org>")
+    got = [(i.recipient, i.enhanced_code) for i in plainbounce.parse(text, True)]
+    assert got == [("mnowak@example.org", "5.1.1"), ("lead@contractor.example", "5.2.2")]
