@@ -157,7 +157,8 @@ def _recipients(body: str, listed: list[tuple[int, str]], action: str, explicit:
     preamble = body[: body.rfind("\n", 0, listed[0][0]) + 1]
     shared: list[Incident] = []  # read once, and only for a recipient whose text has no code
     found = []
-    for address, diagnostic in diagnostics(body, listed):
+    texts = diagnostics(body, listed)
+    for address, diagnostic in texts:
         incident = incident_from_text(
             diagnostic, "email", explicit, recipient=address, action=action, structured=True
         )
@@ -166,9 +167,28 @@ def _recipients(body: str, listed: list[tuple[int, str]], action: str, explicit:
         if incident.reply_code is None and incident.enhanced_code is None:
             shared = shared or [incident_from_text(preamble[:CONTEXT_CHARS], "email", explicit)]
             incident.reply_code, incident.enhanced_code = shared[0].reply_code, shared[0].enhanced_code
-        incident.context = body[:CONTEXT_CHARS]
+        incident.context = _context_without_others(body, texts, address)
         found.append(incident)
     return found
+
+
+def _context_without_others(body: str, texts: list[tuple[str, str]], address: str) -> str:
+    """The report as context for one recipient: with several listed, without the first
+    paragraph of each other one's text, whose words are about that one ("The recipient's mailbox
+    is full" right under another address must not explain this one). Later paragraphs stay: a
+    report often explains all its recipients once, after the last ("The recipients' mailboxes
+    are full"), and the last one's text takes that paragraph in."""
+    others = {
+        line
+        for other, text in texts
+        if other != address
+        for line in text.split("\n\n", 1)[0].split("\n")
+        if line.strip()
+    }
+    if not others:
+        return body[:CONTEXT_CHARS]
+    lines = body[: CONTEXT_CHARS * 2].split("\n")
+    return "\n".join(line for line in lines if line not in others)[:CONTEXT_CHARS]
 
 
 def _paragraphs(body: str, explicit: bool) -> list[Incident]:

@@ -353,3 +353,27 @@ def test_a_display_name_listed_first_keeps_its_place_beside_listed_addresses() -
     text = message(body, subject="Undeliverable: Kickoff", To="Priya <ps@example.org>")
     got = [(i.recipient, i.enhanced_code) for i in plainbounce.parse(text, True)]
     assert got == [("mnowak@example.org", "5.1.1"), ("lead@contractor.example", "5.2.2")]
+
+
+def test_another_recipients_words_do_not_explain_a_recipient_without_known_words(engine) -> None:
+    body = (
+        "Delivery has failed to these recipients or distribution lists:\n\n"
+        "lead@contractor.example\nThe recipient's mailbox is full and can't accept messages now.\n\n"
+        "pmo@client.example\nYour message wasn't delivered because of security policies.\n\n"
+        "Diagnostic information for administrators:\n\n"
+        "lead@contractor.example\nmx #<mx #5.2.2 smtp;552 5.2.2 Mailbox full> #SMTP#\n\n"
+        "pmo@client.example\nmx #<mx #5.7.1 smtp;550 5.7.1 Sender domain refused by policy> #SMTP#\n"
+    )
+    got = {f.recipient: f.reason for f in findings(engine, message(body, subject="Undeliverable: Kickoff"))}
+    assert got["lead@contractor.example"] == "mailboxfull"
+    assert got["pmo@client.example"] != "mailboxfull"
+
+
+def test_a_closing_paragraph_about_all_recipients_explains_each() -> None:
+    body = (
+        "The following recipients haven't received this message:\n\n"
+        "   p.greco@mail.example.it\n   amministrazione@mail.example.it\n\n"
+        "The recipients' mailboxes are full; please try again later.\n"
+    )
+    incidents = plainbounce.parse(message(body, subject="Delivery failure"), True)
+    assert all("mailboxes are full" in i.context for i in incidents)
