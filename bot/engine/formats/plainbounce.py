@@ -20,7 +20,7 @@ from ..address import complete_display_names, complete_local_parts, find_mailbox
 from ..codes import enhanced_codes, reply_codes
 from ..incident import Incident, find_recipient, incident_from_text
 from ..model import ENHANCED_CODE
-from . import bounce_email, freetext
+from . import bounce_email, freetext, listmates
 from .reportwords import is_delay_warning, is_delivery_report
 
 KIND = "email"
@@ -91,11 +91,12 @@ def parse(text: str, explicit: bool) -> list[Incident]:
         return _paragraphs(message.body, explicit)
     action = "delayed" if is_delay_warning(message.header("subject"), message.body) else "failed"
     listed = listed_recipients(message)
+    subject = message.header("subject")
     if listed:
         # Exchange 2007 names an internal recipient by display name at the top and gives its
         # address only under "Diagnostic information for administrators"
         listed = sorted({*listed, *complete_display_names(message.body, text, _senders(message))})
-        return _recipients(message.body, listed, action, explicit)
+        return _recipients(message.body, listed, action, explicit, subject)
     named = _named_in_subject(message)
     if named:
         # the Subject that names the recipient often names the cause too ("Quota exceeded for")
@@ -107,7 +108,7 @@ def parse(text: str, explicit: bool) -> list[Incident]:
         message.body, text, senders
     )
     if completed:
-        return _recipients(message.body, completed, action, explicit)
+        return _recipients(message.body, completed, action, explicit, subject)
     return _report_paragraphs(_paragraphs(message.body, explicit), _senders(message), action)
 
 
@@ -152,7 +153,9 @@ def _whole_report(body: str, named: list[str], action: str, explicit: bool) -> l
     return found
 
 
-def _recipients(body: str, listed: list[tuple[int, str]], action: str, explicit: bool) -> list[Incident]:
+def _recipients(
+    body: str, listed: list[tuple[int, str]], action: str, explicit: bool, subject: str = ""
+) -> list[Incident]:
     # the report's preamble speaks for every recipient; another recipient's text for none
     preamble = body[: body.rfind("\n", 0, listed[0][0]) + 1]
     shared: list[Incident] = []  # read once, and only for a recipient whose text has no code
@@ -167,28 +170,12 @@ def _recipients(body: str, listed: list[tuple[int, str]], action: str, explicit:
         if incident.reply_code is None and incident.enhanced_code is None:
             shared = shared or [incident_from_text(preamble[:CONTEXT_CHARS], "email", explicit)]
             incident.reply_code, incident.enhanced_code = shared[0].reply_code, shared[0].enhanced_code
-        incident.context = _context_without_others(body, texts, address)
+        incident.context = listmates.cause_in_subject(subject) + listmates.context_without_others(
+            body, texts, address
+        )
         found.append(incident)
+    listmates.share_codes_down_a_list(body, listed, found)
     return found
-
-
-def _context_without_others(body: str, texts: list[tuple[str, str]], address: str) -> str:
-    """The report as context for one recipient: with several listed, without the first
-    paragraph of each other one's text, whose words are about that one ("The recipient's mailbox
-    is full" right under another address must not explain this one). Later paragraphs stay: a
-    report often explains all its recipients once, after the last ("The recipients' mailboxes
-    are full"), and the last one's text takes that paragraph in."""
-    others = {
-        line
-        for other, text in texts
-        if other != address
-        for line in text.split("\n\n", 1)[0].split("\n")
-        if line.strip()
-    }
-    if not others:
-        return body[:CONTEXT_CHARS]
-    lines = body[: CONTEXT_CHARS * 2].split("\n")
-    return "\n".join(line for line in lines if line not in others)[:CONTEXT_CHARS]
 
 
 def _paragraphs(body: str, explicit: bool) -> list[Incident]:
