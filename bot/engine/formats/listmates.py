@@ -16,7 +16,7 @@ CONTEXT_CHARS = 4000
 # Subjects that state the cause after a fixed prefix (lower case).
 CAUSE_SUBJECT_PREFIXES = ("returned mail:", "delivery failure:")
 # What a list puts around an address it lists: bullets, brackets, blanks.
-LIST_PUNCTUATION = " \t*-<>:;,.()"
+LIST_PUNCTUATION = " \t\n*-<>:;,.()"
 
 
 def cause_in_subject(subject: str) -> str:
@@ -26,20 +26,20 @@ def cause_in_subject(subject: str) -> str:
 
 
 def share_codes_down_a_list(body: str, listed: list[tuple[int, str]], found: list[Incident]) -> None:
-    """Recipients listed one per line, each line holding nothing but the address, share the
+    """Recipients listed one per line, whose texts hold nothing but their address, share the
     reply that follows the list ("* a@b / * c@d / The remote server said: 554 ..."): a recipient
-    whose text has no code takes the codes of the one listed on the very next line."""
+    whose text has no code and no words takes the codes of the one listed on the very next line."""
     first: dict[str, int] = {}
     for pos, address in listed:
         first.setdefault(address.lower(), pos)
     for this, following in zip(reversed(found[:-1]), reversed(found[1:]), strict=True):
         if this.reply_code or this.enhanced_code or not (this.recipient and following.recipient):
             continue
+        if this.text.replace(this.recipient, " ").strip(LIST_PUNCTUATION):
+            continue  # its own words say something: a code of another one's would not fit them
         pos, next_pos = first.get(this.recipient.lower(), -1), first.get(following.recipient.lower(), -1)
-        start, end = body.rfind("\n", 0, pos) + 1, body.find("\n", pos)
-        if not 0 <= pos < next_pos or end < 0 or body.rfind("\n", 0, next_pos) != end:
-            continue  # not listed on consecutive lines
-        if not body[start:end].replace(this.recipient, " ").strip(LIST_PUNCTUATION):
+        end = body.find("\n", pos)
+        if 0 <= pos < next_pos and end >= 0 and body.rfind("\n", 0, next_pos) == end:
             this.reply_code, this.enhanced_code = following.reply_code, following.enhanced_code
 
 

@@ -53,3 +53,18 @@ def test_a_formula_the_report_repeats_for_each_recipient_stays_in_context() -> N
         ("m.patel@example.com", ""),
     ]
     assert "Not listed here" in listmates.context_without_others(body, texts, "m.patel@example.com")
+
+
+def test_a_recipient_whose_later_lines_speak_keeps_no_code_of_the_next() -> None:
+    # Sendmail lists both, then gives each its own transcript line
+    body = (
+        "   ----- The following addresses had transient non-fatal errors -----\n"
+        "<depot@freight.example>\n<claims@insurer.example>\n\n"
+        "   ----- Transcript of session follows -----\n"
+        "<depot@freight.example>... Deferred: Connection refused by mail.freight.example.\n"
+        "<claims@insurer.example>... Deferred: 452 4.2.2 <claims@insurer.example>... Mailbox full\n"
+    )
+    first, _ = plainbounce.parse(
+        message(body, subject="Warning: could not send message for past 4 hours"), True
+    )
+    assert (first.recipient, first.reply_code, first.enhanced_code) == ("depot@freight.example", None, None)
