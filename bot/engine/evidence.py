@@ -93,13 +93,15 @@ class Evidence:
         provider = self._provider(incident)
         if context_hits:
             provider = provider or self.providers.detect(incident.context)
-            matches, _ = cause_before_give_up(self.matcher.phrase_matches(codes, provider, context_hits))
+            matches = _failure_before_success(self.matcher.phrase_matches(codes, provider, context_hits))
+            matches, _ = cause_before_give_up(matches)
             if matches and _contradicts(matches[0].entry, incident.enhanced_code):
                 # the report's words may be about another recipient; the record's own specific
                 # status is about this one
                 matches = self.matcher.code_matches(incident.reply_code, incident.enhanced_code)
         elif hits:
-            matches, gave_up = cause_before_give_up(self.matcher.phrase_matches(codes, provider, hits))
+            matches = _failure_before_success(self.matcher.phrase_matches(codes, provider, hits))
+            matches, gave_up = cause_before_give_up(matches)
             if gave_up is not None and incident.action is None:
                 # the cause names the reason; the give-up words still say how delivery ended: a
                 # queue that gave up failed the message, one still retrying (a delay warning) did not
@@ -135,6 +137,19 @@ class Evidence:
             return None
         entry = self.fallbacks.get(incident.action)
         return Match(entry, RANK_FALLBACK, 0.3, incident.action) if entry else None
+
+
+def _failure_before_success(matches: list[Match]) -> list[Match]:
+    """Wording matches with a failure first when the best one only reports a success: a failure
+    report's closing words ("Unless you receive other Delivery Failure Reports, the document was
+    successfully delivered to all other recipients", Lotus Notes) speak of the other recipients,
+    and a success notification names no failure."""
+    if not matches or matches[0].entry.reason != "delivered":
+        return matches
+    failure = next((m for m in matches if m.entry.permanence != "none"), None)
+    if failure is None:
+        return matches
+    return [failure, *(m for m in matches if m is not failure)]
 
 
 def _contradicts(entry: Entry, status: str | None) -> bool:

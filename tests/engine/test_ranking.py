@@ -105,3 +105,14 @@ def test_a_family_members_entry_answers_its_reply(engine) -> None:
     ).findings[0]
     assert finding.provider == "Web.de"
     assert engine.by_id[finding.entry_id].provider in ("GMX", "Web.de")
+
+
+def test_a_failure_reports_closing_words_of_success_give_way_to_its_cause(engine) -> None:
+    # Lotus Notes ends every failure report with a sentence about the other recipients
+    text = (
+        "Router: No route found to domain example.net from server HUB01/EXAMPLE. Unless you "
+        "receive other Delivery Failure Reports, the document was successfully delivered to all "
+        "other recipients."
+    )
+    assert engine.explain(text).findings[0].reason == "hostunknown"
+    assert engine.explain("Your message was successfully delivered.").findings[0].reason == "delivered"

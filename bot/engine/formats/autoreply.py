@@ -2,7 +2,8 @@
 
 Read by structure: the Auto-Submitted: auto-replied field (RFC 3834 section 5), the X-Autoreply
 and X-Autorespond fields older responders write, Precedence: auto_reply, or a subject that
-responders put in front ("Auto:", "Automatic reply:", "Out of Office", "Autoreply", "Vacation").
+responders put in front ("Auto:", "Automatic reply:", "Out of Office", "Autoreply", "Vacation")
+or, as Lotus Notes does, after the person's name ("Maria Santos is out of the office.").
 A bounce carries Auto-Submitted too (Postfix and Exim set it on their reports), so a message from
 a mailer daemon or postmaster, one with a bounce's subject, one naming failed recipients
 (X-Failed-Recipients) or one whose text reads as a delivery report is not an auto-reply. The
@@ -35,6 +36,9 @@ SUBJECT_PREFIXES = (
     "automatisch antwoord",
     "autosvar",
 )
+# Lotus Notes names the person first: "Maria Santos is out of the office." ("... ist außer Haus.",
+# "... est absent(e).")
+SUBJECT_SUFFIXES = ("is out of the office", "is out of office", "ist außer haus", "est absent", "est absente")
 # Words of a bounce's subject: a delivery report, however it is marked.
 BOUNCE_SUBJECT_WORDS = ("undeliver", "delivery", "failure", "returned", "failed", "not delivered", "error")
 # Names a reporting system signs with, with or without an address: "MAILER-DAEMON", "Postmaster".
@@ -78,7 +82,11 @@ def detect(text: str) -> bool:
         or message.header("precedence").lower() == "auto_reply"
         or message.header("x-apple-action").lower() == "vacation"
     )
-    return marked or subject.lstrip(" [").startswith(SUBJECT_PREFIXES)
+    return (
+        marked
+        or subject.lstrip(" [").startswith(SUBJECT_PREFIXES)
+        or subject.rstrip(" .!").endswith(SUBJECT_SUFFIXES)
+    )
 
 
 def parse(text: str, explicit: bool) -> list[Incident]:

@@ -3,6 +3,7 @@ same fields written into the body by an MTA that builds no multipart/report."""
 
 from __future__ import annotations
 
+from ..address import lines_naming_local_part
 from ..incident import Incident, reply_from_context
 from ..normalize import fold
 from . import bounce_email, dsn, freetext, plainbounce
@@ -68,4 +69,8 @@ def _context_for(incident: Incident, paragraphs: list[tuple[str, str]]) -> str:
     if " " in needle:  # rare: a recipient field that is not a bare address
         return "\n".join(text for text, _ in paragraphs if needle in fold(text))[:CONTEXT_CHARS]
     # without white space in the needle, folding the paragraph's white space changes nothing
-    return "\n".join(text for text, lowered in paragraphs if needle in lowered)[:CONTEXT_CHARS]
+    found = "\n".join(text for text, lowered in paragraphs if needle in lowered)[:CONTEXT_CHARS]
+    if found:
+        return found
+    # the report may list the recipient by its local part alone ("jwalker (user not found)")
+    return "\n".join(lines_naming_local_part("\n".join(text for text, _ in paragraphs), incident.recipient))

@@ -16,11 +16,11 @@ from __future__ import annotations
 
 import re
 
-from ..address import find_mailboxes, is_system_address
+from ..address import complete_display_names, complete_local_parts, find_mailboxes, is_system_address
 from ..codes import enhanced_codes, reply_codes
 from ..incident import Incident, find_recipient, incident_from_text
 from ..model import ENHANCED_CODE
-from . import bounce_email, freetext
+from . import bounce_email, freetext, listmates
 from .reportwords import is_delay_warning, is_delivery_report
 
 KIND = "email"
@@ -91,12 +91,24 @@ def parse(text: str, explicit: bool) -> list[Incident]:
         return _paragraphs(message.body, explicit)
     action = "delayed" if is_delay_warning(message.header("subject"), message.body) else "failed"
     listed = listed_recipients(message)
+    subject = message.header("subject")
     if listed:
-        return _recipients(message.body, listed, action, explicit)
+        # Exchange 2007 names an internal recipient by display name at the top and gives its
+        # address only under "Diagnostic information for administrators"
+        listed = sorted({*listed, *complete_display_names(message.body, text, _senders(message))})
+        return _recipients(message.body, listed, action, explicit, subject)
     named = _named_in_subject(message)
     if named:
         # the Subject that names the recipient often names the cause too ("Quota exceeded for")
         return _whole_report(f"{message.header('subject')}\n\n{message.body}", named, action, explicit)
+    # AOL's and GroupWise's own users, listed by local part alone ("grannysmith55"), and
+    # Exchange's, by display name ("Siobhan Brennan on 6/7/2007 4:40 PM")
+    senders = _senders(message)
+    completed = complete_local_parts(message.body, text, senders) or complete_display_names(
+        message.body, text, senders
+    )
+    if completed:
+        return _recipients(message.body, completed, action, explicit, subject)
     return _report_paragraphs(_paragraphs(message.body, explicit), _senders(message), action)
 
 
@@ -141,12 +153,15 @@ def _whole_report(body: str, named: list[str], action: str, explicit: bool) -> l
     return found
 
 
-def _recipients(body: str, listed: list[tuple[int, str]], action: str, explicit: bool) -> list[Incident]:
+def _recipients(
+    body: str, listed: list[tuple[int, str]], action: str, explicit: bool, subject: str = ""
+) -> list[Incident]:
     # the report's preamble speaks for every recipient; another recipient's text for none
     preamble = body[: body.rfind("\n", 0, listed[0][0]) + 1]
     shared: list[Incident] = []  # read once, and only for a recipient whose text has no code
     found = []
-    for address, diagnostic in diagnostics(body, listed):
+    texts = diagnostics(body, listed)
+    for address, diagnostic in texts:
         incident = incident_from_text(
             diagnostic, "email", explicit, recipient=address, action=action, structured=True
         )
@@ -155,8 +170,11 @@ def _recipients(body: str, listed: list[tuple[int, str]], action: str, explicit:
         if incident.reply_code is None and incident.enhanced_code is None:
             shared = shared or [incident_from_text(preamble[:CONTEXT_CHARS], "email", explicit)]
             incident.reply_code, incident.enhanced_code = shared[0].reply_code, shared[0].enhanced_code
-        incident.context = body[:CONTEXT_CHARS]
+        incident.context = listmates.cause_in_subject(subject) + listmates.context_without_others(
+            body, texts, address
+        )
         found.append(incident)
+    listmates.share_codes_down_a_list(body, listed, found)
     return found
 
 

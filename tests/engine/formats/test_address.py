@@ -6,7 +6,13 @@ import time
 
 import pytest
 
-from bot.engine.address import find_mailboxes, mailbox
+from bot.engine.address import (
+    complete_display_names,
+    complete_local_parts,
+    find_mailboxes,
+    lines_naming_local_part,
+    mailbox,
+)
 from bot.engine.incident import find_recipient
 
 VALID = [
@@ -68,3 +74,27 @@ def test_an_x400_address_gives_its_internet_address() -> None:
     assert [a for _, a in find_mailboxes(text)] == ["kmorrow@example.net"]
     assert [a for _, a in find_mailboxes("c=FR;o=Example;RFC-822=ana@example.org;")] == ["ana@example.org"]
     assert mailbox("SMTP=kmorrow@example.net") == "kmorrow@example.net"
+
+
+def test_lines_naming_a_local_part_alone() -> None:
+    text = "undeliverable to the following:\n\tjwalker (user not found)\n\tmjwalker (user not found)\n"
+    assert lines_naming_local_part(text, "jwalker@example.com") == ["\tjwalker (user not found)"]
+    assert lines_naming_local_part("al (user not found)", "al@example.com") == []  # too short to tell
+
+
+def test_local_parts_are_completed_only_by_one_address() -> None:
+    report = "not delivered to:\n\tjwalker (user not found)\n\tops\nSorry.\n"
+    email = f"{report}To: jwalker@example.com, ops@example.com, ops@example.net\nFrom: me@example.org"
+    found = complete_local_parts(report, email, {"me@example.org"})
+    assert found == [(report.index("jwalker"), "jwalker@example.com")]  # "ops" is ambiguous
+
+
+def test_display_names_are_completed_from_the_address_the_email_gives_them() -> None:
+    report = "could not be reached:\n\n      Siobhan Brennan on 6/7/2007 4:40 PM\n      No permission\n"
+    email = (
+        f"{report}\nFrom: Aidan Kelly <ak@example.org>\n"
+        'To: Siobhan Brennan <sb@example.org>, "Lee, Ann" <al@example.org>'
+    )
+    assert complete_display_names(report, email, {"ak@example.org"}) == [
+        (report.index("      Siobhan"), "sb@example.org")
+    ]

@@ -16,6 +16,8 @@ CASES = [
     ("subject out of office", {"Subject": "Out of Office: Invoice"}),
     ("subject automatic reply", {"Subject": "Automatic reply: Invoice"}),
     ("subject auto", {"Subject": "AUTO: Invoice"}),
+    # Lotus Notes puts the person's name first and marks nothing in the header
+    ("subject notes", {"Subject": "Rita Away is out of the office."}),
 ]
 
 

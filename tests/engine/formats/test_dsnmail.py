@@ -60,3 +60,17 @@ def test_a_delivered_record_comes_after_the_failed_one(engine) -> None:
         "Diagnostic-Code: smtp; 550 5.1.1 <pat@example.com>: Recipient address rejected: User unknown\n"
     )
     assert [f.recipient for f in findings(engine, text)] == ["pat@example.com", "ok@example.com"]
+
+
+def test_a_record_with_no_diagnostic_takes_the_line_naming_its_local_part(engine) -> None:
+    # GroupWise lists its own users by local part and writes no Diagnostic-Code
+    prose = (
+        "The message that you sent was undeliverable to the following:\n"
+        "\tjwalker (user not found)\n\tadmissions (user not found)\n"
+    )
+    records = "".join(
+        f"Final-Recipient: rfc822; {name}@gw.example.edu\nAction: failed\nStatus: 5.0.0\n\n"
+        for name in ("jwalker", "admissions")
+    )
+    got = [(f.recipient, f.reason) for f in findings(engine, report(records, prose))]
+    assert got == [("jwalker@gw.example.edu", "userunknown"), ("admissions@gw.example.edu", "userunknown")]

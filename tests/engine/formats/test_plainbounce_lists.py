@@ -302,3 +302,78 @@ The recipient server did not accept our requests to connect.
         From="Mail Server <server@example.com>",
     )
     assert listed(text) == [("kim@example.jp", "failed")]
+
+
+def test_a_recipient_listed_by_local_part_takes_the_address_the_email_completes() -> None:
+    # AOL's own report names its member by screen name; the returned message's To has the address
+    body = (
+        "Your mail to the following recipients could not be delivered because they are not "
+        "accepting mail from pete@aol.example:\n\tgranny55\n\n"
+        " ----- Original message follows -----\nFrom: pete@aol.example\nTo: granny55@aol.example\n"
+        "Subject: Recipe\n\nFlour first.\n"
+    )
+    text = message(body, subject="Returned mail: Undeliverable Message", To="pete@aol.example")
+    assert [i.recipient for i in plainbounce.parse(text, True)] == ["granny55@aol.example"]
+
+
+def test_a_lone_word_no_address_completes_names_nobody() -> None:
+    body = "Delivery failed for the following:\n\tgranny55\n\nSorry.\n"
+    text = message(body, subject="Returned mail", To="pete@aol.example")
+    assert all(i.recipient in (None, "") for i in plainbounce.parse(text, True))
+
+
+def test_a_recipient_named_by_display_name_takes_the_address_the_returned_message_gives() -> None:
+    # Exchange 2003 names an internal recipient by display name; no delivery-status part
+    body = (
+        "Your message did not reach some or all of the intended recipients.\n\n"
+        "The following recipient(s) could not be reached:\n\n"
+        "      Siobhan Brennan on 6/7/2007 4:40 PM\n"
+        "            You do not have permission to send to this recipient.\n"
+        "            <MAIL2.example.org #5.7.1>\n\n"
+        "-----Original Message-----\nFrom: Aidan Kelly <ak@example.org>\n"
+        "To: Siobhan Brennan <sbrennan@example.org>\nSubject: Leave\n"
+    )
+    text = message(body, subject="Undeliverable: Leave", To="Aidan Kelly <ak@example.org>")
+    (incident,) = plainbounce.parse(text, True)
+    assert (incident.recipient, incident.enhanced_code) == ("sbrennan@example.org", "5.7.1")
+
+
+def test_a_display_name_listed_first_keeps_its_place_beside_listed_addresses() -> None:
+    # Exchange 2007: the display name at the top, its address only in the diagnostic block
+    body = (
+        "Delivery has failed to these recipients or distribution lists:\n\n"
+        "Marek Nowak\nThe e-mail address you entered couldn't be found.\n\n"
+        "lead@contractor.example\nThe recipient's mailbox is full and can't accept messages now.\n\n"
+        "Diagnostic information for administrators:\n\n"
+        "mnowak@example.org\n#550 5.1.1 RESOLVER.ADR.RecipNotFound; not found ##\n\n"
+        "lead@contractor.example\nmx.contractor.example #<mx #5.2.2 smtp;552 5.2.2 Mailbox full> #SMTP#\n\n"
+        "Original message headers:\n\nFrom: Priya <ps@example.org>\n"
+        "To: Marek Nowak <mnowak@example.org>, lead@contractor.example\n"
+    )
+    text = message(body, subject="Undeliverable: Kickoff", To="Priya <ps@example.org>")
+    got = [(i.recipient, i.enhanced_code) for i in plainbounce.parse(text, True)]
+    assert got == [("mnowak@example.org", "5.1.1"), ("lead@contractor.example", "5.2.2")]
+
+
+def test_another_recipients_words_do_not_explain_a_recipient_without_known_words(engine) -> None:
+    body = (
+        "Delivery has failed to these recipients or distribution lists:\n\n"
+        "lead@contractor.example\nThe recipient's mailbox is full and can't accept messages now.\n\n"
+        "pmo@client.example\nYour message wasn't delivered because of security policies.\n\n"
+        "Diagnostic information for administrators:\n\n"
+        "lead@contractor.example\nmx #<mx #5.2.2 smtp;552 5.2.2 Mailbox full> #SMTP#\n\n"
+        "pmo@client.example\nmx #<mx #5.7.1 smtp;550 5.7.1 Sender domain refused by policy> #SMTP#\n"
+    )
+    got = {f.recipient: f.reason for f in findings(engine, message(body, subject="Undeliverable: Kickoff"))}
+    assert got["lead@contractor.example"] == "mailboxfull"
+    assert got["pmo@client.example"] != "mailboxfull"
+
+
+def test_a_closing_paragraph_about_all_recipients_explains_each() -> None:
+    body = (
+        "The following recipients haven't received this message:\n\n"
+        "   p.greco@mail.example.it\n   amministrazione@mail.example.it\n\n"
+        "The recipients' mailboxes are full; please try again later.\n"
+    )
+    incidents = plainbounce.parse(message(body, subject="Delivery failure"), True)
+    assert all("mailboxes are full" in i.context for i in incidents)

@@ -1,0 +1,65 @@
+"""What one recipient of a plain report that lists several takes from the rest of the report.
+
+A recipient's own text is the lines the report gives it (plainbounce.diagnostics); when those
+hold no code or no known words, the report around it speaks: its Subject when that states the
+cause, the reply that follows a list of recipients, and the report's other words, but not the
+words another recipient's own text holds.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+
+from ..incident import Incident
+
+CONTEXT_CHARS = 4000
+# Subjects that state the cause after a fixed prefix (lower case).
+CAUSE_SUBJECT_PREFIXES = ("returned mail:", "delivery failure:")
+# What a list puts around an address it lists: bullets, brackets, blanks.
+LIST_PUNCTUATION = " \t\n*-<>:;,.()"
+
+
+def cause_in_subject(subject: str) -> str:
+    """A Subject that states the cause after a fixed prefix, as a line of context: Sendmail's
+    "Returned mail: User unknown", Lotus Notes' "DELIVERY FAILURE: User ... not listed"."""
+    return f"{subject}\n" if subject.lower().startswith(CAUSE_SUBJECT_PREFIXES) else ""
+
+
+def share_codes_down_a_list(body: str, listed: list[tuple[int, str]], found: list[Incident]) -> None:
+    """Recipients listed one per line, whose texts hold nothing but their address, share the
+    reply that follows the list ("* a@b / * c@d / The remote server said: 554 ..."): a recipient
+    whose text has no code and no words takes the codes of the one listed on the very next line."""
+    first: dict[str, int] = {}
+    for pos, address in listed:
+        first.setdefault(address.lower(), pos)
+    for this, following in zip(reversed(found[:-1]), reversed(found[1:]), strict=True):
+        if this.reply_code or this.enhanced_code or not (this.recipient and following.recipient):
+            continue
+        if this.text.replace(this.recipient, " ").strip(LIST_PUNCTUATION):
+            continue  # its own words say something: a code of another one's would not fit them
+        pos, next_pos = first.get(this.recipient.lower(), -1), first.get(following.recipient.lower(), -1)
+        end = body.find("\n", pos)
+        if 0 <= pos < next_pos and end >= 0 and body.rfind("\n", 0, next_pos) == end:
+            this.reply_code, this.enhanced_code = following.reply_code, following.enhanced_code
+
+
+def context_without_others(body: str, texts: list[tuple[str, str]], address: str) -> str:
+    """The report as context for one recipient: with several listed, without the first
+    paragraph of each other one's text, whose words are about that one ("The recipient's mailbox
+    is full" right under another address must not explain this one). Later paragraphs stay: a
+    report often explains all its recipients once, after the last ("The recipients' mailboxes
+    are full"), and the last one's text takes that paragraph in."""
+    others = {
+        line
+        for other, text in texts
+        if other != address
+        for line in text.split("\n\n", 1)[0].split("\n")
+        if line.strip()
+    }
+    if not others:
+        return body[:CONTEXT_CHARS]
+    lines = body[: CONTEXT_CHARS * 2].split("\n")
+    # a line the report repeats is its formula for every recipient ("User not listed in public
+    # Name & Address Book" above each address, Lotus Notes): it stays
+    repeated = {line for line, count in Counter(lines).items() if count > 1}
+    return "\n".join(line for line in lines if line not in others or line in repeated)[:CONTEXT_CHARS]
