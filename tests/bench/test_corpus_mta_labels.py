@@ -1,4 +1,5 @@
-"""bench/corpus-mta's labels are well formed and match its files one to one (bench/corpus-mta/README.md).
+"""bench/corpus-mta's and bench/corpus-heldout's labels are well formed and match their files one to
+one (bench/corpus-mta/README.md; the held-out corpus uses the same layout).
 
 Files are raw emails (`.eml`) or, for sending services' event payloads pasted as they are, JSON
 (`.json`); the email checks apply to the emails.
@@ -19,7 +20,7 @@ from repo_paths import REPO
 
 from bot.engine.model import REASONS
 
-CORPUS = REPO / "bench" / "corpus-mta"
+CORPORA = (REPO / "bench" / "corpus-mta", REPO / "bench" / "corpus-heldout")
 FAMILY_RE = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 FILE_RE = re.compile(r"^(?P<family>[a-z0-9-]+)/(?P<nn>\d{2})-[a-z0-9]+(?:-[a-z0-9]+)*\.(?:eml|json)$")
 STATUS_RE = re.compile(r"^[245]\.\d{1,3}\.\d{1,3}$")
@@ -31,14 +32,14 @@ ROW_KEYS = {"status", "replycode", "reason", "hardbounce", "recipient"}
 NOT_FAILURES = {"feedback", "vacation", "delivered"}
 
 
-def _families() -> list[Path]:
-    return sorted(p for p in CORPUS.iterdir() if p.is_dir()) if CORPUS.is_dir() else []
+def _families(corpus: Path) -> list[Path]:
+    return sorted(p for p in corpus.iterdir() if p.is_dir()) if corpus.is_dir() else []
 
 
-def _labels() -> list[tuple[str, int, dict]]:
+def _labels(corpus: Path) -> list[tuple[str, int, dict]]:
     """(labels file relative to the corpus, line number, parsed line) for every line of every family."""
     rows = []
-    for family in _families():
+    for family in _families(corpus):
         path = family / "labels.jsonl"
         if not path.is_file():
             continue
@@ -48,18 +49,30 @@ def _labels() -> list[tuple[str, int, dict]]:
     return rows
 
 
-def test_the_corpus_has_families_with_labels() -> None:
-    families = _families()
-    assert families, f"no family folders in {CORPUS}"
+@pytest.fixture(params=CORPORA, ids=lambda corpus: corpus.name)
+def corpus(request: pytest.FixtureRequest) -> Path:
+    return request.param
+
+
+def test_the_corpus_has_families_with_labels(corpus: Path) -> None:
+    families = _families(corpus)
+    assert families, f"no family folders in {corpus}"
     for family in families:
         assert FAMILY_RE.match(family.name), family.name
         assert (family / "labels.jsonl").is_file(), f"{family.name} has no labels.jsonl"
 
 
 @pytest.mark.parametrize(
-    ("where", "line", "label"), [pytest.param(*row, id=str(row[2].get("id"))) for row in _labels()]
+    ("corpus_dir", "where", "line", "label"),
+    [
+        pytest.param(corpus, *row, id=f"{corpus.name}:{row[2].get('id')}")
+        for corpus in CORPORA
+        for row in _labels(corpus)
+    ],
 )
-def test_each_label_is_well_formed_and_names_its_file(where: str, line: int, label: dict) -> None:
+def test_each_label_is_well_formed_and_names_its_file(
+    corpus_dir: Path, where: str, line: int, label: dict
+) -> None:
     at = f"{where}:{line}"
     assert set(label) == {"id", "file", "engine", "expected"}, at
     family = where.split("/")[0]
@@ -67,7 +80,7 @@ def test_each_label_is_well_formed_and_names_its_file(where: str, line: int, lab
     assert m, f"{at}: file {label['file']!r} is not <family>/<NN>-<description>.eml or .json"
     assert m["family"] == family, f"{at}: file is outside its family folder"
     assert label["id"] == f"{family}-{m['nn']}", f"{at}: id {label['id']!r} does not match the file"
-    assert (CORPUS / label["file"]).is_file(), f"{at}: {label['file']} does not exist"
+    assert (corpus_dir / label["file"]).is_file(), f"{at}: {label['file']} does not exist"
     assert isinstance(label["engine"], str) and label["engine"], at
     assert isinstance(label["expected"], list) and 1 <= len(label["expected"]) <= 4, at
     recipients = set()
@@ -84,21 +97,21 @@ def test_each_label_is_well_formed_and_names_its_file(where: str, line: int, lab
             assert row["hardbounce"] is False, f"{at}: {row['reason']} is not a failure, so never hard"
 
 
-def test_every_email_has_exactly_one_label_and_ids_are_unique() -> None:
-    labels = [label for _, _, label in _labels()]
+def test_every_email_has_exactly_one_label_and_ids_are_unique(corpus: Path) -> None:
+    labels = [label for _, _, label in _labels(corpus)]
     ids = [label["id"] for label in labels]
     files = [label["file"] for label in labels]
     assert len(ids) == len(set(ids)), sorted(i for i in ids if ids.count(i) > 1)
     assert len(files) == len(set(files)), sorted(f for f in files if files.count(f) > 1)
-    emails = sorted(str(p.relative_to(CORPUS)) for ext in ("eml", "json") for p in CORPUS.glob(f"*/*.{ext}"))
+    emails = sorted(str(p.relative_to(corpus)) for ext in ("eml", "json") for p in corpus.glob(f"*/*.{ext}"))
     assert sorted(files) == emails, {
         "unlabelled": set(emails) - set(files),
         "missing": set(files) - set(emails),
     }
 
 
-def test_every_email_is_a_whole_raw_message() -> None:
-    for path in sorted(CORPUS.glob("*/*.eml")):
+def test_every_email_is_a_whole_raw_message(corpus: Path) -> None:
+    for path in sorted(corpus.glob("*/*.eml")):
         raw = path.read_bytes()
         head, sep, body = raw.partition(b"\n\n")
         assert sep and body.strip(), f"{path.name}: no header/body separator or empty body"
@@ -117,24 +130,24 @@ def _decoded_text(path: Path) -> str:
     return "\n".join(texts).lower()
 
 
-def test_every_json_payload_is_json() -> None:
-    for path in sorted(CORPUS.glob("*/*.json")):
+def test_every_json_payload_is_json(corpus: Path) -> None:
+    for path in sorted(corpus.glob("*/*.json")):
         decoder = json.JSONDecoder()
         text = path.read_text(encoding="utf-8").strip()
         document, end = decoder.raw_decode(text)
         assert isinstance(document, (dict, list)) and end == len(text), path.name
 
 
-def test_every_labelled_recipient_is_written_in_its_email() -> None:
+def test_every_labelled_recipient_is_written_in_its_email(corpus: Path) -> None:
     """A typo in a label would otherwise count as an engine miss."""
-    for where, line, label in _labels():
-        text = _decoded_text(CORPUS / label["file"])
+    for where, line, label in _labels(corpus):
+        text = _decoded_text(corpus / label["file"])
         for row in label["expected"]:
             assert row["recipient"].lower() in text, f"{where}:{line}: {row['recipient']} not in the email"
 
 
-def test_every_email_parses_without_mime_defects() -> None:
-    for path in sorted(CORPUS.glob("*/*.eml")):
+def test_every_email_parses_without_mime_defects(corpus: Path) -> None:
+    for path in sorted(corpus.glob("*/*.eml")):
         message = email.message_from_bytes(path.read_bytes(), policy=policy.compat32)
         assert message["Subject"], f"{path.name}: no Subject"
         assert not [d for part in message.walk() for d in part.defects], path.name
