@@ -31,8 +31,9 @@ _LOWERED_OPTIONS.log_errors = False
 _CASELESS_ESCAPES = frozenset("dDsSwWbBAzfnrtv")
 # A pattern's pieces for lower-casing: an escape, a group's opening with its name or flags, a
 # class's opening (with a "]" that belongs to it), a class's end, an upper-case letter with the
-# rest of a range it starts, or a run of anything else.
-_TOKEN = re.compile(r"\\.?|\(\?:|\(\?P<[^>]*>|\(\?.?|\(|\[\^?\]?|\]|[A-Z](?:-[^\]\\])?|[^\\(\[\]A-Z]+", re.S)
+# rest of a range it starts, or a run of anything else. A source, compiled on first use by re
+# (which keeps it): a start-up from the cache reads no pattern.
+_TOKEN = r"\\.?|\(\?:|\(\?P<[^>]*>|\(\?.?|\(|\[\^?\]?|\]|[A-Z](?:-[^\]\\])?|[^\\(\[\]A-Z]+"
 
 
 def compile_error(source: str) -> str | None:
@@ -54,7 +55,7 @@ def lowered_pattern(source: str) -> str | None:
         return None  # a POSIX class such as [:upper:]
     out: list[str] = []
     in_class = False
-    for token in _TOKEN.findall(source):
+    for token in re.findall(_TOKEN, source, re.S):
         first = token[0]
         if first == "\\":
             if len(token) < 2 or not token.isascii():
