@@ -20,6 +20,7 @@ from .matcher import (
     Matcher,
     cause_before_give_up,
     code_rank,
+    statuses,
 )
 from .model import Entry
 from .normalize import fold
@@ -155,7 +156,8 @@ def _failure_before_success(matches: list[Match]) -> list[Match]:
 def _contradicts(entry: Entry, status: str | None) -> bool:
     """Whether an entry found by the words around a record names other causes than the
     record's own specific status: none of its enhanced codes shares the status's subject."""
-    if not status or code_rank(status) < RANK_ENHANCED or not entry.enhanced_codes:
+    entry_statuses = statuses(entry.codes)
+    if not status or code_rank(status) < RANK_ENHANCED or not entry_statuses:
         return False
     subject = status.split(".")[1]
-    return all(code.split(".")[1] != subject for code in entry.enhanced_codes)
+    return all(code.split(".")[1] != subject for code in entry_statuses)

@@ -9,7 +9,7 @@ from __future__ import annotations
 import re
 
 from .incident import Incident
-from .matcher import RANK_PHRASE, Match
+from .matcher import RANK_PHRASE, Match, statuses
 from .model import Entry, Finding
 from .normalize import shorten
 from .phase import refine_reason, smtp_phase
@@ -113,12 +113,12 @@ def success_codes(incident: Incident) -> bool:
 def _implied_status(entry: Entry, reply: str | None, action: str | None) -> str | None:
     """The entry's own enhanced code of the right class, when the text gave none."""
     wanted = reply[0] if reply else ("4" if action == "delayed" else "5" if action == "failed" else None)
-    statuses = entry.enhanced_codes
-    if not statuses:
+    stated = statuses(entry.codes)
+    if not stated:
         return None
     if wanted:
-        return next((c for c in statuses if c[0] == wanted), None)
-    return statuses[0] if len(statuses) == 1 else None
+        return next((c for c in stated if c[0] == wanted), None)
+    return stated[0] if len(stated) == 1 else None
 
 
 def _bounce(entry: Entry, reply: str | None, enhanced: str | None, action: str | None) -> str:

@@ -13,6 +13,9 @@ class GuardedPattern:
     lower-cased, so that a reader sees when it runs; tests/test_engine_literals.py checks them
     against what pattern_literals reads in the pattern. The regex is compiled on the first text
     that holds one of them: many processes never meet one.
+
+    Every match also begins with one of the strings, so the regex is tried only where one of them
+    starts, not at every place of the text (see `search`).
     """
 
     __slots__ = ("_regex", "flags", "needles", "source")
@@ -31,4 +34,22 @@ class GuardedPattern:
             return None
         if self._regex is None:
             self._regex = re.compile(self.source, self.flags)
-        return self._regex.search(text)
+        if len(lowered) != len(text):
+            return self._regex.search(text)
+        # lower() kept every character in its place: the first match is at the first place where
+        # one of the strings starts and the regex matches
+        for start in sorted(start for needle in self.needles for start in _starts(lowered, needle)):
+            found = self._regex.match(text, start)
+            if found is not None:
+                return found
+        return None
+
+
+def _starts(text: str, needle: str) -> list[int]:
+    """Where `needle` starts in `text`, overlapping places too."""
+    starts = []
+    start = text.find(needle)
+    while start >= 0:
+        starts.append(start)
+        start = text.find(needle, start + 1)
+    return starts

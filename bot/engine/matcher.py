@@ -23,6 +23,7 @@ Words of the queue giving up (reason expired) yield to words in the same text th
 
 from __future__ import annotations
 
+import functools
 from collections import defaultdict
 from dataclasses import dataclass
 
@@ -337,7 +338,20 @@ def cause_before_give_up(matches: list[Match]) -> tuple[list[Match], Entry | Non
 
 
 def _time_expired(entry: Entry) -> bool:
-    return any(code.split(".")[1:] == ["4", "7"] for code in entry.enhanced_codes)
+    return any(code.split(".")[1:] == ["4", "7"] for code in statuses(entry.codes))
+
+
+@functools.cache
+def statuses(codes: tuple[str, ...]) -> tuple[str, ...]:
+    """The enhanced status codes of an entry's codes, as Entry.enhanced_codes gives them. Ranking
+    asks this of the same few hundred entries again and again; each list is read once."""
+    return tuple(code for code in codes if is_enhanced_code(code))
+
+
+@functools.cache
+def _by_scheme(codes: tuple[str, ...]) -> tuple[frozenset[str], frozenset[str]]:
+    """An entry's codes in two sets, the enhanced ones and the others, made once per list."""
+    return frozenset(c for c in codes if "." in c), frozenset(c for c in codes if "." not in c)
 
 
 def names_cause(entry: Entry) -> bool:
@@ -346,7 +360,7 @@ def names_cause(entry: Entry) -> bool:
     out, no route, DNS) is the story the give-up already tells, so it does not count."""
     if entry.reason in GIVE_UP_REASONS or entry.reason in VAGUE_REASONS or entry.when_no_code:
         return False
-    return not any(code.split(".")[1] == "4" for code in entry.enhanced_codes)
+    return not any(code.split(".")[1] == "4" for code in statuses(entry.codes))
 
 
 def _order(match: Match, provider: str | None) -> tuple[float, bool, str]:
@@ -362,10 +376,10 @@ def _code_agreement(entry: Entry, codes: set[str], rank: float, confidence: floa
     codes = {c for c in codes if code_rank(c) > RANK_NO_DETAIL}
     # the enhanced code is the sharper signal: judge by it when both sides have one
     text_codes = {c for c in codes if "." in c}
-    entry_codes = {c for c in entry.codes if "." in c}
+    entry_codes, entry_others = _by_scheme(entry.codes)
     if not (text_codes and entry_codes):
         text_codes = codes - text_codes
-        entry_codes = {c for c in entry.codes if "." not in c}
+        entry_codes = entry_others
     if not (entry_codes and text_codes):
         return rank, confidence
     if text_codes & entry_codes:

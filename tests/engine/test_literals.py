@@ -187,6 +187,10 @@ def test_guarded_pattern_runs_only_where_its_strings_are() -> None:
     # the pre-test is a substring test of the lower-cased text: it never hides a real match
     upper = "H=MX.EXAMPLE.ORG"
     assert guarded.search(upper, upper.lower()) is not None
+    # tried where "h=" starts, the regex still finds the first match that begins a word
+    text = "OH=a.example.org, then H=mx.example.org"
+    m = guarded.search(text, text.lower())
+    assert m is not None and m.group(1) == "mx.example.org"
 
 
 @pytest.mark.parametrize("needles", [(), ("H=",)])

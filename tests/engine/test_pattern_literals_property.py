@@ -113,3 +113,5 @@ def test_guarded_patterns(data: st.DataObject) -> None:
     assert found is not None  # from_regex makes texts that hold a match
     assert guarded.search(text, text.lower()) is not None
     assert any(needle in found.group(0).lower() for needle in guarded.needles)
+    # every match begins with one of them: GuardedPattern tries the regex only where one starts
+    assert found.group(0).lower().startswith(guarded.needles)

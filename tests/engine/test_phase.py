@@ -1,0 +1,32 @@
+"""The RE2 pre-test of the phase wording never hides a phase that _STATED_RE would read."""
+
+from __future__ import annotations
+
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from bot.engine.phase import _STATED_RE, PRE_TEST_MIN_CHARS, _at_word_start, _may_state, smtp_phase
+
+PIECES = st.sampled_from(
+    ["in reply to", "after", "at", "on", "our", "nach", "en respuesta al", "dopo", "après", "the",
+     "den", "la commande", "end of data", "data", "rcpt", "mail", "helo", "initial connection",
+     "smtp greeting", "-befehl", ".x", ".", "-", " ", "  ", "\n", "\t", "\x0b", "\x1c", "\xa0", "x",
+     "_", "a", "o", "é", "5"]
+)  # fmt: skip
+
+
+@settings(max_examples=2000, deadline=None)
+@given(st.lists(PIECES, min_size=1, max_size=8).map("".join))
+def test_the_pre_test_passes_every_text_that_states_a_phase(text: str) -> None:
+    text = text.ljust(PRE_TEST_MIN_CHARS)  # long enough to be tested
+    if _at_word_start(_STATED_RE, text) is not None:
+        assert _may_state(text), repr(text)
+
+
+def test_a_stated_phase_is_read() -> None:
+    assert smtp_phase("550 5.1.1 user unknown (in reply to RCPT TO command)") == "RCPT"
+    assert smtp_phase("550 rejected after\x0bDATA") == "DATA"
+    assert smtp_phase("550 rejected (cat data)") is None
+    padding = " " * PRE_TEST_MIN_CHARS
+    assert smtp_phase(f"550 5.7.1 rejected after end of data{padding}") == "DATA"
+    assert smtp_phase(f"550 5.7.1 rejected after the mailbox check{padding}") is None
