@@ -13,6 +13,7 @@ from __future__ import annotations
 import re
 from typing import TYPE_CHECKING
 
+from .entries import Entries
 from .matcher import RANK_CLASS, Match
 from .model import Entry
 
@@ -86,7 +87,9 @@ class CodeStructure:
     """Explains codes by their parts; `registered` is every code an entry of ours holds."""
 
     def __init__(self, entries: Iterable[Entry]) -> None:
-        self.registered = frozenset(c for e in entries if e.is_code_entry for c in e.codes)
+        entries = Entries.of(entries)
+        code_entry, codes = entries.column("is_code_entry"), entries.column("codes")
+        self.registered = frozenset(c for i, held in enumerate(codes) if code_entry[i] for c in held)
 
     def answer(self, incident: Incident, code_matches: list[Match]) -> list[Match] | None:
         """A reading of the incident's code by its digits, for a question (free text or a bare

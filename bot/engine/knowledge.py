@@ -16,6 +16,8 @@ from .providers import leading_literal
 if TYPE_CHECKING:
     from pathlib import Path
 
+    from .entries import Entries
+
 KNOWLEDGE_DIR_ENV = "SMTPBOT_KNOWLEDGE_DIR"
 # The checks of a knowledge file run on a cache miss only: their regexes are sources that re
 # compiles on first use (and keeps), not at every start.
@@ -73,7 +75,8 @@ class KnowledgeBase:
     __slots__ = ("also_required", "entries", "files", "literals", "problems", "providers", "widths")
 
     def __init__(self) -> None:
-        self.entries: list[Entry] = []
+        # a list while the TOML files are read; from the cache, records made on first use
+        self.entries: list[Entry] | Entries = []
         self.providers: list[Provider] = []
         self.problems: list[Problem] = []
         self.files: list[str] = []
