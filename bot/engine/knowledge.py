@@ -8,7 +8,6 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-from .knowledge_regex import compile_error
 from .model import PERMANENCES, REASONS, WHO, Entry, Provider, is_enhanced_code, is_reply_code
 from .normalize import text_width
 from .providers import leading_literal
@@ -262,6 +261,7 @@ def _pattern_problem(source: str, kb: KnowledgeBase) -> str | None:
     matcher skip it on every text without that string, instead of running it on all of them.
     """
     # imported here: a start-up served from the cache never validates, nor reads a pattern
+    from .knowledge_regex import compile_error
     from .pattern_literals import (
         MIN_LITERAL_CHARS,
         also_required,

@@ -26,11 +26,14 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from .entries import Entries
-from .knowledge_regex import KnowledgeRegex
 from .literal_index import LiteralIndex, starts_inside_word
 from .model import Entry, is_enhanced_code
+
+if TYPE_CHECKING:
+    from .knowledge_regex import KnowledgeRegex
 
 RANK_PHRASE = 3.0
 RANK_ENHANCED = 2.0
@@ -121,9 +124,7 @@ class Matcher:
         one mail system with it (providers.toml): an entry of one is the others' own too.
         `also_required` maps a pattern to its other sets of strings a match contains one of
         each (pattern_literals.also_required): a pattern runs only where the text has them.
-
-        The indexes hold entries by their position in `entries`, read from its indexed columns
-        (entries.py): an entry's record is made when a text first needs it."""
+        The indexes hold entries by position: a record is made when a text needs it (entries.py)."""
         self.families = families or {}
         literals = literals or {}
         widths = widths or {}
@@ -228,6 +229,8 @@ class Matcher:
         """Made on first use: most patterns never pass their literal check in a process."""
         compiled = self._compiled.get(index)
         if compiled is None:
+            from .knowledge_regex import KnowledgeRegex  # RE2 loads with the first pattern a text needs
+
             compiled = self._compiled[index] = KnowledgeRegex(self.pattern_entries[index][0])
         return compiled
 
