@@ -26,6 +26,7 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass
+from itertools import compress
 
 from .entries import Entries
 from .literal_index import LiteralIndex, starts_inside_word
@@ -164,13 +165,13 @@ class Matcher:
                     by_literal[literal].append(index)
                 if not required:
                     self.always_run.append(index)
-        self.fuzzy_choices = sorted(self.phrase_entries)
         self.by_literal = dict(by_literal)
         # Phrases and the patterns' literals in one automaton, so that one scan finds both. A
         # phrase counts only where it starts a word; a literal anywhere in a pattern's reach.
         self.words = LiteralIndex(sorted({*self.phrase_entries, *self.by_literal}))
         self._is_phrase = [word in self.phrase_entries for word in self.words.strings]
         self._is_literal = [word in self.by_literal for word in self.words.strings]
+        self.fuzzy_choices = list(compress(self.words.strings, self._is_phrase))  # sorted, as words are
 
     def phrase_hits(self, folded: str) -> list[Hit]:
         """The phrases found in a folded text, in the order they first occur, then the patterns
