@@ -1,9 +1,15 @@
 """A start-up cache: the validated knowledge base as plain JSON, keyed on everything it came from.
 
 Reading 60-odd TOML files, validating every entry and working out each pattern's required strings
-costs a few hundred milliseconds; reading the result back as JSON, about ten. The key covers the
+costs a few hundred milliseconds; reading the result back as JSON, a few. The key covers the
 knowledge files (path, size, modification time), the engine's own source files and the Python
 version, so any edit to either builds afresh.
+
+The file is JSON lines. The first holds what indexing reads: the entries' indexed fields as
+columns (entries.py), the providers, the patterns' required strings. Then comes one line per
+entry with its whole record, which is parsed only when that entry is first asked for: most of
+the knowledge is prose that a run shows for the few entries that explain its texts. A checksum
+of those lines and where each starts, kept in the first, prove them intact before any is used.
 
 JSON, because what is read back must not be able to run code: a pickle can. The folder is the
 user's own: created 0700, and refused (one warning, then the engine loads without a cache) when
@@ -15,19 +21,23 @@ otherwise skipped silently: it only ever saves time.
 from __future__ import annotations
 
 import contextlib
+import itertools
 import json
 import os
 import stat
 import sys
 import zlib
 from dataclasses import fields
-from typing import TYPE_CHECKING, Any
 
+from .entries import INDEXED, Entries
 from .knowledge import KnowledgeBase
 from .model import Entry, Provider
 
+TYPE_CHECKING = False  # typing's own flag, without importing typing: no run needs typing
 if TYPE_CHECKING:
+    from collections.abc import Callable
     from pathlib import Path
+    from typing import Any
 
 CACHE_DIR_ENV = "SMTPBOT_CACHE_DIR"  # a folder, or "off"
 # Knowledge bases kept, the most recently used: several checkouts, or the bot and the command line
@@ -124,7 +134,7 @@ def read(key: str) -> KnowledgeBase | None:
         with open(path, "rb") as fh:
             if unsafe_reason(os.fstat(fh.fileno())):
                 return None
-            kb = from_data(json.loads(fh.read()))
+            kb = from_bytes(fh.read())
     except (OSError, ValueError, TypeError, KeyError, AttributeError):
         return None  # missing, damaged or not what write() wrote: built afresh and rewritten
     with contextlib.suppress(OSError):
@@ -142,10 +152,8 @@ def write(key: str, kb: KnowledgeBase) -> None:
         import tempfile  # only a cache miss writes
 
         fd, tmp = tempfile.mkstemp(dir=folder, suffix=".tmp")  # mode 0600
-        with os.fdopen(fd, "w", encoding="ascii") as fh:
-            # ASCII with \u escapes: one CJK character anywhere makes Python hold a UTF-8 file as
-            # two bytes a character, and json.loads then reads the whole file 40% slower
-            json.dump(to_data(kb), fh, separators=(",", ":"))
+        with os.fdopen(fd, "wb") as fh:
+            fh.write(to_bytes(kb))
         os.replace(tmp, path)
     except (OSError, ValueError):
         return
@@ -162,29 +170,51 @@ def _evict(folder: str) -> None:
             os.unlink(old.path)
 
 
-def to_data(kb: KnowledgeBase) -> dict[str, Any]:
-    """The knowledge base as JSON-ready data. Records are stored as columns, one list per field
-    (a field's values for every record, in the order of `fields`): a few dozen lists to parse
-    and convert instead of one per record, and the records are then made in one pass."""
-    return {
-        "fields": {"entry": _names(Entry), "provider": _names(Provider)},
+def _json(value: Any) -> bytes:
+    # ASCII with \u escapes: one CJK character anywhere makes Python hold a UTF-8 text as two
+    # bytes a character, and json.loads then reads all of it 40% slower
+    return json.dumps(value, separators=(",", ":")).encode("ascii")
+
+
+def to_bytes(kb: KnowledgeBase) -> bytes:
+    """The knowledge base as the cache file holds it: a line of what indexing reads, then a line
+    per entry with its record, its fields' values in the order of `fields`."""
+    rows = [_json([getattr(entry, name) for name in _names(Entry)]) + b"\n" for entry in kb.entries]
+    head = {
+        "fields": {"entry": _names(Entry), "provider": _names(Provider), "indexed": list(INDEXED)},
         "files": kb.files,
-        "entries": _columns(Entry, kb.entries),
-        "providers": _columns(Provider, kb.providers),
+        "entries": {name: [getattr(entry, name) for entry in kb.entries] for name in INDEXED},
+        # Records are stored as columns, one list per field: a few dozen lists to parse and
+        # convert instead of one per record, and the records are then made in one pass.
+        "providers": {name: [getattr(p, name) for p in kb.providers] for name in _names(Provider)},
         "literals": kb.literals,
         "also_required": kb.also_required,
         "widths": kb.widths,
+        # where each entry's line starts after this one, and where the last ends
+        "offsets": list(itertools.accumulate(map(len, rows), initial=0)),
+        "checksum": zlib.adler32(b"".join(rows)),
     }
+    return b"".join([_json(head), b"\n", *rows])
 
 
-def from_data(data: dict[str, Any]) -> KnowledgeBase:
-    """The knowledge base `to_data` described; TypeError, KeyError or AttributeError if `data`
-    is not such (another version's fields, a damaged file)."""
-    if data["fields"] != {"entry": _names(Entry), "provider": _names(Provider)}:
+def from_bytes(raw: bytes) -> KnowledgeBase:
+    """The knowledge base `to_bytes` wrote; ValueError, TypeError, KeyError or AttributeError if
+    `raw` is not such (another version's fields, a damaged file)."""
+    head, _, rows = raw.partition(b"\n")
+    data = json.loads(head)
+    if data["fields"] != {"entry": _names(Entry), "provider": _names(Provider), "indexed": list(INDEXED)}:
         raise TypeError("the cache was written for other record fields")
+    offsets = data["offsets"]
+    if len(rows) != offsets[-1] or zlib.adler32(rows) != data["checksum"]:
+        raise ValueError("the cache's entry lines are damaged")
+    columns = {name: data["entries"][name] for name in INDEXED}
+    if {len(offsets) - 1} != {len(values) for values in columns.values()}:
+        raise TypeError("the cache's columns differ in length")  # every entry after would be shifted
+    for name in ("codes", "phrases", "patterns"):
+        columns[name] = list(map(tuple, columns[name]))  # JSON has lists where the records have tuples
     kb = KnowledgeBase()
     kb.files = list(data["files"])
-    kb.entries = _records(Entry, data["entries"])
+    kb.entries = Entries(columns, _entry_maker(rows, offsets))
     kb.providers = _records(Provider, data["providers"])
     kb.literals = {source: tuple(strings) for source, strings in data["literals"].items()}
     kb.also_required = {
@@ -194,16 +224,23 @@ def from_data(data: dict[str, Any]) -> KnowledgeBase:
     return kb
 
 
+def _entry_maker(rows: bytes, offsets: list[int]) -> Callable[[int], Entry]:
+    """Makes entry i from its line (proved intact by the checksum, so it parses)."""
+    tuples = [field.type.startswith("tuple") for field in fields(Entry)]
+
+    def make(index: int) -> Entry:
+        values = json.loads(rows[offsets[index] : offsets[index + 1]])
+        return Entry(*(tuple(v) if is_tuple else v for v, is_tuple in zip(values, tuples, strict=True)))
+
+    return make
+
+
 def _names(record: type) -> list[str]:
     return [field.name for field in fields(record)]
 
 
-def _columns(record: type, items: list[Any]) -> dict[str, list[Any]]:
-    return {name: [getattr(item, name) for item in items] for name in _names(record)}
-
-
 def _records(record: type, columns: dict[str, list[Any]]) -> list[Any]:
-    """The records `_columns` stored, made a field at a time in C (`map`), not value by value."""
+    """The records stored as columns, made a field at a time in C (`map`), not value by value."""
     values = []
     for field in fields(record):
         column = columns[field.name]

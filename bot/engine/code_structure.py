@@ -11,11 +11,12 @@ someone who asked the bot; the engine never uses them for bounce records or in p
 from __future__ import annotations
 
 import re
-from typing import TYPE_CHECKING
 
+from .entries import Entries
 from .matcher import RANK_CLASS, Match
 from .model import Entry
 
+TYPE_CHECKING = False  # typing's own flag, without importing typing: no run needs typing
 if TYPE_CHECKING:
     from collections.abc import Iterable
 
@@ -86,7 +87,9 @@ class CodeStructure:
     """Explains codes by their parts; `registered` is every code an entry of ours holds."""
 
     def __init__(self, entries: Iterable[Entry]) -> None:
-        self.registered = frozenset(c for e in entries if e.is_code_entry for c in e.codes)
+        entries = Entries.of(entries)
+        code_entry, codes = entries.column("is_code_entry"), entries.column("codes")
+        self.registered = frozenset(c for i, held in enumerate(codes) if code_entry[i] for c in held)
 
     def answer(self, incident: Incident, code_matches: list[Match]) -> list[Match] | None:
         """A reading of the incident's code by its digits, for a question (free text or a bare

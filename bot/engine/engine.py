@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 import functools
-from typing import TYPE_CHECKING
 
 from . import cache, formats
 from .code_structure import CodeStructure
+from .entries import Entries
 from .evidence import Evidence
 from .findings import SUCCESS_ACTIONS, make_finding, passive_ok, success_only
 from .knowledge import KnowledgeBase, knowledge_dirs, load_knowledge
@@ -15,6 +15,7 @@ from .model import Entry, Explanation, Finding, is_enhanced_code, is_reply_code
 from .normalize import clean, clean_file, fold
 from .providers import ProviderIndex
 
+TYPE_CHECKING = False  # typing's own flag, without importing typing: no run needs typing
 if TYPE_CHECKING:
     from pathlib import Path
 
@@ -49,13 +50,19 @@ class Engine:
 
     def __init__(self, kb: KnowledgeBase) -> None:
         self.kb = kb
-        self.entries = kb.entries
-        self.by_id = kb.by_id()
-        answers_bounces = [e for e in kb.entries if not e.explicit_only]
+        # indexed by their columns: an entry's record is made when a text needs it (entries.py)
+        self.entries = Entries.of(kb.entries)
+        explicit_only = self.entries.column("explicit_only")
+        answers_bounces = self.entries.subset([i for i, only in enumerate(explicit_only) if not only])
         families = {p.name: p.family for p in kb.providers if p.family}
         self.matcher = Matcher(answers_bounces, kb.literals, kb.widths, families, kb.also_required)
         self.providers = ProviderIndex(kb.providers)
-        self.evidence = Evidence(answers_bounces, self.matcher, self.providers, CodeStructure(kb.entries))
+        self.evidence = Evidence(answers_bounces, self.matcher, self.providers, CodeStructure(self.entries))
+
+    @functools.cached_property
+    def by_id(self) -> dict[str, Entry]:
+        """Every entry by id, made on first use: explaining never needs it."""
+        return {entry.id: entry for entry in self.entries}
 
     @functools.cached_property
     def questions(self) -> Questions:
@@ -64,7 +71,7 @@ class Engine:
         Built on the first text that may be a question: a batch of bounces never asks one."""
         from .questions import Questions
 
-        return Questions(self.kb.entries, self.kb.literals, self.kb.widths)
+        return Questions(self.entries, self.kb.literals, self.kb.widths)
 
     @classmethod
     def load(cls, extra_dir: str | None = None, use_cache: bool = True) -> Engine:

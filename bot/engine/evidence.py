@@ -9,7 +9,10 @@ report, an RFC 3834 auto-reply, a delivery notification) is explained by that st
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 from .code_structure import CodeStructure
+from .entries import Entries
 from .incident import Incident, complete
 from .matcher import (
     RANK_ENHANCED,
@@ -38,18 +41,21 @@ class Evidence:
     """The knowledge base's matcher and provider index, and the entries structure points to."""
 
     def __init__(
-        self, entries: list[Entry], matcher: Matcher, providers: ProviderIndex, structure: CodeStructure
+        self, entries: Sequence[Entry], matcher: Matcher, providers: ProviderIndex, structure: CodeStructure
     ) -> None:
         self.matcher = matcher
         self.code_structure = structure
         self.providers = providers
-        by_id = {e.id: e for e in entries}
+        # by the indexed columns: the few entries these name are the only records made
+        entries = Entries.of(entries)
+        position = {entry_id: i for i, entry_id in enumerate(entries.column("id"))}
         # later entries (an organisation's) replace earlier ones for the same action
-        self.fallbacks = {e.fallback_for: e for e in entries if e.fallback_for}
+        fallbacks = {action: i for i, action in enumerate(entries.column("fallback_for")) if action}
+        self.fallbacks = {action: entries[i] for action, i in fallbacks.items()}
         self.reports = {
-            report: (by_id[entry_id], reason)
+            report: (entries[position[entry_id]], reason)
             for report, (entry_id, reason) in REPORT_ENTRIES.items()
-            if entry_id in by_id
+            if entry_id in position
         }
 
     def best_match(self, incident: Incident, allow_fuzzy: bool) -> tuple[Match, str | None] | None:

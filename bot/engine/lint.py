@@ -7,7 +7,8 @@ from collections import defaultdict
 from urllib.parse import urlsplit
 
 from .engine import Engine
-from .knowledge import KnowledgeBase, Problem
+from .knowledge import KnowledgeBase
+from .knowledge_files import Problem
 from .model import Entry
 
 STALE_AFTER_MONTHS = 18

@@ -2,26 +2,33 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
-
+TYPE_CHECKING = False  # typing's own flag, without importing typing: no run needs typing
 if TYPE_CHECKING:
     import ahocorasick_rs
+
+
+# A text this short (a bare code, a word or two) is first tested string by string.
+SHORT_TEXT = 16
 
 
 class LiteralIndex:
     """Plain strings found in one pass over a folded text by an Aho-Corasick automaton.
 
-    The automaton is built on first use: building it takes a few milliseconds and a bare code
-    never needs it.
+    The automaton is built on first use: building it takes a few milliseconds (most of a bare
+    code's answer), so until then a short text is tested against the strings that fit in it,
+    and one that holds none of them (`452`, `5.7.1`) needs no automaton at all.
     """
 
     def __init__(self, strings: list[str]) -> None:
         self.strings = strings
         self._automaton: ahocorasick_rs.AhoCorasick | None = None
+        self._short: list[str] | None = None  # the strings a short text may hold, when first needed
 
     def occurrences(self, text: str) -> list[tuple[int, int, int]]:
         """Every occurrence, overlapping ones too: (index in `strings`, start, end)."""
         if not self.strings:
+            return []
+        if self._automaton is None and len(text) <= SHORT_TEXT and not self._any_in(text):
             return []
         if self._automaton is None:
             import ahocorasick_rs  # only texts with words get this far
@@ -33,6 +40,12 @@ class LiteralIndex:
                 self.strings, implementation=ahocorasick_rs.Implementation.NoncontiguousNFA
             )
         return self._automaton.find_matches_as_indexes(text, overlapping=True)
+
+    def _any_in(self, text: str) -> bool:
+        """Whether any of the strings occurs in a short text."""
+        if self._short is None:
+            self._short = [string for string in self.strings if len(string) <= SHORT_TEXT]
+        return any(string in text for string in self._short if len(string) <= len(text))
 
 
 def starts_inside_word(folded: str, start: int) -> bool:

@@ -25,11 +25,17 @@ from __future__ import annotations
 
 import functools
 from collections import defaultdict
+from collections.abc import Sequence
 from dataclasses import dataclass
+from itertools import compress
 
-from .knowledge_regex import KnowledgeRegex
+from .entries import Entries
 from .literal_index import LiteralIndex, starts_inside_word
 from .model import Entry, is_enhanced_code
+
+TYPE_CHECKING = False  # typing's own flag, without importing typing: no run needs typing
+if TYPE_CHECKING:
+    from .knowledge_regex import KnowledgeRegex
 
 RANK_PHRASE = 3.0
 RANK_ENHANCED = 2.0
@@ -108,7 +114,7 @@ class Matcher:
 
     def __init__(
         self,
-        entries: list[Entry],
+        entries: Sequence[Entry],
         literals: dict[str, tuple[str, ...]] | None = None,
         widths: dict[str, int | None] | None = None,
         families: dict[str, str] | None = None,
@@ -119,14 +125,16 @@ class Matcher:
         list is worked out here. `families` maps a provider to the family of providers that run
         one mail system with it (providers.toml): an entry of one is the others' own too.
         `also_required` maps a pattern to its other sets of strings a match contains one of
-        each (pattern_literals.also_required): a pattern runs only where the text has them."""
+        each (pattern_literals.also_required): a pattern runs only where the text has them.
+        The indexes hold entries by position: a record is made when a text needs it (entries.py)."""
         self.families = families or {}
         literals = literals or {}
         widths = widths or {}
         also_required = also_required or {}
-        self.code_index: dict[str, Entry] = {}
-        self.phrase_entries: dict[str, list[Entry]] = defaultdict(list)
-        self.pattern_entries: list[tuple[str, Entry]] = []
+        self.entries = Entries.of(entries)
+        self.code_index: dict[str, int] = {}
+        self.phrase_entries: dict[str, list[int]] = defaultdict(list)
+        self.pattern_entries: list[tuple[str, int]] = []
         self._compiled: dict[int, KnowledgeRegex] = {}
         # Patterns by the strings one of which every match contains, so that one scan of the
         # text picks the few worth running.
@@ -134,18 +142,20 @@ class Matcher:
         self.widths: list[int | None] = []
         self.also_required: list[tuple[tuple[str, ...], ...]] = []
         by_literal: dict[str, list[int]] = defaultdict(list)
-        for entry in entries:
-            if entry.is_code_entry:
-                for code in entry.codes:
+        names = ("is_code_entry", "local", "codes", "phrases", "patterns")
+        columns = [self.entries.column(name) for name in names]
+        for position, (code_entry, local, codes, phrases, patterns) in enumerate(zip(*columns, strict=True)):
+            if code_entry:
+                for code in codes:
                     # an organisation's code entry replaces ours for the same code
-                    if code not in self.code_index or entry.local:
-                        self.code_index[code] = entry
+                    if code not in self.code_index or local:
+                        self.code_index[code] = position
                 continue
-            for phrase in entry.phrases:
-                self.phrase_entries[phrase].append(entry)
-            for pattern in entry.patterns:
+            for phrase in phrases:
+                self.phrase_entries[phrase].append(position)
+            for pattern in patterns:
                 index = len(self.pattern_entries)
-                self.pattern_entries.append((pattern, entry))
+                self.pattern_entries.append((pattern, position))
                 if pattern in literals and pattern in widths:
                     required, width = literals[pattern], widths[pattern]
                 else:
@@ -156,13 +166,13 @@ class Matcher:
                     by_literal[literal].append(index)
                 if not required:
                     self.always_run.append(index)
-        self.fuzzy_choices = sorted(self.phrase_entries)
         self.by_literal = dict(by_literal)
         # Phrases and the patterns' literals in one automaton, so that one scan finds both. A
         # phrase counts only where it starts a word; a literal anywhere in a pattern's reach.
         self.words = LiteralIndex(sorted({*self.phrase_entries, *self.by_literal}))
         self._is_phrase = [word in self.phrase_entries for word in self.words.strings]
         self._is_literal = [word in self.by_literal for word in self.words.strings]
+        self.fuzzy_choices = list(compress(self.words.strings, self._is_phrase))  # sorted, as words are
 
     def phrase_hits(self, folded: str) -> list[Hit]:
         """The phrases found in a folded text, in the order they first occur, then the patterns
@@ -221,6 +231,8 @@ class Matcher:
         """Made on first use: most patterns never pass their literal check in a process."""
         compiled = self._compiled.get(index)
         if compiled is None:
+            from .knowledge_regex import KnowledgeRegex  # RE2 loads with the first pattern a text needs
+
             compiled = self._compiled[index] = KnowledgeRegex(self.pattern_entries[index][0])
         return compiled
 
@@ -230,14 +242,15 @@ class Matcher:
         found: dict[str, Match] = {}
         for hit in hits:
             if hit.pattern is not None:
-                entry = self.pattern_entries[hit.pattern][1]
+                entry = self.entries[self.pattern_entries[hit.pattern][1]]
                 if not (entry.requires_provider and not self.kin(entry.provider, provider)):
                     # a pattern is as specific as a phrase of the length it matched, capped
                     self._keep(
                         found, self._score(entry, hit.matched, min(len(hit.matched), 40), codes, provider)
                     )
                 continue
-            for entry in self.phrase_entries[hit.matched]:
+            for position in self.phrase_entries[hit.matched]:
+                entry = self.entries[position]
                 if (entry.when_no_code and codes) or (
                     entry.requires_provider and not self.kin(entry.provider, provider)
                 ):
@@ -275,25 +288,29 @@ class Matcher:
         the enhanced code, the finer scheme, comes first."""
         out = []
         if enhanced:
-            entry = self.code_index.get(enhanced)
+            entry = self._code_entry(enhanced)
             if entry:
                 out.append(Match(entry, code_rank(enhanced), 0.9, enhanced))
             else:
                 cls, subject, _ = enhanced.split(".")
                 for fallback in (f"{cls}.{subject}.0", f"{cls}.0.0"):
-                    entry = self.code_index.get(fallback)
+                    entry = self._code_entry(fallback)
                     if entry:
                         out.append(Match(entry, code_rank(fallback), 0.6, enhanced))
                         break
         if reply:
-            entry = self.code_index.get(reply)
+            entry = self._code_entry(reply)
             if entry:
                 out.append(Match(entry, code_rank(reply), 0.8, reply))
             else:
-                entry = self.code_index.get(f"{reply[0]}.0.0")
+                entry = self._code_entry(f"{reply[0]}.0.0")
                 if entry:
                     out.append(Match(entry, RANK_NO_DETAIL, 0.5, reply))
         return sorted(out, key=lambda m: -m.rank)
+
+    def _code_entry(self, code: str) -> Entry | None:
+        position = self.code_index.get(code)
+        return None if position is None else self.entries[position]
 
     def fuzzy_matches(self, folded: str, limit: int = 3) -> list[Match]:
         if not folded or len(folded) > FUZZY_MAX_QUERY or not self.fuzzy_choices:
@@ -306,7 +323,7 @@ class Matcher:
         )
         out = []
         for phrase, score, _ in results:
-            for entry in self.phrase_entries[phrase]:
+            for entry in map(self.entries.__getitem__, self.phrase_entries[phrase]):
                 out.append(Match(entry, RANK_FUZZY + score / 1000, round(score / 100 * 0.75, 2), phrase))
         return out
 

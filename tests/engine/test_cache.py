@@ -11,6 +11,7 @@ import os
 import pickle
 import stat
 import time
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
@@ -41,6 +42,11 @@ def cache_dir(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
 
 def cached(folder: Path) -> list[Path]:
     return sorted(folder.glob("knowledge-*.json")) if folder.is_dir() else []
+
+
+def head_of(path: Path) -> dict:
+    """The cache file's first line: what indexing reads (a line per entry's record follows)."""
+    return json.loads(path.read_text(encoding="utf-8").partition("\n")[0])
 
 
 def comparable(result: Explanation) -> dict:
@@ -77,8 +83,10 @@ def test_load_writes_one_json_file_keyed_on_the_knowledge(cache_dir: Path) -> No
     engine = Engine.load(extra_dir="")
     files = cached(cache_dir)
     assert [f.name for f in files] == [f"knowledge-{key_for('')}.json"]
-    data = json.loads(files[0].read_text(encoding="utf-8"))
+    data = head_of(files[0])
     assert len(data["entries"]["id"]) == len(engine.entries)
+    lines = files[0].read_text(encoding="utf-8").splitlines()[1:]
+    assert [json.loads(line)[0] for line in lines] == [e.id for e in engine.entries]
     assert data["literals"] == {source: list(strings) for source, strings in engine.kb.literals.items()}
     also = engine.kb.also_required
     assert data["also_required"] == {source: [list(s) for s in sets] for source, sets in also.items()}
@@ -205,18 +213,36 @@ def test_a_corrupt_cache_file_is_rebuilt(cache_dir: Path, fresh: Engine) -> None
     path = plant_junk(cache_dir, JUNK[-1])
     engine = Engine.load(extra_dir="")
     assert comparable(engine.explain(BOUNCES[1])) == comparable(fresh.explain(BOUNCES[1]))
-    assert len(json.loads(path.read_text(encoding="utf-8"))["entries"]["id"]) == len(
-        engine.entries
-    )  # rewritten
+    assert len(head_of(path)["entries"]["id"]) == len(engine.entries)  # rewritten
 
 
 def test_a_cache_whose_columns_differ_in_length_is_not_read(cache_dir: Path) -> None:
     Engine.load(extra_dir="")
     (path,) = cached(cache_dir)
-    data = json.loads(path.read_text(encoding="utf-8"))
+    head, newline, rows = path.read_text(encoding="utf-8").partition("\n")
+    data = json.loads(head)
     assert cache.read(key_for("")) is not None
-    data["entries"]["title"].pop()  # one value short: every record after it would be shifted
-    path.write_text(json.dumps(data), encoding="utf-8")
+    data["entries"]["phrases"].pop()  # one value short: every entry after it would be shifted
+    path.write_text(json.dumps(data) + newline + rows, encoding="utf-8")
+    assert cache.read(key_for("")) is None
+
+
+@pytest.mark.parametrize(
+    "damage",
+    [
+        lambda rows: rows.replace("mailbox", "mailbix", 1),  # parses, same length: the checksum tells
+        lambda rows: rows.replace("]\n", "}\n", 1),  # a line that no longer parses
+        lambda rows: rows[: len(rows) // 2],  # cut short
+    ],
+)
+def test_a_cache_whose_entry_lines_are_damaged_is_not_read(cache_dir: Path, damage: Callable) -> None:
+    """An entry's line is parsed only when the entry is first used: the whole file is proved
+    intact when it is read, so that a damaged one is rebuilt instead of failing mid-run."""
+    Engine.load(extra_dir="")
+    (path,) = cached(cache_dir)
+    head, newline, rows = path.read_text(encoding="utf-8").partition("\n")
+    assert cache.read(key_for("")) is not None
+    path.write_text(head + newline + damage(rows), encoding="utf-8")
     assert cache.read(key_for("")) is None
 
 

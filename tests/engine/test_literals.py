@@ -206,3 +206,23 @@ def test_the_engines_guarded_patterns_name_the_strings_their_matches_need(guarde
     # the strings written beside each pattern are the ones pattern_literals reads in it (two
     # characters suffice: "h=" before a host)
     assert guarded.needles == required_literals(guarded.source, min_chars=2)
+
+
+WORDS = sorted({*(p for e in KB.entries for p in e.phrases), *(s for ls in KB.literals.values() for s in ls)})
+
+
+@given(st.text(alphabet="45.0123 lpnofrmailbx(:", max_size=20))
+def test_a_short_text_is_read_as_the_automaton_reads_it(text: str) -> None:
+    """Before the automaton is built, a short text is tested string by string: what it finds
+    must be what the automaton finds."""
+    built = LiteralIndex(WORDS)
+    built.occurrences("x" * 40)  # a long text builds the automaton
+    assert LiteralIndex(WORDS).occurrences(text) == built.occurrences(text)
+
+
+def test_a_bare_code_builds_no_automaton() -> None:
+    index = LiteralIndex(WORDS)
+    assert index.occurrences("452") == [] and index.occurrences("5.7.1") == []
+    assert index._automaton is None
+    assert index.occurrences("ofr") == [(WORDS.index("ofr"), 0, 3)]
+    assert index._automaton is not None
