@@ -28,16 +28,15 @@ import stat
 import sys
 import zlib
 from dataclasses import fields
+from typing import TYPE_CHECKING, Any
 
 from .entries import INDEXED, Entries
 from .knowledge import KnowledgeBase
 from .model import Entry, Provider
 
-TYPE_CHECKING = False  # typing's own flag, without importing typing: no run needs typing
 if TYPE_CHECKING:
     from collections.abc import Callable
     from pathlib import Path
-    from typing import Any
 
 CACHE_DIR_ENV = "SMTPBOT_CACHE_DIR"  # a folder, or "off"
 # Knowledge bases kept, the most recently used: several checkouts, or the bot and the command line

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import functools
+from typing import TYPE_CHECKING
 
 from . import cache, formats
 from .code_structure import CodeStructure
@@ -15,7 +16,6 @@ from .model import Entry, Explanation, Finding, is_enhanced_code, is_reply_code
 from .normalize import clean, clean_file, fold
 from .providers import ProviderIndex
 
-TYPE_CHECKING = False  # typing's own flag, without importing typing: no run needs typing
 if TYPE_CHECKING:
     from pathlib import Path
 

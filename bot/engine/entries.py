@@ -9,12 +9,9 @@ few fields as columns (`column`), and a record is made only when something asks 
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Sequence
+from typing import Any, overload
 
 from .model import Entry
-
-TYPE_CHECKING = False  # typing's own flag, without importing typing: no run needs typing
-if TYPE_CHECKING:
-    from typing import Any
 
 # What indexing reads of every entry: fields and properties of `Entry`, kept as columns.
 INDEXED = ("id", "codes", "phrases", "patterns", "local", "explicit_only", "fallback_for", "is_code_entry")
@@ -53,7 +50,15 @@ class Entries(Sequence[Entry]):
     def __len__(self) -> int:
         return len(self._made)
 
-    def __getitem__(self, index: int) -> Entry:  # type: ignore[override]  # positions, no slices
+    @overload
+    def __getitem__(self, index: int) -> Entry: ...
+
+    @overload
+    def __getitem__(self, index: slice) -> list[Entry]: ...
+
+    def __getitem__(self, index: int | slice) -> Entry | list[Entry]:
+        if isinstance(index, slice):
+            return [self[i] for i in range(len(self))[index]]
         entry = self._made[index]
         if entry is None:
             entry = self._made[index] = self._make(index % len(self))

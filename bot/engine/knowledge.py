@@ -7,8 +7,8 @@ a start-up served from the cache (cache.py) never imports it.
 from __future__ import annotations
 
 import os
+from typing import TYPE_CHECKING
 
-TYPE_CHECKING = False  # typing's own flag, without importing typing: no run needs typing
 if TYPE_CHECKING:
     from collections.abc import Iterable
     from pathlib import Path

@@ -10,13 +10,13 @@ import os
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from .knowledge import KnowledgeBase
 from .model import PERMANENCES, REASONS, WHO, Entry, Provider, is_enhanced_code, is_reply_code
 from .normalize import text_width
 from .providers import leading_literal
 
-TYPE_CHECKING = False  # typing's own flag, without importing typing: no run needs typing
 if TYPE_CHECKING:
     from pathlib import Path
 

@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-TYPE_CHECKING = False  # typing's own flag, without importing typing: no run needs typing
+from typing import TYPE_CHECKING
+
 if TYPE_CHECKING:
     import ahocorasick_rs
 

@@ -28,12 +28,12 @@ from collections import defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass
 from itertools import compress
+from typing import TYPE_CHECKING
 
 from .entries import Entries
 from .literal_index import LiteralIndex, starts_inside_word
 from .model import Entry, is_enhanced_code
 
-TYPE_CHECKING = False  # typing's own flag, without importing typing: no run needs typing
 if TYPE_CHECKING:
     from .knowledge_regex import KnowledgeRegex
 

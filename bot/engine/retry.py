@@ -15,8 +15,8 @@ from __future__ import annotations
 
 import functools
 import re
+from typing import TYPE_CHECKING
 
-TYPE_CHECKING = False  # typing's own flag, without importing typing: no run needs typing
 if TYPE_CHECKING:
     from .model import Entry
 

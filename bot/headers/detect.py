@@ -7,9 +7,10 @@ bounce also has them, but it is not a question about this header: a delivery rep
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from .block import field_name, header_block
 
-TYPE_CHECKING = False  # typing's own flag, without importing typing: no run needs typing
 if TYPE_CHECKING:
     from .report import HeaderReport
 

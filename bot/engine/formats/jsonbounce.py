@@ -16,6 +16,7 @@ from __future__ import annotations
 import functools
 import json
 import re
+from typing import TYPE_CHECKING
 
 from ..incident import Incident, incident_from_text
 from ..normalize import without_surrogates
@@ -23,7 +24,6 @@ from . import bounce_email
 from .services import READERS
 from .services.record import is_quiet
 
-TYPE_CHECKING = False  # typing's own flag, without importing typing: no run needs typing
 if TYPE_CHECKING:
     from typing import Any
 

@@ -13,6 +13,8 @@ complaint".
 
 from __future__ import annotations
 
+from typing import Any
+
 from ...incident import Incident
 from .record import (
     ACCEPTED,
@@ -27,10 +29,6 @@ from .record import (
     scalar,
     text_of,
 )
-
-TYPE_CHECKING = False  # typing's own flag, without importing typing: no run needs typing
-if TYPE_CHECKING:
-    from typing import Any
 
 PROVIDER = "Amazon SES"
 # The event types that report no failure, and what each says.
