@@ -13,6 +13,7 @@ from collections.abc import Sequence
 
 from .code_structure import CodeStructure
 from .entries import Entries
+from .give_up import cause_before_give_up
 from .incident import Incident, complete
 from .matcher import (
     RANK_ENHANCED,
@@ -21,7 +22,6 @@ from .matcher import (
     Hit,
     Match,
     Matcher,
-    cause_before_give_up,
     code_rank,
     statuses,
 )

@@ -18,7 +18,7 @@ higher, an entry of the provider the text names (or of its family) ranks 0.2 hig
 in the text that agree with the entry's move it up while codes of another class move it down. A
 status with no detail (`X.0.0`) says nothing for or against any wording, so it moves nothing.
 Words of the queue giving up (reason expired) yield to words in the same text that name a cause
-(`cause_before_give_up`): the cause is the reason, the give-up how the delivery ended.
+(give_up.py): the cause is the reason, the give-up how the delivery ended.
 """
 
 from __future__ import annotations
@@ -50,10 +50,6 @@ RANK_FALLBACK = 0.1
 # any refusal to take mail for now, and 421/450/451/550/554 are SMTP's catch-all replies.
 BROAD_STATUS_DETAILS = frozenset({"7.1", "3.2"})
 BROAD_REPLIES = frozenset({"421", "450", "451", "550", "554"})
-# Wording about the queue giving up (how a delivery ended, not why), and wording too vague to
-# name a cause in its place.
-GIVE_UP_REASONS = frozenset({"expired"})
-VAGUE_REASONS = frozenset({"onhold", "undefined"})
 
 
 def code_rank(code: str) -> float:
@@ -328,36 +324,6 @@ class Matcher:
         return out
 
 
-def cause_before_give_up(matches: list[Match]) -> tuple[list[Match], Entry | None]:
-    """Wording matches with the cause first when the best one only says the queue gave up, and
-    the entry of the queue's give-up found beside a cause (None when there is none).
-
-    A queue's give-up words ("retry timeout exceeded", "status=expired", "delivery attempts will
-    continue") often come with the last reply that kept the message back ("mailbox is full",
-    "user unknown"). The give-up says how the delivery ended, which decides hard or soft; the
-    reply says why, and the reason is the why. So the best match of the same words that names a
-    cause (`names_cause`) comes first, however long the give-up phrase.
-    """
-    if not matches:
-        return matches, None
-    if matches[0].entry.reason in GIVE_UP_REASONS:
-        cause = next((m for m in matches if names_cause(m.entry)), None)
-        if cause is None:
-            return matches, None
-        matches = [cause, *(m for m in matches if m is not cause)]
-    elif not names_cause(matches[0].entry):
-        return matches, None
-    # the queue's lifetime ran out (RFC 3463 X.4.7) or a delay warning says it has not yet
-    gave_up = next(
-        (m.entry for m in matches if m.entry.reason in GIVE_UP_REASONS and _time_expired(m.entry)), None
-    )
-    return matches, gave_up
-
-
-def _time_expired(entry: Entry) -> bool:
-    return any(code.split(".")[1:] == ["4", "7"] for code in statuses(entry.codes))
-
-
 @functools.cache
 def statuses(codes: tuple[str, ...]) -> tuple[str, ...]:
     """The enhanced status codes of an entry's codes, as Entry.enhanced_codes gives them. Ranking
@@ -369,15 +335,6 @@ def statuses(codes: tuple[str, ...]) -> tuple[str, ...]:
 def _by_scheme(codes: tuple[str, ...]) -> tuple[frozenset[str], frozenset[str]]:
     """An entry's codes in two sets, the enhanced ones and the others, made once per list."""
     return frozenset(c for c in codes if "." in c), frozenset(c for c in codes if "." not in c)
-
-
-def names_cause(entry: Entry) -> bool:
-    """Whether an entry's words name why a delivery failed, beyond the queue giving up. A failure
-    to reach the host (an entry of RFC 3463's network and routing codes, X.4.x: refused, timed
-    out, no route, DNS) is the story the give-up already tells, so it does not count."""
-    if entry.reason in GIVE_UP_REASONS or entry.reason in VAGUE_REASONS or entry.when_no_code:
-        return False
-    return not any(code.split(".")[1] == "4" for code in statuses(entry.codes))
 
 
 def _order(match: Match, provider: str | None) -> tuple[float, bool, str]:

@@ -5,7 +5,8 @@ from __future__ import annotations
 
 import pytest
 
-from bot.engine.matcher import Matcher, cause_before_give_up
+from bot.engine.give_up import cause_before_give_up
+from bot.engine.matcher import Matcher
 from bot.engine.model import Entry
 
 
