@@ -134,7 +134,12 @@ def decode_bytes(data: bytes) -> str:
 # A multi-line reply that Postfix (or a log) put on one line keeps every line's prefix inside it:
 # "550-5.7.26 This ... 550-5.7.26 ... 550 5.7.26 ... - gsmtp". The first prefix opens the reply;
 # the repeats of the same code (and status) after it are line prefixes, not words of the reply.
-INLINE_MULTILINE_RE = re.compile(r"(?:^|[\s:;(\[])([245]\d\d)-(?:([245]\.\d{1,3}\.\d{1,3})(?=\s|$)[ \t]*)?")
+# The pattern begins with the code's digits and only then looks behind them for the start of the
+# text or a separator (the "..." stands for the digits): one that begins with the separator is
+# tried at every position, one that begins with a digit class skips to the next 2, 4 or 5.
+INLINE_MULTILINE_RE = re.compile(
+    r"([245]\d\d)(?<![^\s:;(\[]...)-(?:([245]\.\d{1,3}\.\d{1,3})(?=\s|$)[ \t]*)?"
+)
 
 
 UNFOLDED_LINE_END_RE = re.compile(r"\n(?![ \t])")
