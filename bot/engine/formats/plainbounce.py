@@ -39,9 +39,10 @@ HEADER_FIELD_RE = re.compile(
     r"|in-reply-to|delivered-to|envelope-to|x-[\w-]{1,40}|date|subject|resent-[\w-]{1,20}"
     r"|list-[\w-]{1,20}|errors-to|disposition-notification-to)[ \t]*:"
 )
-# The first line of a returned message's header block that no report writes itself: where a
-# report that quotes the original without a separator line stops listing (lower case).
-ORIGINAL_HEADER_RE = re.compile(r"[ \t>]*(?:return-path|received):")
+# The first field of a returned message's header block that no report writes itself: where a
+# report that quotes the original without a separator line stops listing (at a line's start,
+# after blanks or quote marks).
+ORIGINAL_HEADER_FIELDS = ("return-path:", "received:")
 # Words right before an address that name it as the one the report is about (lower case). The
 # `$` anchors them to the address: the text before it is cut to 48 characters first. An arrow
 # after a word points a reason at its address (IBM VM's "Unknown userid ---> A@B").
@@ -206,22 +207,25 @@ def _listed_in_body(body: str) -> list[tuple[int, str]]:
     found: list[tuple[int, str]] = []
     distinct: set[str] = set()
     offset = 0
-    folding = False  # the line before was a quoted header field that may fold onto this one
+    unindented = ""  # the last line that starts with no blank: a quoted header field there folds
+    # onto the indented lines under it (an indented field is a summary's and folds nothing)
     previous = ""  # the end of the last line with words, lower case: a cue may end there
     listed_before = False  # whether the line before listed a recipient
     for line in body.split("\n", MAX_BODY_LINES)[:MAX_BODY_LINES]:
         start, offset = offset, offset + len(line) + 1
-        lowered, tail = line.lower(), previous
+        tail = previous
         previous = line[-48:].lower() if line.strip() else previous  # across blank lines too
         near_listed, listed_before = listed_before, False  # on this line or the one before
-        if found and ORIGINAL_HEADER_RE.match(lowered):
+        if found and line.lower().lstrip(" \t>").startswith(ORIGINAL_HEADER_FIELDS):
             break  # the returned message, quoted after the report without a separator
         indented = line[:1] in " \t"
-        field = bool(HEADER_FIELD_RE.match(lowered))
-        in_header = field or (folding and indented)
-        # a field at the line's start folds onto indented lines; an indented one is a summary's
-        folding = (field and not indented) or (folding and indented)
-        if in_header or "@" not in line:
+        if not indented:
+            unindented = line
+        # only a line with an address is read further: the header-field tests wait until then
+        if "@" not in line:
+            continue
+        lowered = line.lower()
+        if HEADER_FIELD_RE.match(lowered) or (indented and HEADER_FIELD_RE.match(unindented.lower())):
             continue
         listed_end = -1  # where the last address listed on this line ends
         for pos, address in find_mailboxes(line, 10):
