@@ -43,6 +43,7 @@ HEADER_FIELD_RE = re.compile(
 # report that quotes the original without a separator line stops listing (at a line's start,
 # after blanks or quote marks).
 ORIGINAL_HEADER_FIELDS = ("return-path:", "received:")
+ORIGINAL_FIELD_CHARS = len("return-path:")  # how much of a line's start they are compared with
 # Words right before an address that name it as the one the report is about (lower case). The
 # `$` anchors them to the address: the text before it is cut to 48 characters first. An arrow
 # after a word points a reason at its address (IBM VM's "Unknown userid ---> A@B").
@@ -209,14 +210,14 @@ def _listed_in_body(body: str) -> list[tuple[int, str]]:
     offset = 0
     unindented = ""  # the last line that starts with no blank: a quoted header field there folds
     # onto the indented lines under it (an indented field is a summary's and folds nothing)
-    previous = ""  # the end of the last line with words, lower case: a cue may end there
+    previous = ""  # the last line with words: a cue may end there
     listed_before = False  # whether the line before listed a recipient
     for line in body.split("\n", MAX_BODY_LINES)[:MAX_BODY_LINES]:
         start, offset = offset, offset + len(line) + 1
-        tail = previous
-        previous = line[-48:].lower() if line.strip() else previous  # across blank lines too
+        words_before = previous
+        previous = line if line.strip() else previous  # across blank lines too
         near_listed, listed_before = listed_before, False  # on this line or the one before
-        if found and line.lower().lstrip(" \t>").startswith(ORIGINAL_HEADER_FIELDS):
+        if found and line.lstrip(" \t>")[:ORIGINAL_FIELD_CHARS].lower().startswith(ORIGINAL_HEADER_FIELDS):
             break  # the returned message, quoted after the report without a separator
         indented = line[:1] in " \t"
         if not indented:
@@ -224,7 +225,7 @@ def _listed_in_body(body: str) -> list[tuple[int, str]]:
         # only a line with an address is read further: the header-field tests wait until then
         if "@" not in line:
             continue
-        lowered = line.lower()
+        lowered, tail = line.lower(), words_before[-48:].lower()
         if HEADER_FIELD_RE.match(lowered) or (indented and HEADER_FIELD_RE.match(unindented.lower())):
             continue
         listed_end = -1  # where the last address listed on this line ends
