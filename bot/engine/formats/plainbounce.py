@@ -329,10 +329,11 @@ def _paragraph_end(body: str, start: int, limit: int, address: str) -> int:
     if end < 0:
         return limit
     paragraph = body[start:end]
-    if len(paragraph.replace(address, " ").split()) >= THIN_WORDS and _has_code(paragraph):
+    coded = _has_code(paragraph)
+    if coded and len(paragraph.replace(address, " ").split()) >= THIN_WORDS:
         return end
     following = _next_paragraph_end(body, end, limit)
-    if _has_code(paragraph) or _has_code(body[end:following]):
+    if coded or _has_code(body[end:following]):
         return following
     # no code yet: Gmail puts "Learn more here" and "The response from the remote server was:"
     # between the recipient and the reply; the reply is in one of the next few paragraphs
