@@ -153,16 +153,18 @@ def without_inline_continuations(text: str) -> str:
     if m is None:
         return text
     code, status = m.groups()
+    head, tail = text[: m.end()], text[m.end() :]
+    # the reply's line and the lines folded under it (a bounce body wraps long lines with an indent)
+    line_end = UNFOLDED_LINE_END_RE.search(tail)
+    line, rest = (tail, "") if line_end is None else (tail[: line_end.start()], tail[line_end.start() :])
+    if code not in line:
+        return text  # no prefix repeats: the pattern for them (compiled per code) is not built
     if status:
         repeat = re.compile(rf"[ \t]+{code}(?:-|\s+){re.escape(status)}(?:[ \t]+|(?=\n)|$)")
     else:
         # without a status, "550-" and "550 " after the opening "550-" on its line are prefixes;
         # with one, a fold may fall between the code and the status
         repeat = re.compile(rf"[ \t]+{code}-(?=\S)|[ \t]+{code}(?:[ \t]+(?=\S)|(?=\n)|$)")
-    head, tail = text[: m.end()], text[m.end() :]
-    # the reply's line and the lines folded under it (a bounce body wraps long lines with an indent)
-    line_end = UNFOLDED_LINE_END_RE.search(tail)
-    line, rest = (tail, "") if line_end is None else (tail[: line_end.start()], tail[line_end.start() :])
     line, repeats = repeat.subn(" ", line)
     if not repeats:
         return text
