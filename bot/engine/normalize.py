@@ -134,7 +134,12 @@ def decode_bytes(data: bytes) -> str:
 # A multi-line reply that Postfix (or a log) put on one line keeps every line's prefix inside it:
 # "550-5.7.26 This ... 550-5.7.26 ... 550 5.7.26 ... - gsmtp". The first prefix opens the reply;
 # the repeats of the same code (and status) after it are line prefixes, not words of the reply.
-INLINE_MULTILINE_RE = re.compile(r"(?:^|[\s:;(\[])([245]\d\d)-(?:([245]\.\d{1,3}\.\d{1,3})(?=\s|$)[ \t]*)?")
+# The pattern begins with the code's digits and only then looks behind them for the start of the
+# text or a separator (the "..." stands for the digits): one that begins with the separator is
+# tried at every position, one that begins with a digit class skips to the next 2, 4 or 5.
+INLINE_MULTILINE_RE = re.compile(
+    r"([245]\d\d)(?<![^\s:;(\[]...)-(?:([245]\.\d{1,3}\.\d{1,3})(?=\s|$)[ \t]*)?"
+)
 
 
 UNFOLDED_LINE_END_RE = re.compile(r"\n(?![ \t])")
@@ -148,16 +153,18 @@ def without_inline_continuations(text: str) -> str:
     if m is None:
         return text
     code, status = m.groups()
+    head, tail = text[: m.end()], text[m.end() :]
+    # the reply's line and the lines folded under it (a bounce body wraps long lines with an indent)
+    line_end = UNFOLDED_LINE_END_RE.search(tail)
+    line, rest = (tail, "") if line_end is None else (tail[: line_end.start()], tail[line_end.start() :])
+    if code not in line:
+        return text  # no prefix repeats: the pattern for them (compiled per code) is not built
     if status:
         repeat = re.compile(rf"[ \t]+{code}(?:-|\s+){re.escape(status)}(?:[ \t]+|(?=\n)|$)")
     else:
         # without a status, "550-" and "550 " after the opening "550-" on its line are prefixes;
         # with one, a fold may fall between the code and the status
         repeat = re.compile(rf"[ \t]+{code}-(?=\S)|[ \t]+{code}(?:[ \t]+(?=\S)|(?=\n)|$)")
-    head, tail = text[: m.end()], text[m.end() :]
-    # the reply's line and the lines folded under it (a bounce body wraps long lines with an indent)
-    line_end = UNFOLDED_LINE_END_RE.search(tail)
-    line, rest = (tail, "") if line_end is None else (tail[: line_end.start()], tail[line_end.start() :])
     line, repeats = repeat.subn(" ", line)
     if not repeats:
         return text

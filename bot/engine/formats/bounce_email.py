@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import functools
 import html
+import itertools
 import re
 from dataclasses import dataclass
 
@@ -81,7 +82,8 @@ def looks_like_email(text: str) -> bool:
     if block.count("\n") >= 60:
         block = "\n".join(block.split("\n", 60)[:60])
     head = "\n" + block.lower()
-    headers = len(HEADER_LINE_RE.findall(head))
+    # four fields settle it: the search stops there, most often within the first lines
+    headers = sum(1 for _ in itertools.islice(HEADER_LINE_RE.finditer(head), 4))
     return headers >= 2 and (headers >= 4 or bool(HEADER_LINE_RE.match(head)))
 
 

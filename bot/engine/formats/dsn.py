@@ -13,10 +13,12 @@ FIELD_RE = re.compile(r"^([A-Za-z][A-Za-z0-9-]{1,40}):[ \t]*(.*)$")
 DSN_FIELD_NAMES = frozenset(
     {"final-recipient", "original-recipient", "action", "status", "diagnostic-code", "remote-mta"}
 )
+# Searched in "\n" + text: a pattern that begins with a plain character lets the regex engine
+# jump from line break to line break, where `^` under re.M is tried at every position.
 DSN_HINT_RE = re.compile(
-    r"^(Final-Recipient|Original-Recipient|Diagnostic-Code|Status|Action|Remote-MTA):[ \t]*(.*)$",
-    re.I | re.M,
+    r"\n(Final-Recipient|Original-Recipient|Diagnostic-Code|Status|Action|Remote-MTA):[ \t]*(.*)", re.I
 )
+DSN_HINT_CHARS = 20000  # how far into a text fields are looked for
 # Fields only a delivery status notification has; "Status:" and "Action:" also start chat lines.
 RECORD_FIELDS = frozenset({"final-recipient", "original-recipient", "diagnostic-code", "remote-mta"})
 # RFC 3464 section 2.3.3: the only values an Action field takes (a comment may follow).
@@ -36,7 +38,7 @@ def looks_like_dsn(text: str) -> bool:
     an incident update's `Status: investigating` / `Action: failed over` is not a DSN.
     """
     names: set[str] = set()
-    for m in DSN_HINT_RE.finditer(text, 0, 20000):
+    for m in DSN_HINT_RE.finditer("\n" + text[:DSN_HINT_CHARS]):
         name, value = m.group(1).lower(), m.group(2)
         if name == "action" and not ACTION_VALUE_RE.match(value.strip()):
             continue

@@ -69,7 +69,8 @@ class Part:
         charset = (self.param("charset") or "utf-8").strip().lower()
         if encoding == "base64":
             try:
-                data = base64.b64decode(re.sub(r"[^A-Za-z0-9+/=]", "", self.body) + "===")
+                # b64decode passes over line breaks and any other byte outside the alphabet
+                data = base64.b64decode(self.body.encode("ascii", "ignore") + b"===")
             except (binascii.Error, ValueError):
                 return self.body
             return _decode(data, charset)

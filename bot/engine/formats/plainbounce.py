@@ -39,9 +39,11 @@ HEADER_FIELD_RE = re.compile(
     r"|in-reply-to|delivered-to|envelope-to|x-[\w-]{1,40}|date|subject|resent-[\w-]{1,20}"
     r"|list-[\w-]{1,20}|errors-to|disposition-notification-to)[ \t]*:"
 )
-# The first line of a returned message's header block that no report writes itself: where a
-# report that quotes the original without a separator line stops listing (lower case).
-ORIGINAL_HEADER_RE = re.compile(r"[ \t>]*(?:return-path|received):")
+# The first field of a returned message's header block that no report writes itself: where a
+# report that quotes the original without a separator line stops listing (at a line's start,
+# after blanks or quote marks).
+ORIGINAL_HEADER_FIELDS = ("return-path:", "received:")
+ORIGINAL_FIELD_CHARS = len("return-path:")  # how much of a line's start they are compared with
 # Words right before an address that name it as the one the report is about (lower case). The
 # `$` anchors them to the address: the text before it is cut to 48 characters first. An arrow
 # after a word points a reason at its address (IBM VM's "Unknown userid ---> A@B").
@@ -224,22 +226,25 @@ def _listed_in_body(body: str) -> list[tuple[int, str]]:
     found: list[tuple[int, str]] = []
     distinct: set[str] = set()
     offset = 0
-    folding = False  # the line before was a quoted header field that may fold onto this one
-    previous = ""  # the end of the last line with words, lower case: a cue may end there
+    unindented = ""  # the last line that starts with no blank: a quoted header field there folds
+    # onto the indented lines under it (an indented field is a summary's and folds nothing)
+    previous = ""  # the last line with words: a cue may end there
     listed_before = False  # whether the line before listed a recipient
     for line in body.split("\n", MAX_BODY_LINES)[:MAX_BODY_LINES]:
         start, offset = offset, offset + len(line) + 1
-        lowered, tail = line.lower(), previous
-        previous = line[-48:].lower() if line.strip() else previous  # across blank lines too
+        words_before = previous
+        previous = line if line.strip() else previous  # across blank lines too
         near_listed, listed_before = listed_before, False  # on this line or the one before
-        if found and ORIGINAL_HEADER_RE.match(lowered):
+        if found and line.lstrip(" \t>")[:ORIGINAL_FIELD_CHARS].lower().startswith(ORIGINAL_HEADER_FIELDS):
             break  # the returned message, quoted after the report without a separator
         indented = line[:1] in " \t"
-        field = bool(HEADER_FIELD_RE.match(lowered))
-        in_header = field or (folding and indented)
-        # a field at the line's start folds onto indented lines; an indented one is a summary's
-        folding = (field and not indented) or (folding and indented)
-        if in_header or "@" not in line:
+        if not indented:
+            unindented = line
+        # only a line with an address is read further: the header-field tests wait until then
+        if "@" not in line:
+            continue
+        lowered, tail = line.lower(), words_before[-48:].lower()
+        if HEADER_FIELD_RE.match(lowered) or (indented and HEADER_FIELD_RE.match(unindented.lower())):
             continue
         listed_end = -1  # where the last address listed on this line ends
         for pos, address in find_mailboxes(line, 10):
@@ -342,10 +347,11 @@ def _paragraph_end(body: str, start: int, limit: int, address: str) -> int:
     if end < 0:
         return limit
     paragraph = body[start:end]
-    if len(paragraph.replace(address, " ").split()) >= THIN_WORDS and _has_code(paragraph):
+    coded = _has_code(paragraph)
+    if coded and len(paragraph.replace(address, " ").split()) >= THIN_WORDS:
         return end
     following = _next_paragraph_end(body, end, limit)
-    if _has_code(paragraph) or _has_code(body[end:following]):
+    if coded or _has_code(body[end:following]):
         return following
     # no code yet: Gmail puts "Learn more here" and "The response from the remote server was:"
     # between the recipient and the reply; the reply is in one of the next few paragraphs
