@@ -27,6 +27,8 @@ def test_a_stated_phase_is_read() -> None:
     assert smtp_phase("550 5.1.1 user unknown (in reply to RCPT TO command)") == "RCPT"
     assert smtp_phase("550 rejected after\x0bDATA") == "DATA"
     assert smtp_phase("550 rejected (cat data)") is None
+    assert smtp_phase("SMTP:RCPT host 192.0.2.8: 553 5.3.0 <a@example.de>... No such user") == "RCPT"
+    assert smtp_phase("see smtp:data.example.net for help") is None
     padding = " " * PRE_TEST_MIN_CHARS
     assert smtp_phase(f"550 5.7.1 rejected after end of data{padding}") == "DATA"
     assert smtp_phase(f"550 5.7.1 rejected after the mailbox check{padding}") is None
