@@ -74,6 +74,10 @@ CONTACT_CUE_RE = re.compile(
 # After an address's "@": the rest of its domain, then an angle address that the first one only
 # names (searched from the "@").
 ANGLE_ADDRESS_NEXT_RE = re.compile(r"@[^\s<>@]{1,255}[ \t]+<[^\s<>@]{1,64}@")
+# A line that lists a recipient as a name-addr and nothing else, its display name often the
+# address again: Active!hunter's `>>> a@b <a@b>`, `Inoue Family <a@b>` (the text before the
+# address, lower case; a colon would make it a field or a cue, read elsewhere).
+NAME_ADDR_LINE_RE = re.compile(r"[ \t>]*[^<>:;\t]{1,64}[ \t]<")
 # Sendmail's transcript sums up each recipient on a line of its own after the exchange with the
 # server: "554 <a@example.com>... 550 Host unknown" (matched at a line's start).
 SUMMARY_LINE_RE = re.compile(r"[245]\d\d[ -]<?[^\s<>@]{1,64}@")
@@ -279,6 +283,8 @@ def _is_listed(lowered_line: str, pos: int) -> bool:
         return not ANGLE_ADDRESS_NEXT_RE.match(lowered_line, lowered_line.find("@", pos))
     if CONTACT_CUE_RE.search(before):
         return False
+    if NAME_ADDR_LINE_RE.fullmatch(lowered_line, 0, pos) and _ends_line(lowered_line, pos):
+        return True
     if before.rstrip(" \t<").endswith(":") and _ends_line(lowered_line, pos):
         return True  # "Unknown user: a@example.com", the address closing the line
     return bool(RECIPIENT_CUE_RE.search(before))

@@ -98,6 +98,18 @@ ky@example.net
 """,
     subject="mail failed, returning to sender",
 )
+# Active!hunter lists each recipient as a name-addr whose display name is the address again
+ACTIVEHUNTER_NAME_ADDR = message(
+    """  ----- The following addresses had permanent fatal errors -----
+
+>>> ann@example.org <ann@example.org>
+>>> Bo Lind <bo@example.net>
+
+  ----- Transcript of session follows -----
+550 sorry, no mailbox here by that name (#5.1.1 - chkusr)
+""",
+    subject="FAILURE NOTICE : minutes",
+)
 
 CASES = [
     (
@@ -110,6 +122,7 @@ CASES = [
     ("exchange 5.5 x.400 address", EXCHANGE55_X400, ["kmorrow@example.net"]),
     ("ibm vm arrows, unsent mail not read", IBM_VM, ["KJONES@VM1.EXAMPLE.EDU", "LIBRARY@VM1.EXAMPLE.EDU"]),
     ("smail, the original quoted without a separator", SMAIL_NO_SEPARATOR, ["rd@uucp.example.org"]),
+    ("active!hunter name-addr lines", ACTIVEHUNTER_NAME_ADDR, ["ann@example.org", "bo@example.net"]),
 ]
 
 
