@@ -171,9 +171,13 @@ def _recipients(
         )
         if incident.reply_code and incident.reply_code[0] == "2" and not incident.strong_code:
             incident.reply_code = None  # "Size (in bytes): 222" in a report's summary is no reply
-        if incident.reply_code is None and incident.enhanced_code is None:
+        weak = incident.reply_code is not None and not incident.strong_code
+        if weak or (incident.reply_code is None and incident.enhanced_code is None):
             shared = shared or [incident_from_text(preamble[:CONTEXT_CHARS], "email", explicit)]
-            incident.reply_code, incident.enhanced_code = shared[0].reply_code, shared[0].enhanced_code
+            # a number in the recipient's summary ("Size (in bytes): 512") gives way to a reply
+            # the preamble quotes as SMTP does ("Error: 550 - Requested action not taken")
+            if not weak or shared[0].strong_code:
+                incident.reply_code, incident.enhanced_code = shared[0].reply_code, shared[0].enhanced_code
         incident.context = listmates.cause_in_subject(subject) + listmates.context_without_others(
             body, texts, address
         )

@@ -390,3 +390,22 @@ def test_a_closing_paragraph_about_all_recipients_explains_each() -> None:
     )
     incidents = plainbounce.parse(message(body, subject="Delivery failure"), True)
     assert all("mailboxes are full" in i.context for i in incidents)
+
+
+def test_a_number_in_a_recipients_summary_gives_way_to_the_reply_the_report_quotes() -> None:
+    """Verizon's vtext report quotes the reply first and lists the recipient in a summary whose
+    "Size (in bytes): 512" is no reply code."""
+    text = message(
+        """Error: 550 - Requested action not taken: no such user here
+
+Message details:
+  Subject: server down
+  MAIL FROM: alerts@example.com
+  RCPT TO: 5550100199@sms.example.com
+  Size (in bytes): 512
+""",
+        subject="Undeliverable Message",
+        To="alerts@example.com",
+    )
+    (incident,) = plainbounce.parse(text, True)
+    assert (incident.recipient, incident.reply_code) == ("5550100199@sms.example.com", "550")
