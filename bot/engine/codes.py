@@ -12,9 +12,12 @@ from dataclasses import dataclass
 # 5.7.26, but not part of 1.5.7.26, 5.7.26.1 or a version like v4.2.2; a one-digit subject
 # (model.ENHANCED_CODE), so Yahoo's own 4.16.55 is no status code
 ENHANCED_RE = re.compile(r"([245])(?<![\w.].)(?<!\d\..)\.(\d)\.(\d{1,3})(?!\.?\d)(?!\.[a-z0-9])", re.I)
-# 550, 550-5.7.26, #550 and 550?; not 5500, $550, 550.00, 555-123-4567, 550ms or 1/550
+# 550, 550-5.7.26, #550 and 550?; not 5500, $550, 550.00, 555-123-4567, 550ms or 1/550; not
+# after a number and a colon ("12:30: 550", "line 12: 550") unless the number ends an IPv4
+# address ("host 192.0.2.8: 553", a layout several gateways write)
 _REPLY_STANDS_ALONE = (
-    r"(?<![\w.,/$€£+=@%-]...)(?<!\w:...)(?<!\d:\s...)"
+    r"(?<![\w.,/$€£+=@%-]...)(?<!\w:...)"
+    r"(?:(?<!\d:\s...)|(?<=\d\.\d:\s...)|(?<=\d\.\d\d:\s...)|(?<=\d\.\d{3}:\s...))"
     r"(?=[ \t]|,(?=[ \t])|-(?=[245]\.\d)|-[ \t]*[A-Za-z\[<('\"]|[:)\]';\"]|\?(?=\s|$)|$)"
 )
 REPLY_RE = re.compile(r"([245][0-5]\d|3[35]4)" + _REPLY_STANDS_ALONE, re.M)

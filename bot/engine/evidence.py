@@ -98,6 +98,10 @@ class Evidence:
         # only now, with something to explain, is it worth reading the rest of the incident
         complete(incident)
         provider = self._provider(incident)
+        if provider is None and incident.context and self._provider_decides(hits or context_hits):
+            # a gateway that refuses for the domain behind it writes the report itself and names
+            # itself only there ("This is an automatically generated message from MessageLabs")
+            provider = self.providers.operator_in(incident.context)
         if context_hits:
             provider = provider or self.providers.detect(incident.context)
             matches = _failure_before_success(self.matcher.phrase_matches(codes, provider, context_hits))
@@ -127,6 +131,18 @@ class Evidence:
             # a consumer mailbox domain is a fair hint when nothing in the reply names the server
             provider = self.providers.from_host(incident.recipient.rsplit("@", 1)[1])
         return provider
+
+    def _provider_decides(self, hits: list[Hit]) -> bool:
+        """Whether an entry behind `hits` counts only where its provider is named: then, and
+        only then, is it worth reading the whole report for a name."""
+        for hit in hits:
+            if hit.pattern is not None:
+                entries = (self.matcher.pattern_entries[hit.pattern][1],)
+            else:
+                entries = self.matcher.phrase_entries[hit.matched]
+            if any(entry.requires_provider for entry in entries):
+                return True
+        return False
 
     def _structure(self, incident: Incident, match: Match | None) -> Match | None:
         """The match, unless the report's structure says what it is and the words disagree."""

@@ -77,7 +77,7 @@ def _reason(incident: Incident, match: Match, phase: str | None) -> str:
         stated_status=incident.enhanced_code,
         from_bounce=incident.kind in ("email", "dsn"),
         weak_match=match.rank < RANK_PHRASE,
-        replied=incident.reply_code is not None and incident.reply_code in incident.text,
+        replied=_quotes_code(incident.text, incident.reply_code),
         provider_wording=entry.provider is not None and entry.family != "mta" and match.rank >= RANK_PHRASE,
     )
     if incident.action in SUCCESS_ACTIONS and success_codes(incident):
@@ -90,6 +90,18 @@ def _reason(incident: Incident, match: Match, phase: str | None) -> str:
         # the local delivery program (procmail, a pipe) failed, whatever its words
         return "mailererror"
     return reason
+
+
+def _quotes_code(text: str, code: str | None) -> bool:
+    """Whether the text quotes the reply code as a number of its own: not the "550" inside a
+    phone number's address ("5550100199@vtext.com")."""
+    start = text.find(code) if code else -1
+    while start >= 0:
+        end = start + len(code)
+        if not (text[start - 1 : start].isdigit() or text[end : end + 1].isdigit()):
+            return True
+        start = text.find(code, start + 1)
+    return False
 
 
 def _network_status(incident: Incident) -> bool:

@@ -161,6 +161,8 @@ def incident_from_text(text: str, kind: str, explicit: bool, **fields) -> Incide
     enhanced = enhanced_codes(text)
     reply = first(replies, strong_only=True) or (first(replies) if explicit else None)
     status = first(enhanced, strong_only=True) or (first(enhanced) if explicit else None)
+    if status and not status.strong and reply and reply.strong and status.code[0] != reply.code[0]:
+        status = None  # a stray number of another class is no detail of a reply quoted the SMTP way
     if status is None and reply is not None and reply.strong:
         # beside a reply code used the SMTP way, a status of its class is the same reply's detail
         status = next((h for h in enhanced if h.code[0] == reply.code[0]), None)

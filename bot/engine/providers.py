@@ -59,6 +59,7 @@ class ProviderIndex:
         self._index = LiteralIndex(sorted({*urls, *tags, *formats, *self._by_suffix}))
         self.names = sorted({p.name for p in providers})
         self._blocklists = frozenset(p.name for p in providers if p.blocklist)
+        self._operators = frozenset(p.name for p in providers if p.hosts)
 
     def from_host(self, host: str | None) -> str | None:
         if not host:
@@ -69,6 +70,12 @@ class ProviderIndex:
             if name:
                 return name
         return None
+
+    def operator_in(self, text: str) -> str | None:
+        """The provider named in the text if it runs mail servers of its own (has host names):
+        mail server software (Postfix, qmail) names only the program that wrote a text."""
+        name = self.detect(text)
+        return name if name in self._operators else None
 
     def detect(self, text: str) -> str | None:
         """The provider named in the text: by the first URL of the list found anywhere, else by

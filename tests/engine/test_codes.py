@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from bot.engine.codes import enhanced_codes
+from bot.engine.codes import enhanced_codes, reply_codes
 from bot.engine.model import is_enhanced_code
 
 
@@ -31,3 +31,18 @@ def test_an_enhanced_code_has_a_one_digit_subject() -> None:
 def test_yahoos_tag_is_not_read_as_the_status(engine) -> None:
     finding = engine.explain("451 Message temporarily deferred - 4.16.50").findings[0]
     assert finding.enhanced_code != "4.16.50"
+
+
+@pytest.mark.parametrize(
+    ("text", "codes"),
+    [
+        # a gateway's "SMTP:RCPT host <IPv4>: <reply>": the number before the colon ends an address
+        ("SMTP:RCPT host 192.0.2.8: 553 5.3.0 <a@example.de>... No such user here", ["553"]),
+        ("host 198.51.100.77: 552 5.2.2 Mailbox over quota", ["552"]),
+        # a time or a line number before the colon is no host
+        ("queued at 12:30: 550 messages", []),
+        ("line 12: 550 characters", []),
+    ],
+)
+def test_a_reply_code_after_a_number_and_a_colon(text: str, codes: list[str]) -> None:
+    assert [hit.code for hit in reply_codes(text) if hit.strong] == codes

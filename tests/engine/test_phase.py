@@ -27,6 +27,28 @@ def test_a_stated_phase_is_read() -> None:
     assert smtp_phase("550 5.1.1 user unknown (in reply to RCPT TO command)") == "RCPT"
     assert smtp_phase("550 rejected after\x0bDATA") == "DATA"
     assert smtp_phase("550 rejected (cat data)") is None
+    assert smtp_phase("SMTP:RCPT host 192.0.2.8: 553 5.3.0 <a@example.de>... No such user") == "RCPT"
+    assert smtp_phase("see smtp:data.example.net for help") is None
     padding = " " * PRE_TEST_MIN_CHARS
     assert smtp_phase(f"550 5.7.1 rejected after end of data{padding}") == "DATA"
     assert smtp_phase(f"550 5.7.1 rejected after the mailbox check{padding}") is None
+
+
+VTEXT_REPORT = """From: post_master@sms.example.com
+To: alerts@example.com
+Subject: Undeliverable Message
+
+Error: 550 - Requested action not taken: no such user here
+
+Message details:
+  MAIL FROM: alerts@example.com
+  RCPT TO: 5550100199@sms.example.com
+  Size (in bytes): 512
+"""
+
+
+def test_a_code_inside_the_recipients_number_is_no_reply_of_its_own(engine) -> None:
+    """The recipient's text quotes no reply ("550" is part of the phone number), so a user-unknown
+    answer in no stated phase stays userunknown: no remote filter was heard speaking."""
+    finding = engine.explain(VTEXT_REPORT).findings[0]
+    assert (finding.recipient, finding.reason) == ("5550100199@sms.example.com", "userunknown")

@@ -462,6 +462,7 @@ def test_explain_is_deterministic(text: str, mode: str) -> None:
 @settings(max_examples=80, deadline=None)
 @given(text=smtpish_text)
 @example(text="550550-5.7.1 host mx.example.com[203.0.113.5] said: 550")  # a status beside a reply
+@example(text="{4.2.2Diagnostic-Code: smtp; 554 ")  # a stray status of another class than the reply
 def test_passive_findings_are_a_subset_of_explicit(text: str) -> None:
     """Passive mode only ever drops findings; it never invents one explicit mode would not give."""
     explicit = {f.entry_id for f in ENGINE.explain(text, "explicit").findings}

@@ -15,7 +15,8 @@ from bot.engine.matcher import (
     Matcher,
     code_rank,
 )
-from bot.engine.model import Entry
+from bot.engine.model import Entry, Provider
+from bot.engine.providers import ProviderIndex
 
 CODE_RANKS = [
     ("5.1.1", RANK_ENHANCED),
@@ -116,3 +117,33 @@ def test_a_failure_reports_closing_words_of_success_give_way_to_its_cause(engine
     )
     assert engine.explain(text).findings[0].reason == "hostunknown"
     assert engine.explain("Your message was successfully delivered.").findings[0].reason == "delivered"
+
+
+GATEWAY_REPORT = """From: MAILER-DAEMON@messagelabs.com
+To: hr@example.org
+Subject: Mail Delivery Failure
+Date: Tue, 5 Mar 2024 10:15:00 +0000
+
+This is an automatically generated message from MessageLabs. Your message could not be
+delivered to one or more recipients.
+
+<ann@example.com>: 550 No such user (ann@example.com)
+"""
+
+
+def test_a_gateway_named_only_in_the_report_speaks_for_its_words(engine) -> None:
+    """Email Security.cloud writes the report itself and names itself only in its opening words:
+    its "No such user" keeps userunknown where a reply in no stated phase reads as a filter's."""
+    finding = engine.explain(GATEWAY_REPORT).findings[0]
+    assert (finding.reason, finding.entry_id) == ("userunknown", "messagelabs.invalid-recipient")
+
+
+def test_mail_server_software_named_in_a_report_is_no_provider() -> None:
+    index = ProviderIndex(
+        [
+            Provider("qmail", tags=("qmail-send",)),
+            Provider("MessageLabs", hosts=("messagelabs.com",), tags=("MessageLabs",)),
+        ]
+    )
+    assert index.operator_in("Hi. This is the qmail-send program at mx.example.jp.") is None
+    assert index.operator_in("an automatically generated message from MessageLabs") == "MessageLabs"

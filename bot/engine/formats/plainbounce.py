@@ -76,6 +76,10 @@ CONTACT_CUE_RE = re.compile(
 # After an address's "@": the rest of its domain, then an angle address that the first one only
 # names (searched from the "@").
 ANGLE_ADDRESS_NEXT_RE = re.compile(r"@[^\s<>@]{1,255}[ \t]+<[^\s<>@]{1,64}@")
+# A line that lists a recipient as a name-addr and nothing else, its display name often the
+# address again: Active!hunter's `>>> a@b <a@b>`, `Inoue Family <a@b>` (the text before the
+# address, lower case; a colon would make it a field or a cue, read elsewhere).
+NAME_ADDR_LINE_RE = re.compile(r"[ \t>]*[^<>:;\t]{1,64}[ \t]<")
 # Sendmail's transcript sums up each recipient on a line of its own after the exchange with the
 # server: "554 <a@example.com>... 550 Host unknown" (matched at a line's start).
 SUMMARY_LINE_RE = re.compile(r"[245]\d\d[ -]<?[^\s<>@]{1,64}@")
@@ -169,9 +173,13 @@ def _recipients(
         )
         if incident.reply_code and incident.reply_code[0] == "2" and not incident.strong_code:
             incident.reply_code = None  # "Size (in bytes): 222" in a report's summary is no reply
-        if incident.reply_code is None and incident.enhanced_code is None:
+        weak = incident.reply_code is not None and not incident.strong_code
+        if weak or (incident.reply_code is None and incident.enhanced_code is None):
             shared = shared or [incident_from_text(preamble[:CONTEXT_CHARS], "email", explicit)]
-            incident.reply_code, incident.enhanced_code = shared[0].reply_code, shared[0].enhanced_code
+            # a number in the recipient's summary ("Size (in bytes): 512") gives way to a reply
+            # the preamble quotes as SMTP does ("Error: 550 - Requested action not taken")
+            if not weak or shared[0].strong_code:
+                incident.reply_code, incident.enhanced_code = shared[0].reply_code, shared[0].enhanced_code
         incident.context = listmates.cause_in_subject(subject) + listmates.context_without_others(
             body, texts, address
         )
@@ -284,6 +292,8 @@ def _is_listed(lowered_line: str, pos: int) -> bool:
         return not ANGLE_ADDRESS_NEXT_RE.match(lowered_line, lowered_line.find("@", pos))
     if CONTACT_CUE_RE.search(before):
         return False
+    if NAME_ADDR_LINE_RE.fullmatch(lowered_line, 0, pos) and _ends_line(lowered_line, pos):
+        return True
     if before.rstrip(" \t<").endswith(":") and _ends_line(lowered_line, pos):
         return True  # "Unknown user: a@example.com", the address closing the line
     return bool(RECIPIENT_CUE_RE.search(before))

@@ -98,6 +98,18 @@ ky@example.net
 """,
     subject="mail failed, returning to sender",
 )
+# Active!hunter lists each recipient as a name-addr whose display name is the address again
+ACTIVEHUNTER_NAME_ADDR = message(
+    """  ----- The following addresses had permanent fatal errors -----
+
+>>> ann@example.org <ann@example.org>
+>>> Bo Lind <bo@example.net>
+
+  ----- Transcript of session follows -----
+550 sorry, no mailbox here by that name (#5.1.1 - chkusr)
+""",
+    subject="FAILURE NOTICE : minutes",
+)
 
 CASES = [
     (
@@ -110,6 +122,7 @@ CASES = [
     ("exchange 5.5 x.400 address", EXCHANGE55_X400, ["kmorrow@example.net"]),
     ("ibm vm arrows, unsent mail not read", IBM_VM, ["KJONES@VM1.EXAMPLE.EDU", "LIBRARY@VM1.EXAMPLE.EDU"]),
     ("smail, the original quoted without a separator", SMAIL_NO_SEPARATOR, ["rd@uucp.example.org"]),
+    ("active!hunter name-addr lines", ACTIVEHUNTER_NAME_ADDR, ["ann@example.org", "bo@example.net"]),
 ]
 
 
@@ -377,3 +390,22 @@ def test_a_closing_paragraph_about_all_recipients_explains_each() -> None:
     )
     incidents = plainbounce.parse(message(body, subject="Delivery failure"), True)
     assert all("mailboxes are full" in i.context for i in incidents)
+
+
+def test_a_number_in_a_recipients_summary_gives_way_to_the_reply_the_report_quotes() -> None:
+    """Verizon's vtext report quotes the reply first and lists the recipient in a summary whose
+    "Size (in bytes): 512" is no reply code."""
+    text = message(
+        """Error: 550 - Requested action not taken: no such user here
+
+Message details:
+  Subject: server down
+  MAIL FROM: alerts@example.com
+  RCPT TO: 5550100199@sms.example.com
+  Size (in bytes): 512
+""",
+        subject="Undeliverable Message",
+        To="alerts@example.com",
+    )
+    (incident,) = plainbounce.parse(text, True)
+    assert (incident.recipient, incident.reply_code) == ("5550100199@sms.example.com", "550")
