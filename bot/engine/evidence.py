@@ -135,12 +135,13 @@ class Evidence:
     def _provider_decides(self, hits: list[Hit]) -> bool:
         """Whether an entry behind `hits` counts only where its provider is named: then, and
         only then, is it worth reading the whole report for a name."""
+        entries = self.matcher.entries
         for hit in hits:
             if hit.pattern is not None:
-                entries = (self.matcher.pattern_entries[hit.pattern][1],)
+                positions = [self.matcher.pattern_entries[hit.pattern][1]]
             else:
-                entries = self.matcher.phrase_entries[hit.matched]
-            if any(entry.requires_provider for entry in entries):
+                positions = self.matcher.phrase_entries[hit.matched]
+            if any(entries[position].requires_provider for position in positions):
                 return True
         return False
 
