@@ -31,9 +31,10 @@ _LOWERED_OPTIONS.log_errors = False
 _CASELESS_ESCAPES = frozenset("dDsSwWbBAzfnrtv")
 # A pattern's pieces for lower-casing: an escape, a group's opening with its name or flags, a
 # class's opening (with a "]" that belongs to it), a class's end, an upper-case letter with the
-# rest of a range it starts, or a run of anything else. A source, compiled on first use by re
+# rest of a range it starts (never a group's or a class's opening: outside a class, "B-(" is a
+# letter, a hyphen and a group), or a run of anything else. A source, compiled on first use by re
 # (which keeps it): a start-up from the cache reads no pattern.
-_TOKEN = r"\\.?|\(\?:|\(\?P<[^>]*>|\(\?.?|\(|\[\^?\]?|\]|[A-Z](?:-[^\]\\])?|[^\\(\[\]A-Z]+"
+_TOKEN = r"\\.?|\(\?:|\(\?P<[^>]*>|\(\?.?|\(|\[\^?\]?|\]|[A-Z](?:-[^\]\\(\[])?|[^\\(\[\]A-Z]+"
 
 
 def compile_error(source: str) -> str | None:
