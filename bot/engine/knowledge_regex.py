@@ -88,10 +88,9 @@ class KnowledgeRegex:
         self._source = source
         self._folding: re2._Regexp | None = None  # the case-insensitive program, made when needed
         lowered = lowered_pattern(source)
-        if lowered is None:
+        self._regex = self._lowered(lowered) if lowered is not None else None
+        if self._regex is None:
             self._regex = self._folding = re2.compile(source.encode("utf-8", "surrogatepass"), _OPTIONS)
-        else:
-            self._regex = re2.compile(lowered.encode("utf-8", "surrogatepass"), _LOWERED_OPTIONS)
         self._core = self._regex.groupindex.get(CORE_GROUP.encode(), 0)
 
     def search(self, text: bytes, start: int = 0, end: int | None = None) -> str | None:
@@ -104,6 +103,15 @@ class KnowledgeRegex:
             return None
         # a `core` group inside an optional part may have matched nothing
         return (found.group(self._core) or found.group(0)).decode("utf-8", "replace")
+
+    @staticmethod
+    def _lowered(lowered: str) -> re2._Regexp | None:
+        """The lower-cased pattern compiled case-sensitively; None should RE2 refuse it, so that a
+        slip in lower-casing costs speed (the pattern runs as written), never an answer."""
+        try:
+            return re2.compile(lowered.encode("utf-8", "surrogatepass"), _LOWERED_OPTIONS)
+        except re2.error:
+            return None
 
     def _case_folding(self) -> re2._Regexp:
         """The pattern as written, compiled case-insensitively: for text beyond ASCII, where
