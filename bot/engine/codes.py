@@ -20,7 +20,10 @@ _REPLY_STANDS_ALONE = (
     r"(?:(?<!\d:\s...)|(?<=\d\.\d:\s...)|(?<=\d\.\d\d:\s...)|(?<=\d\.\d{3}:\s...))"
     r"(?=[ \t]|,(?=[ \t])|-(?=[245]\.\d)|-[ \t]*[A-Za-z\[<('\"]|[:)\]';\"]|\?(?=\s|$)|$)"
 )
-REPLY_RE = re.compile(r"([245][0-5]\d|3[35]4)" + _REPLY_STANDS_ALONE, re.M)
+# The code begins with one digit class and only then the look-behind keeps 334 and 354 alone of
+# the 3xx: a pattern that begins with an alternation (`[245]..|3[35]4`) gets no first-character
+# test, so the regex engine would try it at every position of the text.
+REPLY_RE = re.compile(r"([2-5][0-5]\d)(?<=[245]..|3[35]4)" + _REPLY_STANDS_ALONE, re.M)
 # The same for one class: a pattern that starts with one digit lets the regex engine skip to
 # that digit, where REPLY_RE stops at every 2, 3, 4 and 5 in a text (dates, times, addresses).
 REPLY_OF_CLASS_RE = {cls: re.compile(rf"({cls}[0-5]\d)" + _REPLY_STANDS_ALONE, re.M) for cls in "245"}
