@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import re
 from dataclasses import dataclass
 
@@ -49,6 +50,13 @@ class CodeHit:
 
 
 def enhanced_codes(text: str) -> list[CodeHit]:
+    return list(_enhanced_hits(text))
+
+
+# A format and then the incident reader (or a paragraph test and then the reader) look at the
+# same text in turn; the hits of the latest few texts are kept rather than found again.
+@functools.lru_cache(maxsize=16)
+def _enhanced_hits(text: str) -> tuple[CodeHit, ...]:
     hits = []
     for m in ENHANCED_RE.finditer(text):
         before = text[max(0, m.start() - 24) : m.start()]
@@ -60,7 +68,7 @@ def enhanced_codes(text: str) -> list[CodeHit]:
             or REPLY_CONTEXT_RE.search(before.lower())
         ) and after not in ("%",)
         hits.append(CodeHit(f"{m.group(1)}.{int(m.group(2))}.{int(m.group(3))}", m.start(), strong))
-    return hits
+    return tuple(hits)
 
 
 def at_line_start(before: str) -> bool:
@@ -71,7 +79,12 @@ def at_line_start(before: str) -> bool:
 
 
 def reply_codes(text: str) -> list[CodeHit]:
-    return [CodeHit(m.group(1), m.start(), is_strong_reply(text, m)) for m in REPLY_RE.finditer(text)]
+    return list(_reply_hits(text))
+
+
+@functools.lru_cache(maxsize=16)  # for the same reason as _enhanced_hits
+def _reply_hits(text: str) -> tuple[CodeHit, ...]:
+    return tuple(CodeHit(m.group(1), m.start(), is_strong_reply(text, m)) for m in REPLY_RE.finditer(text))
 
 
 def is_strong_reply(text: str, m: re.Match[str]) -> bool:
