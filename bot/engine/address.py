@@ -18,9 +18,11 @@ DOT_STRING_RE = re.compile(rf"[{ATEXT}]+(?:\.[{ATEXT}]+)*")
 QUOTED = r'"(?:[^"\\\r\n]|\\.){0,62}"'
 DOMAIN_RE = re.compile(rf"{LABEL}(?:\.{LABEL})*\.[A-Za-z][A-Za-z0-9-]{{0,62}}|\[[0-9A-Fa-f.:]{{3,45}}\]")
 # A candidate in running text: its parts are bounded, so a long run of letters without an `@`
-# costs one pass, and the dot-string's shape is checked afterwards by mailbox().
+# costs one pass, and the dot-string's shape is checked afterwards by mailbox(). The local part
+# is read once for both kinds of domain, and never gives characters back: `@` is no atext, so
+# only the whole run can stand before it.
 CANDIDATE_RE = re.compile(
-    rf"[.{ATEXT}]{{1,64}}@(?:[A-Za-z0-9-]{{1,63}}\.){{1,8}}[A-Za-z0-9-]{{1,63}}|[.{ATEXT}]{{1,64}}@\[[0-9A-Fa-f.:]{{3,45}}\]"
+    rf"[.{ATEXT}]{{1,64}}+@(?:(?:[A-Za-z0-9-]{{1,63}}\.){{1,8}}[A-Za-z0-9-]{{1,63}}|\[[0-9A-Fa-f.:]{{3,45}}\])"
 )
 # Local parts that are roles of the reporting system, never the failed recipient of a bounce.
 SYSTEM_LOCAL_PARTS = frozenset({"mailer-daemon", "postmaster", "mail-daemon", "maildaemon"})
