@@ -8,6 +8,7 @@ local part of at most 64 octets, `@`, and a domain of dot-separated labels or an
 
 from __future__ import annotations
 
+import functools
 import re
 
 # atext of RFC 5322 section 3.2.3, the characters of a dot-string's atoms
@@ -18,9 +19,11 @@ DOT_STRING_RE = re.compile(rf"[{ATEXT}]+(?:\.[{ATEXT}]+)*")
 QUOTED = r'"(?:[^"\\\r\n]|\\.){0,62}"'
 DOMAIN_RE = re.compile(rf"{LABEL}(?:\.{LABEL})*\.[A-Za-z][A-Za-z0-9-]{{0,62}}|\[[0-9A-Fa-f.:]{{3,45}}\]")
 # A candidate in running text: its parts are bounded, so a long run of letters without an `@`
-# costs one pass, and the dot-string's shape is checked afterwards by mailbox().
+# costs one pass, and the dot-string's shape is checked afterwards by mailbox(). The local part
+# is read once for both kinds of domain, and never gives characters back: `@` is no atext, so
+# only the whole run can stand before it.
 CANDIDATE_RE = re.compile(
-    rf"[.{ATEXT}]{{1,64}}@(?:[A-Za-z0-9-]{{1,63}}\.){{1,8}}[A-Za-z0-9-]{{1,63}}|[.{ATEXT}]{{1,64}}@\[[0-9A-Fa-f.:]{{3,45}}\]"
+    rf"[.{ATEXT}]{{1,64}}+@(?:(?:[A-Za-z0-9-]{{1,63}}\.){{1,8}}[A-Za-z0-9-]{{1,63}}|\[[0-9A-Fa-f.:]{{3,45}}\])"
 )
 # Local parts that are roles of the reporting system, never the failed recipient of a bounce.
 SYSTEM_LOCAL_PARTS = frozenset({"mailer-daemon", "postmaster", "mail-daemon", "maildaemon"})
@@ -92,9 +95,16 @@ def mailbox(value: str | None) -> str | None:
 
 def find_mailboxes(text: str, limit: int = 50) -> list[tuple[int, str]]:
     """Valid addresses in running text with where they start, in order, at most `limit`."""
-    found: list[tuple[int, str]] = []
     if "@" not in text:
-        return found
+        return []
+    return list(_mailboxes(text, limit))
+
+
+# Several readers of one bounce look at the same text in turn (its To and Return-Path for the
+# sender's addresses, the lines that list recipients): the latest few texts' addresses are kept.
+@functools.lru_cache(maxsize=16)
+def _mailboxes(text: str, limit: int) -> tuple[tuple[int, str], ...]:
+    found: list[tuple[int, str]] = []
     for m in CANDIDATE_RE.finditer(text):
         if m.start() and (text[m.start() - 1] in URL_CHARS or text[m.start() - 1] in LOCAL_CHARS):
             # inside a URL's path or query ("?email=a@example.com"), or the tail of a string
@@ -108,7 +118,7 @@ def find_mailboxes(text: str, limit: int = 50) -> list[tuple[int, str]]:
             found.append((start, address))
             if len(found) >= limit:
                 break
-    return found
+    return tuple(found)
 
 
 def is_system_address(address: str) -> bool:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import re
 from dataclasses import dataclass
 
@@ -20,7 +21,10 @@ _REPLY_STANDS_ALONE = (
     r"(?:(?<!\d:\s...)|(?<=\d\.\d:\s...)|(?<=\d\.\d\d:\s...)|(?<=\d\.\d{3}:\s...))"
     r"(?=[ \t]|,(?=[ \t])|-(?=[245]\.\d)|-[ \t]*[A-Za-z\[<('\"]|[:)\]';\"]|\?(?=\s|$)|$)"
 )
-REPLY_RE = re.compile(r"([245][0-5]\d|3[35]4)" + _REPLY_STANDS_ALONE, re.M)
+# The code begins with one digit class and only then the look-behind keeps 334 and 354 alone of
+# the 3xx: a pattern that begins with an alternation (`[245]..|3[35]4`) gets no first-character
+# test, so the regex engine would try it at every position of the text.
+REPLY_RE = re.compile(r"([2-5][0-5]\d)(?<=[245]..|3[35]4)" + _REPLY_STANDS_ALONE, re.M)
 # The same for one class: a pattern that starts with one digit lets the regex engine skip to
 # that digit, where REPLY_RE stops at every 2, 3, 4 and 5 in a text (dates, times, addresses).
 REPLY_OF_CLASS_RE = {cls: re.compile(rf"({cls}[0-5]\d)" + _REPLY_STANDS_ALONE, re.M) for cls in "245"}
@@ -46,6 +50,13 @@ class CodeHit:
 
 
 def enhanced_codes(text: str) -> list[CodeHit]:
+    return list(_enhanced_hits(text))
+
+
+# A format and then the incident reader (or a paragraph test and then the reader) look at the
+# same text in turn; the hits of the latest few texts are kept rather than found again.
+@functools.lru_cache(maxsize=16)
+def _enhanced_hits(text: str) -> tuple[CodeHit, ...]:
     hits = []
     for m in ENHANCED_RE.finditer(text):
         before = text[max(0, m.start() - 24) : m.start()]
@@ -57,7 +68,7 @@ def enhanced_codes(text: str) -> list[CodeHit]:
             or REPLY_CONTEXT_RE.search(before.lower())
         ) and after not in ("%",)
         hits.append(CodeHit(f"{m.group(1)}.{int(m.group(2))}.{int(m.group(3))}", m.start(), strong))
-    return hits
+    return tuple(hits)
 
 
 def at_line_start(before: str) -> bool:
@@ -68,7 +79,12 @@ def at_line_start(before: str) -> bool:
 
 
 def reply_codes(text: str) -> list[CodeHit]:
-    return [CodeHit(m.group(1), m.start(), is_strong_reply(text, m)) for m in REPLY_RE.finditer(text)]
+    return list(_reply_hits(text))
+
+
+@functools.lru_cache(maxsize=16)  # for the same reason as _enhanced_hits
+def _reply_hits(text: str) -> tuple[CodeHit, ...]:
+    return tuple(CodeHit(m.group(1), m.start(), is_strong_reply(text, m)) for m in REPLY_RE.finditer(text))
 
 
 def is_strong_reply(text: str, m: re.Match[str]) -> bool:
