@@ -195,7 +195,10 @@ def _forwarded_fields(lines: list[str], start: int) -> tuple[dict[str, str], int
     while index < len(lines) and not lines[index].strip(" \t>"):
         index += 1
     fields: dict[str, str] = {}
-    while index < len(lines) and len(fields) < MAX_FIELD_LINES:
+    # at most MAX_FIELD_LINES lines, repeated names included: a text of nothing but "From:" and
+    # "Sent:" lines must not be read to its end from every block it seems to open
+    end = min(len(lines), index + MAX_FIELD_LINES)
+    while index < end:
         field = FORWARDED_FIELD_RE.match(lines[index])
         if field is None:
             break

@@ -109,3 +109,12 @@ def test_the_forwarders_addresses_are_never_findings(engine: Engine) -> None:
         named = {f.recipient for f in engine.explain(text).findings}
         assert named == {"marta.k@example.com"}
         assert PERSON.split("<")[1].rstrip(">") not in named
+
+
+def test_a_forward_header_block_is_read_for_a_few_lines_at_most() -> None:
+    # a text of nothing but Outlook's "From:" and "Sent:" lines opens a block at every pair; none
+    # of them may read on to the end of the text
+    lines = ["From: a@example.com", "Sent: Monday"] * 2_000
+    fields, body_start = forwarded._forwarded_fields(lines, 0)
+    assert set(fields) == {"from", "sent"}
+    assert body_start == forwarded.MAX_FIELD_LINES
