@@ -71,7 +71,10 @@ class Engine:
         Built on the first text that may be a question: a batch of bounces never asks one."""
         from .questions import Questions
 
-        return Questions(self.entries, self.kb.literals, self.kb.widths)
+        # only the explicit-only entries' records are made: the others stay rows of the cache
+        flags = self.entries.column("explicit_only")
+        asked = self.entries.subset([i for i, explicit_only in enumerate(flags) if explicit_only])
+        return Questions(asked, self.kb.literals, self.kb.widths)
 
     @classmethod
     def load(cls, extra_dir: str | None = None, use_cache: bool = True) -> Engine:
