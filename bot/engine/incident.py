@@ -8,6 +8,7 @@ from .address import find_mailboxes, follows_header_field, in_failure_context, i
 from .codes import REPLY_OF_CLASS_RE, enhanced_codes, first, is_strong_reply, reply_codes
 from .guarded_pattern import GuardedPattern
 from .normalize import without_inline_continuations
+from .own_result import own_result
 
 
 class Incident:
@@ -157,6 +158,7 @@ def find_remote_mta(text: str) -> str | None:
 
 def incident_from_text(text: str, kind: str, explicit: bool, **fields) -> Incident:
     """Read codes, recipient and remote MTA out of a piece of free text."""
+    text = own_result(text, fields.get("recipient"))
     replies = reply_codes(text)
     enhanced = enhanced_codes(text)
     reply = first(replies, strong_only=True) or (first(replies) if explicit else None)

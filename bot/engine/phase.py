@@ -153,6 +153,10 @@ def refine_reason(
     `provider_wording` says the entry is a provider's own wording for a missing account, which
     names the cause whatever the phase.
     """
+    if reason in USER_REASONS and phase == "MAIL":
+        # no recipient has been named yet at MAIL FROM: an unknown or unavailable mailbox
+        # there is the sender's address
+        return "rejected"
     if reason in USER_REASONS and not provider_wording:
         user_status = bool(stated_status) and stated_status.split(".")[1] == "1"
         if phase == "DATA" and not user_status:

@@ -52,3 +52,13 @@ def test_a_code_inside_the_recipients_number_is_no_reply_of_its_own(engine) -> N
     answer in no stated phase stays userunknown: no remote filter was heard speaking."""
     finding = engine.explain(VTEXT_REPORT).findings[0]
     assert (finding.recipient, finding.reason) == ("5550100199@sms.example.com", "userunknown")
+
+
+def test_a_mailbox_refused_at_mail_from_is_the_senders(engine) -> None:
+    """No recipient is named yet at MAIL FROM: "mailbox unavailable" there refuses the sender."""
+    reply = (
+        "<ana@web.example>: host mx.web.example[192.0.2.96] said: 550 Requested action not taken: "
+        "mailbox unavailable (in reply to MAIL FROM command)"
+    )
+    assert engine.explain(reply).findings[0].reason == "rejected"
+    assert engine.explain(reply.replace("MAIL FROM", "RCPT TO")).findings[0].reason == "userunknown"

@@ -8,6 +8,7 @@ from ..address import find_mailboxes, mailbox
 from ..codes import after_reply_code, enhanced_codes, reply_codes
 from ..incident import Incident, reply_from_context
 from ..model import ENHANCED_CODE
+from ..own_result import own_result
 
 FIELD_RE = re.compile(r"^([A-Za-z][A-Za-z0-9-]{1,40}):[ \t]*(.*)$")
 DSN_FIELD_NAMES = frozenset(
@@ -127,6 +128,7 @@ def incidents_from_blocks(blocks: list[dict[str, str]], kind: str) -> list[Incid
             _strip_type(block.get("original-recipient", ""))
         )
         diagnostic_type, diagnostic = _split_type(block.get("diagnostic-code", ""))
+        diagnostic = own_result(diagnostic, recipient)
         status = block.get("status", "").strip()
         status_hits = enhanced_codes(status)
         diag_status = enhanced_codes(diagnostic)
