@@ -23,6 +23,8 @@ def _line(prefix: str, unit: str, suffix: str, size: int = SLACK_MESSAGE_CHARS) 
     return prefix + fill(unit, size - len(prefix) - len(suffix)) + suffix
 
 
+HTML_HEAD = "From: MAILER-DAEMON@b.example\nSubject: Undelivered\nContent-Type: text/html\n\n"
+
 MESSAGES: dict[str, str] = {
     "at signs": "@" * SLACK_MESSAGE_CHARS,
     "sendmail user unknown": fill("a@b>.. "),
@@ -69,6 +71,11 @@ MESSAGES: dict[str, str] = {
         "-----Original Message-----\nFrom: MAILER-DAEMON@b.c\nSubject: Undelivered\n\n"
     ),
     "doubled line breaks": fill("x\n\n"),
+    # formats/html_text.py: an HTML-only bounce's hidden elements, <pre> blocks and tags
+    "html part of unclosed elements": HTML_HEAD
+    + fill("<style <pre <head> <!-- <", SLACK_MESSAGE_CHARS - len(HTML_HEAD)),
+    "html part of tags": HTML_HEAD
+    + fill("<p><br>&nbsp;<span a=b>x</pre>", SLACK_MESSAGE_CHARS - len(HTML_HEAD)),
     "slack quote marks": fill("&gt;"),
 }
 

@@ -9,6 +9,9 @@ import unicodedata
 # needs these: they are sources, compiled on first use by re (which keeps them), not at import.
 SLACK_MARKERS = r"&(?:lt|gt|amp);|<(?:mailto:|https?://|[@#!])"
 SLACK_LINK = r"<(mailto:|https?://|[@#!])([^<>|\s]*)(?:\|([^<>]*))?>"
+# Slack escapes every "<" it did not write itself: a text with another one was never encoded by
+# Slack (an email's source, an HTML part), and its "&lt;" entities are the text's own.
+UNESCAPED_ANGLE = r"<(?!mailto:|https?://|[@#!])"
 CONTROL_RE = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 # ESC stays until MIME decoding: ISO-2022-JP bodies switch character sets with it.
 CONTROL_BUT_ESC_RE = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1a\x1c-\x1f\x7f]")
@@ -29,6 +32,8 @@ def _slack_link(match: re.Match[str]) -> str:
     if kind == "mailto:":
         return label or target
     if kind.startswith("http"):
+        if label == target:
+            return label  # a host name Slack made a link of ("mx.example.net"): what was typed
         return kind + target if not label or label in target else f"{label} ({kind}{target})"
     if kind == "#":
         return f"#{label}" if label else ""
@@ -37,7 +42,7 @@ def _slack_link(match: re.Match[str]) -> str:
 
 def decode_slack(text: str) -> str:
     """Undo Slack's message encoding; leave any other text as it is."""
-    if not re.search(SLACK_MARKERS, text):
+    if not re.search(SLACK_MARKERS, text) or re.search(UNESCAPED_ANGLE, text):
         return text
     text = re.sub(SLACK_LINK, _slack_link, text)
     if "&" not in text:

@@ -50,8 +50,18 @@ def plain_text(text: str | None) -> str:
         return target.removeprefix("mailto:")
 
     text = _LONE_SURROGATE_RE.sub("\ufffd", text[:MAX_MESSAGE_CHARS])
-    text = _QUOTE_MARK_RE.sub("", text) if "&gt;" in text else text
+    text = _without_quote_marks(text) if "&gt;" in text else text
     return html.unescape(_SLACK_MARKUP_RE.sub(unwrap, text))
+
+
+def _without_quote_marks(text: str) -> str:
+    """Slack's quote marks taken out, except inside ``` code blocks: there a line that starts
+    with ">" (a Sendmail transcript's ">>> RCPT TO:<a@b>") is what was pasted."""
+    if "```" not in text:
+        return _QUOTE_MARK_RE.sub("", text)
+    pieces = text.split("```")
+    # the pieces between an opening and a closing fence are the code blocks
+    return "```".join(piece if i % 2 else _QUOTE_MARK_RE.sub("", piece) for i, piece in enumerate(pieces))
 
 
 def escape(text: str) -> str:

@@ -36,6 +36,14 @@ ENCODED = [
         id="mailto link",
     ),
     pytest.param(
+        # Slack makes a link of a host name as it does of an address: the host stays a host
+        "<mailto:bob@example.com|bob@example.com>: host <http://mx.example.com|mx.example.com>[203.0.113.5] "
+        "said: 550 5.1.1 <mailto:bob@example.com|bob@example.com>: Recipient address rejected: User "
+        "unknown in virtual mailbox table (in reply to RCPT TO command)",
+        {**USER_UNKNOWN, "recipient": "bob@example.com", "remote_mta": "mx.example.com"},
+        id="host name link",
+    ),
+    pytest.param(
         # no tag such as S3150 in the text: only the documentation link tells it is Microsoft
         "550 5.7.1 Unfortunately, messages from [203.0.113.9] weren't sent. Please contact your "
         "Internet service provider. You can also refer your provider to "

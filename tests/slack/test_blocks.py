@@ -229,6 +229,17 @@ def test_plain_text_undoes_slack_markup() -> None:
     )
 
 
+def test_quote_marks_go_outside_code_blocks_only() -> None:
+    """In a ``` block a line that starts with ">" is what was pasted (a Sendmail transcript)."""
+    raw = (
+        "&gt; quoted line\n```\n&gt;&gt;&gt; RCPT TO:&lt;a@example.com&gt;\n"
+        "&lt;&lt;&lt; 550 5.1.1 unknown\n```\n&gt; after"
+    )
+    assert plain_text(raw) == (
+        "quoted line\n```\n>>> RCPT TO:<a@example.com>\n<<< 550 5.1.1 unknown\n```\nafter"
+    )
+
+
 def test_message_text_reads_attachments_and_blocks() -> None:
     event = {
         "text": "Alert fired",

@@ -12,7 +12,8 @@ a multipart/report without records) hands the text on to the next. The order goe
 certain structure to the least: a code alone, a JSON notification, then the email formats (a
 feedback report before a delivery-status report before an auto-reply, since bounces also carry
 Auto-Submitted, and the plain-text report reader last among them, as it reads any email), then
-delivery-status fields pasted without an email, log lines, and free text, which reads anything.
+delivery-status fields pasted without an email, log lines, a bounce's report pasted without
+its header block, and free text, which reads anything.
 
 A bounce that a person forwarded (attached as message/rfc822, or inline after a mail client's
 "Forwarded message" block) is read as the bounce it carries: `forwarded.inner_report` finds it
@@ -41,6 +42,7 @@ from . import (
     freetext,
     jsonbounce,
     mtalog,
+    pastedreport,
     plainbounce,
     returned,
 )
@@ -54,6 +56,7 @@ FORMATS = (
     plainbounce,  # any other email: the human-readable report every MTA writes
     dsn,  # delivery-status fields pasted on their own
     mtalog,  # Postfix, Sendmail and Exim log lines
+    pastedreport,  # a bounce's report pasted without its header block
     freetext,  # anything else: pasted replies, questions
 )
 

@@ -8,12 +8,11 @@ works on the same `Message`; `read` keeps the last few, so that each format's `d
 from __future__ import annotations
 
 import functools
-import html
 import itertools
 import re
 from dataclasses import dataclass
 
-from . import mime_reader
+from . import html_text, mime_reader
 
 # A header field name at the start of a line, searched in "\n" + text (see mime_reader._fields_re)
 # after lower-casing it: under re.IGNORECASE the regex engine tries each alternative in full at
@@ -68,8 +67,8 @@ OWN_HEADERS = (
     "x-apple-action",
 )
 MAX_ORIGINAL_CHARS = 16_000
-TAG_RE = re.compile(r"<[^>]{0,2000}>")
 MAX_PART_CHARS = 64_000
+ENCODINGS = ("base64", "quoted-printable")  # transfer encodings that hide a part's words
 
 
 @functools.lru_cache(maxsize=4)
@@ -128,6 +127,9 @@ class Message:
     feedback_texts: tuple[str, ...]  # message/feedback-report parts (RFC 5965)
     body: str  # the readable parts, each cut where it starts quoting the original
     original: str  # the returned original message or its headers, when attached
+    # the readable parts sent in base64 or quoted-printable, uncut: where the raw text shows
+    # only their encoding, the addresses they quote are read here; "" for most bounces
+    decoded: str = ""
 
     @property
     def header_text(self) -> str:
@@ -146,6 +148,7 @@ def read(text: str) -> Message:
     status_texts: list[str] = []
     feedback_texts: list[str] = []
     bodies: list[str] = []
+    decoded: list[str] = []
     originals: list[str] = []
     stack = [root]
     while stack:
@@ -158,14 +161,14 @@ def read(text: str) -> Message:
         elif ctype == FEEDBACK_TYPE:
             feedback_texts.append(part.text())
         elif part.parts:
-            stack.extend(reversed(part.parts))
+            stack.extend(reversed(_shown(part)))
         elif ctype.startswith("text/") or not part.headers.get("content-type"):
             body = part.text()[:MAX_PART_CHARS]
             if ctype == "text/html":
-                # the tags go first, so that an escaped "&lt;a@example.com&gt;" becomes the
-                # angle address a report lists, not a tag
-                body = html.unescape(TAG_RE.sub(" ", body))
+                body = html_text.visible_text(body)
             bodies.append(body_before_original(body))
+            if part.headers.get("content-transfer-encoding", "").strip().lower() in ENCODINGS:
+                decoded.append(body)
     headers = {name: mime_reader.decode_words(value) for name, value in root.headers.items()}
     return Message(
         headers=headers,
@@ -174,7 +177,38 @@ def read(text: str) -> Message:
         feedback_texts=tuple(feedback_texts),
         body="\n\n".join(bodies),
         original="\n\n".join(originals),
+        decoded="\n\n".join(decoded),
     )
+
+
+def _shown(part: mime_reader.Part) -> list[mime_reader.Part]:
+    """The sub-parts to read: of a multipart/alternative (one text written twice, RFC 2046
+    section 5.1.4), the plain text alone when it has any; of another multipart, all of them."""
+    if part.content_type != "multipart/alternative":
+        return part.parts
+    plain = [sub for sub in part.parts if sub.content_type == "text/plain" and sub.body.strip()]
+    return plain[:1] or part.parts
+
+
+def pasted(text: str) -> Message:
+    """A report's body pasted without its header block, read as the body of a bounce: its
+    report up to where it quotes the original, and the original after that."""
+    body = text[:MAX_PART_CHARS]
+    report = body_before_original(body)
+    return Message(
+        headers={},
+        report_type="",
+        status_texts=(),
+        feedback_texts=(),
+        body=report,
+        original=body[len(report) :][:MAX_ORIGINAL_CHARS],
+    )
+
+
+def searchable(text: str, message: Message) -> str:
+    """The email as text to look for addresses in: its raw text, and the words of the parts
+    whose transfer encoding hides them there."""
+    return f"{text}\n\n{message.decoded}" if message.decoded else text
 
 
 def read_email(text: str) -> Message | None:

@@ -26,10 +26,9 @@ back to the text when the inner report yields nothing.
 
 from __future__ import annotations
 
-import html
 import re
 
-from . import bounce_email, dsn, mime_reader
+from . import autoreply, bounce_email, dsn, html_text, jsonbounce, mime_reader
 from .reportwords import DELAY_WORDS, REPORT_WORDS, REPORTING_SENDERS
 
 # Forward separators, searched in the text as it stands (mail clients write them so).
@@ -50,7 +49,6 @@ MAX_FIELD_LINES = 12
 MAX_BLOCKS = 8  # forward blocks looked at in one text: a thread quotes a few, a hostile text thousands
 STATUS_LINES = 200  # how far into a forwarded body delivery-status fields are looked for
 MAX_SCAN_CHARS = 64_000
-HTML_BREAK_RE = re.compile(r"<(?:br|/p|/div|/tr|/li)\b[^>]{0,200}>", re.I)
 # The first field of a pasted email's header block (searched in "\n" + text, case as written),
 # and how far into a paste the email may start.
 HEADER_START_RE = re.compile(
@@ -78,13 +76,14 @@ def inner_report(text: str, levels: int = MAX_LEVELS) -> str | None:
             if attached is not None and (
                 _is_report(attached)
                 or _says_report(attached.headers)
+                or _is_automatic(attached, inner)
                 or (levels > 1 and inner_report(inner, levels - 1) is not None)
             ):
                 return inner  # a report, or a forward of one: formats.read unwraps it in turn
         elif part.content_type in ("text/plain", "text/html"):
             body = part.text()[:MAX_SCAN_CHARS]
             if part.content_type == "text/html":
-                body = html.unescape(bounce_email.TAG_RE.sub("", HTML_BREAK_RE.sub("\n", body)))
+                body = html_text.visible_text(body)
             found = _inline_report(body) if _has_marker(body) else None
             if found:
                 return found
@@ -105,8 +104,21 @@ def _pasted_after_words(text: str) -> str | None:
 
 
 def _forwards_something(text: str, message: bounce_email.Message) -> bool:
-    """Cheap: an attached message, or a forward marker in the raw text (most emails have neither)."""
-    return bool(message.original) or _has_marker(text) or ".eml" in text
+    """Cheap: an attached message, or a forward marker in the raw text or in a part whose
+    transfer encoding hides it there (most emails have neither)."""
+    return bool(message.original) or _has_marker(text) or ".eml" in text or _has_marker(message.decoded)
+
+
+def _is_automatic(message: bounce_email.Message, text: str) -> bool:
+    """Mail that software sent about another message: the null reverse path that RFC 5321
+    section 4.5.5 gives every report, an Auto-Submitted field other than "no" (RFC 3834), an
+    auto-reply, or a sending service's notification. Forwarded, it is what the person asks about."""
+    if message.header("return-path").strip() == "<>":
+        return True
+    submitted = message.header("auto-submitted").strip().lower()
+    if submitted and submitted != "no":
+        return True
+    return autoreply.detect(text) or jsonbounce.detect(text)
 
 
 def _has_marker(text: str) -> bool:
@@ -133,15 +145,20 @@ def _is_report(message: bounce_email.Message) -> bool:
         return True
     if message.header("x-failed-recipients"):
         return True
-    sender = message.header("from").lower()
-    return any(name in sender for name in REPORTING_SENDERS)
+    return _from_mail_system(message.header("from"))
 
 
 def _says_report(headers: dict[str, str]) -> bool:
     """A Subject that speaks of a failed or delayed delivery, or a mail system as the sender."""
-    sender = headers.get("from", "").lower()
     subject = " ".join(headers.get("subject", "").lower().split())
-    return any(name in sender for name in REPORTING_SENDERS) or any(w in subject for w in SUBJECT_WORDS)
+    return _from_mail_system(headers.get("from", "")) or any(w in subject for w in SUBJECT_WORDS)
+
+
+def _from_mail_system(sender: str) -> bool:
+    """A sender that names a mail system: MAILER-DAEMON, postmaster, "Mail Delivery System";
+    an underscore inside the name is no difference ("post_master@...")."""
+    sender = sender.lower().replace("_", "")
+    return any(name in sender for name in REPORTING_SENDERS)
 
 
 def _inline_report(text: str) -> str | None:

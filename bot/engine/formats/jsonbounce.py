@@ -37,6 +37,8 @@ MAX_VISITS = 2000  # objects and lists looked at per document
 # Sources compiled on first use by re (which keeps them): an email seldom holds JSON.
 JSON_START = r"(?m)^[ \t>]*[\[{]"
 QUOTE_MARK = r"(?m)^[ \t]*> ?"
+# Sendmail's break of an over-long line; a copy may add blanks before the line break
+SENDMAIL_BREAK = r"![ \t]*\n[ \t]?"
 MAX_PREFIX = 2000
 DIAGNOSTIC_KEYS = ("diagnostic", "reason", "message", "description", "details", "response", "error", "status")
 # A JSON escape of half a surrogate pair (\ud800) decodes to a string no UTF-8 writer accepts.
@@ -86,9 +88,10 @@ def _documents(text: str) -> tuple[Any, ...] | None:
     if bounce_email.looks_like_email(text):
         body = bounce_email.read(text).body.strip()
         documents = decode_all(body) if body[:1] in ("{", "[") else ()
-        if not documents and body[:1] == "{" and "!\n " in body:
+        if not documents and body[:1] == "{" and "!" in body:
             # Sendmail breaks a line longer than SMTP allows with "!", a line break and a space
-            documents = decode_all(body.replace("!\n ", ""))
+            # (a raw line break is never part of a JSON document, so "!" before one is no value)
+            documents = decode_all(re.sub(SENDMAIL_BREAK, "", body))
     else:
         m = re.compile(JSON_START).search(text, 0, MAX_PREFIX)
         documents = decode_all(re.sub(QUOTE_MARK, "", text[m.start() :]).lstrip()) if m else ()

@@ -75,12 +75,21 @@ class Part:
                 return self.body
             return _decode(data, charset)
         if encoding == "quoted-printable":
-            return _decode(quopri.decodestring(_encode(self.body)), charset)
+            return _decode(quopri.decodestring(_encode(_without_line_end_blanks(self.body))), charset)
         if charset.startswith("iso-2022") and "\x1b" in self.body:
             return _decode(self.body.encode("latin-1", "replace"), charset)
         if charset not in UNICODE_CHARSETS and not self.body.isascii():
             return _eight_bit_text(self.body, charset)
         return self.body
+
+
+def _without_line_end_blanks(body: str) -> str:
+    """A quoted-printable body without the spaces and tabs that end its lines: RFC 2045 section
+    6.7 has a decoder delete them (a transport may add them), and a soft line break ("=") that
+    they follow stays a soft line break."""
+    if " \n" not in body and "\t\n" not in body:
+        return body
+    return "\n".join(line.rstrip(" \t") for line in body.split("\n"))
 
 
 def _eight_bit_text(body: str, charset: str) -> str:

@@ -90,9 +90,12 @@ def detect(text: str) -> bool:
 
 
 def parse(text: str, explicit: bool) -> list[Incident]:
+    return read_report(bounce_email.read(text), text, explicit)
+
+
+def read_report(message: bounce_email.Message, text: str, explicit: bool) -> list[Incident]:
     """One incident per failed recipient the report lists (or, listing none, its Subject names);
-    its paragraphs when it names nobody."""
-    message = bounce_email.read(text)
+    its paragraphs when it names nobody. `text` is the whole of what the report came in."""
     if not is_delivery_report(message):
         return _paragraphs(message.body, explicit)
     action = "delayed" if is_delay_warning(message.header("subject"), message.body) else "failed"
@@ -101,7 +104,8 @@ def parse(text: str, explicit: bool) -> list[Incident]:
     if listed:
         # Exchange 2007 names an internal recipient by display name at the top and gives its
         # address only under "Diagnostic information for administrators"
-        listed = sorted({*listed, *complete_display_names(message.body, text, _senders(message))})
+        whole = bounce_email.searchable(text, message)
+        listed = sorted({*listed, *complete_display_names(message.body, whole, _senders(message))})
         return _recipients(message.body, listed, action, explicit, subject)
     named = _named_in_subject(message)
     if named:
@@ -110,8 +114,9 @@ def parse(text: str, explicit: bool) -> list[Incident]:
     # AOL's and GroupWise's own users, listed by local part alone ("grannysmith55"), and
     # Exchange's, by display name ("Siobhan Brennan on 6/7/2007 4:40 PM")
     senders = _senders(message)
-    completed = complete_local_parts(message.body, text, senders) or complete_display_names(
-        message.body, text, senders
+    whole = bounce_email.searchable(text, message)
+    completed = complete_local_parts(message.body, whole, senders) or complete_display_names(
+        message.body, whole, senders
     )
     if completed:
         return _recipients(message.body, completed, action, explicit, subject)
@@ -332,7 +337,9 @@ def diagnostics(body: str, listed: list[tuple[int, str]]) -> list[tuple[str, str
             # recipients listed on one line ("Your message to a@b, c@d has been blocked")
             # share what follows it
             following = next((p for p, a in listed[i + 1 :] if a.lower() != key and p >= line_end), len(body))
-            has_break = body.rfind("\n", start, following) >= 0
+            # up to the line that lists the next one; the last one's text runs to the end, whether
+            # or not the body ends with a line break (an attached message's last line has none)
+            has_break = following < len(body) and body.rfind("\n", start, following) >= 0
             limit = body.rfind("\n", 0, following) + 1 if has_break else following
             end = _paragraph_end(body, start, min(limit, start + SEGMENT_CHARS), address)
         texts.setdefault(key, []).append(body[start:end].strip("\n"))

@@ -33,7 +33,7 @@ def sole_addressee(text: str) -> str | None:
     message = bounce_email.read_email(text)
     if message is None:
         return None
-    block = message.original or _inline_original(text)
+    block = message.original or _inline_original(text, message.decoded)
     if not block:
         return None
     headers, _ = mime_reader.split_headers(block.lstrip("\n"), ADDRESSEE_FIELDS)
@@ -50,13 +50,14 @@ def sole_addressee(text: str) -> str | None:
     return None if is_reporting_address(address) else address
 
 
-def _inline_original(text: str) -> str:
+def _inline_original(text: str, decoded: str) -> str:
     """The original that a one-part bounce quotes after its separator line, from the line after
-    it; "" when the body has no such separator or no header field follows it closely."""
+    it; "" when the body has no such separator or no header field follows it closely. A body
+    in base64 or quoted-printable is read `decoded`."""
     end = text.find("\n\n")
-    if end < 0:
+    if end < 0 and not decoded:
         return ""
-    body = text[end + 2 :]
+    body = decoded or text[end + 2 :]
     cut = len(bounce_email.body_before_original(body))
     if cut >= len(body):
         return ""
