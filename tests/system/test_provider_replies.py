@@ -10,6 +10,7 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
 from repo_paths import REPO
 
 SCRIPT = REPO / "bench" / "provider_replies.py"
@@ -91,12 +92,13 @@ def test_documented_provider_replies_meet_the_targets() -> None:
         assert figures["specific"] >= 90.0, (provider, proc.stdout)
 
 
-def test_the_held_out_provider_replies_keep_their_documented_meaning() -> None:
-    # bench/corpus-providers-heldout was written after the knowledge, from other providers'
-    # documentation; its misses were then fixed with general entries. The floor keeps what
-    # the fixes won (December 2026: 98.4% meaning; 67.7% before them).
-    heldout = REPO / "bench" / "corpus-providers-heldout"
-    proc = _run("--corpus", str(heldout), "--json")
+@pytest.mark.parametrize("folder", ["corpus-providers-heldout", "corpus-providers-heldout2"])
+def test_the_held_out_provider_replies_keep_their_documented_meaning(folder: str) -> None:
+    # Each held-out folder was written after the knowledge, from documentation the catalogue
+    # used thinly or not at all; its misses were then fixed with general entries. The floor
+    # keeps what the fixes won (December 2026, meaning: corpus-providers-heldout 98.4%, 67.7%
+    # before its fixes; corpus-providers-heldout2 98.3%, 87.5% before).
+    proc = _run("--corpus", str(REPO / "bench" / folder), "--json")
     assert proc.returncode == 0, proc.stderr
     report = json.loads(proc.stdout.strip().splitlines()[-1])
     assert report["total"]["replies"] >= 120
