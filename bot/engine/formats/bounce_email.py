@@ -8,7 +8,6 @@ works on the same `Message`; `read` keeps the last few, so that each format's `d
 from __future__ import annotations
 
 import functools
-import html
 import itertools
 import re
 from dataclasses import dataclass
@@ -162,6 +161,8 @@ def read(text: str) -> Message:
         elif ctype.startswith("text/") or not part.headers.get("content-type"):
             body = part.text()[:MAX_PART_CHARS]
             if ctype == "text/html":
+                import html  # its entity table is large and only an HTML body needs it
+
                 # the tags go first, so that an escaped "&lt;a@example.com&gt;" becomes the
                 # angle address a report lists, not a tag
                 body = html.unescape(TAG_RE.sub(" ", body))

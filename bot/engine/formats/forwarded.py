@@ -26,7 +26,6 @@ back to the text when the inner report yields nothing.
 
 from __future__ import annotations
 
-import html
 import re
 
 from . import bounce_email, dsn, mime_reader
@@ -84,6 +83,8 @@ def inner_report(text: str, levels: int = MAX_LEVELS) -> str | None:
         elif part.content_type in ("text/plain", "text/html"):
             body = part.text()[:MAX_SCAN_CHARS]
             if part.content_type == "text/html":
+                import html  # its entity table is large and only an HTML body needs it
+
                 body = html.unescape(bounce_email.TAG_RE.sub("", HTML_BREAK_RE.sub("\n", body)))
             found = _inline_report(body) if _has_marker(body) else None
             if found:
