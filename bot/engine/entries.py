@@ -38,7 +38,9 @@ class Entries(Sequence[Entry]):
         return result
 
     def column(self, name: str) -> list[Any]:
-        """Every entry's value of an INDEXED field or property, in order; no record is made."""
+        """Every entry's value of an INDEXED field or property, in order; no record is made.
+        Read from the cache, a tuple field's values are lists (JSON's): iterate them, as the
+        indexes do, rather than compare them with a record's."""
         return self._columns[name]
 
     def subset(self, positions: list[int]) -> Entries:
