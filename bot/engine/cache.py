@@ -63,29 +63,34 @@ def cache_folder() -> str | None:
     return os.path.join(base, "smtpbot")
 
 
-def _files(folder: str, suffix: str) -> list[str]:
-    """Every file under the folder with that suffix, sorted."""
-    found = [
-        os.path.join(root, name)
-        for root, _dirs, names in os.walk(folder)
-        for name in names
-        if name.endswith(suffix)
-    ]
-    return sorted(found)
+def _stamps(folder: str, suffix: str) -> list[str]:
+    """Path, size and modification time of every file under the folder with that suffix, sorted
+    by path. One scandir per folder gives the names and which are folders, without os.walk's
+    generators and joins."""
+    found = []
+    pending = [folder]
+    while pending:
+        try:
+            with os.scandir(pending.pop()) as listing:
+                for entry in listing:
+                    if entry.is_dir(follow_symlinks=False):
+                        pending.append(entry.path)
+                    elif entry.name.endswith(suffix):
+                        try:
+                            st = entry.stat()
+                        except OSError:
+                            continue  # gone since the listing
+                        found.append((entry.path, st.st_size, st.st_mtime_ns))
+        except OSError:
+            continue  # gone, or unreadable: what the key cannot see, it does not cover
+    return [f"{path}\0{size}\0{mtime}" for path, size, mtime in sorted(found)]
 
 
 def cache_key(folders: list[str] | list[Path]) -> str:
-    parts = [sys.version]
-    sources = _files(ENGINE_SOURCE, ".py")
+    parts = [sys.version, *_stamps(ENGINE_SOURCE, ".py")]
     for folder in folders:
         parts.append(f"folder {folder}")
-        sources.extend(_files(str(folder), ".toml"))
-    for path in sources:
-        try:
-            st = os.stat(path)
-        except OSError:
-            continue
-        parts.append(f"{path}\0{st.st_size}\0{st.st_mtime_ns}")
+        parts.extend(_stamps(str(folder), ".toml"))
     # Two different 32-bit checksums of the whole description: a stale cache would need both to
     # collide at once. (Python's own byte-code cache trusts a source file's size and mtime alone.)
     material = "\0".join(parts).encode("utf-8", "replace")
