@@ -43,13 +43,14 @@ FORWARD_MARKERS = (
 SEPARATOR_WORDS = ("forwarded message", "original message", "begin forwarded message")
 SEPARATOR_PUNCTUATION = frozenset(" \t-_:*>")
 # A forwarded header line: "From: ...", "*From:* ..." (Gmail's HTML made text), "From:\t..."
-# (Thunderbird's table), with an optional quote prefix.
-FORWARDED_FIELD_RE = re.compile(r"^[ \t>]*\*?(from|sent|date|to|cc|subject|reply-to)\*?:\*?[ \t]*(.*)$", re.I)
+# (Thunderbird's table), with an optional quote prefix. Sources, as HTML_BREAK below, compiled
+# on first use by re (which keeps them): only a text with a forward's marks reads them.
+FORWARDED_FIELD = r"(?i)^[ \t>]*\*?(from|sent|date|to|cc|subject|reply-to)\*?:\*?[ \t]*(.*)$"
 MAX_FIELD_LINES = 12
 MAX_BLOCKS = 8  # forward blocks looked at in one text: a thread quotes a few, a hostile text thousands
 STATUS_LINES = 200  # how far into a forwarded body delivery-status fields are looked for
 MAX_SCAN_CHARS = 64_000
-HTML_BREAK_RE = re.compile(r"<(?:br|/p|/div|/tr|/li)\b[^>]{0,200}>", re.I)
+HTML_BREAK = r"(?i)<(?:br|/p|/div|/tr|/li)\b[^>]{0,200}>"
 # The first field of a pasted email's header block (searched in "\n" + text, case as written),
 # and how far into a paste the email may start.
 HEADER_START_RE = re.compile(
@@ -85,7 +86,7 @@ def inner_report(text: str, levels: int = MAX_LEVELS) -> str | None:
             if part.content_type == "text/html":
                 import html  # its entity table is large and only an HTML body needs it
 
-                body = html.unescape(bounce_email.TAG_RE.sub("", HTML_BREAK_RE.sub("\n", body)))
+                body = html.unescape(bounce_email.TAG_RE.sub("", re.sub(HTML_BREAK, "\n", body)))
             found = _inline_report(body) if _has_marker(body) else None
             if found:
                 return found
@@ -171,10 +172,10 @@ def _opens_block(lines: list[str], index: int, line: str) -> bool:
     """A forward separator line, or Outlook's bare "From:" line followed by "Sent:"."""
     if _is_separator(line):
         return True
-    field = FORWARDED_FIELD_RE.match(line)
+    field = re.match(FORWARDED_FIELD, line)
     if field is None or field.group(1).lower() != "from" or index + 1 >= len(lines):
         return False
-    following = FORWARDED_FIELD_RE.match(lines[index + 1])
+    following = re.match(FORWARDED_FIELD, lines[index + 1])
     return following is not None and following.group(1).lower() == "sent"
 
 
@@ -200,7 +201,7 @@ def _forwarded_fields(lines: list[str], start: int) -> tuple[dict[str, str], int
     # "Sent:" lines must not be read to its end from every block it seems to open
     end = min(len(lines), index + MAX_FIELD_LINES)
     while index < end:
-        field = FORWARDED_FIELD_RE.match(lines[index])
+        field = re.match(FORWARDED_FIELD, lines[index])
         if field is None:
             break
         fields.setdefault(field.group(1).lower(), field.group(2).strip().strip("*").strip())
