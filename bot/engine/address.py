@@ -49,14 +49,15 @@ HEADER_NAME_RE = re.compile(
 MAX_DISPLAY_NAME = 80
 CONTEXT_WINDOW = 40
 # the words that introduce a failed address: "delivered to", "the following recipients failed:",
-# "Recipient address:" (a sender's address is introduced by "Sender address:")
-FAILURE_BEFORE_RE = re.compile(
+# "Recipient address:" (a sender's address is introduced by "Sender address:"). Sources, as
+# FAILURE_AFTER, compiled on first use by re (which keeps them): few texts need them.
+FAILURE_BEFORE = (
     r"(?i)(?:\bto|(?:\brecipients?|(?<!sender )\baddress(?:es)?|\bfailed|\bpermanently|\bfollowing)"
     r"\b[^:<>@.\"]{0,20}:)[ \t]*[<(\"']?$"
 )
 # `<a@b>: host said` (Postfix) and `a@b... User unknown` (Sendmail); a bare `a@b:` may end a
 # sentence about the sender ("not accepting mail from a@b:")
-FAILURE_AFTER_RE = re.compile(r">:|>?[ \t]?\.\.\.")
+FAILURE_AFTER = r">:|>?[ \t]?\.\.\."
 URL_CHARS = frozenset("/?&")
 # The characters a local part is made of: a candidate that starts right after one is the tail
 # of a longer string.
@@ -161,7 +162,7 @@ def in_failure_context(text: str, start: int, address: str) -> bool:
     `delivered to a@b`, `recipients failed: a@b`, `<a@b>: host said`, `a@b... User unknown`."""
     before = text[max(0, start - CONTEXT_WINDOW) : start]
     after = text[start + len(address) : start + len(address) + CONTEXT_WINDOW]
-    return bool(FAILURE_BEFORE_RE.search(before) or FAILURE_AFTER_RE.match(after))
+    return bool(re.search(FAILURE_BEFORE, before) or re.match(FAILURE_AFTER, after))
 
 
 def lines_naming_local_part(text: str, address: str) -> list[str]:
@@ -181,10 +182,9 @@ def lines_naming_local_part(text: str, address: str) -> list[str]:
 
 
 # A line that holds a local part alone, maybe in angle brackets and followed by a reason in
-# parentheses or after a colon: "grannysmith55", "jwalker (user not found)".
-LOCAL_PART_LINE_RE = re.compile(
-    rf"^[ \t]*<?([{ATEXT}]+(?:\.[{ATEXT}]+)*)>?[ \t]*(?:[:(][^\n]*)?$", re.MULTILINE
-)
+# parentheses or after a colon: "grannysmith55", "jwalker (user not found)". A source compiled
+# on first use by re (which keeps it): few reports list a recipient so.
+LOCAL_PART_LINE = rf"(?m)^[ \t]*<?([{ATEXT}]+(?:\.[{ATEXT}]+)*)>?[ \t]*(?:[:(][^\n]*)?$"
 
 
 def complete_local_parts(report: str, email: str, exclude: set[str]) -> list[tuple[int, str]]:
@@ -197,7 +197,7 @@ def complete_local_parts(report: str, email: str, exclude: set[str]) -> list[tup
         if address.lower() not in exclude and not is_system_address(address):
             completions.setdefault(address.rsplit("@", 1)[0].lower(), set()).add(address)
     found = []
-    for line in LOCAL_PART_LINE_RE.finditer(report):
+    for line in re.finditer(LOCAL_PART_LINE, report):
         candidates = {a.lower(): a for a in completions.get(line.group(1).lower(), ())}
         if len(candidates) == 1:
             found.append((line.start(1), next(iter(candidates.values()))))

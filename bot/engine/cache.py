@@ -6,10 +6,12 @@ knowledge files (path, size, modification time), the engine's own source files a
 version, so any edit to either builds afresh.
 
 The file is JSON lines. The first holds what indexing reads: the entries' indexed fields as
-columns (entries.py), the providers, the patterns' required strings. Then comes one line per
-entry with its whole record, which is parsed only when that entry is first asked for: most of
-the knowledge is prose that a run shows for the few entries that explain its texts. A checksum
-of those lines and where each starts, kept in the first, prove them intact before any is used.
+columns (entries.py), the providers, and each pattern's required strings and widest match as
+lists in the order the patterns first appear in the entries (their sources are in the entries'
+column already). Then comes one line per entry with its whole record, which is parsed only when
+that entry is first asked for: most of the knowledge is prose that a run shows for the few
+entries that explain its texts. A checksum of those lines and where each starts, kept in the
+first, prove them intact before any is used.
 
 JSON, because what is read back must not be able to run code: a pickle can. The folder is the
 user's own: created 0700, and refused (one warning, then the engine loads without a cache) when
@@ -35,7 +37,7 @@ from .knowledge import KnowledgeBase
 from .model import Entry, Provider
 
 if TYPE_CHECKING:
-    from collections.abc import Callable
+    from collections.abc import Callable, Iterable
     from pathlib import Path
 
 CACHE_DIR_ENV = "SMTPBOT_CACHE_DIR"  # a folder, or "off"
@@ -61,29 +63,34 @@ def cache_folder() -> str | None:
     return os.path.join(base, "smtpbot")
 
 
-def _files(folder: str, suffix: str) -> list[str]:
-    """Every file under the folder with that suffix, sorted."""
-    found = [
-        os.path.join(root, name)
-        for root, _dirs, names in os.walk(folder)
-        for name in names
-        if name.endswith(suffix)
-    ]
-    return sorted(found)
+def _stamps(folder: str, suffix: str) -> list[str]:
+    """Path, size and modification time of every file under the folder with that suffix, sorted
+    by path. One scandir per folder gives the names and which are folders, without os.walk's
+    generators and joins."""
+    found = []
+    pending = [folder]
+    while pending:
+        try:
+            with os.scandir(pending.pop()) as listing:
+                for entry in listing:
+                    if entry.is_dir(follow_symlinks=False):
+                        pending.append(entry.path)
+                    elif entry.name.endswith(suffix):
+                        try:
+                            st = entry.stat()
+                        except OSError:
+                            continue  # gone since the listing
+                        found.append((entry.path, st.st_size, st.st_mtime_ns))
+        except OSError:
+            continue  # gone, or unreadable: what the key cannot see, it does not cover
+    return [f"{path}\0{size}\0{mtime}" for path, size, mtime in sorted(found)]
 
 
 def cache_key(folders: list[str] | list[Path]) -> str:
-    parts = [sys.version]
-    sources = _files(ENGINE_SOURCE, ".py")
+    parts = [sys.version, *_stamps(ENGINE_SOURCE, ".py")]
     for folder in folders:
         parts.append(f"folder {folder}")
-        sources.extend(_files(str(folder), ".toml"))
-    for path in sources:
-        try:
-            st = os.stat(path)
-        except OSError:
-            continue
-        parts.append(f"{path}\0{st.st_size}\0{st.st_mtime_ns}")
+        parts.extend(_stamps(str(folder), ".toml"))
     # Two different 32-bit checksums of the whole description: a stale cache would need both to
     # collide at once. (Python's own byte-code cache trusts a source file's size and mtime alone.)
     material = "\0".join(parts).encode("utf-8", "replace")
@@ -147,12 +154,13 @@ def write(key: str, kb: KnowledgeBase) -> None:
         return
     path = os.path.join(folder, f"{PREFIX}{key}{SUFFIX}")
     try:
+        data = to_bytes(kb)
         # write then rename, so a concurrent reader never sees half a file
         import tempfile  # only a cache miss writes
 
         fd, tmp = tempfile.mkstemp(dir=folder, suffix=".tmp")  # mode 0600
         with os.fdopen(fd, "wb") as fh:
-            fh.write(to_bytes(kb))
+            fh.write(data)
         os.replace(tmp, path)
     except (OSError, ValueError):
         return
@@ -179,16 +187,22 @@ def to_bytes(kb: KnowledgeBase) -> bytes:
     """The knowledge base as the cache file holds it: a line of what indexing reads, then a line
     per entry with its record, its fields' values in the order of `fields`."""
     rows = [_json([getattr(entry, name) for name in _names(Entry)]) + b"\n" for entry in kb.entries]
+    entries = {name: [getattr(entry, name) for entry in kb.entries] for name in INDEXED}
+    # the patterns the entries hold: one an organisation's entry replaced is left out
+    patterns = _patterns(entries["patterns"])
+    if not all(source in kb.literals and source in kb.widths for source in patterns):
+        raise ValueError("a pattern was not worked out while validating")
     head = {
         "fields": {"entry": _names(Entry), "provider": _names(Provider), "indexed": list(INDEXED)},
         "files": kb.files,
-        "entries": {name: [getattr(entry, name) for entry in kb.entries] for name in INDEXED},
+        "entries": entries,
         # Records are stored as columns, one list per field: a few dozen lists to parse and
         # convert instead of one per record, and the records are then made in one pass.
         "providers": {name: [getattr(p, name) for p in kb.providers] for name in _names(Provider)},
-        "literals": kb.literals,
-        "also_required": kb.also_required,
-        "widths": kb.widths,
+        # by the patterns' order, not keyed on their sources: a third of the line less to read
+        "literals": [kb.literals[source] for source in patterns],
+        "also_required": [kb.also_required.get(source, ()) for source in patterns],
+        "widths": [kb.widths[source] for source in patterns],
         # where each entry's line starts after this one, and where the last ends
         "offsets": list(itertools.accumulate(map(len, rows), initial=0)),
         "checksum": zlib.adler32(b"".join(rows)),
@@ -199,36 +213,44 @@ def to_bytes(kb: KnowledgeBase) -> bytes:
 def from_bytes(raw: bytes) -> KnowledgeBase:
     """The knowledge base `to_bytes` wrote; ValueError, TypeError, KeyError or AttributeError if
     `raw` is not such (another version's fields, a damaged file)."""
-    head, _, rows = raw.partition(b"\n")
-    data = json.loads(head)
+    start = raw.index(b"\n") + 1  # where the entries' lines start: they are read in place
+    data = json.loads(raw[:start])
     if data["fields"] != {"entry": _names(Entry), "provider": _names(Provider), "indexed": list(INDEXED)}:
         raise TypeError("the cache was written for other record fields")
     offsets = data["offsets"]
-    if len(rows) != offsets[-1] or zlib.adler32(rows) != data["checksum"]:
+    if len(raw) - start != offsets[-1] or zlib.adler32(memoryview(raw)[start:]) != data["checksum"]:
         raise ValueError("the cache's entry lines are damaged")
+    # Codes, phrases and patterns stay the lists JSON has where the records have tuples: the
+    # indexes only iterate them (entries.py).
     columns = {name: data["entries"][name] for name in INDEXED}
     if {len(offsets) - 1} != {len(values) for values in columns.values()}:
         raise TypeError("the cache's columns differ in length")  # every entry after would be shifted
-    for name in ("codes", "phrases", "patterns"):
-        columns[name] = list(map(tuple, columns[name]))  # JSON has lists where the records have tuples
     kb = KnowledgeBase()
     kb.files = list(data["files"])
-    kb.entries = Entries(columns, _entry_maker(rows, offsets))
+    kb.entries = Entries(columns, _entry_maker(raw, start, offsets))
     kb.providers = _records(Provider, data["providers"])
-    kb.literals = {source: tuple(strings) for source, strings in data["literals"].items()}
+    patterns = _patterns(columns["patterns"])
+    literals, also, widths = data["literals"], data["also_required"], data["widths"]
+    kb.literals = dict(zip(patterns, map(tuple, literals), strict=True))
     kb.also_required = {
-        source: tuple(tuple(strings) for strings in sets) for source, sets in data["also_required"].items()
+        source: tuple(map(tuple, sets)) for source, sets in zip(patterns, also, strict=True) if sets
     }
-    kb.widths = dict(data["widths"])
+    kb.widths = dict(zip(patterns, widths, strict=True))
     return kb
 
 
-def _entry_maker(rows: bytes, offsets: list[int]) -> Callable[[int], Entry]:
-    """Makes entry i from its line (proved intact by the checksum, so it parses)."""
+def _patterns(column: Iterable[Iterable[str]]) -> list[str]:
+    """Every entry's patterns, each once, in the order they first appear."""
+    return list(dict.fromkeys(source for sources in column for source in sources))
+
+
+def _entry_maker(raw: bytes, start: int, offsets: list[int]) -> Callable[[int], Entry]:
+    """Makes entry i from its line, `offsets[i]` after `start` in `raw` (proved intact by the
+    checksum, so it parses)."""
     tuples = [field.type.startswith("tuple") for field in fields(Entry)]
 
     def make(index: int) -> Entry:
-        values = json.loads(rows[offsets[index] : offsets[index + 1]])
+        values = json.loads(raw[start + offsets[index] : start + offsets[index + 1]])
         return Entry(*(tuple(v) if is_tuple else v for v, is_tuple in zip(values, tuples, strict=True)))
 
     return make

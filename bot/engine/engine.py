@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import functools
+import operator
 from typing import TYPE_CHECKING
 
 from . import cache, formats
@@ -53,7 +54,7 @@ class Engine:
         # indexed by their columns: an entry's record is made when a text needs it (entries.py)
         self.entries = Entries.of(kb.entries)
         explicit_only = self.entries.column("explicit_only")
-        answers_bounces = self.entries.subset([i for i, only in enumerate(explicit_only) if not only])
+        answers_bounces = self.entries.subset(list(map(operator.not_, explicit_only)))
         families = {p.name: p.family for p in kb.providers if p.family}
         self.matcher = Matcher(answers_bounces, kb.literals, kb.widths, families, kb.also_required)
         self.providers = ProviderIndex(kb.providers)
@@ -72,8 +73,7 @@ class Engine:
         from .questions import Questions
 
         # only the explicit-only entries' records are made: the others stay rows of the cache
-        flags = self.entries.column("explicit_only")
-        asked = self.entries.subset([i for i, explicit_only in enumerate(flags) if explicit_only])
+        asked = self.entries.subset(self.entries.column("explicit_only"))
         return Questions(asked, self.kb.literals, self.kb.widths)
 
     @classmethod

@@ -9,6 +9,7 @@ few fields as columns (`column`), and a record is made only when something asks 
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Sequence
+from itertools import compress
 from typing import Any, overload
 
 from .model import Entry
@@ -38,13 +39,16 @@ class Entries(Sequence[Entry]):
         return result
 
     def column(self, name: str) -> list[Any]:
-        """Every entry's value of an INDEXED field or property, in order; no record is made."""
+        """Every entry's value of an INDEXED field or property, in order; no record is made.
+        Read from the cache, a tuple field's values are lists (JSON's): iterate them, as the
+        indexes do, rather than compare them with a record's."""
         return self._columns[name]
 
-    def subset(self, positions: list[int]) -> Entries:
-        """The entries at these positions, in their order: a view that makes each record through
-        this sequence, so that both share one record per entry."""
-        columns = {name: [values[i] for i in positions] for name, values in self._columns.items()}
+    def subset(self, keep: list[bool]) -> Entries:
+        """The entries whose `keep` flag is true, in their order: a view that makes each record
+        through this sequence, so that both share one record per entry."""
+        positions = list(compress(range(len(self)), keep))
+        columns = {name: list(compress(values, keep)) for name, values in self._columns.items()}
         return Entries(columns, lambda i: self[positions[i]])
 
     def __len__(self) -> int:

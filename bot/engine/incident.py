@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 
 from .address import find_mailboxes, follows_header_field, in_failure_context, is_reporting_address, mailbox
-from .codes import REPLY_OF_CLASS_RE, enhanced_codes, first, is_strong_reply, reply_codes
+from .codes import REPLY_CLASSES, enhanced_codes, first, is_strong_reply, reply_codes, reply_of_class_re
 from .guarded_pattern import GuardedPattern
 from .normalize import without_inline_continuations
 from .own_result import own_result
@@ -202,11 +202,11 @@ def reply_from_context(incident: Incident) -> str | None:
     transcript's `<<< 421` fills in a delayed record but a stray `250 OK` does not.
     """
     wanted = (incident.enhanced_code or "")[:1] or {"failed": "5", "delayed": "4"}.get(incident.action or "")
-    if wanted not in REPLY_OF_CLASS_RE:
+    if wanted not in REPLY_CLASSES:
         return None
     # codes of the wrong class are common in a notice (a 250 in a transcript): skip them unread
     context = incident.context
-    for m in REPLY_OF_CLASS_RE[wanted].finditer(context):
+    for m in reply_of_class_re(wanted).finditer(context):
         if is_strong_reply(context, m):
             return m.group(1)
     return None

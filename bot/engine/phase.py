@@ -57,8 +57,9 @@ _MAY_STATE = rf"(?:^|[^0-9A-Za-z_])(?:{_BEFORE}){_SPACE}+(?:(?:{_ARTICLE}){_SPAC
 _TAGGED_RE = re.compile(r"\[(RCPT_TO|MAIL_FROM|DATA|CONNECT|HELO|EHLO)\]")
 _TAG_PHASES = {"RCPT_TO": "RCPT", "MAIL_FROM": "MAIL", "DATA": "DATA", "CONNECT": "CONN"}
 # Some gateways name the step before the host that answered: "SMTP:RCPT host 192.0.2.8: 553 ..."
-# (searched in lower case).
-_STEP_HOST_RE = re.compile(r"\bsmtp:(rcpt|mail|data|helo|ehlo)[ \t]+host\b")
+# (searched in lower case). A source compiled on first use by re (which keeps it): few texts
+# hold "smtp:".
+_STEP_HOST = r"\bsmtp:(rcpt|mail|data|helo|ehlo)[ \t]+host\b"
 # A session transcript: the last command we sent before the server's failing reply.
 _TRANSCRIPT_RE = re.compile(r"^[ \t]*(?:>>>|-->|->|C:)[ \t]*([A-Za-z]{4})\b.*?$", re.M)
 _FAILING_REPLY_RE = re.compile(r"^[ \t]*(?:<<<|<--|<-|S:)[ \t]*[45]\d\d\b", re.M)
@@ -120,7 +121,7 @@ def smtp_phase(*texts: str) -> str | None:
         if tagged:
             return _TAG_PHASES.get(tagged.group(1), "HELO")
         lowered = text.lower()
-        step = _STEP_HOST_RE.search(lowered) if "smtp:" in lowered else None
+        step = re.search(_STEP_HOST, lowered) if "smtp:" in lowered else None
         if step:
             return _normalise(step.group(1))
         stated = _at_word_start(_STATED_RE, lowered) if _may_state(lowered) else None

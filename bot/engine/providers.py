@@ -41,11 +41,12 @@ class ProviderIndex:
         self._by_suffix: dict[str, str] = {}
         urls: dict[str, tuple[int, str]] = {}
         tags: dict[str, str] = {}
-        formats: dict[str, list[tuple[re.Pattern[str], str]]] = {}
+        # a code format's regex is compiled on the first text holding its leading string (re
+        # keeps it): few texts hold one
+        formats: dict[str, list[tuple[str, str]]] = {}
         for provider in providers:
             for code_format in provider.formats:
-                literal = leading_literal(code_format)
-                formats.setdefault(literal, []).append((re.compile(code_format, re.I), provider.name))
+                formats.setdefault(leading_literal(code_format), []).append((code_format, provider.name))
             for host in provider.hosts:
                 self._by_suffix.setdefault(host.lower(), provider.name)
             for url in provider.urls:
@@ -101,7 +102,7 @@ class ProviderIndex:
                     (start, -len(string), self._tags[string]),
                 )
             for code_format, name in self._formats.get(string, ()):
-                m = code_format.match(lowered, start)
+                m = re.compile(code_format, re.I).match(lowered, start)
                 if m and self._stands_alone(lowered, start, m.end()):
                     tag = found[name in self._blocklists]
                     tag[1] = min(tag[1] or (start, start - m.end(), name), (start, start - m.end(), name))

@@ -87,10 +87,18 @@ def test_load_writes_one_json_file_keyed_on_the_knowledge(cache_dir: Path) -> No
     assert len(data["entries"]["id"]) == len(engine.entries)
     lines = files[0].read_text(encoding="utf-8").splitlines()[1:]
     assert [json.loads(line)[0] for line in lines] == [e.id for e in engine.entries]
-    assert data["literals"] == {source: list(strings) for source, strings in engine.kb.literals.items()}
+    # each pattern's strings and width in the order the patterns first appear in the entries
+    patterns = list(dict.fromkeys(p for entry in engine.entries for p in entry.patterns))
+    assert data["literals"] == [list(engine.kb.literals[source]) for source in patterns]
+    assert data["widths"] == [engine.kb.widths[source] for source in patterns]
     also = engine.kb.also_required
-    assert data["also_required"] == {source: [list(s) for s in sets] for source, sets in also.items()}
-    assert cache.read(key_for("")).also_required == also  # read back as written
+    assert data["also_required"] == [[list(s) for s in also.get(source, ())] for source in patterns]
+    read = cache.read(key_for(""))
+    assert (read.literals, read.also_required, read.widths) == (  # read back as written
+        engine.kb.literals,
+        also,
+        engine.kb.widths,
+    )
 
 
 def test_second_load_explains_identically(cache_dir: Path, fresh: Engine) -> None:
@@ -135,6 +143,25 @@ def test_new_entry_in_knowledge_dir_changes_the_key(
     assert "acme.two" in engine.by_id
     assert engine.explain("550 5.7.1 acme relay quarantined the message").best.entry_id == "acme.two"
     assert f"knowledge-{after}.json" in [f.name for f in cached(cache_dir)]
+
+
+def test_an_entry_replaced_by_an_organisation_is_cached_without_its_patterns(
+    cache_dir: Path, tmp_path: Path
+) -> None:
+    """The replaced entry's patterns were validated but no entry holds them any more: the cache
+    keeps the patterns of the entries it holds, and is written and read all the same."""
+    replaced = "dnsbl.spamhaus-zen"
+    shipped = Engine.load(extra_dir="", use_cache=False).by_id[replaced]
+    assert shipped.patterns
+    org = org_dir(tmp_path, (replaced, "acme relay says spamhaus listed you"))
+    fresh = Engine.load(extra_dir=str(org), use_cache=False)
+    assert not set(shipped.patterns) & {p for e in fresh.entries for p in e.patterns}
+    Engine.load(extra_dir=str(org))
+    assert [f.name for f in cached(cache_dir)] == [f"knowledge-{key_for(org)}.json"]
+    read = cache.read(key_for(org))
+    assert read is not None and read.entries[read.entries.column("id").index(replaced)].local
+    text = "554 5.7.1 Service unavailable; Client host [192.0.2.9] blocked using zen.spamhaus.org"
+    assert comparable(Engine(read).explain(text)) == comparable(fresh.explain(text))
 
 
 def test_same_size_edit_is_seen_through_the_modification_time(

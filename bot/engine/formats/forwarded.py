@@ -43,8 +43,9 @@ FORWARD_MARKERS = (
 SEPARATOR_WORDS = ("forwarded message", "original message", "begin forwarded message")
 SEPARATOR_PUNCTUATION = frozenset(" \t-_:*>")
 # A forwarded header line: "From: ...", "*From:* ..." (Gmail's HTML made text), "From:\t..."
-# (Thunderbird's table), with an optional quote prefix.
-FORWARDED_FIELD_RE = re.compile(r"^[ \t>]*\*?(from|sent|date|to|cc|subject|reply-to)\*?:\*?[ \t]*(.*)$", re.I)
+# (Thunderbird's table), with an optional quote prefix. The source is compiled
+# on first use by re (which keeps them): only a text with a forward's marks reads them.
+FORWARDED_FIELD = r"(?i)^[ \t>]*\*?(from|sent|date|to|cc|subject|reply-to)\*?:\*?[ \t]*(.*)$"
 MAX_FIELD_LINES = 12
 MAX_BLOCKS = 8  # forward blocks looked at in one text: a thread quotes a few, a hostile text thousands
 STATUS_LINES = 200  # how far into a forwarded body delivery-status fields are looked for
@@ -187,10 +188,10 @@ def _opens_block(lines: list[str], index: int, line: str) -> bool:
     """A forward separator line, or Outlook's bare "From:" line followed by "Sent:"."""
     if _is_separator(line):
         return True
-    field = FORWARDED_FIELD_RE.match(line)
+    field = re.match(FORWARDED_FIELD, line)
     if field is None or field.group(1).lower() != "from" or index + 1 >= len(lines):
         return False
-    following = FORWARDED_FIELD_RE.match(lines[index + 1])
+    following = re.match(FORWARDED_FIELD, lines[index + 1])
     return following is not None and following.group(1).lower() == "sent"
 
 
@@ -216,7 +217,7 @@ def _forwarded_fields(lines: list[str], start: int) -> tuple[dict[str, str], int
     # "Sent:" lines must not be read to its end from every block it seems to open
     end = min(len(lines), index + MAX_FIELD_LINES)
     while index < end:
-        field = FORWARDED_FIELD_RE.match(lines[index])
+        field = re.match(FORWARDED_FIELD, lines[index])
         if field is None:
             break
         fields.setdefault(field.group(1).lower(), field.group(2).strip().strip("*").strip())

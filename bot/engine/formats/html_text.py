@@ -11,7 +11,6 @@ line), inline tags leave nothing, `<pre>` keeps its own lines, and `&nbsp;` is a
 
 from __future__ import annotations
 
-import html
 import re
 from collections.abc import Callable
 
@@ -33,6 +32,8 @@ PRE_BREAK, PRE_SPACE = "\ue000", "\ue001"
 
 def visible_text(source: str) -> str:
     """The text of an HTML document laid out in lines, entities decoded."""
+    import html  # its entity table is large and only an HTML body needs it
+
     for start, end in HIDDEN:
         source = _without(source, start, end, _keep_nothing)
     source = _without(source, "<pre", "</pre>", _keep_pre_lines)

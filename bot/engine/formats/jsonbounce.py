@@ -42,7 +42,8 @@ SENDMAIL_BREAK = r"![ \t]*\n[ \t]?"
 MAX_PREFIX = 2000
 DIAGNOSTIC_KEYS = ("diagnostic", "reason", "message", "description", "details", "response", "error", "status")
 # A JSON escape of half a surrogate pair (\ud800) decodes to a string no UTF-8 writer accepts.
-SURROGATE_ESCAPE_RE = re.compile(r"\\u[dD][89a-fA-F][0-9a-fA-F]{2}")
+# A source too, searched in each JSON document a text holds.
+SURROGATE_ESCAPE = r"\\u[dD][89a-fA-F][0-9a-fA-F]{2}"
 NUMBER = r"^\s*\d+\s*$"
 # Envelope keys whose string value is itself a JSON document of events
 WRAPPER_KEYS = ("Message", "mandrill_events")
@@ -120,7 +121,7 @@ def decode_all(text: str) -> tuple[Any, ...]:
                 if elements:
                     documents.append(elements)
             break
-        if SURROGATE_ESCAPE_RE.search(text, pos, end):
+        if re.compile(SURROGATE_ESCAPE).search(text, pos, end):
             # a lone surrogate becomes U+FFFD (a pair of escapes decoded to one character already)
             obj = json.loads(without_surrogates(json.dumps(obj, ensure_ascii=False)))
         documents.append(obj)
@@ -142,7 +143,7 @@ def _leading_elements(decoder: json.JSONDecoder, text: str, pos: int) -> list[An
         except (ValueError, RecursionError):
             break
         elements.append(obj)
-    if elements and SURROGATE_ESCAPE_RE.search(text, start, pos):
+    if elements and re.compile(SURROGATE_ESCAPE).search(text, start, pos):
         return json.loads(without_surrogates(json.dumps(elements, ensure_ascii=False)))
     return elements
 

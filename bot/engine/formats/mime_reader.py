@@ -8,10 +8,7 @@ never raises on malformed input.
 
 from __future__ import annotations
 
-import base64
-import binascii
 import functools
-import quopri
 import re
 
 from ..normalize import without_surrogates
@@ -68,13 +65,17 @@ class Part:
         encoding = self.headers.get("content-transfer-encoding", "").strip().lower()
         charset = (self.param("charset") or "utf-8").strip().lower()
         if encoding == "base64":
+            import base64  # imported here, as quopri below: a text with no encoded part needs neither
+
             try:
                 # b64decode passes over line breaks and any other byte outside the alphabet
                 data = base64.b64decode(self.body.encode("ascii", "ignore") + b"===")
-            except (binascii.Error, ValueError):
+            except ValueError:  # binascii.Error included
                 return self.body
             return _decode(data, charset)
         if encoding == "quoted-printable":
+            import quopri
+
             return _decode(quopri.decodestring(_encode(_without_line_end_blanks(self.body))), charset)
         if charset.startswith("iso-2022") and "\x1b" in self.body:
             return _decode(self.body.encode("latin-1", "replace"), charset)
@@ -113,11 +114,15 @@ def decode_words(value: str) -> str:
 def _decoded_word(found: re.Match[str]) -> str:
     charset, kind, payload = found.group(1).lower(), found.group(2).lower(), found.group(3)
     if kind == "b":
+        import base64  # imported here, as quopri below: most headers hold no encoded word
+
         try:
             data = base64.b64decode(payload + "=" * (-len(payload) % 4))
-        except (binascii.Error, ValueError):
+        except ValueError:  # binascii.Error included
             return found.group(0)
     else:
+        import quopri
+
         data = quopri.decodestring(payload.replace("_", " ").encode("ascii", "replace"), header=True)
     return _decode(data, charset)
 
