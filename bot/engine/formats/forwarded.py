@@ -44,7 +44,7 @@ SEPARATOR_WORDS = ("forwarded message", "original message", "begin forwarded mes
 SEPARATOR_PUNCTUATION = frozenset(" \t-_:*>")
 # A forwarded header line: "From: ...", "*From:* ..." (Gmail's HTML made text), "From:\t..."
 # (Thunderbird's table), with an optional quote prefix. The source is compiled
-# on first use by re (which keeps them): only a text with a forward's marks reads them.
+# on first use by re (which keeps it): only a text with a forward's marks reads them.
 FORWARDED_FIELD = r"(?i)^[ \t>]*\*?(from|sent|date|to|cc|subject|reply-to)\*?:\*?[ \t]*(.*)$"
 MAX_FIELD_LINES = 12
 MAX_BLOCKS = 8  # forward blocks looked at in one text: a thread quotes a few, a hostile text thousands
