@@ -71,8 +71,10 @@ def _reason(incident: Incident, match: Match, phase: str | None) -> str:
     entry = match.entry
     if entry.reason in STRUCTURAL_REASONS and incident.report != "bounce":
         return entry.reason
+    # some providers' words mean one thing after DATA and another at RCPT TO (entry.reason_at_rcpt)
+    stated = entry.reason_at_rcpt if phase == "RCPT" and entry.reason_at_rcpt else entry.reason
     reason = refine_reason(
-        entry.reason,
+        stated,
         phase,
         stated_status=incident.enhanced_code,
         from_bounce=incident.kind in ("email", "dsn"),

@@ -37,6 +37,7 @@ TEXT_FIELDS = (
     "provider",
     "fallback_for",
     "checked",
+    "reason_at_rcpt",
 )
 CHECKED_SHAPE = r"^(19|20)\d\d-(0[1-9]|1[0-2])$"
 FALLBACK_ACTIONS = ("failed", "delayed")
@@ -300,6 +301,9 @@ def _entry(table: dict, name: str, lines: list[str], local: bool, kb: KnowledgeB
     checked = table.get("checked")
     if checked is not None and not re.match(CHECKED_SHAPE, checked):
         err(f"checked must be a month written YYYY-MM, not {checked!r}")
+    reason_at_rcpt = table.get("reason_at_rcpt")
+    if reason_at_rcpt is not None and reason_at_rcpt not in REASONS:
+        err(f"reason_at_rcpt must be a reason of the taxonomy, not {reason_at_rcpt!r}")
     fallback_for = table.get("fallback_for")
     if fallback_for is not None and fallback_for not in FALLBACK_ACTIONS:
         err(f"fallback_for must be one of {', '.join(FALLBACK_ACTIONS)}")
@@ -339,4 +343,5 @@ def _entry(table: dict, name: str, lines: list[str], local: bool, kb: KnowledgeB
         when_no_code=flags["when_no_code"] is True,
         requires_provider=flags["requires_provider"] is True,
         explicit_only=flags["explicit_only"] is True,
+        reason_at_rcpt=reason_at_rcpt,
     )

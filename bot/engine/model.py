@@ -109,6 +109,7 @@ class Entry:
     counterexamples: tuple[str, ...] = ()  # texts that must not resolve to this entry
     checked: str | None = None  # "YYYY-MM": when the entry was last compared with its references
     explicit_only: bool = False  # answers a question asked of the bot, never a bounce or an alert
+    reason_at_rcpt: str | None = None  # what the same words mean when refused at RCPT TO, if not `reason`
 
     @property
     def family(self) -> str:

@@ -36,3 +36,11 @@ def test_other_records_keep_their_reason(
     engine, action: str, status: str, diagnostic: str, reason: str
 ) -> None:
     assert engine.explain(_record(action, status, diagnostic)).findings[0].reason == reason
+
+
+@pytest.mark.parametrize(("action", "bounce"), [("delayed", "soft"), ("failed", "hard")])
+def test_a_reply_that_only_asks_to_try_later_is_a_wait_in_the_queue(engine, action: str, bounce: str) -> None:
+    record = _record(action, "4.7.0", "421 4.7.0 Try again later, closing connection.")
+    finding = engine.explain(record).findings[0]
+    assert (finding.reason, finding.bounce) == ("expired", bounce)
+    assert finding.entry_id == "generic.expired.try-again-later-only"

@@ -501,6 +501,14 @@ def test_requires_provider_entry_matches_from_that_provider(engine: Engine) -> N
     assert finding.smtp_phase == "DATA"
 
 
+def test_the_same_provider_words_at_rcpt_take_the_entrys_rcpt_reason(engine: Engine) -> None:
+    data = best(engine, DOCOMO_DATA)
+    rcpt = best(engine, DOCOMO_DATA.replace("end of DATA", "RCPT TO"))
+    assert (data.entry_id, data.reason) == ("docomo.refused-after-data", "rejected")
+    assert (rcpt.entry_id, rcpt.smtp_phase) == ("docomo.refused-after-data", "RCPT")
+    assert rcpt.reason == "userunknown"
+
+
 def test_requires_provider_entry_is_skipped_for_other_servers(engine: Engine) -> None:
     text = DOCOMO_DATA.replace("docomo.ne.jp", "example.jp").replace("203.138.181.112", "192.0.2.80")
     finding = best(engine, text)

@@ -522,3 +522,12 @@ def test_engine_load_reads_the_environment(tmp_path: Path, monkeypatch: pytest.M
     engine = Engine.load()
     assert engine.by_id["acme.envcheck"].local
     assert engine.explain("550 5.7.1 acme environment check wording").best.entry_id == "acme.envcheck"
+
+
+def test_reason_at_rcpt_must_be_a_reason(tmp_path: Path) -> None:
+    path = tmp_path / "org.toml"
+    phrases = ["org refused wording"]
+    path.write_text(entry_toml("org.rcpt", phrases=phrases, extra='reason_at_rcpt = "nosuchuser"'))
+    assert any("reason_at_rcpt must be" in p.message for p in problems_in(load(tmp_path), path))
+    path.write_text(entry_toml("org.rcpt", phrases=phrases, extra='reason_at_rcpt = "userunknown"'))
+    assert load(tmp_path).by_id()["org.rcpt"].reason_at_rcpt == "userunknown"
