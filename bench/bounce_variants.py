@@ -114,6 +114,7 @@ class Check:
     form: str
     want: Answer
     got: Answer
+    shown: str = ""  # the variant's text as the engine read it, lower case (lossy forms only)
 
     @property
     def holds(self) -> bool:
@@ -121,6 +122,27 @@ class Check:
 
     def holds_for(self, name: str) -> bool:
         return self.got.field(name) == self.want.field(name)
+
+    @property
+    def holds_what_is_shown(self) -> bool:
+        """The answer is the same in every field whose value the text still holds: a recipient,
+        status or reply code that the paste does not contain anywhere cannot be read from it.
+        Reason and hard/soft are not written out as such and always count."""
+        want, got = self.want, self.got
+        if self.holds:
+            return True
+        if want.field("reason") != got.field("reason") or want.field("hard/soft") != got.field("hard/soft"):
+            return False
+        for name in ("status", "reply"):
+            value = str(want.field(name))
+            if got.field(name) != value and (not value or value in self.shown):
+                return False
+        wanted, found = want.field("recipients"), got.field("recipients")
+        assert isinstance(wanted, frozenset) and isinstance(found, frozenset)
+        shown = {r for r in wanted if r in self.shown}
+        # when a recipient is not shown, the paste may name another in its place (the alias or
+        # the returned message's addressee); every recipient it shows must still be found
+        return shown <= found and (found <= wanted or shown != wanted)
 
 
 def emails(corpora: Sequence[Path], limit: int | None = None) -> list[Path]:
@@ -135,9 +157,11 @@ def emails(corpora: Sequence[Path], limit: int | None = None) -> list[Path]:
 def answer(engine: Engine, variant: bytes | str, via: str = "file") -> Answer:
     """The engine's answer on a file's bytes or a pasted text; a Slack message's text goes
     through the Slack layer first, as the bot hands it to the engine."""
-    if via == "slack":
-        variant = message_text({"type": "message", "text": variant})
-    return Answer.of(engine.explain(variant, "explicit"))
+    return Answer.of(engine.explain(engine_input(variant, via), "explicit"))
+
+
+def engine_input(variant: bytes | str, via: str) -> bytes | str:
+    return message_text({"type": "message", "text": variant}) if via == "slack" else variant
 
 
 def checks(engine: Engine, paths: Sequence[Path], forms: Sequence[str] | None = None) -> list[Check]:
@@ -150,8 +174,11 @@ def checks(engine: Engine, paths: Sequence[Path], forms: Sequence[str] | None = 
         for name in names:
             form = FORMS[name]
             variant = form.make(text)
-            if variant is not None:
-                out.append(Check(_label(path), name, want, answer(engine, variant, form.via)))
+            if variant is None:
+                continue
+            got = answer(engine, variant, form.via)
+            shown = "" if form.lossless else str(engine_input(variant, form.via)).lower()
+            out.append(Check(_label(path), name, want, got, shown))
     return out
 
 
@@ -175,11 +202,16 @@ def table(found: Sequence[Check]) -> list[str]:
     lines = [head]
     for lossless in (True, False):
         if not lossless:
-            lines.append("without the header block (lossy: a recipient or cause may be named only there)")
+            lines.append("without the header block (lossy: a recipient or cause may be named only there;")
+            shown = "'as shown': the same in every field whose value the paste still holds)"
+            lines.append(f"{shown:<{len(head)}}  {'as shown':>8}")
         rows = [(n, cs) for n, cs in by_form.items() if FORMS[n].lossless is lossless and cs]
         for name, cs in rows:
             cells = "".join(f"  {share(sum(c.holds_for(f) for c in cs), len(cs)):>10}" for f in FIELDS)
-            lines.append(f"{name:<{width}}{len(cs):>7}  {share(sum(c.holds for c in cs), len(cs))}{cells}")
+            row = f"{name:<{width}}{len(cs):>7}  {share(sum(c.holds for c in cs), len(cs))}{cells}"
+            if not lossless:
+                row += f"    {share(sum(c.holds_what_is_shown for c in cs), len(cs))}"
+            lines.append(row)
     return lines
 
 
@@ -188,7 +220,8 @@ def disagreements(found: Sequence[Check], per_form: int) -> list[str]:
     for name in FORMS:
         missed = [c for c in found if c.form == name and not c.holds]
         for c in missed[:per_form]:
-            lines.append(f"{name} {c.email}\n    want {c.want}\n    got  {c.got}")
+            shown = "" if FORMS[name].lossless or not c.holds_what_is_shown else " (not in the paste)"
+            lines.append(f"{name} {c.email}{shown}\n    want {c.want}\n    got  {c.got}")
     return lines
 
 

@@ -64,3 +64,16 @@ def test_the_script_prints_its_table(tmp_path: Path, capsys: pytest.CaptureFixtu
     assert out.startswith("2 emails")
     for form in ("crlf", "html-only", "forwarded", "pasted-body", "slack-fenced"):
         assert f"\n{form} " in out
+
+
+def test_a_paste_is_not_held_to_values_it_does_not_show() -> None:
+    Answer, Check = bounce_variants.Answer, bounce_variants.Check
+    want = Answer((("ana@example.com", "mailboxfull", "5.2.2", "552", "hard"),))
+    unnamed = Answer((("", "mailboxfull", "", "552", "hard"),))
+    shown = "<ana@example.com>: 552 mailbox full"
+    assert Check("e", "pasted-body", want, unnamed, shown.replace("ana@example.com", "")).holds_what_is_shown
+    assert not Check("e", "pasted-body", want, unnamed, shown).holds_what_is_shown
+    other = Answer((("bob@example.com", "mailboxfull", "", "552", "hard"),))
+    assert not Check("e", "pasted-body", want, other, shown).holds_what_is_shown
+    soft = Answer((("ana@example.com", "mailboxfull", "", "552", "soft"),))
+    assert not Check("e", "pasted-body", want, soft, shown).holds_what_is_shown

@@ -28,6 +28,7 @@ Adding a format is one module, one line in FORMATS and one test module in tests/
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from ..incident import Incident
@@ -36,12 +37,12 @@ from . import (
     autoreply,
     barecode,
     bounce_email,
-    dsn,
     dsnmail,
     forwarded,
     freetext,
     jsonbounce,
     mtalog,
+    pasteddsn,
     pastedreport,
     plainbounce,
     returned,
@@ -54,7 +55,7 @@ FORMATS = (
     dsnmail,  # RFC 3464 delivery-status records in a bounce email
     autoreply,  # RFC 3834 auto-reply: Auto-Submitted: auto-replied, vacation subjects
     plainbounce,  # any other email: the human-readable report every MTA writes
-    dsn,  # delivery-status fields pasted on their own
+    pasteddsn,  # delivery-status fields pasted on their own or under the report's text
     mtalog,  # Postfix, Sendmail and Exim log lines
     pastedreport,  # a bounce's report pasted without its header block
     freetext,  # anything else: pasted replies, questions
@@ -63,6 +64,9 @@ FORMATS = (
 
 # Formats whose records report failed deliveries of a message the bounce returns.
 BOUNCE_REPORTS = (dsnmail, plainbounce)
+# Formats that read a bounce's report pasted without its email: the original it returns is
+# quoted in the paste after a separator line, or not at all.
+PASTED_REPORTS = (pasteddsn, pastedreport, freetext)
 
 
 @dataclass(frozen=True, slots=True)
@@ -87,19 +91,23 @@ def read(text: str, explicit: bool, depth: int = 0) -> Reading:
             continue
         found = fmt.parse(text, explicit)
         if found and fmt in BOUNCE_REPORTS:
-            _name_sole_addressee(text, found)
+            _name_sole_addressee(found, returned.sole_addressee, text)
+        elif found and fmt in PASTED_REPORTS:
+            _name_sole_addressee(found, returned.sole_addressee_in_paste, text)
         if found or fmt is freetext:
             return Reading(_kind(fmt, found), found, _hint(fmt, text))
     return Reading("text", [], "")
 
 
-def _name_sole_addressee(text: str, incidents: list[Incident]) -> None:
+def _name_sole_addressee(
+    incidents: list[Incident], addressee: Callable[[str], str | None], text: str
+) -> None:
     """A report that names no recipient at all: its records get the returned message's only
     addressee, when it has one (see returned.py)."""
     if any(incident.recipient for incident in incidents):
         return
     bounces = [incident for incident in incidents if incident.report == "bounce"]
-    address = returned.sole_addressee(text) if bounces else None
+    address = addressee(text) if bounces else None
     for incident in bounces:
         incident.recipient = address
 

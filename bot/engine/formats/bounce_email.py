@@ -12,6 +12,7 @@ import itertools
 import re
 from dataclasses import dataclass
 
+from ..address import find_mailboxes
 from . import html_text, mime_reader
 
 # A header field name at the start of a line, searched in "\n" + text (see mime_reader._fields_re)
@@ -69,6 +70,8 @@ OWN_HEADERS = (
 MAX_ORIGINAL_CHARS = 16_000
 MAX_PART_CHARS = 64_000
 ENCODINGS = ("base64", "quoted-printable")  # transfer encodings that hide a part's words
+MAIL_FROM = "mail from:"  # an SMTP transcript's command naming the envelope sender (lower case)
+MAX_NAMED_SENDERS = 3
 
 
 @functools.lru_cache(maxsize=4)
@@ -192,17 +195,40 @@ def _shown(part: mime_reader.Part) -> list[mime_reader.Part]:
 
 def pasted(text: str) -> Message:
     """A report's body pasted without its header block, read as the body of a bounce: its
-    report up to where it quotes the original, and the original after that."""
+    report up to where it quotes the original, and the original after that. The Return-Path
+    the header block would have given (the sender, whom the bounce goes back to and who is
+    never a failed recipient) is what the paste names as the envelope sender."""
     body = text[:MAX_PART_CHARS]
     report = body_before_original(body)
+    original = body[len(report) :][:MAX_ORIGINAL_CHARS]
+    senders = named_senders(report, original)
     return Message(
-        headers={},
+        headers={"return-path": " ".join(senders)} if senders else {},
         report_type="",
         status_texts=(),
         feedback_texts=(),
         body=report,
-        original=body[len(report) :][:MAX_ORIGINAL_CHARS],
+        original=original,
     )
+
+
+def named_senders(report: str, original: str) -> list[str]:
+    """The envelope sender as a pasted bounce names it: after MAIL FROM in the report's SMTP
+    transcript ("--> MAIL From:<a@b>", Exim's "after MAIL FROM:<a@b>"), or in the Return-Path
+    and From of the original it quotes after its separator line."""
+    found: list[str] = []
+    lowered = report.lower()
+    pos = lowered.find(MAIL_FROM)
+    while pos >= 0 and len(found) < MAX_NAMED_SENDERS:
+        start = pos + len(MAIL_FROM)
+        line_end = lowered.find("\n", start)
+        found.extend(a for _, a in find_mailboxes(report[start : line_end if line_end >= 0 else None], 1))
+        pos = lowered.find(MAIL_FROM, start)
+    quoted = original.split("\n", 1)[1].lstrip("\n") if "\n" in original else ""
+    headers, _ = mime_reader.split_headers(quoted, ("return-path", "from"))
+    for field in ("return-path", "from"):
+        found.extend(a for _, a in find_mailboxes(headers.get(field, ""), 1))
+    return list(dict.fromkeys(a.lower() for a in found))
 
 
 def searchable(text: str, message: Message) -> str:

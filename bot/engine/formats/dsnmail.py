@@ -25,13 +25,19 @@ def parse(text: str, explicit: bool) -> list[Incident]:
         found.extend(dsn.incidents_from_blocks(dsn.field_blocks(status_text), "email"))
     if not found and dsn.looks_like_dsn(message.body):
         found = [i for i in dsn.incidents(message.body) if i.recipient or i.text]
+    return with_report_text(found, message, "email")
+
+
+def with_report_text(found: list[Incident], message: bounce_email.Message, kind: str) -> list[Incident]:
+    """The records completed from the readable report they came with: a recipient the record
+    names only by host, and each record's own text as context, its reply code from there."""
     _name_missing_recipients(found, message)
     body = message.body
     paragraphs = [(unit, unit.lower()) for unit in freetext.units(freetext.join_multiline_replies(body))]
     # the report's own text for each recipient, when it lists several one by one
     listed = _texts_by_recipient(message) if len(found) > 1 else {}
     for incident in found:
-        incident.kind = "email"
+        incident.kind = kind
         own = listed.get(incident.recipient.lower()) if incident.recipient and len(listed) > 1 else None
         incident.context = own or _context_for(incident, paragraphs)
         quoted = reply_from_context(incident) if incident.context else None

@@ -29,7 +29,7 @@ from __future__ import annotations
 import re
 
 from . import autoreply, bounce_email, dsn, html_text, jsonbounce, mime_reader
-from .reportwords import DELAY_WORDS, REPORT_WORDS, REPORTING_SENDERS
+from .reportwords import DELAY_WORDS, REPORT_WORDS, REPORTING_SENDERS, speaks_of_report
 
 # Forward separators, searched in the text as it stands (mail clients write them so).
 FORWARD_MARKERS = (
@@ -95,13 +95,24 @@ def _pasted_after_words(text: str) -> str | None:
     """A bounce pasted with the person's words before it ("what does this mean?"): the email
     from the first header line that starts a header block, when that email is a report."""
     match = HEADER_START_RE.search("\n" + text[:MAX_WORDS_BEFORE])
-    if match is None:
+    if match is None or _returned_by_report(text[: match.start()]):
         return None
     pasted = text[match.start() :]
     message = bounce_email.read_email(pasted)
     if message is not None and (_is_report(message) or _says_report(message.headers)):
         return pasted
     return None
+
+
+def _returned_by_report(before: str) -> bool:
+    """Whether the words before a header block are a report's, ending in its separator line
+    ("--- Below this line is a copy of the message."): then the header block is the original
+    the report returns, however much its From (a postmaster's test) or Subject ("DISK
+    WARNING") looks like a report's own, and not a bounce pasted after a person's words."""
+    report = bounce_email.body_before_original(before)
+    if len(report) >= len(before.rstrip()):
+        return False
+    return speaks_of_report(report[:MAX_WORDS_BEFORE])
 
 
 def _forwards_something(text: str, message: bounce_email.Message) -> bool:

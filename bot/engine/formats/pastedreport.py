@@ -16,7 +16,7 @@ import re
 
 from ..incident import Incident
 from . import bounce_email, plainbounce
-from .reportwords import CONTEXT_CHARS, DELAY_WORDS, REPORT_WORDS
+from .reportwords import CONTEXT_CHARS, speaks_of_report
 
 KIND = "email"
 REPLY_LINE = r"[ \t>]*[245]\d\d[ -]"  # a line of a server's reply: "554-delivery error"
@@ -26,10 +26,15 @@ def detect(text: str) -> bool:
     if bounce_email.looks_like_email(text):
         return False
     message = bounce_email.pasted(text)
+    if "\n" not in text.strip():
+        return False  # one line: a server's reply or a question, not a report's body
     listed = plainbounce.listed_recipients(message)
-    # a report's opening stands on lines of its own above the recipients it lists
-    preamble = message.body[: listed[0][0]] if listed else ""
-    return "\n" in preamble.rstrip(" \t") and says_report(preamble)
+    if not listed:
+        return False  # a server's words about a message, or a person's: free text reads them
+    # a report's opening comes before the first recipient it lists or on that recipient's line
+    # ("Unable to deliver message to: <a@b>", "Delivery failed 3 attempts: a@b")
+    line_end = message.body.find("\n", listed[0][0])
+    return says_report(message.body[:line_end] if line_end >= 0 else message.body)
 
 
 def says_report(preamble: str) -> bool:
@@ -37,8 +42,7 @@ def says_report(preamble: str) -> bool:
     delivery ("could not be delivered to one or more recipients"), outside the lines of a
     server's reply. A reply pasted on its own, one line or several, is no report's body."""
     prose = [line for line in preamble[:CONTEXT_CHARS].split("\n") if not re.match(REPLY_LINE, line)]
-    opening = " ".join(" ".join(prose).lower().split())
-    return any(w in opening for w in REPORT_WORDS) or any(w in opening for w in DELAY_WORDS)
+    return speaks_of_report(" ".join(prose))
 
 
 def parse(text: str, explicit: bool) -> list[Incident]:

@@ -64,8 +64,9 @@ ALIAS_CUE_RE = re.compile(
     r"|forwarded from)[ \t]*[:=]?[ \t]*(?:rfc822;)?[ \t]*[<\"'(]?$"
 )
 # Words before an address that name it as the sender of the message that failed (Exim's "A
-# message sent by / <a@b> / could not be delivered", "Sender: a@b"): never a failed recipient.
-SENDER_CUE_RE = re.compile(r"(?:sent by|\bsender|originator)[ \t]*[:=]?[ \t]*[<\"'(]?$")
+# message sent by / <a@b> / could not be delivered", "Sender: a@b", a transcript's "*  From:
+# a@b" after its time stamp, but not an alias's "expanded from:"): never a failed recipient.
+SENDER_CUE_RE = re.compile(r"(?:sent by|\bsender|originator|\bfrom[ \t]*:)[ \t]*[:=]?[ \t]*[<\"'(]?$")
 # Words before an address that name it as the one to write to about the report ("Please reply
 # to Postmaster@...", "contact helpdesk@..."): a contact, never the failed recipient, although
 # "to" alone is a recipient cue (lower case, searched like RECIPIENT_CUE_RE).
@@ -264,7 +265,8 @@ def _listed_in_body(body: str) -> list[tuple[int, str]]:
             before = _words_before(tail, lowered, pos)
             # "to a@b, c@d and e@f": an address that follows a listed one is listed with it
             in_list = listed_end >= 0 and lowered[listed_end:pos].strip(" \t<>,;") in ("", "and")
-            if SENDER_CUE_RE.search(before) or not (in_list or _is_listed(lowered, pos)):
+            sender = SENDER_CUE_RE.search(before) and not ALIAS_CUE_RE.search(before)
+            if sender or not (in_list or _is_listed(lowered, pos)):
                 continue
             if near_listed and ALIAS_CUE_RE.search(before):
                 # an alias names the listed recipient it expanded to; with none listed

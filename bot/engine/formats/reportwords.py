@@ -146,6 +146,13 @@ REPORT_WORDS = (
     "无法送达",
     "не доставлено",
     "не удалось доставить",
+    "не может быть доставлено",
+    # report openings that none of the above covers: SmarterMail's "Could not deliver message to
+    # the following recipient(s)", SurfControl's "Your message could not be sent", Sendmail's and
+    # Postfix's "Transcript of session follows"
+    "could not deliver",
+    "could not be sent",
+    "transcript of session",
 )
 # Words that say the report is final, whatever else it says about earlier retries. Not "could
 # not be delivered": Postfix's warning says its message "could not be delivered for more than 4
@@ -181,13 +188,19 @@ def is_delivery_report(message: bounce_email.Message) -> bool:
     sender = message.header("from").lower()
     if any(name in sender for name in REPORTING_SENDERS):
         return True
-    # words wrapped over two lines ("could not\nbe delivered") are read as one line
-    text = " ".join(f"{message.header('subject')}\n{message.body[:CONTEXT_CHARS]}".lower().split())
-    if any(w in text for w in REPORT_WORDS) or any(w in text for w in DELAY_WORDS):
+    text = f"{message.header('subject')}\n{message.body[:CONTEXT_CHARS]}"
+    if speaks_of_report(text):
         return True
     return any(hit.code[0] in "45" and hit.strong for hit in reply_codes(text)) or any(
         hit.code[0] in "45" and hit.strong for hit in enhanced_codes(text)
     )
+
+
+def speaks_of_report(text: str) -> bool:
+    """Words of a failed or delayed delivery, read as one line: a report wraps them over two
+    ("could not\nbe delivered")."""
+    words = " ".join(text.lower().split())
+    return any(w in words for w in REPORT_WORDS) or any(w in words for w in DELAY_WORDS)
 
 
 def is_delay_warning(subject: str, body: str) -> bool:

@@ -22,6 +22,7 @@ from ..address import find_mailboxes, is_reporting_address
 from . import bounce_email, mime_reader
 
 ADDRESSEE_FIELDS = ("to", "cc", "list-post", "list-id")
+SENDER_FIELDS = ("from", "sender", "return-path")
 # The returned message's header block starts within this many lines after the separator line
 # ("----- Unsent message follows -----"), after blank lines and a Return-Path or Received field.
 MAX_LEAD_LINES = 3
@@ -33,10 +34,33 @@ def sole_addressee(text: str) -> str | None:
     message = bounce_email.read_email(text)
     if message is None:
         return None
-    block = message.original or _inline_original(text, message.decoded)
+    block = message.original or _inline_original(_body(text, message.decoded))
+    return _addressee_of(mime_reader.split_headers(block.lstrip("\n"), ADDRESSEE_FIELDS)[0])
+
+
+def sole_addressee_in_paste(text: str) -> str | None:
+    """The same for a bounce's body pasted without its header block, where the original it quotes
+    after its separator line is all there is of the message that failed. Without the header
+    block's X-Failed-Recipients, the report's own words are the only check: when they name
+    anyone but the original's sender and that addressee (an alias the original went to, a
+    forward), the failed recipient is theirs to say, not the original's."""
+    body = text[: bounce_email.MAX_PART_CHARS]
+    block = _inline_original(body)
     if not block:
         return None
-    headers, _ = mime_reader.split_headers(block.lstrip("\n"), ADDRESSEE_FIELDS)
+    headers, _ = mime_reader.split_headers(block.lstrip("\n"), ADDRESSEE_FIELDS + SENDER_FIELDS)
+    address = _addressee_of(headers)
+    if address is None:
+        return None
+    known = {address} | {
+        a.lower() for field in SENDER_FIELDS for _, a in find_mailboxes(headers.get(field, ""), limit=3)
+    }
+    report = bounce_email.body_before_original(body)
+    others = [a for _, a in find_mailboxes(report, limit=20) if a.lower() not in known]
+    return None if any(not is_reporting_address(a) for a in others) else address
+
+
+def _addressee_of(headers: dict[str, str]) -> str | None:
     if "list-post" in headers or "list-id" in headers:
         return None
     addresses = {
@@ -50,14 +74,18 @@ def sole_addressee(text: str) -> str | None:
     return None if is_reporting_address(address) else address
 
 
-def _inline_original(text: str, decoded: str) -> str:
-    """The original that a one-part bounce quotes after its separator line, from the line after
-    it; "" when the body has no such separator or no header field follows it closely. A body
-    in base64 or quoted-printable is read `decoded`."""
+def _body(text: str, decoded: str) -> str:
+    """A one-part bounce's body: after its header block, or `decoded` when the body is in base64
+    or quoted-printable; "" when the email has no body."""
     end = text.find("\n\n")
     if end < 0 and not decoded:
         return ""
-    body = decoded or text[end + 2 :]
+    return decoded or text[end + 2 :]
+
+
+def _inline_original(body: str) -> str:
+    """The original that a bounce body quotes after its separator line, from the line after it;
+    "" when the body has no such separator or no header field follows it closely."""
     cut = len(bounce_email.body_before_original(body))
     if cut >= len(body):
         return ""

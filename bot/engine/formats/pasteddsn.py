@@ -1,0 +1,45 @@
+"""Delivery-status fields pasted as text: on their own, or under the report's readable text, as a
+mail client shows a multipart/report bounce (its text part, then the delivery-status part's
+fields) and a person copies it without the header block.
+
+With several records, the readable text says which reply was whose: Postfix lists each
+recipient with the server's reply under it, and a record without a Diagnostic-Code (a mailbox
+that does not exist on the local host, a domain with no mail server) has no reply code at all.
+Read with the whole paste as each record's context, every such record took the first reply
+code in it. So the text above the fields is read as the body of a bounce email is read with
+its delivery-status part (dsnmail.py): each record's context is the text that names its
+recipient, and a record that names only a host (`Final-Recipient: rfc822; @host`) gets the
+address the text lists in its place.
+"""
+
+from __future__ import annotations
+
+import re
+
+from ..incident import Incident
+from . import bounce_email, dsn, dsnmail
+
+KIND = dsn.KIND
+# Where the fields start: the first line that is an RFC 3464 field, per message (section 2.2)
+# or per recipient (2.3), searched in "\n" + text, lower case.
+FIELD_START_RE = re.compile(
+    r"\n(?:reporting-mta|received-from-mta|arrival-date|original-envelope-id|dsn-gateway"
+    r"|final-recipient|original-recipient|action|status|diagnostic-code|remote-mta):"
+)
+
+
+def detect(text: str) -> bool:
+    return dsn.looks_like_dsn(text)
+
+
+def parse(text: str, explicit: bool) -> list[Incident]:
+    readable = report_text(text)
+    if not readable.strip():
+        return dsn.parse(text, explicit)  # the fields alone: the paste is each record's context
+    return dsnmail.with_report_text(dsn.incidents(text), bounce_email.pasted(readable), KIND)
+
+
+def report_text(text: str) -> str:
+    """The paste's text above its first delivery-status field: the report's readable part."""
+    m = FIELD_START_RE.search("\n" + text[: dsn.DSN_HINT_CHARS].lower())
+    return text[: m.start()] if m else ""
