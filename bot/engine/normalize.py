@@ -148,6 +148,13 @@ INLINE_MULTILINE_RE = re.compile(
 
 
 UNFOLDED_LINE_END_RE = re.compile(r"\n(?![ \t])")
+# What follows a repeated prefix's code (matched right after it): with a status, the status
+# (compared with the opening one) and the blanks after it; without, "-" before a word, or the
+# blanks before one, or the line's end. Fixed patterns: the code itself is found by plain search,
+# so that no pattern is compiled for each code a reply quotes. Few texts repeat a prefix: these
+# are sources, compiled on first use by re (which keeps them), not at import.
+AFTER_CODE_STATUS = r"(?:-|\s+)([245]\.\d{1,3}\.\d{1,3})(?:[ \t]+|(?=\n)|$)"
+AFTER_CODE = r"-(?=\S)|[ \t]+(?=\S)|(?=\n)|$"
 
 
 def without_inline_continuations(text: str) -> str:
@@ -163,19 +170,46 @@ def without_inline_continuations(text: str) -> str:
     line_end = UNFOLDED_LINE_END_RE.search(tail)
     line, rest = (tail, "") if line_end is None else (tail[: line_end.start()], tail[line_end.start() :])
     if code not in line:
-        return text  # no prefix repeats: the pattern for them (compiled per code) is not built
-    if status:
-        repeat = re.compile(rf"[ \t]+{code}(?:-|\s+){re.escape(status)}(?:[ \t]+|(?=\n)|$)")
-    else:
-        # without a status, "550-" and "550 " after the opening "550-" on its line are prefixes;
-        # with one, a fold may fall between the code and the status
-        repeat = re.compile(rf"[ \t]+{code}-(?=\S)|[ \t]+{code}(?:[ \t]+(?=\S)|(?=\n)|$)")
-    line, repeats = repeat.subn(" ", line)
+        return text
+    line, repeats = _without_repeats(line, code, status)
     if not repeats:
         return text
     # the opening prefix then reads as the one-line reply it was: "550 5.7.26 a b c"
     opening = head[: m.start(1)] + code + " " + head[m.end(1) + 1 :]
     return opening + line + rest
+
+
+def _without_repeats(line: str, code: str, status: str | None) -> tuple[str, int]:
+    """The line with each repeat of the prefix replaced by a space, and how many there were.
+
+    A repeat is blanks, the code, then (with a status) the same status and the blanks after it,
+    or (without one) "-" before a word, the blanks before a word, or the line's end. Repeats are
+    taken from the left and do not overlap: the blanks one repeat ends with are not the next
+    one's. Without a status, "550-" and "550 " after the opening "550-" are prefixes; with one, a
+    fold may fall between the code and the status."""
+    after_code = re.compile(AFTER_CODE_STATUS if status else AFTER_CODE)
+    kept: list[str] = []
+    done = 0  # where the text not yet copied to `kept` starts
+    repeats = 0
+    found = line.find(code)
+    while found >= 0:
+        start = found
+        while start > done and line[start - 1] in " \t":
+            start -= 1
+        after = None
+        if start < found:
+            after = after_code.match(line, found + len(code))
+            if after is not None and status and after.group(1) != status:
+                after = None
+        if after is None:
+            found = line.find(code, found + 1)
+            continue
+        kept += (line[done:start], " ")
+        done = after.end()
+        repeats += 1
+        found = line.find(code, done)
+    kept.append(line[done:])
+    return "".join(kept), repeats
 
 
 def text_width(text: str) -> int:

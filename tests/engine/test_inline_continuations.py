@@ -48,3 +48,15 @@ def test_a_reply_without_repeats_is_left_as_it_is() -> None:
 def test_another_code_is_not_a_prefix() -> None:
     text = "450-4.2.1 slow down 421 4.7.0 other"
     assert without_inline_continuations(text) == text
+
+
+def test_repeats_go_around_another_code_and_status() -> None:
+    text = "said: 550-5.7.1 Mail rejected 451 4.7.1 try later 550-5.7.1 see policy 550 5.7.1 at example.org"
+    assert without_inline_continuations(text) == (
+        "said: 550 5.7.1 Mail rejected 451 4.7.1 try later see policy at example.org"
+    )
+
+
+def test_a_longer_status_is_not_the_prefix() -> None:
+    text = "550-5.7.1 first 550-5.7.12 second 550 5.7.1 third"
+    assert without_inline_continuations(text) == "550 5.7.1 first 550-5.7.12 second third"

@@ -15,9 +15,12 @@ DSN_FIELD_NAMES = frozenset(
     {"final-recipient", "original-recipient", "action", "status", "diagnostic-code", "remote-mta"}
 )
 # Searched in "\n" + text: a pattern that begins with a plain character lets the regex engine
-# jump from line break to line break, where `^` under re.M is tried at every position.
+# jump from line break to line break, where `^` under re.M is tried at every position. A line
+# that starts with no field's first letter is passed over on that letter, not tried field by
+# field (under re.IGNORECASE each is tried in full).
 DSN_HINT_RE = re.compile(
-    r"\n(Final-Recipient|Original-Recipient|Diagnostic-Code|Status|Action|Remote-MTA):[ \t]*(.*)", re.I
+    r"\n(?=[adfors])(Final-Recipient|Original-Recipient|Diagnostic-Code|Status|Action|Remote-MTA):[ \t]*(.*)",
+    re.I,
 )
 DSN_HINT_CHARS = 20000  # how far into a text fields are looked for
 # Fields only a delivery status notification has; "Status:" and "Action:" also start chat lines.
@@ -65,20 +68,22 @@ def field_blocks(text: str) -> list[dict[str, str]]:
     current: dict[str, str] = {}
     last: str | None = None
     for line in text.split("\n"):
-        if not line.strip():
+        stripped = line.strip()
+        if not stripped:
             if current:
                 blocks.append(current)
             current, last = {}, None
             continue
-        if line[:1] in " \t" and last:
+        if last and line[0] in " \t":
             if len(current[last]) < MAX_FIELD_CHARS:  # a field folded over thousands of lines
-                current[last] += " " + line.strip()
+                current[last] += " " + stripped
             continue
-        m = FIELD_RE.match(line.strip())
+        m = FIELD_RE.match(stripped)
         if not m:
             last = None
             continue
-        name, value = m.group(1).lower(), m.group(2).strip()
+        name, value = m.groups()
+        name, value = name.lower(), value.strip()
         if name in ("final-recipient", "original-recipient") and name in current:
             # a recipient field seen again starts the next record; fields come in any order
             # (Final-Recipient before Original-Recipient, Action first, Status before both)

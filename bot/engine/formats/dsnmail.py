@@ -79,4 +79,8 @@ def _context_for(incident: Incident, paragraphs: list[tuple[str, str]]) -> str:
     if found:
         return found
     # the report may list the recipient by its local part alone ("jwalker (user not found)")
-    return "\n".join(lines_naming_local_part("\n".join(text for text, _ in paragraphs), incident.recipient))
+    text = "\n".join(text for text, _ in paragraphs)
+    local = incident.recipient.rsplit("@", 1)[0].lower()
+    if text.isascii() and local.isascii() and not any(local in lowered for _, lowered in paragraphs):
+        return ""  # a local part the report never writes starts no line: its pattern is not compiled
+    return "\n".join(lines_naming_local_part(text, incident.recipient))

@@ -59,12 +59,12 @@ def units(text: str) -> list[str]:
     for paragraph in PARAGRAPH_BREAK_RE.split(text):
         if not paragraph.strip():
             continue
-        lines = paragraph.split("\n")
-        if len(lines) <= MAX_PARAGRAPH_LINES and len(paragraph) <= MAX_PARAGRAPH_CHARS:
+        # most paragraphs are one unit: their lines are counted, not split apart
+        if len(paragraph) <= MAX_PARAGRAPH_CHARS and paragraph.count("\n") < MAX_PARAGRAPH_LINES:
             result.append(paragraph.strip("\n"))
             continue
         current: list[str] = []
-        for line in lines:
+        for line in paragraph.split("\n"):
             if current and not line[:1].isspace():
                 result.append("\n".join(current))
                 current = []
