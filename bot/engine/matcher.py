@@ -186,6 +186,8 @@ class Matcher:
             if is_phrase[index] and not (start and starts_inside_word(folded, start)):
                 phrases.setdefault(words[index], Hit(words[index]))
         hits = list(phrases.values())
+        if not (found or self.always_run):
+            return hits  # most texts hold no pattern's strings: no pattern is worth running
         windows = self._windows(found, min(len(folded), PATTERN_MAX_TEXT))
         if windows:
             text = folded[:PATTERN_MAX_TEXT]
