@@ -135,7 +135,7 @@ def _implied_status(entry: Entry, reply: str | None, action: str | None) -> str 
 
 def _bounce(entry: Entry, reply: str | None, enhanced: str | None, action: str | None) -> str:
     """Hard when anything says the failure is final: a 5xx code or a DSN that gave up."""
-    classes = {c[0] for c in (reply, enhanced) if c}
+    classes = (reply or " ")[0] + (enhanced or " ")[0]  # each code's class, a blank for none
     if "5" in classes or action == "failed":
         return "hard"
     if "4" in classes or action == "delayed":

@@ -66,11 +66,13 @@ class ProviderIndex:
     def from_host(self, host: str | None) -> str | None:
         if not host:
             return None
-        labels = host.lower().strip(".[]").split(".")
-        for i in range(len(labels) - 1):
-            name = self._by_suffix.get(".".join(labels[i:]))
+        # the host itself, then each shorter suffix of two labels or more
+        suffix = host.lower().strip(".[]")
+        while "." in suffix:
+            name = self._by_suffix.get(suffix)
             if name:
                 return name
+            suffix = suffix.split(".", 1)[1]
         return None
 
     def operator_in(self, text: str) -> str | None:
