@@ -12,7 +12,7 @@ from .incident import Incident
 from .matcher import RANK_PHRASE, Match, statuses
 from .model import Entry, Finding
 from .normalize import shorten
-from .phase import refine_reason, smtp_phase
+from .phase import USER_REASONS, refine_reason, smtp_phase
 from .retry import retry_advice
 
 MATCHED_TEXT_CHARS = 300
@@ -71,14 +71,19 @@ def _reason(incident: Incident, match: Match, phase: str | None) -> str:
     entry = match.entry
     if entry.reason in STRUCTURAL_REASONS and incident.report != "bounce":
         return entry.reason
+    # whether a server replied and whose wording it is matter only to a missing user's reason
+    user_reason = entry.reason in USER_REASONS
     reason = refine_reason(
         entry.reason,
         phase,
         stated_status=incident.enhanced_code,
         from_bounce=incident.kind in ("email", "dsn"),
         weak_match=match.rank < RANK_PHRASE,
-        replied=_quotes_code(incident.text, incident.reply_code),
-        provider_wording=entry.provider is not None and entry.family != "mta" and match.rank >= RANK_PHRASE,
+        replied=user_reason and _quotes_code(incident.text, incident.reply_code),
+        provider_wording=user_reason
+        and entry.provider is not None
+        and entry.family != "mta"
+        and match.rank >= RANK_PHRASE,
     )
     if incident.action in SUCCESS_ACTIONS and success_codes(incident):
         return "delivered"  # a delivery report: whatever entry the 2xx code found, it worked

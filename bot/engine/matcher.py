@@ -255,6 +255,8 @@ class Matcher:
                 ):
                     continue
                 self._keep(found, self._score(entry, hit.matched, len(hit.matched), codes, provider))
+        if len(found) < 2:
+            return list(found.values())  # most texts' words find one entry: nothing to order
         return sorted(found.values(), key=lambda m: _order(m, provider))
 
     @staticmethod
