@@ -175,7 +175,7 @@ class Engine:
                 # a delivery that worked comes after the failures of the same report
                 strength = 2 if incident.action in SUCCESS_ACTIONS else 0
             scored.append((tier, strength, order, finding))
-        if len(framing) < len(scored):
+        if framing and len(framing) < len(scored):
             # a notice's banner ("delivery has failed to these recipients") beside a finding that
             # names the cause adds nothing: drop it
             scored = [s for s in scored if s[2] not in framing]

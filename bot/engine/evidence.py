@@ -29,6 +29,7 @@ from .model import Entry
 from .normalize import fold
 from .providers import ProviderIndex
 
+NO_CODE = frozenset({None, ""})  # what a record's code field holds when the record gives none
 # The entry that explains a report by its structure, and the reason its wording may not change.
 REPORT_ENTRIES = {
     "feedback": ("generic.feedback.abuse-report", "feedback"),
@@ -70,7 +71,7 @@ class Evidence:
         fallback entry for its action.
         """
         folded = fold(incident.text)
-        codes = {c for c in (incident.reply_code, incident.enhanced_code) if c}
+        codes = {incident.reply_code, incident.enhanced_code} - NO_CODE
         hits = self.matcher.phrase_hits(folded) if folded else []
         context_hits: list[Hit] = []
         if not hits and incident.context:

@@ -12,7 +12,7 @@ from .incident import Incident
 from .matcher import RANK_PHRASE, Match, statuses
 from .model import Entry, Finding
 from .normalize import shorten
-from .phase import refine_reason, smtp_phase
+from .phase import USER_REASONS, refine_reason, smtp_phase
 from .retry import retry_advice
 
 MATCHED_TEXT_CHARS = 300
@@ -73,14 +73,19 @@ def _reason(incident: Incident, match: Match, phase: str | None) -> str:
         return entry.reason
     # some providers' words mean one thing after DATA and another at RCPT TO (entry.reason_at_rcpt)
     stated = entry.reason_at_rcpt if phase == "RCPT" and entry.reason_at_rcpt else entry.reason
+    # whether a server replied and whose wording it is matter only to a missing user's reason
+    user_reason = stated in USER_REASONS
     reason = refine_reason(
         stated,
         phase,
         stated_status=incident.enhanced_code,
         from_bounce=incident.kind in ("email", "dsn"),
         weak_match=match.rank < RANK_PHRASE,
-        replied=_quotes_code(incident.text, incident.reply_code),
-        provider_wording=entry.provider is not None and entry.family != "mta" and match.rank >= RANK_PHRASE,
+        replied=user_reason and _quotes_code(incident.text, incident.reply_code),
+        provider_wording=user_reason
+        and entry.provider is not None
+        and entry.family != "mta"
+        and match.rank >= RANK_PHRASE,
     )
     if incident.action in SUCCESS_ACTIONS and success_codes(incident):
         return "delivered"  # a delivery report: whatever entry the 2xx code found, it worked
@@ -137,7 +142,7 @@ def _implied_status(entry: Entry, reply: str | None, action: str | None) -> str 
 
 def _bounce(entry: Entry, reply: str | None, enhanced: str | None, action: str | None) -> str:
     """Hard when anything says the failure is final: a 5xx code or a DSN that gave up."""
-    classes = {c[0] for c in (reply, enhanced) if c}
+    classes = (reply or " ")[0] + (enhanced or " ")[0]  # each code's class, a blank for none
     if "5" in classes or action == "failed":
         return "hard"
     if "4" in classes or action == "delayed":

@@ -30,7 +30,10 @@ class GuardedPattern:
 
     def search(self, text: str, lowered: str) -> re.Match[str] | None:
         """regex.search(text); `lowered` is text.lower(), read once by the caller for many patterns."""
-        if not any(needle in lowered for needle in self.needles):
+        for needle in self.needles:
+            if needle in lowered:
+                break
+        else:
             return None
         if self._regex is None:
             self._regex = re.compile(self.source, self.flags)

@@ -186,12 +186,15 @@ class Matcher:
             if is_phrase[index] and not (start and starts_inside_word(folded, start)):
                 phrases.setdefault(words[index], Hit(words[index]))
         hits = list(phrases.values())
+        if not (found or self.always_run):
+            return hits  # most texts hold no pattern's strings: no pattern is worth running
         windows = self._windows(found, min(len(folded), PATTERN_MAX_TEXT))
         if windows:
             text = folded[:PATTERN_MAX_TEXT]
             data = text.encode("utf-8", "surrogatepass")
             for index in sorted(windows):
-                if not all(any(s in text for s in strings) for strings in self.also_required[index]):
+                required = self.also_required[index]
+                if required and not all(any(s in text for s in strings) for strings in required):
                     continue  # a string every match needs is missing: not worth compiling or running
                 start, end = windows[index]
                 if len(data) != len(text):  # RE2 counts bytes
@@ -209,7 +212,7 @@ class Matcher:
         lies within that width of the literals' occurrences; RE2 then reads only that part (the
         rest of the text still counts as context for ^, $ and \\b).
         """
-        reach: dict[int, tuple[int, int]] = {index: (0, length) for index in self.always_run}
+        reach: dict[int, tuple[int, int]] = dict.fromkeys(self.always_run, (0, length))
         for literal, (first, last) in found.items():
             for index in self.by_literal[literal]:
                 start, end = reach.get(index, (first, last))
@@ -252,6 +255,8 @@ class Matcher:
                 ):
                     continue
                 self._keep(found, self._score(entry, hit.matched, len(hit.matched), codes, provider))
+        if len(found) < 2:
+            return list(found.values())  # most texts' words find one entry: nothing to order
         return sorted(found.values(), key=lambda m: _order(m, provider))
 
     @staticmethod

@@ -81,21 +81,35 @@ def _normalise(word: str) -> str | None:
     return None
 
 
-def _at_word_start(regex: re.Pattern[str], lowered: str) -> re.Match[str] | None:
-    """The first match of `regex` that does not begin inside a word."""
-    for m in regex.finditer(lowered):
+def _at_word_start(regex: re.Pattern[str], lowered: str, pos: int = 0) -> re.Match[str] | None:
+    """The first match of `regex` that does not begin inside a word, read from `pos` on (a place
+    no such match starts before, and no match that starts before reaches)."""
+    for m in regex.finditer(lowered, pos):
         start = m.start()
         if not start or not (lowered[start - 1].isalnum() or lowered[start - 1] == "_"):
             return m
     return None
 
 
-def _may_state(lowered: str) -> bool:
-    """False when a lower-cased text surely states no phase in words (see _MAY_STATE). A short
-    text costs `re` less than a call into RE2 does, and goes to _STATED_RE untested."""
+def _first_candidate(lowered: str) -> int | None:
+    """Where _STATED_RE may first match at a word's start in a lower-cased text: None when it
+    surely matches nowhere (see _MAY_STATE). A short text costs `re` less than a call into RE2
+    does, and is read whole, as is a text beyond ASCII."""
     if len(lowered) < PRE_TEST_MIN_CHARS or not lowered.isascii():
-        return True
-    return _may_state_regex().search(lowered.encode()) is not None
+        return 0
+    found = _may_state_regex().search(lowered.encode())
+    # RE2's match starts at the text's start or at the character before the leading words
+    return None if found is None else found.start()
+
+
+def _stated(lowered: str) -> re.Match[str] | None:
+    """The first match of _STATED_RE at a word's start, read from where RE2 finds the first
+    candidate: _MAY_STATE matches wherever _STATED_RE matches at a word's start, and a match of
+    _STATED_RE that begins inside a word ends before any word that could begin another (none of
+    the words after the first of its leading words begins one of them), so the text before
+    that place holds nothing that reading the whole text would find."""
+    start = _first_candidate(lowered)
+    return None if start is None else _at_word_start(_STATED_RE, lowered, start)
 
 
 @functools.cache
@@ -124,7 +138,7 @@ def smtp_phase(*texts: str) -> str | None:
         step = re.search(_STEP_HOST, lowered) if "smtp:" in lowered else None
         if step:
             return _normalise(step.group(1))
-        stated = _at_word_start(_STATED_RE, lowered) if _may_state(lowered) else None
+        stated = _stated(lowered)
         if stated:
             phase = _normalise(stated.group(1))
             if phase:

@@ -7,7 +7,9 @@ import re
 from .literal_index import LiteralIndex
 from .model import Provider
 
-HOST_CHARS = frozenset("abcdefghijklmnopqrstuvwxyz0123456789.-")
+HOST_CHARACTERS = "abcdefghijklmnopqrstuvwxyz0123456789.-"
+HOST_CHARS = frozenset(HOST_CHARACTERS)
+HOST_REACH = 256  # longer than a host name: the run of host characters is read back in such steps
 REGEX_SYNTAX = frozenset("\\[](){}.*+?|^$")
 
 
@@ -65,11 +67,13 @@ class ProviderIndex:
     def from_host(self, host: str | None) -> str | None:
         if not host:
             return None
-        labels = host.lower().strip(".[]").split(".")
-        for i in range(len(labels) - 1):
-            name = self._by_suffix.get(".".join(labels[i:]))
+        # the host itself, then each shorter suffix of two labels or more
+        suffix = host.lower().strip(".[]")
+        while "." in suffix:
+            name = self._by_suffix.get(suffix)
             if name:
                 return name
+            suffix = suffix.split(".", 1)[1]
         return None
 
     def operator_in(self, text: str) -> str | None:
@@ -87,10 +91,13 @@ class ProviderIndex:
         what the receiving server consulted ("blocked using Spamhaus"), while the server's own
         host names and tags say whose reply it is."""
         lowered = text.lower()
+        occurrences = self._index.occurrences(lowered)
+        if not occurrences:
+            return None  # most texts name no provider
         strings = self._index.strings
         # [URL, tag, host] found so far: for the other providers, then for the blocklists
         found: tuple[list, list] = ([None, None, None], [None, None, None])
-        for index, start, end in self._index.occurrences(lowered):
+        for index, start, end in occurrences:
             string = strings[index]
             if string in self._urls:
                 url = found[self._urls[string][1] in self._blocklists]
@@ -136,10 +143,22 @@ class ProviderIndex:
             return None  # the host goes on: "google.com.example.net"
         if start and text[start - 1] != "." and text[start - 1] in HOST_CHARS:
             return None  # not label-aligned: "notgoogle.com"
-        first = start
-        while first and text[first - 1] in HOST_CHARS:
-            first -= 1
+        first = _run_start(text, start)
         before = text[first - 1] if first else " "
         if _word_char(before) or before == "@" or text[first] in ".-":
             return None  # a mail address's domain, glued to a word, or no host name at all
         return first
+
+
+def _run_start(text: str, end: int) -> int:
+    """Where the run of host name characters that ends at `end` begins: stripped off a slice of
+    the text at a time (rstrip reads in C what a loop would read one character at a time),
+    going further back only while a whole slice is such characters."""
+    first = end
+    while first:
+        lead = max(0, first - HOST_REACH)
+        kept = len(text[lead:first].rstrip(HOST_CHARACTERS))
+        first = lead + kept
+        if kept:
+            break
+    return first

@@ -1,11 +1,19 @@
-"""The RE2 pre-test of the phase wording never hides a phase that _STATED_RE would read."""
+"""The RE2 pre-test of the phase wording never hides a phase that _STATED_RE would read, and
+reading from where it points finds what reading the whole text finds."""
 
 from __future__ import annotations
 
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from bot.engine.phase import _STATED_RE, PRE_TEST_MIN_CHARS, _at_word_start, _may_state, smtp_phase
+from bot.engine.phase import (
+    _STATED_RE,
+    PRE_TEST_MIN_CHARS,
+    _at_word_start,
+    _first_candidate,
+    _stated,
+    smtp_phase,
+)
 
 PIECES = st.sampled_from(
     ["in reply to", "after", "at", "on", "our", "nach", "en respuesta al", "dopo", "après", "the",
@@ -19,8 +27,13 @@ PIECES = st.sampled_from(
 @given(st.lists(PIECES, min_size=1, max_size=8).map("".join))
 def test_the_pre_test_passes_every_text_that_states_a_phase(text: str) -> None:
     text = text.ljust(PRE_TEST_MIN_CHARS)  # long enough to be tested
-    if _at_word_start(_STATED_RE, text) is not None:
-        assert _may_state(text), repr(text)
+    whole = _at_word_start(_STATED_RE, text)
+    if whole is not None:
+        start = _first_candidate(text)
+        assert start is not None and start <= whole.start(), repr(text)
+    found = _stated(text)
+    read = (found.span(), found.group(1)) if found else None
+    assert read == ((whole.span(), whole.group(1)) if whole else None), repr(text)
 
 
 def test_a_stated_phase_is_read() -> None:
