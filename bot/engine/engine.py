@@ -143,6 +143,7 @@ class Engine:
         scored: list[tuple[int, float, int, Finding]] = []
         seen: set[tuple] = set()
         framing: set[int] = set()  # orders of findings from a notice's framing words, no code
+        worked: set[int] = set()  # orders of a report's records of a delivery that worked
         hint: list[str | None] = []  # the provider the bounce's own headers name, read once if needed
         allow_fuzzy = explicit and len(incidents) <= MAX_FUZZY_INCIDENTS
         for order, incident in enumerate(incidents[:MAX_INCIDENTS]):
@@ -174,11 +175,17 @@ class Engine:
             if tier == 0 and incident.recipient:
                 # a delivery that worked comes after the failures of the same report
                 strength = 2 if incident.action in SUCCESS_ACTIONS else 0
+                if finding.bounce == "none" and incident.action in SUCCESS_ACTIONS:
+                    worked.add(order)
             scored.append((tier, strength, order, finding))
         if framing and len(framing) < len(scored):
             # a notice's banner ("delivery has failed to these recipients") beside a finding that
             # names the cause adds nothing: drop it
             scored = [s for s in scored if s[2] not in framing]
+        if worked and any(s[3].bounce in ("hard", "soft") for s in scored):
+            # a report that mixes outcomes (RFC 3464 lets one DSN say failed, delayed, delivered,
+            # relayed and expanded): the recipients it reached are not what went wrong
+            scored = [s for s in scored if s[2] not in worked]
         scored.sort(key=lambda s: (s[0], s[1], s[2]))
         return [s[3] for s in scored[:MAX_FINDINGS]], max(0, len(scored) - MAX_FINDINGS)
 

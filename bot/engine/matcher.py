@@ -342,11 +342,12 @@ def _by_scheme(codes: tuple[str, ...]) -> tuple[frozenset[str], frozenset[str]]:
     return frozenset(c for c in codes if "." in c), frozenset(c for c in codes if "." not in c)
 
 
-def _order(match: Match, provider: str | None) -> tuple[float, bool, str]:
-    """Best first; on a tie, the entry of the provider the text names comes before the others."""
+def _order(match: Match, provider: str | None) -> tuple[float, bool, int, str]:
+    """Best first; on a tie, the entry of the provider the text names comes before the others,
+    then the one whose words cover more of the text (ranks cap a pattern's length)."""
     named = provider is not None and match.entry.provider == provider
     # ranks are sums of hundredths: round away float noise so that equal scores do tie
-    return (-round(match.rank, 6), not named, match.entry.id)
+    return (-round(match.rank, 6), not named, -len(match.matched), match.entry.id)
 
 
 def _code_agreement(entry: Entry, codes: set[str], rank: float, confidence: float) -> tuple[float, float]:
