@@ -2,7 +2,8 @@
 
 Every email format (jsonbounce for mailed notifications, arf, dsnmail, autoreply, plainbounce)
 works on the same `Message`; `read` keeps the last few, so that each format's `detect` and
-`parse` cost one MIME parse between them.
+`parse` cost one MIME parse between them. A report's body pasted without its email (pasteddsn,
+pastedreport) is read into a `Message` too, by `pasted`.
 """
 
 from __future__ import annotations
@@ -193,11 +194,13 @@ def _shown(part: mime_reader.Part) -> list[mime_reader.Part]:
     return plain[:1] or part.parts
 
 
+@functools.lru_cache(maxsize=4)
 def pasted(text: str) -> Message:
     """A report's body pasted without its header block, read as the body of a bounce: its
     report up to where it quotes the original, and the original after that. The Return-Path
     the header block would have given (the sender, whom the bounce goes back to and who is
-    never a failed recipient) is what the paste names as the envelope sender."""
+    never a failed recipient) is what the paste names as the envelope sender. Kept like
+    `read`'s, so that pastedreport's `detect` and `parse` read a paste once."""
     body = text[:MAX_PART_CHARS]
     report = body_before_original(body)
     original = body[len(report) :][:MAX_ORIGINAL_CHARS]

@@ -25,9 +25,9 @@ REPLY_LINE = r"[ \t>]*[245]\d\d[ -]"  # a line of a server's reply: "554-deliver
 def detect(text: str) -> bool:
     if bounce_email.looks_like_email(text):
         return False
-    message = bounce_email.pasted(text)
     if "\n" not in text.strip():
         return False  # one line: a server's reply or a question, not a report's body
+    message = bounce_email.pasted(text)
     listed = plainbounce.listed_recipients(message)
     if not listed:
         return False  # a server's words about a message, or a person's: free text reads them
