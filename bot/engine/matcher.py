@@ -17,6 +17,8 @@ Within wording, a pattern counts as a phrase as long as the text it matched, lon
 higher, an entry of the provider the text names (or of its family) ranks 0.2 higher, and codes
 in the text that agree with the entry's move it up while codes of another class move it down. A
 status with no detail (`X.0.0`) says nothing for or against any wording, so it moves nothing.
+An equal rank (a rank counts a match's length up to a cap) goes to the entry of the provider the
+text names, then to the longer match (`_order`).
 Words of the queue giving up (reason expired) yield to words in the same text that name a cause
 (give_up.py): the cause is the reason, the give-up how the delivery ended.
 """

@@ -21,7 +21,8 @@ A bounce that a person forwarded (attached as message/rfc822, or inline after a 
 yields nothing. Forwards of forwards are unwrapped up to forwarded.MAX_LEVELS deep.
 
 Recipients come from the report itself. Only when a bounce report's records name nobody at all
-does the returned message's only addressee stand in (`returned.py` gives the narrow rule).
+does the returned message's only addressee stand in (`returned.py` gives the narrow rule; for a
+report pasted without its email, `returned.sole_addressee_in_paste`, a narrower one).
 
 Adding a format is one module, one line in FORMATS and one test module in tests/engine/formats/.
 """
