@@ -174,10 +174,6 @@ KIND = "dsn"
 CONTEXT_CHARS = 4000
 
 
-def detect(text: str) -> bool:
-    return looks_like_dsn(text)
-
-
 def parse(text: str, explicit: bool) -> list[Incident]:
     """Delivery-status fields pasted as text: one record per recipient, the paste as context."""
     found = incidents(text)

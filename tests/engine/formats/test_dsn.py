@@ -41,9 +41,9 @@ CASES = [
 
 @pytest.mark.parametrize(("name", "text", "expected"), CASES, ids=[c[0] for c in CASES])
 def test_records(name: str, text: str, expected: list) -> None:
-    assert dsn.detect(text)
+    assert dsn.looks_like_dsn(text)
     assert [(i.recipient, i.action, i.enhanced_code) for i in dsn.parse(text, True)] == expected
 
 
 def test_an_incident_update_is_no_dsn() -> None:
-    assert not dsn.detect("Status: investigating\nAction: failed over to the standby database")
+    assert not dsn.looks_like_dsn("Status: investigating\nAction: failed over to the standby database")
