@@ -40,18 +40,13 @@ def own_result(text: str, recipient: str | None) -> str:
     if len(items) < 2:
         return text
     wanted = recipient.lower()
-    for index, item in enumerate(items):
-        if item.group(1).lower() != wanted:
-            continue
-        start = item.end()
-        if index + 1 < len(items):
-            end = items[index + 1].start()
-        else:
-            close = text.find(")", start)
-            end = close if close >= 0 else len(text)
-        list_start = items[0].start() + 1  # after the list's "("
-        last = items[-1].end()
-        close = text.find(")", last)
-        list_end = close if close >= 0 else len(text)
-        return f"{text[:list_start]}{item.group(1)}:{text[start:end].strip()}{text[list_end:]}"
-    return text
+    index = next((i for i, item in enumerate(items) if item.group(1).lower() == wanted), None)
+    if index is None:
+        return text
+    own = items[index]
+    list_start = items[0].start() + 1  # after the list's "("
+    close = text.find(")", items[-1].end())
+    list_end = close if close >= 0 else len(text)
+    # an item runs to the next one's separator; the last one, to the list's ")"
+    end = items[index + 1].start() if index + 1 < len(items) else list_end
+    return f"{text[:list_start]}{own.group(1)}:{text[own.end() : end].strip()}{text[list_end:]}"

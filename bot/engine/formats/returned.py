@@ -77,10 +77,10 @@ def _addressee_of(headers: dict[str, str]) -> str | None:
 def _body(text: str, decoded: str) -> str:
     """A one-part bounce's body: after its header block, or `decoded` when the body is in base64
     or quoted-printable; "" when the email has no body."""
+    if decoded:
+        return decoded
     end = text.find("\n\n")
-    if end < 0 and not decoded:
-        return ""
-    return decoded or text[end + 2 :]
+    return text[end + 2 :] if end >= 0 else ""
 
 
 def _inline_original(body: str) -> str:
