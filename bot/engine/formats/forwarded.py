@@ -11,7 +11,9 @@ recipient, so a forwarded bounce is read as the bounce it carries. The rule:
   - attached: a message/rfc822 (or message/global) part, or an attached `.eml` file, whose own
     headers make it a report: a multipart/report, a delivery-status part, X-Failed-Recipients,
     a mail system's From (MAILER-DAEMON, postmaster, Mail Delivery ...) or a Subject that
-    speaks of failure or delay; or that itself forwards a report by this rule; or
+    speaks of failure or delay; or that software sent (a null Return-Path, Auto-Submitted other
+    than "no", an auto-reply, a sending service's notification); or that itself forwards a
+    report by this rule; or
   - inline, after a mail client's forward separator (Gmail's "---------- Forwarded message
     ---------", Outlook's "-----Original Message-----" or its "From: / Sent: / To: / Subject:"
     block, Apple Mail's "Begin forwarded message:", Thunderbird's "-------- Forwarded Message
