@@ -106,10 +106,6 @@ def is_strong_reply(text: str, m: re.Match[str]) -> bool:
     )
 
 
-def class_of(code: str | None) -> str | None:
-    return code[0] if code else None
-
-
 def first(hits: list[CodeHit], strong_only: bool = False) -> CodeHit | None:
     """The first failure code (4xx/5xx) if there is one, else the first code at all.
 
