@@ -1,8 +1,9 @@
 """bench/corpus-mta's and bench/corpus-heldout's labels are well formed and match their files one to
 one (bench/corpus-mta/README.md; the held-out corpus uses the same layout).
 
-Files are raw emails (`.eml`) or, for sending services' event payloads pasted as they are, JSON
-(`.json`); the email checks apply to the emails.
+Files are raw emails (`.eml`), sending services' event payloads pasted as they are, JSON (`.json`),
+or a paste as a chat delivers it (`.txt`: words and code fences around a payload, Slack's `&lt;`
+escapes and `<mailto:..|..>` links); the email checks apply to the emails.
 
 Checked for every family folder present, so both halves of the corpus are covered as they are added.
 """
@@ -22,7 +23,7 @@ from bot.engine.model import REASONS
 
 CORPORA = (REPO / "bench" / "corpus-mta", REPO / "bench" / "corpus-heldout")
 FAMILY_RE = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
-FILE_RE = re.compile(r"^(?P<family>[a-z0-9-]+)/(?P<nn>\d{2})-[a-z0-9]+(?:-[a-z0-9]+)*\.(?:eml|json)$")
+FILE_RE = re.compile(r"^(?P<family>[a-z0-9-]+)/(?P<nn>\d{2})-[a-z0-9]+(?:-[a-z0-9]+)*\.(?:eml|json|txt)$")
 STATUS_RE = re.compile(r"^[245]\.\d{1,3}\.\d{1,3}$")
 REPLY_RE = re.compile(r"^[2-5]\d\d$")
 # an address as a bounce reports it: local part, one @, a dotted domain; no brackets or spaces
@@ -77,7 +78,7 @@ def test_each_label_is_well_formed_and_names_its_file(
     assert set(label) == {"id", "file", "engine", "expected"}, at
     family = where.split("/")[0]
     m = FILE_RE.match(label["file"])
-    assert m, f"{at}: file {label['file']!r} is not <family>/<NN>-<description>.eml or .json"
+    assert m, f"{at}: file {label['file']!r} is not <family>/<NN>-<description>.eml, .json or .txt"
     assert m["family"] == family, f"{at}: file is outside its family folder"
     assert label["id"] == f"{family}-{m['nn']}", f"{at}: id {label['id']!r} does not match the file"
     assert (corpus_dir / label["file"]).is_file(), f"{at}: {label['file']} does not exist"
@@ -103,7 +104,9 @@ def test_every_email_has_exactly_one_label_and_ids_are_unique(corpus: Path) -> N
     files = [label["file"] for label in labels]
     assert len(ids) == len(set(ids)), sorted(i for i in ids if ids.count(i) > 1)
     assert len(files) == len(set(files)), sorted(f for f in files if files.count(f) > 1)
-    emails = sorted(str(p.relative_to(corpus)) for ext in ("eml", "json") for p in corpus.glob(f"*/*.{ext}"))
+    emails = sorted(
+        str(p.relative_to(corpus)) for ext in ("eml", "json", "txt") for p in corpus.glob(f"*/*.{ext}")
+    )
     assert sorted(files) == emails, {
         "unlabelled": set(emails) - set(files),
         "missing": set(files) - set(emails),

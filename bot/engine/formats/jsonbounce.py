@@ -1,14 +1,16 @@
-"""Sending services' JSON event payloads, pasted or mailed: Amazon SES (and SNS around it),
-SparkPost, Mandrill, Postmark, Resend, Mailgun, Mailjet, Brevo and SendGrid (services/).
+"""Sending services' JSON event payloads, pasted or mailed: Amazon SES (and SNS or EventBridge
+around it), Azure Communication Services, SparkPost, Mandrill, Postmark, Resend, Postal, Mailgun,
+Mailjet, Brevo and SendGrid (services/).
 
 A paste may hold one JSON document, an array of events, or several documents one after another
 (a webhook log, a relay that mails each event); it may start with a line of words or a code
 fence before the JSON, or be the body of an email (SNS mails SES notifications so). Containers
 are opened wherever services put their events: SNS's `Message` and Mandrill's `mandrill_events`
-(JSON as a string), and any list of objects under a key of an object no service claims (an API
-listing's `items`, `results` or `Bounces`). Each event becomes one record per recipient; events
-that report no failure become quiet delivery records. A document no service claims is read for
-strings under diagnostic-looking keys, but only when the paste is the JSON itself.
+(JSON as a string), EventBridge's `detail` (an object), and any list of objects under a key of an
+object no service claims (an API listing's `items`, `results` or `Bounces`). Each event becomes
+one record per recipient; events that report no failure become quiet delivery records. A document
+no service claims is read for strings under diagnostic-looking keys, but only when the paste is
+the JSON itself.
 """
 
 from __future__ import annotations
@@ -47,6 +49,9 @@ SURROGATE_ESCAPE = r"\\u[dD][89a-fA-F][0-9a-fA-F]{2}"
 NUMBER = r"^\s*\d+\s*$"
 # Envelope keys whose string value is itself a JSON document of events
 WRAPPER_KEYS = ("Message", "mandrill_events")
+# Envelopes whose object under the first key is the service's event, told by the second key:
+# Amazon EventBridge's (https://docs.aws.amazon.com/ses/latest/dg/monitoring-eventbridge.html)
+ENVELOPE_KEYS = (("detail", "detail-type"),)
 KIND = "json"
 
 
@@ -205,6 +210,10 @@ def _visit(obj: Any, depth: int, found: list, budget: list[int]) -> None:
             if inner is not None:
                 _visit(inner, depth + 1, found, budget)
                 return
+    for key, marker in ENVELOPE_KEYS:
+        if marker in obj and isinstance(obj.get(key), dict):
+            _visit(obj[key], depth + 1, found, budget)
+            return
     for module in READERS:
         records = module.read(obj)
         if records is not None:

@@ -151,6 +151,13 @@ def test_mailgun_complaint_and_delivery(engine) -> None:
         ("HardBounce", "smtp;550 5.1.1 user unknown", ("userunknown", "hard")),
         ("SoftBounce", "smtp;452 4.2.2 Mailbox full", ("mailboxfull", "soft")),
         ("Transient", "smtp;452 4.2.2 Mailbox full", ("mailboxfull", "soft")),
+        # DNS answered that the domain does not exist: the details decide, Postmark's type says soft
+        (
+            "DnsError",
+            "DNS lookup for MX records of example.invalid failed: NXDOMAIN",
+            ("hostunknown", "soft"),
+        ),
+        ("DnsError", "", ("networkerror", "soft")),
     ],
 )
 def test_postmark_bounce_types(engine, kind: str, details: str, expected: tuple) -> None:

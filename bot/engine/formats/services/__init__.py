@@ -4,9 +4,10 @@ Each module has `PROVIDER` (its name in knowledge/providers.toml) and `read(obj)
 | None` for one JSON object: None when the object is not that service's event, else one record
 per recipient (failed, delayed, complained, or delivered and quiet). The order goes from the
 most distinctive layout to the broadest: SES's `notificationType`/`eventType` with its `mail`,
-SparkPost's `msys`, Mandrill's `msg`, Postmark's `RecordType`/`TypeCode`, Resend's `email.*`
-types, Mailgun's `event-data` or `recipient`, Mailjet's and Brevo's marker fields, and
-SendGrid's bare `event` + `email` last.
+Azure's Event Grid event type, SparkPost's `msys`, Mandrill's `msg`, Postmark's
+`RecordType`/`TypeCode`, Resend's `email.*` types, Postal's `Message*` events with a `payload`,
+Mailgun's `event-data` or `recipient`, Mailjet's and Brevo's marker fields, and SendGrid's bare
+`event` + `email` last.
 
 Adding a service is one module here, one line in READERS and its samples in
 tests/engine/formats/test_jsonbounce*.py and bench/corpus-mta/<service>/.
@@ -14,6 +15,18 @@ tests/engine/formats/test_jsonbounce*.py and bench/corpus-mta/<service>/.
 
 from __future__ import annotations
 
-from . import brevo, mailgun, mailjet, mandrill, postmark, resend, sendgrid, ses, sparkpost
+from . import (
+    azure_email,
+    brevo,
+    mailgun,
+    mailjet,
+    mandrill,
+    postal,
+    postmark,
+    resend,
+    sendgrid,
+    ses,
+    sparkpost,
+)
 
-READERS = (ses, sparkpost, mandrill, postmark, resend, mailgun, mailjet, brevo, sendgrid)
+READERS = (ses, azure_email, sparkpost, mandrill, postmark, resend, postal, mailgun, mailjet, brevo, sendgrid)
