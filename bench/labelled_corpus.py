@@ -106,9 +106,24 @@ def label_files(corpus: Path) -> list[Path]:
     return [root] if root.is_file() else sorted(corpus.glob("*/labels.jsonl"))
 
 
+def is_family_folder(corpus: Path) -> bool:
+    """Whether `corpus` is one family folder of a per-family corpus (bench/corpus-mta/postfix),
+    whose labels name their files from the corpus above it ("postfix/01-....eml")."""
+    root = corpus / "labels.jsonl"
+    if not root.is_file():
+        return False
+    with open(root, encoding="utf-8") as fh:
+        first = next((line for line in fh if line.strip()), "")
+    try:
+        return str(json.loads(first).get("file", "")).startswith(f"{corpus.name}/")
+    except (ValueError, AttributeError):
+        return False
+
+
 def hard_soft_semantics(corpus: Path) -> str:
     """What `hardbounce` means in this corpus's labels, by its layout (see the module docstring)."""
-    return HARD_SOFT_BY_REASON if (corpus / "labels.jsonl").is_file() else HARD_SOFT_BY_CLASS
+    root_labels = (corpus / "labels.jsonl").is_file() and not is_family_folder(corpus)
+    return HARD_SOFT_BY_REASON if root_labels else HARD_SOFT_BY_CLASS
 
 
 def _recipients(rows: list[dict]) -> frozenset[str] | None:
@@ -135,13 +150,14 @@ def _label(corpus: Path, row: dict) -> Label:
 
 def load_labels(corpus: Path, limit: int | None) -> list[Label]:
     labels: list[Label] = []
+    files_root = corpus.parent if is_family_folder(corpus) else corpus
     for labels_path in label_files(corpus):
         with open(labels_path, encoding="utf-8") as fh:
             for line_no, line in enumerate(fh, 1):
                 if not line.strip():
                     continue
                 try:
-                    labels.append(_label(corpus, json.loads(line)))
+                    labels.append(_label(files_root, json.loads(line)))
                 except (ValueError, KeyError, IndexError, TypeError, AttributeError) as exc:
                     where = labels_path.relative_to(corpus)
                     print(f"{where}:{line_no}: skipped, {exc!r}", file=sys.stderr)
