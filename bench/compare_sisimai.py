@@ -4,6 +4,7 @@
     .venv/bin/python bench/compare_sisimai.py --misses        # also list every email smtpbot gets wrong
     .venv/bin/python bench/compare_sisimai.py --corpus DIR    # labels.jsonl or <family>/labels.jsonl
     .venv/bin/python bench/compare_sisimai.py --corpus bench/corpus-mta
+    .venv/bin/python bench/compare_sisimai.py --corpus bench/corpus-mta/postfix   # one family folder
 
 Both tools get the identical list of files, in label order, each as ONE subprocess over the whole list
 (`smtpbot explain --json --files ...` and `perl bench/sisimai_dump.pl ...`); the wall time of each
