@@ -21,9 +21,10 @@ SUCCESS_ACTIONS = frozenset({"delivered", "relayed", "expanded"})
 # Reasons a report's structure decides, which no phase or local mailer rewrites.
 STRUCTURAL_REASONS = frozenset({"feedback", "vacation", "delivered"})
 PASSIVE_MIN_PHRASE = 12
-# What a failed or refused connection is filed under; on a delay warning with a network status
-# (X.4.x: no answer, connection refused or dropped) the news is the wait, not the refusal.
-CONNECTION_REASONS = frozenset({"blocked", "networkerror"})
+# What a failed or refused connection or a failed DNS lookup of the destination is filed under;
+# on a delay warning with a network or routing status (X.4.x: no answer, connection refused or
+# dropped, "Host not found, try again") the news is the wait, not the refusal or the lookup.
+REACH_REASONS = frozenset({"blocked", "networkerror", "hostunknown"})
 # Words that on their own show a text is about mail, and words that only support them: a message
 # queue, an image relay or a delivery webhook are not mail. Only passive mode asks: these are
 # sources, compiled on first use by re (which keeps them).
@@ -89,7 +90,7 @@ def _reason(incident: Incident, match: Match, phase: str | None) -> str:
     )
     if incident.action in SUCCESS_ACTIONS and success_codes(incident):
         return "delivered"  # a delivery report: whatever entry the 2xx code found, it worked
-    if incident.action == "delayed" and reason in CONNECTION_REASONS and _network_status(incident):
+    if incident.action == "delayed" and reason in REACH_REASONS and _network_status(incident):
         # the MTA keeps retrying: the message waits in its queue (Sisimai: expired), and the
         # entry still explains what the last attempt ran into
         return "expired"

@@ -10,6 +10,10 @@ from .guarded_pattern import GuardedPattern
 from .normalize import without_inline_continuations
 from .own_result import own_result
 
+# Exchange's wrapper around a remote reply: "<#5.7.520 smtp; 550 ..." or Exchange 2003's
+# "#< #5.0.0 smtp; 550 ..."; the reply code must follow right after "smtp;"
+WRAPPED_REPLY_RE = re.compile(r"<\s?#\s?[245]\.\d{1,3}\.\d{1,3} smtp;\s?(?=[245][0-5]\d\b)", re.I)
+
 
 class Incident:
     """One failure as the input states it: the common record every format returns, one per
@@ -161,6 +165,12 @@ def incident_from_text(text: str, kind: str, explicit: bool, **fields) -> Incide
     text = own_result(text, fields.get("recipient"))
     replies = reply_codes(text)
     enhanced = enhanced_codes(text)
+    wrapped = WRAPPED_REPLY_RE.search(text)
+    if wrapped:
+        # Exchange quotes the remote server's reply inside its own ("554 5.7.0 <#5.7.520 smtp;
+        # 550 5.7.520 ...>"): the inner reply is the one that states the cause
+        replies = [h for h in replies if h.start >= wrapped.end()]
+        enhanced = [h for h in enhanced if h.start >= wrapped.end()]
     reply = first(replies, strong_only=True) or (first(replies) if explicit else None)
     status = first(enhanced, strong_only=True) or (first(enhanced) if explicit else None)
     if status and not status.strong and reply and reply.strong and status.code[0] != reply.code[0]:

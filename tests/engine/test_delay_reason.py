@@ -44,3 +44,22 @@ def test_a_reply_that_only_asks_to_try_later_is_a_wait_in_the_queue(engine, acti
     finding = engine.explain(record).findings[0]
     assert (finding.reason, finding.bounce) == ("expired", bounce)
     assert finding.entry_id == "generic.expired.try-again-later-only"
+
+
+DNS_TRY_AGAIN = (
+    "Host or domain name not found. Name service error for name=example.net type=MX: "
+    "Host not found, try again"
+)
+
+
+def test_a_delayed_record_whose_dns_lookup_failed_is_expired(engine) -> None:
+    record = _record("delayed", "4.4.3", DNS_TRY_AGAIN).replace("smtp; ", "X-Postfix; ")
+    finding = engine.explain(record).findings[0]
+    assert (finding.reason, finding.bounce) == ("expired", "soft")
+    assert finding.entry_id == "postfix.host-or-domain-not-found"
+
+
+def test_a_failed_record_whose_dns_lookup_failed_keeps_hostunknown(engine) -> None:
+    not_found = DNS_TRY_AGAIN.replace(", try again", "")
+    record = _record("failed", "5.4.4", not_found).replace("smtp; ", "X-Postfix; ")
+    assert engine.explain(record).findings[0].reason == "hostunknown"

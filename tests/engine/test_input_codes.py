@@ -53,3 +53,23 @@ def test_bare_code_is_not_answered_in_passive_mode(engine: Engine) -> None:
     # a lone number in an alert channel is not clearly a mail failure
     for text in ("452", "5.2.2", "what does 5.7.26 mean"):
         assert explain(engine, text, "passive").findings == ()
+
+
+WRAPPED = [
+    # Exchange Online quotes the remote reply inside its own 554 5.7.0
+    (
+        "Remote server returned '554 5.7.0 <#5.7.520 smtp; 550 5.7.520 Message blocked because it "
+        "contains content identified as spam. AS(4810)>'",
+        {"reply_code": "550", "enhanced_code": "5.7.520", "reason": "spamdetected"},
+    ),
+    # Exchange 2003's wrapper names only the class; the inner reply has the detail
+    (
+        "#< #5.0.0 smtp; 550 5.1.1 <ana@example.net>... User unknown> #SMTP#",
+        {"reply_code": "550", "enhanced_code": "5.1.1", "reason": "userunknown"},
+    ),
+]
+
+
+@pytest.mark.parametrize(("text", "expected"), WRAPPED, ids=["exchange-online", "exchange-2003"])
+def test_a_wrapped_remote_reply_gives_the_codes(engine: Engine, text: str, expected: dict[str, Any]) -> None:
+    check(best(engine, text), expected)
