@@ -26,6 +26,14 @@ MIN_DOUBLED_BREAKS = 8
 # Work on at most this much of any one text; a longer paste is cut at a line boundary.
 MAX_TEXT_CHARS = 256_000
 
+ASCII_LOWER = str.maketrans("ABCDEFGHIJKLMNOPQRSTUVWXYZ", "abcdefghijklmnopqrstuvwxyz")
+
+
+def ascii_lower(text: str) -> str:
+    """`text` with A to Z lower-cased and every other character kept, so that a position found in
+    the result is the same position in `text` (str.lower() makes "\u0130" two characters)."""
+    return text.lower() if text.isascii() else text.translate(ASCII_LOWER)
+
 
 def _slack_link(match: re.Match[str]) -> str:
     kind, target, label = match.groups()

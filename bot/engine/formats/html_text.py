@@ -14,6 +14,8 @@ from __future__ import annotations
 import re
 from collections.abc import Callable
 
+from ..normalize import ascii_lower
+
 # Tags longer than this are no tags; `[^<>]` also stops each try at the next `<`, so a text full
 # of unclosed `<` is read once. Each kind of tag is one substitution with a fixed replacement:
 # a callback per tag would cost a Python call for each of a page's hundreds of tags. Only an
@@ -25,7 +27,6 @@ ANY_TAG = r"</?[a-zA-Z!][^<>]{0,2000}>"
 # Elements whose content is never shown, and comments: (start, end) marks, found by plain search.
 HIDDEN = (("<head>", "</head>"), ("<style", "</style>"), ("<script", "</script>"), ("<!--", "-->"))
 BLANK_LINES = r"\n{3,}"
-ASCII_LOWER = str.maketrans("ABCDEFGHIJKLMNOPQRSTUVWXYZ", "abcdefghijklmnopqrstuvwxyz")
 # where a <pre> block's own line breaks and spaces stand while the rest is laid out
 PRE_BREAK, PRE_SPACE = "\ue000", "\ue001"
 
@@ -57,8 +58,7 @@ def visible_text(source: str) -> str:
 def _without(source: str, start: str, end: str, keep: Callable[[str], str]) -> str:
     """The source with each run from `start` to `end` (any case) given to `keep`; an element
     never closed runs to the end. Plain string search: one pass over the text."""
-    # str.lower() may change the length of a text that is not ASCII
-    lowered = source.lower() if source.isascii() else source.translate(ASCII_LOWER)
+    lowered = ascii_lower(source)
     if start not in lowered:
         return source
     out, pos = [], 0

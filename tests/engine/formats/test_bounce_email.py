@@ -1,10 +1,11 @@
-"""bounce_email.looks_like_email: a text is an email when its first lines are a header block."""
+"""bounce_email: a text is an email when its first lines are a header block; a bounce body is cut
+where it starts quoting the returned message."""
 
 from __future__ import annotations
 
 import pytest
 
-from bot.engine.formats.bounce_email import looks_like_email
+from bot.engine.formats.bounce_email import body_before_original, looks_like_email
 
 
 @pytest.mark.parametrize(
@@ -23,3 +24,11 @@ from bot.engine.formats.bounce_email import looks_like_email
 )
 def test_looks_like_email_reads_only_the_header_block(text: str, expected: bool) -> None:
     assert looks_like_email(text) is expected
+
+
+@pytest.mark.parametrize("name", ["Ayse", "\u0130smail \u0130nce"])
+def test_the_body_is_cut_at_the_separator_line_whatever_letters_come_before(name: str) -> None:
+    # "\u0130".lower() is two characters long: the cut must still fall at the separator's line
+    report = f"Delivery to {name} <u@example.org> failed permanently: 550 5.1.1 user unknown\n"
+    body = f"{report}\n----- Original message -----\nFrom: {name}\nSubject: hello\n"
+    assert body_before_original(body) == f"{report}\n"
