@@ -13,7 +13,7 @@ certain structure to the least: a code alone, a JSON notification, then the emai
 feedback report before a delivery-status report before an auto-reply, since bounces also carry
 Auto-Submitted, and the plain-text report reader last among them, as it reads any email), then
 delivery-status fields pasted without an email, log lines, a bounce's report pasted without
-its header block, and free text, which reads anything.
+its header block, an out-of-office notice pasted without its own, and free text, which reads anything.
 
 A bounce that a person forwarded (attached as message/rfc822, or inline after a mail client's
 "Forwarded message" block) is read as the bounce it carries: `forwarded.inner_report` finds it
@@ -43,6 +43,7 @@ from . import (
     freetext,
     jsonbounce,
     mtalog,
+    pastedautoreply,
     pasteddsn,
     pastedreport,
     plainbounce,
@@ -59,6 +60,7 @@ FORMATS = (
     pasteddsn,  # delivery-status fields pasted on their own or under the report's text
     mtalog,  # Postfix, Sendmail and Exim log lines
     pastedreport,  # a bounce's report pasted without its header block
+    pastedautoreply,  # an out-of-office notice pasted without its header block
     freetext,  # anything else: pasted replies, questions
 )
 

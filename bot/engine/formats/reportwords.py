@@ -109,6 +109,8 @@ REPORT_WORDS = (
     "can't be delivered",
     "did not reach",
     "did not receive this message",
+    "haven't received this message",
+    "have not received this message",
     "delivery problem",
     "failure reason",
     "returned to you",
@@ -154,6 +156,16 @@ REPORT_WORDS = (
     "could not deliver",
     "could not be sent",
     "transcript of session",
+    # Barracuda's "has NOT BEEN DELIVERED", and openings of localised reports that the words
+    # above miss: Exim's German template ("Dies ist ein dauerhafter Fehler"), Postfix's Spanish
+    # one ("no pudo ser entregado"), Swedish, Czech and Korean webmail ("kunde inte levereras",
+    # "se nepodařilo doručit", "전달되지 못했습니다")
+    "not been delivered",
+    "dauerhafter fehler",
+    "no pudo ser entregado",
+    "kunde inte levereras",
+    "nepodařilo doručit",
+    "전달되지 못했",
 )
 # Words that say the report is final, whatever else it says about earlier retries. Not "could
 # not be delivered": Postfix's warning says its message "could not be delivered for more than 4
