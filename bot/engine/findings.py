@@ -144,6 +144,8 @@ def _implied_status(entry: Entry, reply: str | None, action: str | None) -> str 
 def _bounce(entry: Entry, reply: str | None, enhanced: str | None, action: str | None) -> str:
     """Hard when anything says the failure is final: a 5xx code or a DSN that gave up."""
     classes = (reply or " ")[0] + (enhanced or " ")[0]  # each code's class, a blank for none
+    if entry.reason == "delivered" and not ("4" in classes or "5" in classes):
+        return "none"  # a delivery receipt, which a plain report's reader first takes for a failure
     if "5" in classes or action == "failed":
         return "hard"
     if "4" in classes or action == "delayed":

@@ -15,6 +15,9 @@ if TYPE_CHECKING:
 # name a cause in its place.
 GIVE_UP_REASONS = frozenset({"expired"})
 VAGUE_REASONS = frozenset({"onhold", "undefined"})
+# A request to slow down is what kept the message waiting, not why it failed: beside the words of
+# a queue whose time ran out ("retry timeout exceeded"), the message expired (Sisimai: expired).
+PACE_REASONS = frozenset({"speeding"})
 
 
 def cause_before_give_up(matches: list[Match]) -> tuple[list[Match], Entry | None]:
@@ -29,6 +32,12 @@ def cause_before_give_up(matches: list[Match]) -> tuple[list[Match], Entry | Non
     """
     if not matches:
         return matches, None
+    if matches[0].entry.reason in PACE_REASONS:
+        expired = next(
+            (m for m in matches if m.entry.reason in GIVE_UP_REASONS and _time_expired(m.entry)), None
+        )
+        if expired is not None:
+            return [expired, *(m for m in matches if m is not expired)], None
     if matches[0].entry.reason in GIVE_UP_REASONS:
         cause = next((m for m in matches if names_cause(m.entry)), None)
         if cause is None:
@@ -51,6 +60,6 @@ def names_cause(entry: Entry) -> bool:
     """Whether an entry's words name why a delivery failed, beyond the queue giving up. A failure
     to reach the host (an entry of RFC 3463's network and routing codes, X.4.x: refused, timed
     out, no route, DNS) is the story the give-up already tells, so it does not count."""
-    if entry.reason in GIVE_UP_REASONS or entry.reason in VAGUE_REASONS or entry.when_no_code:
+    if entry.reason in GIVE_UP_REASONS | VAGUE_REASONS | PACE_REASONS or entry.when_no_code:
         return False
     return not any(code.split(".")[1] == "4" for code in statuses(entry.codes))

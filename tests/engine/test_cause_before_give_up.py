@@ -139,3 +139,16 @@ def _delay_warning(status: str) -> str:
 def test_a_reports_give_up_words_yield_to_the_records_own_cause(engine, status: str, reason: str) -> None:
     finding = engine.explain(_delay_warning(status)).findings[0]
     assert (finding.reason, finding.bounce) == (reason, "soft")
+
+
+def test_a_rate_limit_yields_to_the_queue_running_out_of_time() -> None:
+    # "slow down" kept the message waiting; the queue's give-up says why it failed
+    matcher = Matcher(
+        [
+            _entry("give-up", "expired", "retry timeout exceeded", ("4.4.7", "5.4.7")),
+            _entry("pace", "speeding", "sender rate limit exceeded, try again later"),
+        ]
+    )
+    text = "retry timeout exceeded: 451 sender rate limit exceeded, try again later"
+    matches, gave_up = cause_before_give_up(matcher.phrase_matches(set(), None, matcher.phrase_hits(text)))
+    assert ([m.entry.id for m in matches], gave_up) == (["give-up", "pace"], None)

@@ -1,9 +1,12 @@
-"""RFC 3834 automatic responses: out-of-office and vacation replies, not failures.
+"""RFC 3834 automatic responses: out-of-office, vacation and challenge-response replies, not failures.
 
 Read by structure: the Auto-Submitted: auto-replied field (RFC 3834 section 5), the X-Autoreply
 and X-Autorespond fields older responders write, Precedence: auto_reply, or a subject that
 responders put in front ("Auto:", "Automatic reply:", "Out of Office", "Autoreply", "Vacation")
-or, as Lotus Notes does, after the person's name ("Maria Santos is out of the office.").
+or, as Lotus Notes does, after the person's name ("Maria Santos is out of the office."), in the
+languages Outlook and webmail translate "Automatic reply" into. A challenge-response system's
+request to confirm a held message is an automatic response too (RFC 3834 section 1): a subject
+asking to confirm or verify above text saying the message waits for it.
 A bounce carries Auto-Submitted too (Postfix and Exim set it on their reports), so a message from
 a mailer daemon or postmaster, one with a bounce's subject, one naming failed recipients
 (X-Failed-Recipients) or one whose text reads as a delivery report is not an auto-reply. The
@@ -35,6 +38,41 @@ SUBJECT_PREFIXES = (
     "respuesta automática",
     "automatisch antwoord",
     "autosvar",
+    # Outlook's "Automatic reply:" as its translations print it, and common out-of-office subjects
+    "automatische antwort",
+    "resposta automática",
+    "automatisk svar",
+    "automaattinen vastaus",
+    "odpowiedź automatyczna",
+    "automatická odpověď",
+    "automatikus válasz",
+    "otomatik yanıt",
+    "автоматический ответ",
+    "自動応答",
+    "自動返信",
+    "不在通知",
+    "不在のお知らせ",
+    "自动回复",
+    "自動回覆",
+    "자동 회신",
+    "자동 응답",
+    "fuori ufficio",
+    "absence du bureau",
+)
+# A challenge-response request: its subject asks to confirm or verify, its text says the message
+# is held until the sender does (TMDA's "Please confirm your message", "Verification required").
+CHALLENGE_SUBJECT_WORDS = ("confirm", "verif")
+CHALLENGE_TEXT_WORDS = (
+    "challenge-response",
+    "challenge/response",
+    "approved senders",
+    "has been held",
+    "is being held",
+    "is pending",
+    "held for",
+    "held until",
+    "will be delivered once you",
+    "will be delivered after you",
 )
 # Lotus Notes names the person first: "Maria Santos is out of the office." ("... ist außer Haus.",
 # "... est absent(e).")
@@ -86,6 +124,14 @@ def detect(text: str) -> bool:
         marked
         or subject.lstrip(" [").startswith(SUBJECT_PREFIXES)
         or subject.rstrip(" .!").endswith(SUBJECT_SUFFIXES)
+        or _challenge(subject, opening)
+    )
+
+
+def _challenge(subject: str, opening: str) -> bool:
+    """A challenge-response system's request to confirm a message it holds."""
+    return any(w in subject for w in CHALLENGE_SUBJECT_WORDS) and any(
+        w in opening for w in CHALLENGE_TEXT_WORDS
     )
 
 

@@ -79,3 +79,42 @@ def test_a_report_under_a_site_sender_and_subject_is_no_auto_reply(
         **fields,
     )
     assert not autoreply.detect(text)
+
+
+@pytest.mark.parametrize(
+    "subject",
+    [
+        "Automatische Antwort: Rückfrage",  # Outlook in German, no RFC 3834 field
+        "Odpowiedź automatyczna: Faktura",
+        "=?UTF-8?B?5LiN5Zyo6YCa55+lOiDjgYroppvnqY3jgoo=?=",  # 不在通知: お見積り, encoded
+        "自动回复: 报价",
+    ],
+)
+def test_a_translated_automatic_reply_subject_is_an_auto_reply(engine, subject: str) -> None:
+    got = findings(engine, message(AWAY, subject=subject, From="Rita Away <rita@example.com>"))
+    assert [(f.recipient, f.reason, f.bounce) for f in got] == [("rita@example.com", "vacation", "none")]
+
+
+CHALLENGE = (
+    "a.b@example.net accepts email only from approved senders. Your message is pending: open the"
+    " link below to verify that you sent it."
+)
+
+
+def test_a_challenge_response_request_is_an_auto_reply(engine) -> None:
+    text = message(CHALLENGE, subject="Verification required", From="Verify <verify@guard.example>")
+    got = findings(engine, text)
+    assert [(f.recipient, f.reason, f.bounce) for f in got] == [("verify@guard.example", "vacation", "none")]
+
+
+@pytest.mark.parametrize(
+    ("subject", "body"),
+    [
+        # a service asking to verify an account holds no message of the sender's
+        ("Please verify your email address", "Click the link below to verify your new account."),
+        # a held message without a request to confirm or verify is not a challenge
+        ("Your order", "Your parcel is being held at the depot until Monday."),
+    ],
+)
+def test_a_verification_or_hold_notice_alone_is_no_challenge(subject: str, body: str) -> None:
+    assert not autoreply.detect(message(body, subject=subject, From="Shop <news@shop.example>"))
