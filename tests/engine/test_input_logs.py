@@ -106,6 +106,25 @@ def test_exim_unrouteable_address(engine: Engine) -> None:
     )
 
 
+def test_a_receiving_exims_reject_lines_are_failures_and_its_temporary_ones_deferrals(
+    engine: Engine,
+) -> None:
+    # Exim logs the refusals it gave: no reply code in the line, "temporarily" marks a 4xx.
+    head = "2026-12-07 10:14:02 H=mx.example.net [192.0.2.7] F=<ann@example.net>"
+    check(
+        best(engine, f"{head} rejected RCPT <bo@example.org>: Sender verify failed"),
+        {"recipient": "bo@example.org", "reason": "rejected", "bounce": "hard"},
+    )
+    check(
+        best(engine, f"{head} temporarily rejected RCPT <bo@example.org>: greylisted"),
+        {"recipient": "bo@example.org", "reason": "expired", "bounce": "soft"},
+    )
+    check(
+        best(engine, f"{head} rejected after DATA: This message scored 14.1 spam points."),
+        {"reason": "spamdetected", "bounce": "hard"},
+    )
+
+
 def test_sendmail_log(engine: Engine) -> None:
     result = explain(engine, (DATA / "logs" / "sendmail_maillog.txt").read_text())
     assert result.input_kind == "log"

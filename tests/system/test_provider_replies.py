@@ -92,14 +92,24 @@ def test_documented_provider_replies_meet_the_targets() -> None:
         assert figures["specific"] >= 90.0, (provider, proc.stdout)
 
 
-@pytest.mark.parametrize("folder", ["corpus-providers-heldout", "corpus-providers-heldout2"])
-def test_the_held_out_provider_replies_keep_their_documented_meaning(folder: str) -> None:
+@pytest.mark.parametrize(
+    ("folder", "replies", "floor"),
+    [
+        ("corpus-providers-heldout", 120, 97.0),
+        ("corpus-providers-heldout2", 120, 97.0),
+        ("corpus-providers-heldout3", 80, 91.0),
+    ],
+)
+def test_the_held_out_provider_replies_keep_their_documented_meaning(
+    folder: str, replies: int, floor: float
+) -> None:
     # Each held-out folder was written after the knowledge, from documentation the catalogue
     # used thinly or not at all; its misses were then fixed with general entries. The floor
     # keeps what the fixes won (December 2026, meaning: corpus-providers-heldout 98.4%, 67.7%
-    # before its fixes; corpus-providers-heldout2 98.3%, 87.5% before).
+    # before its fixes; corpus-providers-heldout2 98.3%, 87.5% before; corpus-providers-heldout3,
+    # the MTAs' and filters' own replies, 92.7%, 81.7% before).
     proc = _run("--corpus", str(REPO / "bench" / folder), "--json")
     assert proc.returncode == 0, proc.stderr
     report = json.loads(proc.stdout.strip().splitlines()[-1])
-    assert report["total"]["replies"] >= 120
-    assert report["total"]["meaning"] >= 97.0, proc.stdout
+    assert report["total"]["replies"] >= replies
+    assert report["total"]["meaning"] >= floor, proc.stdout

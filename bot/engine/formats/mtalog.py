@@ -3,8 +3,12 @@
 Postfix's delivery agents log `to=<rcpt>, relay=host[ip]:port, ..., dsn=5.1.1, status=bounced
 (text)` (postfix/src/global/log_adhoc.c); Sendmail logs `to=rcpt, ..., relay=host, dsn=5.1.1,
 stat=text`; Exim writes `** rcpt ...: text` for a failure and `== rcpt ...: text` for a deferral
-(Exim's spec, chapter "Log files"). Each line is read by anchored searches for its fields, in
-order, so that a line costs one pass whatever it holds: a field pattern never spans another.
+(Exim's spec, chapter "Log files"). A receiving Exim logs the replies it gave as `H=host [ip]
+... rejected RCPT <rcpt>: text` (or `rejected MAIL <sender>`, `rejected after DATA`), with
+`temporarily` before `rejected` for a 4xx (Exim's spec, chapter "Log files", "Reasons for
+message rejection"), so such a line is a failure, or a deferral with that word. Each line is
+read by anchored searches for its fields, in order, so that a line costs one pass whatever it
+holds: a field pattern never spans another.
 """
 
 from __future__ import annotations
@@ -21,7 +25,14 @@ POSTFIX_TO = r"\bto=<([^<>\s]{0,254})>"
 SENDMAIL_TO = r"\bto=<?([^<>,\s]{1,254})>?,"
 RELAY = r"\brelay=([^,\s\[]{1,255})"
 EXIM = r"\s(\*\*|==)[ \t]+([^\s@]{1,64}@[^\s:<>]{1,255})(?:[ \t]+<[^<>]{0,254}>)?[:\s]"
-LOG_HINT = r"\b(?:dsn=[245]\.|status=(?:bounced|deferred)|stat=|\s\*\*\s|\s==\s)"
+EXIM_REJECT = (
+    r"\bH=\S.{0,600}?\s(temporarily )?rejected "
+    r"(?:RCPT <([^<>\s]{0,254})>|MAIL <[^<>\s]{0,254}>|after DATA)[^:\n]{0,200}:"
+)
+LOG_HINT = (
+    r"\b(?:dsn=[245]\.|status=(?:bounced|deferred)|stat=|\s\*\*\s|\s==\s"
+    r"|rejected (?:RCPT|MAIL) <|rejected after DATA)"
+)
 ACTIONS = {"bounced": "failed", "deferred": "delayed", "sent": "delivered", "expired": "failed"}
 MAX_RECORDS = 400
 KIND = "log"
@@ -43,6 +54,8 @@ def incidents(text: str) -> list[Incident]:
         incident = _postfix_or_sendmail(line) if "dsn=" in line else None
         if incident is None and ("**" in line or "==" in line):
             incident = _exim(line)
+        if incident is None and "rejected " in line:
+            incident = _exim_reject(line)
         if incident is not None and incident.action != "delivered":
             out.append(incident)
     return out
@@ -77,6 +90,14 @@ def _exim(line: str) -> Incident | None:
         return None
     action = "failed" if m.group(1) == "**" else "delayed"
     return _incident(line[m.end() :].strip(), m.group(2), None, None, action)
+
+
+def _exim_reject(line: str) -> Incident | None:
+    m = re.search(EXIM_REJECT, line)
+    if m is None:
+        return None
+    action = "delayed" if m.group(1) else "failed"
+    return _incident(line[m.end() :].strip(), m.group(2) or "", None, None, action)
 
 
 def _incident(text: str, rcpt: str, relay: str | None, dsn: str | None, action: str) -> Incident:
