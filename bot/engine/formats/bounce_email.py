@@ -14,7 +14,7 @@ import re
 from dataclasses import dataclass
 
 from ..address import find_mailboxes
-from ..normalize import ascii_lower
+from ..normalize import lower_keeping_positions
 from . import html_text, mime_reader
 
 # A header field name at the start of a line, searched in "\n" + text (see mime_reader._fields_re)
@@ -93,7 +93,7 @@ def looks_like_email(text: str) -> bool:
 
 def body_before_original(text: str) -> str:
     """Cut a bounce body where it starts quoting the message that bounced."""
-    lowered = ascii_lower(text)
+    lowered = lower_keeping_positions(text)
     cut = len(text)
     for marker in ORIGINAL_MARKERS:
         pos = lowered.find(marker, 40)

@@ -14,7 +14,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable
 
-from ..normalize import ascii_lower
+from ..normalize import lower_keeping_positions
 
 # Tags longer than this are no tags; `[^<>]` also stops each try at the next `<`, so a text full
 # of unclosed `<` is read once. Each kind of tag is one substitution with a fixed replacement:
@@ -58,7 +58,7 @@ def visible_text(source: str) -> str:
 def _without(source: str, start: str, end: str, keep: Callable[[str], str]) -> str:
     """The source with each run from `start` to `end` (any case) given to `keep`; an element
     never closed runs to the end. Plain string search: one pass over the text."""
-    lowered = ascii_lower(source)
+    lowered = lower_keeping_positions(source)
     if start not in lowered:
         return source
     out, pos = [], 0
