@@ -18,6 +18,7 @@ VAGUE_REASONS = frozenset({"onhold", "undefined"})
 # A request to slow down is what kept the message waiting, not why it failed: beside the words of
 # a queue whose time ran out ("retry timeout exceeded"), the message expired (Sisimai: expired).
 PACE_REASONS = frozenset({"speeding"})
+NO_CAUSE_REASONS = GIVE_UP_REASONS | VAGUE_REASONS | PACE_REASONS
 
 
 def cause_before_give_up(matches: list[Match]) -> tuple[list[Match], Entry | None]:
@@ -60,6 +61,6 @@ def names_cause(entry: Entry) -> bool:
     """Whether an entry's words name why a delivery failed, beyond the queue giving up. A failure
     to reach the host (an entry of RFC 3463's network and routing codes, X.4.x: refused, timed
     out, no route, DNS) is the story the give-up already tells, so it does not count."""
-    if entry.reason in GIVE_UP_REASONS | VAGUE_REASONS | PACE_REASONS or entry.when_no_code:
+    if entry.reason in NO_CAUSE_REASONS or entry.when_no_code:
         return False
     return not any(code.split(".")[1] == "4" for code in statuses(entry.codes))
