@@ -14,6 +14,23 @@ from .own_result import own_result
 # "#< #5.0.0 smtp; 550 ..."; the reply code must follow right after "smtp;"
 WRAPPED_REPLY_RE = re.compile(r"<\s?#\s?[245]\.\d{1,3}\.\d{1,3} smtp;\s?(?=[245][0-5]\d\b)", re.I)
 
+# Postfix's pipe(8) and local(8) report a delivery command's exit status ("Command died with status
+# 77: ..."). Codes from <sysexits.h> say how the delivery ended: Postfix's sys_exits table maps
+# EX_OSERR (71) and EX_TEMPFAIL (75) to 4.3.0 (deferred) and the other codes 64-78 to 5.x.x
+# (bounced). Other numbers are a program's own and say nothing either way.
+EXIT_STATUS_RE = re.compile(r"\bcommand died with status (\d{1,3})\b", re.I)
+SYSEXITS = range(64, 79)
+TEMPORARY_SYSEXITS = frozenset({71, 75})
+
+
+def exit_status_action(text: str) -> str | None:
+    """Say "failed" or "delayed" when the text reports a delivery command's sysexits status."""
+    m = EXIT_STATUS_RE.search(text)
+    code = int(m.group(1)) if m else 0
+    if code not in SYSEXITS:
+        return None
+    return "delayed" if code in TEMPORARY_SYSEXITS else "failed"
+
 
 class Incident:
     """One failure as the input states it: the common record every format returns, one per
@@ -185,6 +202,9 @@ def incident_from_text(text: str, kind: str, explicit: bool, **fields) -> Incide
             None,
         )
         status = specific or status
+    if reply is None and status is None and fields.get("action") is None:
+        # no code states the class: a delivery command's exit status may (see EXIT_STATUS_RE)
+        fields["action"] = exit_status_action(text)
     incident = Incident(
         text=text,
         kind=kind,

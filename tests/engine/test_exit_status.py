@@ -1,0 +1,43 @@
+"""A delivery command's exit status (Postfix pipe(8)/local(8): "Command died with status N") says
+whether the delivery bounced or was deferred when the text carries no reply or enhanced code."""
+
+from __future__ import annotations
+
+import pytest
+
+from bot.engine import Engine, Finding
+
+ENGINE = Engine.load(extra_dir="")  # the shipped knowledge only
+LDA = '"/usr/lib/dovecot/dovecot-lda"'
+
+
+def best(text: str) -> Finding:
+    found = ENGINE.explain(text).best
+    assert found is not None, text
+    return found
+
+
+@pytest.mark.parametrize(
+    ("status", "bounce"),
+    [
+        (77, "hard"),  # EX_NOPERM: Dovecot's LDA with quota_full_tempfail = no
+        (67, "hard"),  # EX_NOUSER
+        (75, "soft"),  # EX_TEMPFAIL
+        (71, "soft"),  # EX_OSERR: Postfix defers it (4.3.0)
+    ],
+)
+def test_a_sysexits_status_decides_hard_or_soft(status: int, bounce: str) -> None:
+    output = "Command output: Quota exceeded (mailbox for user is full)"
+    finding = best(f"Command died with status {status}: {LDA}. {output}")
+    assert finding.reason == "mailboxfull"
+    assert finding.bounce == bounce
+
+
+def test_a_program_s_own_exit_status_says_nothing_about_the_class() -> None:
+    # 1 is procmail's own code, not a sysexits one: the entry's default stays
+    assert best('Command died with status 1: "/usr/bin/procmail"').bounce == "soft"
+
+
+def test_a_reply_code_in_the_text_still_decides() -> None:
+    text = f"Command died with status 77: {LDA}. Command output: 452 4.2.2 Quota exceeded"
+    assert best(text).bounce == "soft"
