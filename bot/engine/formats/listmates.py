@@ -8,6 +8,7 @@ words another recipient's own text holds.
 
 from __future__ import annotations
 
+import re
 from collections import Counter
 
 from ..incident import Incident
@@ -17,6 +18,13 @@ CONTEXT_CHARS = 4000
 CAUSE_SUBJECT_PREFIXES = ("returned mail:", "delivery failure:")
 # What a list puts around an address it lists: bullets, brackets, blanks.
 LIST_PUNCTUATION = " \t\n*-<>:;,.()"
+# The headings under which Sendmail's report lists its recipients (savemail.c): one report may
+# hold both, the delayed ones after the failed ones ("----- The following addresses had transient
+# non-fatal errors -----"), with or without a DSN part to say so again.
+SECTION_HEADING_RE = re.compile(
+    r"^[ \t]*-*[ \t]*the following addresses had (?P<kind>permanent fatal|transient non-fatal) errors",
+    re.IGNORECASE | re.MULTILINE,
+)
 
 
 def cause_in_subject(subject: str) -> str:
@@ -63,3 +71,21 @@ def context_without_others(body: str, texts: list[tuple[str, str]], address: str
     # Name & Address Book" above each address, Lotus Notes): it stays
     repeated = {line for line, count in Counter(lines).items() if count > 1}
     return "\n".join(line for line in lines if line not in others or line in repeated)[:CONTEXT_CHARS]
+
+
+def delay_sections(body: str, listed: list[tuple[int, str]], found: list[Incident]) -> None:
+    """A failure report that lists some recipients under a heading of transient errors reports
+    those as delayed, not failed: Sendmail's "The following addresses had transient non-fatal
+    errors" after its "permanent fatal errors" list. Each recipient takes the action of the last
+    heading above the place the report first lists it."""
+    headings = [(m.start(), m.group("kind").lower()) for m in SECTION_HEADING_RE.finditer(body)]
+    if not any(kind.startswith("transient") for _, kind in headings):
+        return
+    first: dict[str, int] = {}
+    for pos, address in listed:
+        first.setdefault(address.lower(), pos)
+    for incident in found:
+        pos = first.get((incident.recipient or "").lower(), -1)
+        above = [kind for start, kind in headings if start < pos]
+        if above and above[-1].startswith("transient") and incident.action == "failed":
+            incident.action = "delayed"

@@ -191,6 +191,7 @@ def _recipients(
         )
         found.append(incident)
     listmates.share_codes_down_a_list(body, listed, found)
+    listmates.delay_sections(body, listed, found)
     return found
 
 
