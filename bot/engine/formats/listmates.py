@@ -11,6 +11,7 @@ from __future__ import annotations
 import re
 from collections import Counter
 
+from ..address import find_mailboxes
 from ..incident import Incident
 
 CONTEXT_CHARS = 4000
@@ -89,3 +90,28 @@ def delay_sections(body: str, listed: list[tuple[int, str]], found: list[Inciden
         above = [kind for start, kind in headings if start < pos]
         if above and above[-1].startswith("transient") and incident.action == "failed":
             incident.action = "delayed"
+
+
+def causes_above(body: str, listed: list[tuple[int, str]]) -> bool:
+    """Whether a report puts each recipient's cause on the line above it: every recipient
+    stands alone on its line right under a line of words, and a blank line or a rule follows
+    the last one, as the Lotus SMTP MTA lists them under "------- Failure Reasons --------"
+    ("User not listed in public Name & Address Book" / "a@example.com" / "Message has exceeded
+    maximum hop count" / "b@example.com"). Only a list of several says so: under one recipient
+    the words above and the report around it are the same."""
+    if len({address.lower() for _, address in listed}) < 2:
+        return False
+    for pos, address in listed:
+        start = body.rfind("\n", 0, pos) + 1
+        if body[start : _end_of_line(body, pos)].strip().strip("<>") != address:
+            return False
+        above = body[body.rfind("\n", 0, max(start - 1, 0)) + 1 : start].strip()
+        if not above or find_mailboxes(above, 1):
+            return False
+    after = body[_end_of_line(body, listed[-1][0]) + 1 :].lstrip(" \t")
+    return after.startswith(("\n", "-")) or not after
+
+
+def _end_of_line(body: str, pos: int) -> int:
+    end = body.find("\n", pos)
+    return len(body) if end < 0 else end
