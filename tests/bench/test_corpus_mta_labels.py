@@ -23,7 +23,10 @@ from bot.engine.model import REASONS
 
 CORPORA = (REPO / "bench" / "corpus-mta", REPO / "bench" / "corpus-heldout")
 FAMILY_RE = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
-FILE_RE = re.compile(r"^(?P<family>[a-z0-9-]+)/(?P<nn>\d{2})-[a-z0-9]+(?:-[a-z0-9]+)*\.(?:eml|json|txt)$")
+# a later held-out set numbers its files within the set: "exchange/s13-01-....eml", id "exchange-s13-01"
+FILE_RE = re.compile(
+    r"^(?P<family>[a-z0-9-]+)/(?P<nn>(?:s\d{2}-)?\d{2})-[a-z0-9]+(?:-[a-z0-9]+)*\.(?:eml|json|txt)$"
+)
 STATUS_RE = re.compile(r"^[245]\.\d{1,3}\.\d{1,3}$")
 REPLY_RE = re.compile(r"^[2-5]\d\d$")
 # an address as a bounce reports it: local part, one @, a dotted domain; no brackets or spaces
@@ -78,7 +81,7 @@ def test_each_label_is_well_formed_and_names_its_file(
     assert set(label) == {"id", "file", "engine", "expected"}, at
     family = where.split("/")[0]
     m = FILE_RE.match(label["file"])
-    assert m, f"{at}: file {label['file']!r} is not <family>/<NN>-<description>.eml, .json or .txt"
+    assert m, f"{at}: file {label['file']!r} is not <family>/[sNN-]<NN>-<description>.eml, .json or .txt"
     assert m["family"] == family, f"{at}: file is outside its family folder"
     assert label["id"] == f"{family}-{m['nn']}", f"{at}: id {label['id']!r} does not match the file"
     assert (corpus_dir / label["file"]).is_file(), f"{at}: {label['file']} does not exist"

@@ -8,8 +8,10 @@ words another recipient's own text holds.
 
 from __future__ import annotations
 
+import re
 from collections import Counter
 
+from ..address import find_mailboxes
 from ..incident import Incident
 
 CONTEXT_CHARS = 4000
@@ -17,6 +19,13 @@ CONTEXT_CHARS = 4000
 CAUSE_SUBJECT_PREFIXES = ("returned mail:", "delivery failure:")
 # What a list puts around an address it lists: bullets, brackets, blanks.
 LIST_PUNCTUATION = " \t\n*-<>:;,.()"
+# The headings under which Sendmail's report lists its recipients (savemail.c): one report may
+# hold both, the delayed ones after the failed ones ("----- The following addresses had transient
+# non-fatal errors -----"), with or without a DSN part to say so again.
+SECTION_HEADING_RE = re.compile(
+    r"^[ \t]*-*[ \t]*the following addresses had (?P<kind>permanent fatal|transient non-fatal) errors",
+    re.IGNORECASE | re.MULTILINE,
+)
 
 
 def cause_in_subject(subject: str) -> str:
@@ -63,3 +72,46 @@ def context_without_others(body: str, texts: list[tuple[str, str]], address: str
     # Name & Address Book" above each address, Lotus Notes): it stays
     repeated = {line for line, count in Counter(lines).items() if count > 1}
     return "\n".join(line for line in lines if line not in others or line in repeated)[:CONTEXT_CHARS]
+
+
+def delay_sections(body: str, listed: list[tuple[int, str]], found: list[Incident]) -> None:
+    """A failure report that lists some recipients under a heading of transient errors reports
+    those as delayed, not failed: Sendmail's "The following addresses had transient non-fatal
+    errors" after its "permanent fatal errors" list. Each recipient takes the action of the last
+    heading above the place the report first lists it."""
+    headings = [(m.start(), m.group("kind").lower()) for m in SECTION_HEADING_RE.finditer(body)]
+    if not any(kind.startswith("transient") for _, kind in headings):
+        return
+    first: dict[str, int] = {}
+    for pos, address in listed:
+        first.setdefault(address.lower(), pos)
+    for incident in found:
+        pos = first.get((incident.recipient or "").lower(), -1)
+        above = [kind for start, kind in headings if start < pos]
+        if above and above[-1].startswith("transient") and incident.action == "failed":
+            incident.action = "delayed"
+
+
+def causes_above(body: str, listed: list[tuple[int, str]]) -> bool:
+    """Whether a report puts each recipient's cause on the line above it: every recipient
+    stands alone on its line right under a line of words, and a blank line or a rule follows
+    the last one, as the Lotus SMTP MTA lists them under "------- Failure Reasons --------"
+    ("User not listed in public Name & Address Book" / "a@example.com" / "Message has exceeded
+    maximum hop count" / "b@example.com"). Only a list of several says so: under one recipient
+    the words above and the report around it are the same."""
+    if len({address.lower() for _, address in listed}) < 2:
+        return False
+    for pos, address in listed:
+        start = body.rfind("\n", 0, pos) + 1
+        if body[start : _end_of_line(body, pos)].strip().strip("<>") != address:
+            return False
+        above = body[body.rfind("\n", 0, max(start - 1, 0)) + 1 : start].strip()
+        if not above or find_mailboxes(above, 1):
+            return False
+    after = body[_end_of_line(body, listed[-1][0]) + 1 :].lstrip(" \t")
+    return after.startswith(("\n", "-")) or not after
+
+
+def _end_of_line(body: str, pos: int) -> int:
+    end = body.find("\n", pos)
+    return len(body) if end < 0 else end

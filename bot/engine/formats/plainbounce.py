@@ -191,6 +191,7 @@ def _recipients(
         )
         found.append(incident)
     listmates.share_codes_down_a_list(body, listed, found)
+    listmates.delay_sections(body, listed, found)
     return found
 
 
@@ -317,12 +318,14 @@ def diagnostics(body: str, listed: list[tuple[int, str]]) -> list[tuple[str, str
     line that lists it, that line's paragraph, up to the next line that lists another
     recipient; a paragraph that holds little more than the address (`a@b on 3/1/2024`) takes
     the next paragraph too, where Exchange and Lotus Notes put the reason. A transcript's
-    summary line (`554 <a@b>... 550 Host unknown`) ends its recipient's exchange instead: its
-    text is the lines since the previous recipient's line."""
+    summary line (`554 <a@b>... 550 Host unknown`) ends its recipient's exchange instead, and so
+    does each line of a list that puts the causes above the recipients (listmates.causes_above):
+    its text is the lines since the previous recipient's line."""
     texts: dict[str, list[str]] = {}
     names: dict[str, str] = {}
     read_to: dict[str, int] = {}  # how far each recipient's text already reaches
     previous = (0, "")  # the end of the last line that listed a recipient, and which one
+    above = listmates.causes_above(body, listed)
     for i, (pos, address) in enumerate(listed):
         key = address.lower()
         names.setdefault(key, address)
@@ -332,7 +335,7 @@ def diagnostics(body: str, listed: list[tuple[int, str]]) -> list[tuple[str, str
         previous = (line_end, key)
         if start < read_to.get(key, 0):
             continue  # named again inside its own text: "RCPT TO:<a@b>" under "a@b"
-        if SUMMARY_LINE_RE.match(body, start):
+        if above or SUMMARY_LINE_RE.match(body, start):
             floor = max(after_other, body.rfind("\n\n", 0, start) + 2, start - SEGMENT_CHARS)
             start, end = floor, line_end
         else:

@@ -89,3 +89,41 @@ def test_a_long_provider_wording_wins_a_tie_with_a_short_generic_one(engine: Eng
     )
     (finding,) = engine.explain(reply).findings
     assert (finding.entry_id, finding.reason) == ("mailru.user-not-found", "userunknown")
+
+
+SENDMAIL_TWO_SECTIONS = """\
+The original message was received at Fri, 29 Dec 2000 15:09:12 -0600
+from client.example.org [192.0.2.44]
+
+   ----- The following addresses had permanent fatal errors -----
+Ann Lee <ann@example.com>
+
+   ----- Transcript of session follows -----
+... while talking to mail.example.com.:
+>>> RCPT To:<ann@example.com>
+<<< 550 5.1.1 <ann@example.com>... User unknown
+
+   ----- The following addresses had transient non-fatal errors -----
+<bob@example.net>
+
+   ----- Transcript of session follows -----
+<bob@example.net>... Deferred: 452 4.2.2 Mailbox full
+
+   ----- Original message follows -----
+"""
+
+
+def test_a_plain_sendmail_report_delays_the_recipients_of_its_transient_section(engine: Engine) -> None:
+    # no DSN part: the headings alone say which recipient failed and which is still queued
+    mail = message(SENDMAIL_TWO_SECTIONS, subject="Returned mail: User unknown")
+    got = [(f.recipient, f.reason, f.bounce) for f in findings(engine, mail)]
+    assert got == [("ann@example.com", "userunknown", "hard"), ("bob@example.net", "mailboxfull", "soft")]
+
+
+def test_a_report_with_only_a_permanent_section_keeps_every_recipient_failed(engine: Engine) -> None:
+    body = SENDMAIL_TWO_SECTIONS.split("   ----- The following addresses had transient")[0]
+    body = body.replace("Ann Lee <ann@example.com>", "Ann Lee <ann@example.com>\n<bob@example.net>")
+    body += "<bob@example.net>... 452 4.2.2 Mailbox full\n"
+    mail = message(body, subject="Returned mail: see transcript for details")
+    got = [(f.recipient, f.bounce) for f in findings(engine, mail)]
+    assert got == [("ann@example.com", "hard"), ("bob@example.net", "hard")]

@@ -409,3 +409,31 @@ Message details:
     )
     (incident,) = plainbounce.parse(text, True)
     assert (incident.recipient, incident.reply_code) == ("5550100199@sms.example.com", "550")
+
+
+NOTES_FAILURE_REASONS = """------- Failure Reasons  --------
+
+User not listed in public Name & Address Book
+ana@example.com
+Message has exceeded maximum hop count
+ops@example.com
+
+------- Returned Message --------
+From: sender@example.org
+To: ana@example.com, ops@example.com
+"""
+
+
+def test_a_list_with_each_cause_above_its_recipient_gives_each_its_own(engine) -> None:
+    # the Lotus SMTP MTA's layout: the cause, then the address it is for
+    found = findings(engine, message(NOTES_FAILURE_REASONS, subject="Undeliverable message"))
+    got = [(f.recipient, f.reason) for f in found]
+    assert got == [("ana@example.com", "userunknown"), ("ops@example.com", "networkerror")]
+
+
+def test_a_list_with_each_cause_below_its_recipient_keeps_reading_below(engine) -> None:
+    # the same lines with the causes under the addresses, and a cause after the last one
+    body = "Delivery failed for:\nana@example.com\nUser unknown\nops@example.com\nMailbox is full\n"
+    found = findings(engine, message(body, subject="Undeliverable message"))
+    got = [(f.recipient, f.reason) for f in found]
+    assert got == [("ana@example.com", "userunknown"), ("ops@example.com", "mailboxfull")]
