@@ -4,13 +4,16 @@
     .venv/bin/python bench/provider_replies.py --misses        # also each reply answered wrongly
     .venv/bin/python bench/provider_replies.py bench/corpus-providers/google.jsonl --strict
 
-Each line of a corpus file is one documented reply: {"provider", "text", "reason", "bounce", "source"}.
-The text goes through the engine in explicit mode (as `smtpbot explain` would see it) and its first
-finding is scored three ways:
+Each line of a corpus file is one documented reply: {"provider", "text", "reason", "bounce", "source"},
+and optionally "recipient", the address that failed. The text goes through the engine in explicit mode
+(as `smtpbot explain` would see it) and its first finding is scored three ways:
 - documented meaning: the finding's reason and bounce class are the documented ones;
 - provider named: the finding names the line's provider;
 - provider-specific entry: the entry that won belongs to that provider or its family (providers.toml
   `family`), not a generic or RFC entry.
+A line with reason and bounce "none" reports no failure (a delivery, queue housekeeping, chat): it is
+right all three ways when no finding reports a failure, and wrong all three ways otherwise. Where lines
+carry "recipient", the share whose first finding names that address is printed too.
 Targets (issue 12): meaning >= 97%, named >= 95%, specific >= 90%. `--strict` exits 1 below them.
 """
 
@@ -32,6 +35,7 @@ from bot.engine import Engine  # noqa: E402  (the repository root is on the path
 DEFAULT_CORPUS = Path(__file__).resolve().parent / "corpus-providers"
 FIELDS = ("provider", "text", "reason", "bounce", "source")
 BOUNCES = frozenset({"hard", "soft"})
+NO_FAILURE = "none"  # reason and bounce of a line that reports no failure
 TARGETS = {"meaning": 97.0, "named": 95.0, "specific": 90.0}
 
 
@@ -46,6 +50,11 @@ class Reply:
     reason: str
     bounce: str
     source: str
+    recipient: str = ""  # the failed address, when the line names one
+
+    @property
+    def expects_no_failure(self) -> bool:
+        return self.reason == NO_FAILURE
 
 
 @dataclass(frozen=True, slots=True)
@@ -58,22 +67,38 @@ class Score:
     provider: str
     entry_id: str
     entry_provider: str
+    recipient: str = ""  # the address the finding names
+
+    @property
+    def reports_failure(self) -> bool:
+        return self.bounce in BOUNCES
 
     @property
     def meaning(self) -> bool:
+        if self.reply.expects_no_failure:
+            return not self.reports_failure
         return self.reason == self.reply.reason and self.bounce == self.reply.bounce
 
     @property
     def named(self) -> bool:
+        if self.reply.expects_no_failure:
+            return not self.reports_failure
         return self.provider == self.reply.provider
 
     @property
     def specific(self) -> bool:
+        if self.reply.expects_no_failure:
+            return not self.reports_failure
         return self.entry_provider == self.reply.provider
 
     @property
+    def recipient_found(self) -> bool:
+        return self.recipient.lower() == self.reply.recipient.lower()
+
+    @property
     def missed(self) -> bool:
-        return not (self.meaning and self.named and self.specific)
+        recipient_ok = not self.reply.recipient or self.recipient_found
+        return not (self.meaning and self.named and self.specific and recipient_ok)
 
 
 def read_corpus(paths: Iterable[Path]) -> tuple[list[Reply], list[str]]:
@@ -92,12 +117,19 @@ def read_corpus(paths: Iterable[Path]) -> tuple[list[Reply], list[str]]:
                     problems.append(f"{where}: not JSON ({exc.msg})")
                     continue
                 missing = [f for f in FIELDS if not isinstance(row.get(f), str) or not row[f]]
+                recipient = row.get("recipient", "")
+                no_failure = row.get("reason") == NO_FAILURE
                 if missing:
                     problems.append(f"{where}: missing or empty {', '.join(missing)}")
-                elif row["bounce"] not in BOUNCES:
+                elif no_failure and row["bounce"] != NO_FAILURE:
+                    problems.append(f"{where}: reason none goes with bounce none")
+                elif not no_failure and row["bounce"] not in BOUNCES:
                     problems.append(f"{where}: bounce must be hard or soft, not {row['bounce']!r}")
+                elif not isinstance(recipient, str) or (no_failure and recipient):
+                    problems.append(f"{where}: recipient must be an address of a failure")
                 else:
-                    replies.append(Reply(path.stem, number, *(row[f] for f in FIELDS)))
+                    fields = (row[f] for f in FIELDS)
+                    replies.append(Reply(path.stem, number, *fields, recipient=recipient))
     return replies, problems
 
 
@@ -111,7 +143,15 @@ def score(engine: Engine, reply: Reply) -> Score:
         # an entry of a provider that runs one mail system with the reply's (providers.toml
         # `family`: GMX and Web.de, Yahoo and AOL) is written for that provider's replies too
         entry_provider = reply.provider
-    return Score(reply, best.reason, best.bounce, best.provider or "", best.entry_id, entry_provider)
+    return Score(
+        reply,
+        best.reason,
+        best.bounce,
+        best.provider or "",
+        best.entry_id,
+        entry_provider,
+        best.recipient or "",
+    )
 
 
 def percent(hits: int, total: int) -> float:
@@ -120,12 +160,24 @@ def percent(hits: int, total: int) -> float:
 
 def figures(scores: Sequence[Score]) -> dict[str, float | int]:
     n = len(scores)
-    return {
+    out: dict[str, float | int] = {
         "replies": n,
         "meaning": round(percent(sum(s.meaning for s in scores), n), 1),
         "named": round(percent(sum(s.named for s in scores), n), 1),
         "specific": round(percent(sum(s.specific for s in scores), n), 1),
     }
+    labelled = [s for s in scores if s.reply.recipient]
+    if labelled:  # only corpora that label recipients get the figure
+        out["recipients"] = len(labelled)
+        out["recipient"] = round(percent(sum(s.recipient_found for s in labelled), len(labelled)), 1)
+    return out
+
+
+def recipient_line(scores: Sequence[Score]) -> list[str]:
+    f = figures(scores)
+    if "recipients" not in f:
+        return []
+    return [f"recipient named: {f['recipient']:.1f}% of the {f['recipients']} lines that name one"]
 
 
 def table(title: str, groups: dict[str, list[Score]], total: list[Score]) -> list[str]:
@@ -144,6 +196,8 @@ def miss_line(s: Score) -> str:
     r = s.reply
     marks = "".join("." if ok else "x" for ok in (s.meaning, s.named, s.specific))
     got = f"{s.reason or '(none)'}/{s.bounce or '-'} {s.provider or '(no provider)'} {s.entry_id or '-'}"
+    if r.recipient and not s.recipient_found:
+        got += f"; recipient {s.recipient or '(none)'}, want {r.recipient}"
     return f"{marks} {r.catalogue}:{r.line} want {r.reason}/{r.bounce} {r.provider}; got {got}\n    {r.text}"
 
 
@@ -158,6 +212,7 @@ def grouped(scores: Sequence[Score], field: str) -> dict[str, list[Score]]:
 def report(scores: list[Score], show_misses: bool) -> list[str]:
     lines = [
         *table("catalogue", grouped(scores, "catalogue"), scores),
+        *recipient_line(scores),
         "",
         *table("provider", grouped(scores, "provider"), scores),
         "",

@@ -13,7 +13,7 @@ from collections.abc import Sequence
 
 from .code_structure import CodeStructure
 from .entries import Entries
-from .give_up import cause_before_give_up
+from .give_up import VAGUE_REASONS, cause_before_give_up
 from .incident import Incident, complete
 from .matcher import (
     RANK_ENHANCED,
@@ -118,6 +118,7 @@ class Evidence:
                 # the cause names the reason; the give-up words still say how delivery ended: a
                 # queue that gave up failed the message, one still retrying (a delay warning) did not
                 incident.action = "delayed" if gave_up.permanence == "temporary" else "failed"
+            matches = self._status_before_vague_words(matches, incident)
         else:
             matches = code_matches or fuzzy
         if not matches and (hits or context_hits):
@@ -125,6 +126,18 @@ class Evidence:
             matches = self.matcher.code_matches(incident.reply_code, incident.enhanced_code)
         best = self._structure(incident, matches[0] if matches else None)
         return (best, provider) if best else None
+
+    def _status_before_vague_words(self, matches: list[Match], incident: Incident) -> list[Match]:
+        """Matches with the record's own specific status first when the best words name no cause
+        (VAGUE_REASONS: "Service unavailable", Sendmail's summary of any permanent failure,
+        beside `dsn=5.2.2` in its log line): the status says what the words leave open."""
+        status = incident.enhanced_code
+        if not matches or matches[0].entry.reason not in VAGUE_REASONS or not status:
+            return matches
+        if code_rank(status) < RANK_ENHANCED:
+            return matches
+        coded = [m for m in self.matcher.code_matches(None, status) if m.rank >= RANK_ENHANCED]
+        return [*coded, *matches]
 
     def _provider(self, incident: Incident) -> str | None:
         provider = self.providers.from_host(incident.remote_mta) or self.providers.detect(incident.text)

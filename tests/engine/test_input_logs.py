@@ -149,3 +149,16 @@ def test_sendmail_log(engine: Engine) -> None:
             "remote_mta": "mx.bigbox.example",
         },
     )
+
+
+def test_sendmails_summary_of_any_failure_yields_to_the_lines_own_status(engine: Engine) -> None:
+    # stat= is sysexits' word for how the mailer ended ("Service unavailable" for any 5xx the
+    # remote gave); dsn= is the status itself
+    line = (
+        "Mar  5 10:15:00 mx sm-mta[311]: 425AF0: to=<wes@example.com>, delay=00:00:01, "
+        "mailer=esmtp, pri=120, relay=mx.example.com. [192.0.2.51], dsn=5.2.2, stat=Service unavailable"
+    )
+    found = best(engine, line)
+    assert (found.reason, found.bounce, found.recipient) == ("mailboxfull", "hard", "wes@example.com")
+    # with no specific status, the summary still says only that delivery failed
+    assert best(engine, "554 5.0.0 Service unavailable").reason == "onhold"

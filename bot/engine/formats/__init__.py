@@ -12,7 +12,8 @@ a multipart/report without records) hands the text on to the next. The order goe
 certain structure to the least: a code alone, a JSON notification, then the email formats (a
 feedback report before a delivery-status report before an auto-reply, since bounces also carry
 Auto-Submitted, and the plain-text report reader last among them, as it reads any email), then
-delivery-status fields pasted without an email, log lines, a bounce's report pasted without
+delivery-status fields pasted without an email, log lines (MTAs', PowerMTA's accounting records,
+Microsoft's message trace), a bounce's report pasted without
 its header block, an out-of-office notice pasted without its own, and free text, which reads anything.
 
 A bounce that a person forwarded (attached as message/rfc822, or inline after a mail client's
@@ -41,12 +42,16 @@ from . import (
     dsnmail,
     forwarded,
     freetext,
+    harakalog,
     jsonbounce,
+    msgtrace,
     mtalog,
     pastedautoreply,
     pasteddsn,
     pastedreport,
     plainbounce,
+    pmtacsv,
+    qmaillog,
     returned,
 )
 
@@ -59,6 +64,10 @@ FORMATS = (
     plainbounce,  # any other email: the human-readable report every MTA writes
     pasteddsn,  # delivery-status fields pasted on their own or under the report's text
     mtalog,  # Postfix, Sendmail and Exim log lines
+    qmaillog,  # qmail-send's delivery lines
+    pmtacsv,  # PowerMTA's accounting records (CSV)
+    harakalog,  # Haraka's refusals and last rejections
+    msgtrace,  # Exchange message tracking and Microsoft 365 message trace: Fail and Defer events
     pastedreport,  # a bounce's report pasted without its header block
     pastedautoreply,  # an out-of-office notice pasted without its header block
     freetext,  # anything else: pasted replies, questions

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 
+from ..address import find_mailboxes, in_failure_context, is_reporting_address
 from ..incident import Incident, incident_from_text
 from ..model import ENHANCED_CODE
 
@@ -78,7 +79,26 @@ def units(text: str) -> list[str]:
 
 def incidents(text: str, explicit: bool, kind: str = "text", structured: bool = False) -> list[Incident]:
     joined = join_multiline_replies(text)
-    return [incident_from_text(unit, kind, explicit, structured=structured) for unit in units(joined)]
+    pieces = units(joined)
+    found = [incident_from_text(unit, kind, explicit, structured=structured) for unit in pieces]
+    if len(found) > 1:
+        _name_the_one_recipient(found, pieces, text)
+    return found
+
+
+def _name_the_one_recipient(found: list[Incident], pieces: list[str], text: str) -> None:
+    """The paste's one recipient for the paragraphs that name nobody: a mail client's notice
+    names the address in its opening ("Your message wasn't delivered to a@b because ...") and
+    quotes the server's reply in a paragraph of its own. Only when the paste names one address
+    alone, as the one a failure is about; with any other, whose reply is whose is unknown."""
+    if "@" not in text:
+        return
+    named = [(start, a) for start, a in find_mailboxes(text, 10) if not is_reporting_address(a)]
+    if len({a.lower() for _, a in named}) != 1 or not in_failure_context(text, *named[0]):
+        return
+    for incident, piece in zip(found, pieces, strict=True):
+        if incident.recipient is None and "@" not in piece:
+            incident.recipient = named[0][1]
 
 
 KIND = "text"  # "smtp" when a code is used the way SMTP uses it (see kind_of)

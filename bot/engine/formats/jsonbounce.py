@@ -10,7 +10,8 @@ are opened wherever services put their events: SNS's `Message` and Mandrill's `m
 object no service claims (an API listing's `items`, `results` or `Bounces`). Each event becomes
 one record per recipient; events that report no failure become quiet delivery records. A document
 no service claims is read for strings under diagnostic-looking keys, but only when the paste is
-the JSON itself.
+the JSON itself. A payload copied in part (members without their braces, an object cut off before
+its end) is read once json_fragment.py has given it its missing ends.
 """
 
 from __future__ import annotations
@@ -22,7 +23,7 @@ from typing import TYPE_CHECKING
 
 from ..incident import Incident, incident_from_text
 from ..normalize import without_surrogates
-from . import bounce_email
+from . import bounce_email, json_fragment
 from .services import READERS
 from .services.record import is_quiet
 
@@ -90,7 +91,7 @@ def _documents(text: str) -> tuple[Any, ...] | None:
     """The JSON documents of the text, or None when it has none a reader could use."""
     if _bare(text):
         documents = decode_all(text.lstrip())
-        return documents or None
+        return documents or _completed(text)
     if bounce_email.looks_like_email(text):
         body = bounce_email.read(text).body.strip()
         documents = decode_all(body) if body[:1] in ("{", "[") else ()
@@ -101,7 +102,18 @@ def _documents(text: str) -> tuple[Any, ...] | None:
     else:
         m = re.compile(JSON_START).search(text, 0, MAX_PREFIX)
         documents = decode_all(re.sub(QUOTE_MARK, "", text[m.start() :]).lstrip()) if m else ()
+        if not (documents and _service_incidents(documents)):
+            # members copied without their braces, or an event cut off: perhaps its inner
+            # objects were all that decoded
+            return _completed(text) or (_completed(text[m.start() :]) if m else None)
     # an email or words that happen to hold JSON are events only when a service reads them as such
+    return documents if documents and _service_incidents(documents) else None
+
+
+def _completed(text: str) -> tuple[Any, ...] | None:
+    """The documents of a payload copied in part, when a service reads them as its events."""
+    whole = json_fragment.completed(text)
+    documents = decode_all(whole) if whole else ()
     return documents if documents and _service_incidents(documents) else None
 
 

@@ -1,14 +1,16 @@
 """MTA log lines: Postfix and Sendmail `to=<...> ... dsn=... status=/stat=`, Exim `**` and `==`.
 
 Postfix's delivery agents log `to=<rcpt>, relay=host[ip]:port, ..., dsn=5.1.1, status=bounced
-(text)` (postfix/src/global/log_adhoc.c); Sendmail logs `to=rcpt, ..., relay=host, dsn=5.1.1,
-stat=text`; Exim writes `** rcpt ...: text` for a failure and `== rcpt ...: text` for a deferral
-(Exim's spec, chapter "Log files"). A receiving Exim logs the replies it gave as `H=host [ip]
-... rejected RCPT <rcpt>: text` (or `rejected MAIL <sender>`, `rejected after DATA`), with
-`temporarily` before `rejected` for a 4xx (Exim's spec, chapter "Log files", "Reasons for
-message rejection"), so such a line is a failure, or a deferral with that word. Each line is
-read by anchored searches for its fields, in order, so that a line costs one pass whatever it
-holds: a field pattern never spans another.
+(text)` (postfix/src/global/log_adhoc.c); when a message's queue lifetime runs out, the queue
+manager logs `from=<sender>, status=expired, returned to sender` instead, one line for the message
+(postfix/src/qmgr/qmgr_active.c), which names no recipient; Sendmail logs `to=rcpt, ..., relay=host,
+dsn=5.1.1, stat=text`; Exim writes `** rcpt ...: text` for a failure and `== rcpt ...: text` for a
+deferral (Exim's spec, chapter "Log files"). A receiving Exim logs the replies it gave as `H=host
+[ip] ... rejected RCPT <rcpt>: text` (or `rejected MAIL <sender>`, `rejected after DATA`), with
+`temporarily` before `rejected` for a 4xx (Exim's spec, chapter "Log files", "Reasons for message
+rejection"), so such a line is a failure, or a deferral with that word. Each line is read by
+anchored searches for its fields, in order, so that a line costs one pass whatever it holds: a field
+pattern never spans another.
 """
 
 from __future__ import annotations
@@ -29,8 +31,9 @@ EXIM_REJECT = (
     r"\bH=\S.{0,600}?\s(temporarily )?rejected "
     r"(?:RCPT <([^<>\s]{0,254})>|MAIL <[^<>\s]{0,254}>|after DATA)[^:\n]{0,200}:"
 )
+POSTFIX_EXPIRED = r"\bfrom=<[^<>\s]{0,254}>, (status=expired, returned to sender)"
 LOG_HINT = (
-    r"\b(?:dsn=[245]\.|status=(?:bounced|deferred)|stat=|\s\*\*\s|\s==\s"
+    r"\b(?:dsn=[245]\.|status=(?:bounced|deferred|expired)|stat=|\s\*\*\s|\s==\s"
     r"|rejected (?:RCPT|MAIL) <|rejected after DATA)"
 )
 ACTIONS = {"bounced": "failed", "deferred": "delayed", "sent": "delivered", "expired": "failed"}
@@ -52,6 +55,8 @@ def incidents(text: str) -> list[Incident]:
         if len(out) >= MAX_RECORDS:
             break
         incident = _postfix_or_sendmail(line) if "dsn=" in line else None
+        if incident is None and "status=expired" in line:
+            incident = _postfix_expired(line)
         if incident is None and ("**" in line or "==" in line):
             incident = _exim(line)
         if incident is None and "rejected " in line:
@@ -84,6 +89,14 @@ def _postfix_or_sendmail(line: str) -> Incident | None:
     return _incident(text, to.group(1), relay.group(1) if relay else None, status, action)
 
 
+def _postfix_expired(line: str) -> Incident | None:
+    m = re.search(POSTFIX_EXPIRED, line)
+    if m is None:
+        return None
+    # the line's only address is the sender's, which must not stand in for a recipient
+    return _incident(m.group(1), "", None, None, "failed", named=False)
+
+
 def _exim(line: str) -> Incident | None:
     m = re.search(EXIM, line)
     if m is None:
@@ -100,8 +113,11 @@ def _exim_reject(line: str) -> Incident | None:
     return _incident(line[m.end() :].strip(), m.group(2) or "", None, None, action)
 
 
-def _incident(text: str, rcpt: str, relay: str | None, dsn: str | None, action: str) -> Incident:
-    incident = incident_from_text(text, "log", True, recipient=rcpt or None, action=action, structured=True)
+def _incident(
+    text: str, rcpt: str, relay: str | None, dsn: str | None, action: str, named: bool = True
+) -> Incident:
+    recipient = (rcpt or None) if named else ""
+    incident = incident_from_text(text, "log", True, recipient=recipient, action=action, structured=True)
     if dsn and (incident.enhanced_code is None or incident.enhanced_code.endswith(".0.0")):
         incident.enhanced_code = dsn
     relay = (relay or "").rstrip(".").lower()  # Sendmail writes the host with its root dot

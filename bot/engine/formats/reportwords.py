@@ -7,11 +7,16 @@ every listed recipient soft, unless the text also says the mail system gave up.
 
 from __future__ import annotations
 
+import re
+
 from ..codes import enhanced_codes, reply_codes
 from ..literal_index import LiteralIndex
 from . import bounce_email
 
 CONTEXT_CHARS = 4000
+# "notified if ..." up to the end of its sentence: what a warning promises should the delivery
+# fail later (a source compiled on first use by re, which keeps it)
+NOTIFIED_IF = r"\bnotified if [^.\n]{0,160}"
 # Words of a delay warning: the MTA still holds the message and will try again (Postfix's
 # "Delayed Mail (still being retried)", Sendmail's "Warning: could not send message for past 4
 # hours", Exim's "has not yet been delivered ... delivery attempts will continue", Exchange's and
@@ -226,6 +231,9 @@ def speaks_of_report(text: str) -> bool:
 def is_delay_warning(subject: str, body: str) -> bool:
     """Whether the report says the message is still queued and will be tried again."""
     text = " ".join(f"{subject}\n{body[:CONTEXT_CHARS]}".lower().split())
-    # Sendmail heads a warning's list "The following addresses had transient non-fatal errors"
+    # Sendmail heads a warning's list "The following addresses had transient non-fatal errors";
+    # Gmail's warning ends "You'll be notified if the delivery fails permanently": a condition
+    # that has not come true
     final_text = text.replace("non-fatal", "").replace("nonfatal", "")
+    final_text = re.sub(NOTIFIED_IF, "", final_text)
     return bool(DELAY_INDEX.occurrences(text)) and not FINAL_INDEX.occurrences(final_text)

@@ -21,3 +21,22 @@ def test_each_paragraph_is_a_record() -> None:
 def test_kind_says_whether_smtp_codes_were_used() -> None:
     assert freetext.kind_of(freetext.parse("550 5.1.1 user unknown", True)) == "smtp"
     assert freetext.kind_of(freetext.parse("why do my mails bounce?", True)) == "text"
+
+
+GMAIL_NOTICE = """Message blocked
+Your message to ana@example.net has been blocked. See technical details below for more information.
+
+The response was:
+550 5.7.1 Message rejected by policy"""
+
+
+def test_the_one_address_of_a_notice_is_the_recipient_of_its_other_paragraphs() -> None:
+    incidents = freetext.parse(GMAIL_NOTICE, True)
+    assert [i.recipient for i in incidents] == [None, "ana@example.net"]
+
+
+def test_with_two_addresses_or_none_in_a_failure_context_nobody_is_named() -> None:
+    two = GMAIL_NOTICE.replace("See technical", "Copy sent to bo@example.net. See technical")
+    assert all(i.recipient is None for i in freetext.parse(two, True))
+    sender = GMAIL_NOTICE.replace("Your message to ana@example.net has", "Mail from ana@example.net has")
+    assert all(i.recipient is None for i in freetext.parse(sender, True))

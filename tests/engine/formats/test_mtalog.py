@@ -49,6 +49,21 @@ def test_a_delivered_line_is_no_failure() -> None:
     assert mtalog.parse(line, True) == []
 
 
+def test_the_queue_managers_expiry_line_is_a_failure_that_names_no_recipient() -> None:
+    # qmgr names the sender only: the sender must not be taken for the recipient
+    line = (
+        "Mar  5 10:15:00 mx postfix/qmgr[801]: 4C2B1A: from=<news@example.com>, "
+        "status=expired, returned to sender"
+    )
+    assert mtalog.detect(line)
+    (incident,) = mtalog.parse(line, True)
+    assert (incident.action, incident.recipient, incident.text) == (
+        "failed",
+        "",
+        "status=expired, returned to sender",
+    )
+
+
 HOSTILE = [
     "to=<a@b>, relay=x, " * 2200,  # many recipient and relay fields and no dsn=
     "to=<a@b>, relay=x, " * 2000 + "dsn=5.1.1, status=bounced (" + "(" * 3000,

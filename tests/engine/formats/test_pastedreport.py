@@ -179,3 +179,21 @@ def test_the_returned_original_is_no_bounce_pasted_after_words() -> None:
         f"Subject: failure notice\n\n{QMAIL_BODY}"
     )
     assert forwarded.inner_report(asked) is not None
+
+
+def test_a_warning_that_promises_news_of_a_permanent_failure_is_still_a_warning() -> None:
+    # Gmail's delay notice: "fails permanently" is the condition of a later notice, not news
+    text = (
+        "Delivery incomplete\n"
+        "There was a temporary problem delivering your message to ana@example.net. Gmail will retry "
+        "for 45 more hours. You'll be notified if the delivery fails permanently.\n\n"
+        "The response was:\n451 4.3.0 Mail server temporarily rejected message."
+    )
+    assert pastedreport.detect(text)
+    (incident,) = pastedreport.parse(text, True)
+    assert (incident.recipient, incident.action) == ("ana@example.net", "delayed")
+    final = text.replace(
+        "You'll be notified if the delivery fails permanently.", "Delivery failed permanently."
+    )
+    (incident,) = pastedreport.parse(final, True)
+    assert incident.action == "failed"

@@ -8,7 +8,9 @@ https://docs.aws.amazon.com/ses/latest/dg/event-publishing-retrieving-sns-conten
 Open, Click, Rendering Failure, DeliveryDelay with delayType, Subscription).
 Read as "<diagnosticCode>\nSES bounce: <bounceType> <bounceSubType>", "SES delivery delay:
 <delayType>", "SES reject: <reason>", "SES rendering failure" and "Feedback-Type: <type> SES
-complaint".
+complaint". The bounce or delay object copied on its own from a console or a log (bounceType,
+bounceSubType and bouncedRecipients; delayType and delayedRecipients), or with only its key
+around it (`"bounce": {...}`), is read as the event it comes from.
 """
 
 from __future__ import annotations
@@ -38,7 +40,9 @@ QUIET = {"Send": ACCEPTED, "Open": ENGAGEMENT, "Click": ENGAGEMENT, "Subscriptio
 def read(obj: dict) -> list[Incident] | None:
     """The event's records, or None when the object is no SES notification or event."""
     kind = scalar(obj.get("notificationType")) or scalar(obj.get("eventType"))
-    if kind is None or not isinstance(obj.get("mail", {}), dict):
+    if kind is None:
+        return _copied_part(obj)
+    if not isinstance(obj.get("mail", {}), dict):
         return None
     destination = addresses(as_dict(obj.get("mail")).get("destination"))
     if kind in QUIET:
@@ -51,6 +55,17 @@ def read(obj: dict) -> list[Incident] | None:
     if not isinstance(body, dict):
         return [] if key in obj else None
     return reader_fn(body, destination)
+
+
+def _copied_part(obj: dict) -> list[Incident] | None:
+    """A bounce or delay object without the event around it, or with only its key; its own
+    field names (which only SES uses) say what it is."""
+    for body in (obj, as_dict(obj.get("bounce")), as_dict(obj.get("deliveryDelay"))):
+        if "bounceType" in body and "bouncedRecipients" in body:
+            return _bounce(body, [])
+        if "delayType" in body and "delayedRecipients" in body:
+            return _delay(body, [])
+    return None
 
 
 def _bounce(bounce: dict, _destination: list[str]) -> list[Incident]:

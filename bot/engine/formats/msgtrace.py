@@ -1,0 +1,58 @@
+"""Exchange message tracking and Microsoft 365 message trace: a `Fail` or `Defer` event's details.
+
+Exchange's message tracking log (Get-MessageTrackingLog) records a failed delivery as EventId
+`FAIL` and a deferral as `DEFER`, with the last error in RecipientStatus:
+`{[{LRT=...};{LED=550 5.1.10 RESOLVER.ADR.RecipientNotFound; ...};{FQDN=host};{IP=...}]}`
+(https://learn.microsoft.com/en-us/exchange/mail-flow/transport-logs/message-tracking). The
+message trace of Exchange Online shows the same as an event `Fail` (or `Defer`) whose detail is
+`Reason: [{LED=...};{MSG=};{FQDN=};{IP=};{LRT=}]`
+(https://learn.microsoft.com/en-us/exchange/monitoring/trace-an-email-message/message-trace-modern-eac).
+LED is the last error: the reply a server gave, Exchange's own or a remote one. Each LED is one
+record; the recipient is the one the trace names (`Recipient address: ...`, `Recipients: {...}`)
+when it names only one.
+"""
+
+from __future__ import annotations
+
+import re
+
+from ..address import mailbox
+from ..incident import Incident, incident_from_text
+
+# Regex sources, compiled on first use by re (which keeps them): traces are seldom pasted.
+EVENT = r"(?im)^[ \t]*Event(?:Id)?[ \t]*:[ \t]*(fail|defer)\b"
+LAST_ERROR = r"\{LED=([^{}\n]{1,2000})\}"
+FQDN = r"\{FQDN=([^{}\s]{1,255})\}"
+RECIPIENT = r"(?im)^[ \t]*Recipients?(?: address)?[ \t]*:[ \t]*\{?[ \t]*([^\s{},;]{1,254})[ \t]*\}?[ \t]*$"
+ACTIONS = {"fail": "failed", "defer": "delayed"}
+MAX_RECORDS = 100
+KIND = "log"
+
+
+def detect(text: str) -> bool:
+    head = text[:20000]
+    return "LED=" in head and re.search(EVENT, head) is not None
+
+
+def parse(text: str, explicit: bool) -> list[Incident]:
+    event = re.search(EVENT, text)
+    if event is None:
+        return []
+    action = ACTIONS[event.group(1).lower()]
+    named = re.search(RECIPIENT, text)
+    recipient = mailbox(named.group(1)) if named else None
+    fqdn = re.search(FQDN, text)
+    host = fqdn.group(1).rstrip(".").lower() if fqdn else ""
+    out: list[Incident] = []
+    for m in re.finditer(LAST_ERROR, text):
+        if len(out) >= MAX_RECORDS:
+            break
+        error = m.group(1).strip()
+        if not error:
+            continue
+        incident = incident_from_text(error, "log", True, recipient=recipient, action=action, structured=True)
+        if "." in host and incident.remote_mta is None:
+            incident.remote_mta = host
+        incident.strong_code = True
+        out.append(incident)
+    return out
