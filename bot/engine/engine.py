@@ -12,7 +12,7 @@ from .entries import Entries
 from .evidence import Evidence
 from .findings import SUCCESS_ACTIONS, make_finding, passive_ok, success_only
 from .knowledge import KnowledgeBase, knowledge_dirs, load_knowledge
-from .matcher import RANK_PHRASE, Match, Matcher
+from .matcher import RANK_PHRASE, Matcher
 from .model import Entry, Explanation, Finding, is_enhanced_code, is_reply_code
 from .normalize import clean, clean_file, fold
 from .providers import ProviderIndex
@@ -147,7 +147,7 @@ class Engine:
         hint: list[str | None] = []  # the provider the bounce's own headers name, read once if needed
         allow_fuzzy = explicit and len(incidents) <= MAX_FUZZY_INCIDENTS
         for order, incident in enumerate(incidents[:MAX_INCIDENTS]):
-            best = self._best_match(incident, allow_fuzzy)
+            best = self.evidence.best_match(incident, allow_fuzzy, hint_text)
             if best is None:
                 continue
             match, provider = best
@@ -188,14 +188,6 @@ class Engine:
             scored = [s for s in scored if s[2] not in worked]
         scored.sort(key=lambda s: (s[0], s[1], s[2]))
         return [s[3] for s in scored[:MAX_FINDINGS]], max(0, len(scored) - MAX_FINDINGS)
-
-    def _best_match(self, incident: Incident, allow_fuzzy: bool) -> tuple[Match, str | None] | None:
-        """The entry that explains one record, and the provider, by the one evidence ranking
-        (matcher.py's table, `code_rank` for codes): the provider's or MTA's wording > a
-        specific enhanced code > an enhanced code's subject > a specific reply code > a code's
-        class > X.0.0. A report's structure (feedback, auto-reply, delivery) decides its
-        reason. The fuzzy look-up for misspelt questions runs only when `allow_fuzzy`."""
-        return self.evidence.best_match(incident, allow_fuzzy)
 
     # --- knowledge look-ups (used by the CLI and the Slack commands) --------------------------
 

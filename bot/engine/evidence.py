@@ -59,7 +59,9 @@ class Evidence:
             if entry_id in position
         }
 
-    def best_match(self, incident: Incident, allow_fuzzy: bool) -> tuple[Match, str | None] | None:
+    def best_match(
+        self, incident: Incident, allow_fuzzy: bool, report_hint: str = ""
+    ) -> tuple[Match, str | None] | None:
         """The best entry for an incident by the ranking in matcher.py, and the provider.
 
         Evidence is read in ranking order and reading stops at the first kind that finds
@@ -68,7 +70,8 @@ class Evidence:
         codes (code_rank orders them), then fuzzy phrases for a question. A
         structured report's nature (feedback, auto-reply, delivery) overrides wording that
         names another reason; a failed or delayed record that nothing explains gets the
-        fallback entry for its action.
+        fallback entry for its action. `report_hint` is the bounce's own header text (From,
+        Subject, X-Mailer ...): the operator it names wrote the report, as a gateway does.
         """
         folded = fold(incident.text)
         codes = {incident.reply_code, incident.enhanced_code} - NO_CODE
@@ -103,6 +106,10 @@ class Evidence:
             # a gateway that refuses for the domain behind it writes the report itself and names
             # itself only there ("This is an automatically generated message from MessageLabs")
             provider = self.providers.operator_in(incident.context)
+        if provider is None and report_hint and self._provider_decides(hits or context_hits):
+            # a report of several records keeps only each one's own lines as its context; the
+            # gateway's name is then in the headers of the report it sent (From: its daemon)
+            provider = self.providers.operator_in(report_hint)
         if context_hits:
             provider = provider or self.providers.detect(incident.context)
             matches = _failure_before_success(self.matcher.phrase_matches(codes, provider, context_hits))

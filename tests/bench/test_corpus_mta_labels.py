@@ -23,9 +23,10 @@ from bot.engine.model import REASONS
 
 CORPORA = (REPO / "bench" / "corpus-mta", REPO / "bench" / "corpus-heldout")
 FAMILY_RE = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
-# a later held-out set numbers its files within the set: "exchange/s13-01-....eml", id "exchange-s13-01"
+# a held-out set written later may prefix its numbers with the set's own ("s14-03-..."), so that
+# two sets written at once never take the same number in a folder
 FILE_RE = re.compile(
-    r"^(?P<family>[a-z0-9-]+)/(?P<nn>(?:s\d{2}-)?\d{2})-[a-z0-9]+(?:-[a-z0-9]+)*\.(?:eml|json|txt)$"
+    r"^(?P<family>[a-z0-9-]+)/(?:(?P<set>s\d{2})-)?(?P<nn>\d{2})-[a-z0-9]+(?:-[a-z0-9]+)*\.(?:eml|json|txt)$"
 )
 STATUS_RE = re.compile(r"^[245]\.\d{1,3}\.\d{1,3}$")
 REPLY_RE = re.compile(r"^[2-5]\d\d$")
@@ -83,7 +84,8 @@ def test_each_label_is_well_formed_and_names_its_file(
     m = FILE_RE.match(label["file"])
     assert m, f"{at}: file {label['file']!r} is not <family>/[sNN-]<NN>-<description>.eml, .json or .txt"
     assert m["family"] == family, f"{at}: file is outside its family folder"
-    assert label["id"] == f"{family}-{m['nn']}", f"{at}: id {label['id']!r} does not match the file"
+    number = f"{m['set']}-{m['nn']}" if m["set"] else m["nn"]
+    assert label["id"] == f"{family}-{number}", f"{at}: id {label['id']!r} does not match the file"
     assert (corpus_dir / label["file"]).is_file(), f"{at}: {label['file']} does not exist"
     assert isinstance(label["engine"], str) and label["engine"], at
     assert isinstance(label["expected"], list) and 1 <= len(label["expected"]) <= 4, at

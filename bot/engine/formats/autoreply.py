@@ -18,6 +18,7 @@ from __future__ import annotations
 from ..address import find_mailboxes
 from ..incident import Incident
 from . import bounce_email
+from .reportwords import speaks_of_report
 
 KIND = "email"
 SUBJECT_PREFIXES = (
@@ -111,6 +112,10 @@ def detect(text: str) -> bool:
         return False
     if message.header("x-failed-recipients"):
         return False  # Exim names the recipients it failed to deliver to
+    if speaks_of_report(subject):
+        # a report's subject in the sender's language ("Non remis :", "Unzustellbar:", "Non
+        # recapitabile:", as Exchange writes them), which the English words above do not know
+        return False
     opening = " ".join(message.body[:REPORT_TEXT_CHARS].lower().split())  # "could not\nbe delivered"
     if any(w in opening for w in REPORT_TEXT_WORDS):
         return False

@@ -118,3 +118,31 @@ def test_a_challenge_response_request_is_an_auto_reply(engine) -> None:
 )
 def test_a_verification_or_hold_notice_alone_is_no_challenge(subject: str, body: str) -> None:
     assert not autoreply.detect(message(body, subject=subject, From="Shop <news@shop.example>"))
+
+
+# Exchange writes its report in the sender's language, signs it with its own system mailbox (no
+# "postmaster") and marks it Auto-Submitted: auto-replied like a vacation notice.
+LOCALISED_NDR = """La remise a échoué pour ces destinataires ou groupes :
+
+Archives (archives@mairie.example)
+Le message est trop volumineux pour ce destinataire.
+
+Informations de diagnostic pour les administrateurs :
+
+archives@mairie.example
+#550 5.2.3 RESOLVER.RST.RecipSizeLimit; message too large for this recipient ##
+"""
+
+
+@pytest.mark.parametrize("subject", ["Non remis : Plans", "Unzustellbar: Pläne", "Non recapitabile: Piani"])
+def test_a_localised_report_subject_is_no_auto_reply(engine, subject: str) -> None:
+    text = message(
+        LOCALISED_NDR,
+        subject=subject,
+        From="<MicrosoftExchange329e71ec88ae4615bbc36ab6ce41109e@mairie.example>",
+        Auto_Submitted="auto-replied",
+    )
+    assert not autoreply.detect(text)
+    got = findings(engine, text)
+    got_rows = [(f.recipient, f.enhanced_code, f.bounce) for f in got]
+    assert got_rows == [("archives@mairie.example", "5.2.3", "hard")]
