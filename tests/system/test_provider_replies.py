@@ -98,7 +98,7 @@ def test_documented_provider_replies_meet_the_targets() -> None:
         ("corpus-providers-heldout", 120, 97.0),
         ("corpus-providers-heldout2", 120, 97.0),
         ("corpus-providers-heldout3", 80, 91.0),
-        ("corpus-providers-heldout5", 65, 98.0),
+        ("corpus-providers-heldout5", 72, 98.0),
     ],
 )
 def test_the_held_out_provider_replies_keep_their_documented_meaning(
