@@ -99,6 +99,7 @@ def test_documented_provider_replies_meet_the_targets() -> None:
         ("corpus-providers-heldout2", 120, 97.0),
         ("corpus-providers-heldout3", 80, 91.0),
         ("corpus-providers-heldout4", 70, 96.0),
+        ("corpus-providers-heldout5", 72, 98.0),
         ("corpus-providers-heldout6", 95, 97.0),
     ],
 )
@@ -110,8 +111,10 @@ def test_the_held_out_provider_replies_keep_their_documented_meaning(
     # keeps what the fixes won (December 2026, meaning: corpus-providers-heldout 98.4%, 67.7%
     # before its fixes; corpus-providers-heldout2 98.3%, 87.5% before; corpus-providers-heldout3,
     # the MTAs' and filters' own replies, 92.7%, 81.7% before; corpus-providers-heldout4, security
-    # gateways' and sending services' own replies, 98.6%, 37.0% before; corpus-providers-heldout6,
-    # on-premises servers, delivery agents and policy services, 100.0%, 70.7% before).
+    # gateways' and sending services' own replies, 98.6%, 37.0% before; corpus-providers-heldout5,
+    # mailbox providers the others left out (Seznam, Strato, Aruba, SFR, Aliyun Mail, Fastmail ...),
+    # 100%, 48.5% before; corpus-providers-heldout6, on-premises servers, delivery agents and
+    # policy services, 100.0%, 70.7% before).
     proc = _run("--corpus", str(REPO / "bench" / folder), "--json")
     assert proc.returncode == 0, proc.stderr
     report = json.loads(proc.stdout.strip().splitlines()[-1])
