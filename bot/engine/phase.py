@@ -11,8 +11,10 @@ from __future__ import annotations
 
 import functools
 import re
+from typing import TYPE_CHECKING
 
-import re2
+if TYPE_CHECKING:
+    import re2
 
 # Phase names: NET (no connection), CONN (the greeting), HELO, MAIL, RCPT, DATA.
 _PHASE_WORDS = (
@@ -114,7 +116,10 @@ def _stated(lowered: str) -> re.Match[str] | None:
 
 @functools.cache
 def _may_state_regex() -> re2._Regexp:
-    """_MAY_STATE compiled on first use: a bare code never needs it."""
+    """_MAY_STATE compiled on first use: a bare code never needs it, nor RE2 itself (imported
+    here, as the knowledge patterns import it with the first one a text needs)."""
+    import re2
+
     return re2.compile(_MAY_STATE.encode())
 
 
