@@ -29,7 +29,6 @@ import functools
 from collections import defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass
-from itertools import compress
 from typing import TYPE_CHECKING
 
 from .entries import Entries
@@ -167,10 +166,17 @@ class Matcher:
         self.by_literal = dict(by_literal)
         # Phrases and the patterns' literals in one automaton, so that one scan finds both. A
         # phrase counts only where it starts a word; a literal anywhere in a pattern's reach.
-        self.words = LiteralIndex(sorted({*self.phrase_entries, *self.by_literal}))
+        # They stay in the order they first appear in: the automaton reports what it finds by
+        # where it ends, whatever the strings' order, so sorting them would only cost time.
+        self.words = LiteralIndex(list(dict.fromkeys([*self.phrase_entries, *self.by_literal])))
         self._is_phrase = [word in self.phrase_entries for word in self.words.strings]
         self._is_literal = [word in self.by_literal for word in self.words.strings]
-        self.fuzzy_choices = list(compress(self.words.strings, self._is_phrase))  # sorted, as words are
+
+    @functools.cached_property
+    def fuzzy_choices(self) -> list[str]:
+        """The phrases, sorted (rapidfuzz lists equal scores in this order), when a question
+        first needs them: a batch of bounces never does."""
+        return sorted(self.phrase_entries)
 
     def phrase_hits(self, folded: str) -> list[Hit]:
         """The phrases found in a folded text, in the order they first occur, then the patterns

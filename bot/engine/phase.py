@@ -11,17 +11,21 @@ from __future__ import annotations
 
 import functools
 import re
+from typing import TYPE_CHECKING
 
-import re2
+if TYPE_CHECKING:
+    import re2
 
-# Phase names: NET (no connection), CONN (the greeting), HELO, MAIL, RCPT, DATA.
-_PHASE_WORDS = (
-    ("DATA", re.compile(r"^(?:end of data|data|end of message|message body|body)\b")),
-    ("RCPT", re.compile(r"^rcpt\b")),
-    ("MAIL", re.compile(r"^mail\b")),
-    ("HELO", re.compile(r"^(?:helo|ehlo|lhlo|starttls|auth)\b")),
-    ("CONN", re.compile(r"^(?:initial connection|connect|greeting|banner|smtp greeting)\b")),
-)
+# Phase names: NET (no connection), CONN (the greeting), HELO, MAIL, RCPT, DATA. The phase of
+# each command word the regexes below capture (a whole word: a transcript's four letters, or
+# one of _COMMAND's words), lower-cased.
+_PHASE_WORDS = {
+    **dict.fromkeys(("end of data", "data", "end of message", "message body", "body"), "DATA"),
+    "rcpt": "RCPT",
+    "mail": "MAIL",
+    **dict.fromkeys(("helo", "ehlo", "lhlo", "starttls", "auth"), "HELO"),
+    **dict.fromkeys(("initial connection", "connect", "greeting", "banner", "smtp greeting"), "CONN"),
+}
 # "in reply to RCPT TO command" (Postfix), "after end of data" (Exim), "after MAIL FROM" ...; not
 # a host name that starts with such a word ("generated on mail.example.net").
 # These two are searched in lower-cased text and start with plain words, not \b, which lets the
@@ -74,11 +78,7 @@ PHASE_REASONS = {"CONN": "blocked", "HELO": "blocked", "MAIL": "rejected"}
 
 
 def _normalise(word: str) -> str | None:
-    word = word.lower()
-    for name, regex in _PHASE_WORDS:
-        if regex.match(word):
-            return name
-    return None
+    return _PHASE_WORDS.get(word.lower())
 
 
 def _at_word_start(regex: re.Pattern[str], lowered: str, pos: int = 0) -> re.Match[str] | None:
@@ -114,7 +114,10 @@ def _stated(lowered: str) -> re.Match[str] | None:
 
 @functools.cache
 def _may_state_regex() -> re2._Regexp:
-    """_MAY_STATE compiled on first use: a bare code never needs it."""
+    """_MAY_STATE compiled on first use: a bare code never needs it, nor RE2 itself (imported
+    here, as the knowledge patterns import it with the first one a text needs)."""
+    import re2
+
     return re2.compile(_MAY_STATE.encode())
 
 
