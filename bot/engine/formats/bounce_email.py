@@ -17,16 +17,20 @@ from ..address import find_mailboxes
 from ..normalize import lower_keeping_positions
 from . import html_text, mime_reader
 
-# A header field name at the start of a line, searched in "\n" + text (see mime_reader._fields_re)
-# after lower-casing it: under re.IGNORECASE the regex engine tries each alternative in full at
-# every line, where plain letters let it pass over those that start with another one. `match`
-# tests the first line only.
+# A header field name at the start of a line, searched from its line break: a pattern that
+# begins with a plain character lets the regex engine jump from one line break to the next. Case
+# is ignored by the regex rather than by lower-casing the header block first: the search stops
+# at the field that settles it, most often on the second line, where lower-casing read the whole
+# block of up to 6,000 characters for every email.
 HEADER_LINE_RE = re.compile(
     r"\n(?:from|to|subject|date|received|return-path|message-id|mime-version|content-type"
     r"|delivered-to|reply-to|auto-submitted|dkim-signature|authentication-results|x-[\w-]+"
     r"|arc-[\w-]+|sender|envelope-to|content-transfer-encoding|references|in-reply-to)"
-    r":"
+    r":",
+    re.I,
 )
+HEADER_BLOCK_CHARS = 6000
+HEADER_BLOCK_LINES = 60
 # Words on a separator line where a bounce body starts quoting the original message.
 ORIGINAL_MARKERS = (
     "original message",
@@ -81,14 +85,19 @@ def looks_like_email(text: str) -> bool:
     """A header block at the start: two or more known fields, the first line one of them."""
     # the header block (up to a blank line) in the first 6,000 characters, at most 60 lines
     stripped = text.lstrip()
-    end = stripped.find("\n\n", 0, 6000)
-    block = stripped[: end if end >= 0 else 6000]
-    if block.count("\n") >= 60:
-        block = "\n".join(block.split("\n", 60)[:60])
-    head = "\n" + block.lower()
-    # four fields settle it: the search stops there, most often within the first lines
-    headers = sum(1 for _ in itertools.islice(HEADER_LINE_RE.finditer(head), 4))
-    return headers >= 2 and (headers >= 4 or bool(HEADER_LINE_RE.match(head)))
+    end = stripped.find("\n\n", 0, HEADER_BLOCK_CHARS)
+    block_end = end if end >= 0 else HEADER_BLOCK_CHARS
+    line_end = stripped.find("\n", 0, block_end)
+    first_line = stripped[: line_end if line_end >= 0 else block_end]
+    first = HEADER_LINE_RE.match("\n" + first_line) is not None
+    # a known first line and one more field settle it, as do four more fields without one: the
+    # search stops there, most often within the first lines
+    needed = 1 if first else 4
+    later = list(itertools.islice(HEADER_LINE_RE.finditer(stripped, 0, block_end), needed))
+    # a field after the 59th line break is past the block's 60th line
+    while later and stripped.count("\n", 0, later[-1].start()) >= HEADER_BLOCK_LINES - 1:
+        later.pop()
+    return len(later) == needed
 
 
 def body_before_original(text: str) -> str:
