@@ -101,6 +101,7 @@ def test_documented_provider_replies_meet_the_targets() -> None:
         ("corpus-providers-heldout4", 70, 96.0),
         ("corpus-providers-heldout5", 72, 98.0),
         ("corpus-providers-heldout6", 95, 97.0),
+        ("corpus-providers-heldout7", 65, 85.0),
     ],
 )
 def test_the_held_out_provider_replies_keep_their_documented_meaning(
@@ -114,7 +115,9 @@ def test_the_held_out_provider_replies_keep_their_documented_meaning(
     # gateways' and sending services' own replies, 98.6%, 37.0% before; corpus-providers-heldout5,
     # mailbox providers the others left out (Seznam, Strato, Aruba, SFR, Aliyun Mail, Fastmail ...),
     # 100%, 48.5% before; corpus-providers-heldout6, on-premises servers, delivery agents and
-    # policy services, 100.0%, 70.7% before).
+    # policy services, 100.0%, 70.7% before; corpus-providers-heldout7, the long tail of access
+    # providers, small mailbox providers and shared hosts (BT, Proximus, Bluehost, cPanel's caps
+    # ...), 86.6%, 40.3% before).
     proc = _run("--corpus", str(REPO / "bench" / folder), "--json")
     assert proc.returncode == 0, proc.stderr
     report = json.loads(proc.stdout.strip().splitlines()[-1])

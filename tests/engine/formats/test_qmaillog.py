@@ -67,3 +67,18 @@ def test_a_long_line_costs_one_pass() -> None:
     start = time.perf_counter()
     qmaillog.parse(line, True)
     assert time.perf_counter() - start < 0.5
+
+
+def test_a_report_quoted_without_its_delivery_number_is_read_the_qmail_way() -> None:
+    # hosts' help pages quote the report alone: "failure: <report>", spaces written as `_`
+    text = (
+        "<ana@example.net>:\nfailure: 192.0.2.9_does_not_like_recipient./Remote_host_said:_550_No_such_user/"
+    )
+    assert qmaillog.detect(text)
+    (incident,) = qmaillog.parse(text, True)
+    assert (incident.action, incident.reply_code) == ("failed", "550")
+    assert "Remote host said: 550 No such user" in incident.text
+
+
+def test_a_plain_failure_line_in_prose_is_not_a_qmail_report() -> None:
+    assert not qmaillog.detect("failure: the upload did not finish\nfailure: disk_full")
