@@ -15,9 +15,10 @@ from dataclasses import dataclass
 ENHANCED_RE = re.compile(r"([245])(?<![\w.].)(?<!\d\..)\.(\d)\.(\d{1,3})(?!\.?\d)(?!\.[a-z0-9])", re.I)
 # 550, 550-5.7.26, #550 and 550?; not 5500, $550, 550.00, 555-123-4567, 550ms or 1/550; not
 # after a number and a colon ("12:30: 550", "line 12: 550") unless the number ends an IPv4
-# address ("host 192.0.2.8: 553", a layout several gateways write)
+# address ("host 192.0.2.8: 553", a layout several gateways write); not right after an ASCII
+# word and a colon ("id:550"), while a label in another script may stand so ("服务器返回信息:552")
 _REPLY_STANDS_ALONE = (
-    r"(?<![\w.,/$€£+=@%-]...)(?<!\w:...)"
+    r"(?<![\w.,/$€£+=@%-]...)(?<![0-9A-Za-z_]:...)"
     r"(?:(?<!\d:\s...)|(?<=\d\.\d:\s...)|(?<=\d\.\d\d:\s...)|(?<=\d\.\d{3}:\s...))"
     r"(?=[ \t]|,(?=[ \t])|-(?=[245]\.\d)|-[ \t]*[A-Za-z\[<('\"]|[:)\]';\"]|\?(?=\s|$)|$)"
 )

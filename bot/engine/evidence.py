@@ -126,6 +126,7 @@ class Evidence:
                 # queue that gave up failed the message, one still retrying (a delay warning) did not
                 incident.action = "delayed" if gave_up.permanence == "temporary" else "failed"
             matches = self._status_before_vague_words(matches, incident)
+            matches = self._account_state_over_unknown(matches, incident, codes, provider)
         else:
             matches = code_matches or fuzzy
         if not matches and (hits or context_hits):
@@ -145,6 +146,23 @@ class Evidence:
             return matches
         coded = [m for m in self.matcher.code_matches(None, status) if m.rank >= RANK_ENHANCED]
         return [*coded, *matches]
+
+    def _account_state_over_unknown(
+        self, matches: list[Match], incident: Incident, codes: set[str], provider: str | None
+    ) -> list[Match]:
+        """Matches with the report's statement of the account's state first when the record's own
+        words only say the user is unknown: a mail system that quotes its server's generic reply
+        ("550 user unknown") under its own sentence "The user(s) account is disabled." (au's
+        notice) knows more than the reply says. A provider's own entry has read its words already
+        (Mail.ru's "account is disabled" means no such user): only generic words give way. The
+        report's words are read only then."""
+        best = matches[0].entry if matches else None
+        if best is None or best.reason != "userunknown" or best.provider or not incident.context:
+            return matches
+        hits = self.matcher.phrase_hits(fold(incident.context))
+        around = self.matcher.phrase_matches(codes, provider, hits) if hits else []
+        stated = next((m for m in around if m.entry.reason == "suspend"), None)
+        return [stated, *matches] if stated else matches
 
     def _provider(self, incident: Incident) -> str | None:
         provider = self.providers.from_host(incident.remote_mta) or self.providers.detect(incident.text)

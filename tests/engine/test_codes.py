@@ -42,6 +42,11 @@ def test_yahoos_tag_is_not_read_as_the_status(engine) -> None:
         # a time or a line number before the colon is no host
         ("queued at 12:30: 550 messages", []),
         ("line 12: 550 characters", []),
+        # a label in another script, then an ASCII colon: a localised notice quoting the reply
+        ("服务器返回信息:552 5.2.2 Mailbox is full", ["552"]),
+        ("код ошибки:550 5.1.1 user unknown", ["550"]),
+        # an ASCII word right before the colon is a name and a number, no reply
+        ("ticket id:550 closed", []),
     ],
 )
 def test_a_reply_code_after_a_number_and_a_colon(text: str, codes: list[str]) -> None:

@@ -147,3 +147,38 @@ def test_mail_server_software_named_in_a_report_is_no_provider() -> None:
     )
     assert index.operator_in("Hi. This is the qmail-send program at mx.example.jp.") is None
     assert index.operator_in("an automatically generated message from MessageLabs") == "MessageLabs"
+
+
+def _carrier_notice(statement: str, reply: str) -> str:
+    return (
+        "From: Postmaster@mail.example.jp\nTo: shop@example.org\nSubject: Mail System Error - Returned Mail\n"
+        f"Date: Mon, 9 Nov 2026 12:01:43 +0900\n\n{statement}\n\n<ana@mail.example.jp>: {reply}\n"
+    )
+
+
+@pytest.mark.parametrize(
+    ("statement", "reason"),
+    [
+        # the notice's own statement of the account's state names the cause under a generic reply
+        ("The user(s) account is temporarily limited.", "suspend"),
+        ("Your message could not be delivered: the account is disabled.", "suspend"),
+        # with no statement above it, the reply says what it says
+        ("Your message could not be delivered.", "userunknown"),
+    ],
+)
+def test_a_reports_statement_of_the_accounts_state_outranks_a_generic_user_unknown(
+    engine, statement: str, reason: str
+) -> None:
+    text = _carrier_notice(statement, "550 user unknown (in reply to RCPT TO command)")
+    assert engine.explain(text).findings[0].reason == reason
+
+
+def test_a_providers_own_reading_of_its_reply_is_kept_beside_a_statement(engine) -> None:
+    # Mail.ru's "Local mailbox ... is unavailable: account is disabled" means no such user; the
+    # account words around it do not change the provider entry's reading
+    reply = (
+        "550 Message was not accepted -- invalid mailbox. "
+        "Local mailbox ana@mail.ru is unavailable: account is disabled"
+    )
+    finding = engine.explain(_carrier_notice("Your account is disabled.", reply)).findings[0]
+    assert finding.reason == "userunknown"

@@ -158,6 +158,8 @@ class Message:
 def read(text: str) -> Message:
     """The bounce's parts by role; the formats detect and parse on the same cached reading."""
     root = mime_reader.parse(text, OWN_HEADERS)
+    # read only for a part whose bytes do not fit its label (or that has none)
+    named = functools.partial(mime_reader.named_charset, text)
     report_type = (root.param("report-type") or "").lower() if root.content_type == "multipart/report" else ""
     status_texts: list[str] = []
     feedback_texts: list[str] = []
@@ -169,15 +171,15 @@ def read(text: str) -> Message:
         part = stack.pop()
         ctype = part.content_type
         if ctype in ORIGINAL_TYPES:
-            originals.append(part.text()[:MAX_ORIGINAL_CHARS])
+            originals.append(part.text(named)[:MAX_ORIGINAL_CHARS])
         elif ctype in STATUS_TYPES:
-            status_texts.append(part.text())
+            status_texts.append(part.text(named))
         elif ctype == FEEDBACK_TYPE:
-            feedback_texts.append(part.text())
+            feedback_texts.append(part.text(named))
         elif part.parts:
             stack.extend(reversed(_shown(part)))
         elif ctype.startswith("text/") or not part.headers.get("content-type"):
-            body = part.text()[:MAX_PART_CHARS]
+            body = part.text(named)[:MAX_PART_CHARS]
             if ctype == "text/html":
                 body = html_text.visible_text(body)
             bodies.append(body_before_original(body))

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import functools
 import re
+from collections.abc import Callable
 
 from ..normalize import without_surrogates
 
@@ -60,10 +61,12 @@ class Part:
                 return m.group(2) if m.group(2) is not None else m.group(3)
         return None
 
-    def text(self) -> str:
-        """The body with its transfer encoding and charset undone."""
+    def text(self, named: Callable[[], str] | None = None) -> str:
+        """The body with its transfer encoding and charset undone. `named` gives the charset the
+        rest of the message names (`named_charset`), for a part that names none or the wrong one."""
         encoding = self.headers.get("content-transfer-encoding", "").strip().lower()
-        charset = (self.param("charset") or "utf-8").strip().lower()
+        label = (self.param("charset") or "").strip().lower()
+        charset = label or "utf-8"
         if encoding == "base64":
             import base64  # imported here, as quopri below: a text with no encoded part needs neither
 
@@ -72,15 +75,18 @@ class Part:
                 data = base64.b64decode(self.body.encode("ascii", "ignore") + b"===")
             except ValueError:  # binascii.Error included
                 return self.body
-            return _decode(data, charset)
+            return _decode_labelled(data, charset, named)
         if encoding == "quoted-printable":
             import quopri
 
-            return _decode(quopri.decodestring(_encode(_without_line_end_blanks(self.body))), charset)
+            data = quopri.decodestring(_encode(_without_line_end_blanks(self.body)))
+            return _decode_labelled(data, charset, named)
         if charset.startswith("iso-2022") and "\x1b" in self.body:
             return _decode(self.body.encode("latin-1", "replace"), charset)
-        if charset not in UNICODE_CHARSETS and not self.body.isascii():
-            return _eight_bit_text(self.body, charset)
+        if self.body.isascii():
+            return self.body
+        if label not in UNICODE_CHARSETS:
+            return _eight_bit_text(self.body, label, named)
         return self.body
 
 
@@ -93,15 +99,60 @@ def _without_line_end_blanks(body: str) -> str:
     return "\n".join(line.rstrip(" \t") for line in body.split("\n"))
 
 
-def _eight_bit_text(body: str, charset: str) -> str:
-    """An 8bit body in a legacy charset (GB2312, KOI8-R, Shift_JIS). An email that is not UTF-8
-    as a whole was read as Latin-1, so each character is one of its bytes: those bytes are decoded
-    with the part's own charset. Text that holds other characters was read right already."""
+def _eight_bit_text(body: str, charset: str, named: Callable[[], str] | None) -> str:
+    """An 8bit body in a legacy charset (GB2312, KOI8-R, Shift_JIS), or in none it names. An email
+    that is not UTF-8 as a whole was read as Latin-1, so each character is one of its bytes: those
+    bytes are decoded with the part's own charset. Text that holds other characters was read right
+    already."""
     try:
         data = body.encode("latin-1")
     except UnicodeEncodeError:
         return body
-    return _decode(data, charset)
+    if not charset:  # no label: the bytes stay as read unless the message names a charset they fit
+        return _decode_strictly(data, _alternatives("", named)) or body
+    return _decode_labelled(data, charset, named)
+
+
+def _decode_labelled(data: bytes, charset: str, named: Callable[[], str] | None) -> str:
+    """Bytes in the charset their part names, unless they do not fit it: mail writers label
+    Shift_JIS text ISO-2022-JP, or send GB2312 or EUC-KR text with no label at all (read as
+    UTF-8). Then the charset the rest of the message names, or a sibling of the label, that
+    they do fit decodes them; if none does, the label's reading with replacement characters."""
+    try:
+        return data.decode(WIDER_CHARSETS.get(charset, charset))
+    except UnicodeDecodeError:
+        if data.isascii():  # 7-bit ISO-2022 text with a character its codec lacks: no other charset
+            return _decode(data, charset)
+        return _decode_strictly(data, _alternatives(charset, named)) or _decode(data, charset)
+    except LookupError:
+        return _decode(data, charset)
+
+
+def _alternatives(charset: str, named: Callable[[], str] | None) -> list[str]:
+    """The charsets to try, in order, on bytes that do not fit their own label (or have none)."""
+    candidates = [named()] if named is not None else []
+    candidates.extend(SIBLING_CHARSETS.get(charset, ()))
+    return [c for c in dict.fromkeys(candidates) if c and c != charset]
+
+
+def _decode_strictly(data: bytes, charsets: list[str]) -> str | None:
+    for charset in charsets:
+        try:
+            return data.decode(WIDER_CHARSETS.get(charset, charset))
+        except (UnicodeDecodeError, LookupError):
+            continue
+    return None
+
+
+def named_charset(raw: str) -> str:
+    """The first charset the message names that is not a Unicode or ASCII one: in an encoded
+    word of a header (its own or the returned message's) or a part's Content-Type. Read only
+    for a part whose bytes do not fit their label."""
+    for found in NAMED_CHARSET_RE.finditer(raw):
+        name = found.group(1).lower()
+        if name not in UNICODE_CHARSETS:
+            return name
+    return ""
 
 
 def decode_words(value: str) -> str:
@@ -148,6 +199,17 @@ WIDER_CHARSETS = {
     "x-sjis": "cp932",
     "sjis": "cp932",
 }
+
+
+# The charsets a label is mistaken for: Japanese mail marked ISO-2022-JP (a 7-bit charset) that
+# holds 8-bit bytes is Shift_JIS or EUC-JP text, and each of those two is mislabelled as the other.
+SIBLING_CHARSETS = {
+    "iso-2022-jp": ("shift_jis", "euc-jp"),
+    "euc-jp": ("shift_jis",),
+    "shift_jis": ("euc-jp",),
+}
+# A charset named by an encoded word ("=?gb2312?B?") or a Content-Type parameter.
+NAMED_CHARSET_RE = re.compile(r"(?:=\?|charset=\"?)([A-Za-z][\w.:+-]{1,39})")
 
 
 def _decode(data: bytes, charset: str) -> str:

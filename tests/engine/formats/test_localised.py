@@ -176,3 +176,57 @@ def test_a_narrow_charset_label_is_read_as_the_wider_charset_mail_uses(
     head = f"From: MAILER-DAEMON@mx.example.net\nSubject: x\nContent-Type: text/plain; charset={label}\n\n"
     email = decode_bytes(head.encode("ascii") + text.encode(written_as))
     assert bounce_email.read(email).body == text
+
+
+def _mislabelled_email(text: str, written_as: str, content_type: str, encoding: str = "8bit") -> str:
+    """An email whose text part is written in one charset and labelled with another (or none);
+    its Subject names the charset the writer used, as mail from such writers usually does."""
+    data = text.encode(written_as)
+    body = base64.encodebytes(data) if encoding == "base64" else data
+    head = (
+        "From: MAILER-DAEMON@mx.example.net\nTo: sender@example.org\n"
+        f"Subject: =?{written_as}?B?" + base64.b64encode("退信".encode(written_as)).decode() + "?=\n"
+        "Date: Tue, 10 Dec 2024 10:00:00 +0800\nMIME-Version: 1.0\n"
+        f"Content-Type: {content_type}\nContent-Transfer-Encoding: {encoding}\n\n"
+    )
+    return decode_bytes(head.encode("ascii") + body)
+
+
+@pytest.mark.parametrize(
+    ("text", "written_as", "content_type", "encoding"),
+    [
+        # no charset at all: the bytes are the charset the Subject's encoded word names
+        (
+            "收件人：13912345678@example.cn\n服务器返回信息：552 5.2.2 Mailbox is full\n",
+            "gb2312",
+            "text/plain",
+            "8bit",
+        ),
+        ("받는 사람: jiwoo@example.kr\n메일함 용량이 초과되었습니다.\n", "euc-kr", "text/plain", "base64"),
+        # labelled UTF-8, written in GBK
+        ("收件人邮箱空间已满。\n", "gbk", "text/plain; charset=utf-8", "base64"),
+    ],
+)
+def test_a_part_that_names_no_charset_or_the_wrong_one_reads_as_the_message_names(
+    text: str, written_as: str, content_type: str, encoding: str
+) -> None:
+    assert bounce_email.read(_mislabelled_email(text, written_as, content_type, encoding)).body == text
+
+
+def test_shift_jis_bytes_labelled_iso_2022_jp_are_read_as_shift_jis() -> None:
+    # ISO-2022-JP is a 7-bit charset: 8-bit bytes under its label are Shift_JIS (or EUC-JP) text
+    text = "宛先のメールアドレスが存在しません。\n"
+    head = "From: MAILER-DAEMON@mx.example.jp\nSubject: x\nContent-Type: text/plain; charset=ISO-2022-JP\n\n"
+    assert bounce_email.read(decode_bytes(head.encode("ascii") + text.encode("shift_jis"))).body == text
+
+
+def test_a_part_whose_bytes_fit_its_label_is_read_with_it_whatever_the_message_names() -> None:
+    # the Subject names GB2312, the part is honest Big5: its own label wins
+    text = "收件者帳號不存在。\n"
+    subject = "=?gb2312?B?" + base64.b64encode("退信".encode("gb2312")).decode() + "?="
+    head = (
+        f"From: MAILER-DAEMON@mx.example.tw\nSubject: {subject}\n"
+        "Content-Type: text/plain; charset=big5\nContent-Transfer-Encoding: base64\n\n"
+    )
+    email = head + base64.encodebytes(text.encode("big5")).decode()
+    assert bounce_email.read(email).body == text
