@@ -228,7 +228,8 @@ def _add_fields(s: FieldScores, expected: Row, got: Row | None) -> None:
 
 def match_findings(rows: tuple[Row, ...], findings: tuple[Row, ...]) -> list[Row | None]:
     """The finding for each expected row. A row with a recipient takes the tool's finding for the
-    same address (the second row of an address the second such finding); a row without one, as the
+    same address (the second row of an address the second such finding, or the last there is: a
+    label may list one recipient twice where the tool reports it once); a row without one, as the
     labels of corpus-own are, the finding in its own position, since labels and tools both list
     recipients in the bounce's order. None: the tool reported nothing for that row."""
     by_address: dict[str, list[Row]] = defaultdict(list)
@@ -243,7 +244,7 @@ def match_findings(rows: tuple[Row, ...], findings: tuple[Row, ...]) -> list[Row
         candidates = by_address.get(row.recipient, [])
         n = taken[row.recipient]
         taken[row.recipient] += 1
-        matched.append(candidates[n] if n < len(candidates) else None)
+        matched.append(candidates[min(n, len(candidates) - 1)] if candidates else None)
     return matched
 
 

@@ -108,12 +108,13 @@ def test_rows_without_an_address_take_the_finding_in_their_position(tmp_path: Pa
     assert rows.unmatched == 0
 
 
-def test_an_address_labelled_twice_needs_two_findings() -> None:
-    twice = (Row("a@example.com", "blocked"), Row("a@example.com", "blocked"))
-    one = (Row("a@example.com", "blocked"),)
-    assert labelled_corpus.match_findings(twice, one) == [one[0], None]
+def test_an_address_labelled_twice_takes_its_findings_in_order_then_the_last() -> None:
+    twice = (Row("a@example.com", "blocked"), Row("a@example.com", "expired"))
     two = (Row("a@example.com", "blocked"), Row("a@example.com", "expired"))
     assert labelled_corpus.match_findings(twice, two) == [two[0], two[1]]
+    one = (Row("a@example.com", "blocked"),)
+    assert labelled_corpus.match_findings(twice, one) == [one[0], one[0]]
+    assert labelled_corpus.match_findings(twice, (Row("b@example.com", "blocked"),)) == [None, None]
 
 
 def test_rows_left_out_of_a_field_are_left_out_per_recipient_too(tmp_path: Path) -> None:
