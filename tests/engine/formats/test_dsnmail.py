@@ -75,3 +75,25 @@ def test_a_record_with_no_diagnostic_takes_the_line_naming_its_local_part(engine
     )
     got = [(f.recipient, f.reason) for f in findings(engine, report(records, prose))]
     assert got == [("jwalker@gw.example.edu", "userunknown"), ("admissions@gw.example.edu", "userunknown")]
+
+
+def test_records_with_only_a_class_take_each_recipients_quoted_status(engine) -> None:
+    # an MTA that writes "Status: 5.0.0" for every record and quotes each recipient's reply in the
+    # readable part: each record takes its own recipient's enhanced code, not the other's
+    prose = (
+        "An error has occurred while attempting to deliver a message for\n"
+        "the following list of recipients:\n\n"
+        "pat@example.com: 550 5.1.1 <pat@example.com>: Recipient address rejected: User unknown\n"
+        "quinn@example.com: 552 5.2.2 <quinn@example.com>: Recipient address rejected: Mailbox full\n"
+    )
+    records = "".join(
+        f"Final-Recipient: rfc822; {name}@example.com\nAction: failed\nStatus: 5.0.0\n\n"
+        for name in ("pat", "quinn")
+    )
+    got = [(f.recipient, f.enhanced_code, f.reply_code) for f in findings(engine, report(records, prose))]
+    assert got == [("pat@example.com", "5.1.1", "550"), ("quinn@example.com", "5.2.2", "552")]
+
+
+def test_a_record_with_a_detailed_status_keeps_it(engine) -> None:
+    records = "Final-Recipient: rfc822; pat@example.com\nAction: failed\nStatus: 5.1.2\n"
+    assert findings(engine, report(records))[0].enhanced_code == "5.1.2"
