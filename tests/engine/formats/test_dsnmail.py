@@ -97,3 +97,21 @@ def test_records_with_only_a_class_take_each_recipients_quoted_status(engine) ->
 def test_a_record_with_a_detailed_status_keeps_it(engine) -> None:
     records = "Final-Recipient: rfc822; pat@example.com\nAction: failed\nStatus: 5.1.2\n"
     assert findings(engine, report(records))[0].enhanced_code == "5.1.2"
+
+
+def test_each_record_is_read_with_the_category_powermta_filed_it_under(engine) -> None:
+    # PowerMTA writes X-PowerMTA-BounceCategory in every record; the second recipient's category
+    # (an inactive mailbox) must not be lost to generic words, nor taken from the first record
+    records = (
+        "Final-Recipient: rfc822;pat@example.com\nAction: failed\nStatus: 5.2.2\n"
+        "Diagnostic-Code: smtp;552 5.2.2 Mailbox over quota\nX-PowerMTA-BounceCategory: quota-issues\n\n"
+        "Final-Recipient: rfc822;quinn@example.com\nAction: failed\nStatus: 5.2.1\n"
+        "Diagnostic-Code: smtp;550 5.2.1 <quinn@example.com>: mailbox is inactive\n"
+        "X-PowerMTA-BounceCategory: inactive-mailbox\n"
+    )
+    prose = "  <pat@example.com>  delivery failed; will not continue trying\n"
+    got = [(f.recipient, f.reason, f.entry_id) for f in findings(engine, report(records, prose))]
+    assert got == [
+        ("pat@example.com", "mailboxfull", "powermta.quota-issues"),
+        ("quinn@example.com", "suspend", "powermta.inactive-mailbox"),
+    ]
