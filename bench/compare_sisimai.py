@@ -13,7 +13,8 @@ engine loaded once, then `explain_file` on each file; Sisimai: time inside `Sisi
 driver reports it) are printed too. Tools alternate over --rounds runs and the median is reported.
 
 Scoring: reason, status, reply code and hard/soft compare the FIRST expected row of each email with the
-tool's FIRST finding; recipients compare every expected address with every finding's. An email with no
+tool's FIRST finding; the "per recipient" rows compare EVERY expected row with the tool's finding for
+the same recipient; recipients compare every expected address with every finding's. An email with no
 finding, or one that crashed or hung the tool, is a miss. See bench/README.md for the exact rules.
 """
 
@@ -33,7 +34,13 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from detail_tables import print_confusion, print_misses, print_per_engine, print_per_reason
+from detail_tables import (
+    print_confusion,
+    print_misses,
+    print_per_engine,
+    print_per_reason,
+    print_recipient_misses,
+)
 from labelled_corpus import (
     HARD_SOFT_BY_REASON,
     Answer,
@@ -43,7 +50,9 @@ from labelled_corpus import (
     load_labels,
     reason_errors,
     score,
+    scores_json,
 )
+from tool_answers import parse_sisimai, parse_smtpbot
 
 REPO = Path(__file__).resolve().parent.parent
 DEFAULT_CORPUS = REPO.parent / "shared" / "corpus" / "sisimai-dev"
@@ -148,48 +157,6 @@ def smtpbot_argv() -> list[str]:
     return [sys.executable, "-m", "bot"]
 
 
-def _answer(
-    obj: dict, status: str, replycode: str, is_hard: Callable[[dict], bool | None], detail: str = ""
-) -> tuple[str, Answer] | None:
-    """One JSON line of either tool: its source, the first finding's fields, every finding's recipient."""
-    source = obj.get("source")
-    if not isinstance(source, str):
-        return None
-    findings = [f for f in obj.get("findings") or [] if isinstance(f, dict)]
-    if not findings:
-        return source, Answer(error=str(obj.get("error") or ""))
-    f = findings[0]
-    recipients = (g.get("recipient") for g in findings)
-    return source, Answer(
-        reason=f.get("reason") or "",
-        status=f.get(status) or "",
-        replycode=str(f.get(replycode) or ""),
-        hard=is_hard(f),
-        recipients=frozenset(r.strip().lower() for r in recipients if isinstance(r, str) and r.strip()),
-        detail=(f.get(detail) or "") if detail else "",
-    )
-
-
-def _smtpbot_hard(finding: dict) -> bool | None:
-    """smtpbot's `bounce` is hard, soft or none (not a failure)."""
-    bounce = finding.get("bounce")
-    return bounce == "hard" if bounce in ("hard", "soft", "none") else None
-
-
-def _sisimai_hard(finding: dict) -> bool | None:
-    """Sisimai's `softbounce` is 0 for hard, 1 for soft, -1 when neither applies (delivered, feedback)."""
-    soft = finding.get("softbounce")
-    return soft == 0 if soft in (0, 1, -1) else None
-
-
-def parse_smtpbot(obj: dict) -> tuple[str, Answer] | None:
-    return _answer(obj, "enhanced_code", "reply_code", _smtpbot_hard, detail="entry_id")
-
-
-def parse_sisimai(obj: dict) -> tuple[str, Answer] | None:
-    return _answer(obj, "status", "replycode", _sisimai_hard)
-
-
 def sisimai_version() -> str | None:
     try:
         proc = subprocess.run(
@@ -254,6 +221,11 @@ def answer_rows(overall: list[Scores], semantics: str) -> list[tuple[str, list[s
         ),
         (f"hard/soft agreement ({kind})", [s.hardsoft.cell() for s in overall]),
         ("unanswered (emails with no finding)", [str(s.no_finding) for s in overall]),
+        ("per recipient: reason", [s.per_recipient.reason.cell() for s in overall]),
+        ("per recipient: enhanced status", [s.per_recipient.status.cell() for s in overall]),
+        ("per recipient: reply code", [s.per_recipient.reply.cell() for s in overall]),
+        (f"per recipient: hard/soft ({kind})", [s.per_recipient.hardsoft.cell() for s in overall]),
+        ("per recipient: rows with no finding", [str(s.per_recipient.unmatched) for s in overall]),
     ]
 
 
@@ -326,7 +298,10 @@ def main(argv: Sequence[str] | None = None) -> int:
     semantics = hard_soft_semantics(corpus)
 
     n = len(labels)
-    print(f"Side by side on {corpus} ({n} emails; first expected row vs first finding)")
+    print(
+        f"Side by side on {corpus} ({n} emails; first expected row vs first finding, and per recipient "
+        f"every one of {s_overall.per_recipient.rows} expected rows vs that recipient's finding)"
+    )
     print(
         f"scored: reason {s_overall.reason.total} (feedback/delivered/vacation left out), "
         f"enhanced status {s_overall.status.total} (real RFC 3463 codes only), "
@@ -378,6 +353,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     print_per_engine(scored[smtpbot.name][1], scored[sisimai.name][1] if sisimai else None, semantics)
     if args.misses:
         print_misses(labels, smtpbot.answers, hard_soft_decides=semantics != HARD_SOFT_BY_REASON)
+        print_recipient_misses(labels, smtpbot.answers, hard_soft_decides=semantics != HARD_SOFT_BY_REASON)
 
     if args.json:
         report = {
@@ -387,13 +363,7 @@ def main(argv: Sequence[str] | None = None) -> int:
             "hard_soft_semantics": semantics,
             "tools": {
                 t.name: {
-                    "reason": [scored[t.name][0].reason.hits, scored[t.name][0].reason.total],
-                    "status": [scored[t.name][0].status.hits, scored[t.name][0].status.total],
-                    "replycode": [scored[t.name][0].reply.hits, scored[t.name][0].reply.total],
-                    "recipient": [scored[t.name][0].recipient.hits, scored[t.name][0].recipient.total],
-                    "extra_recipients": scored[t.name][0].extra_recipients,
-                    "hardsoft": [scored[t.name][0].hardsoft.hits, scored[t.name][0].hardsoft.total],
-                    "no_finding": scored[t.name][0].no_finding,
+                    **scores_json(scored[t.name][0]),
                     "crashed": t.crashed,
                     "emails_per_s_subprocess": sub_rates[i],
                     "emails_per_s_in_process": in_rates[i],

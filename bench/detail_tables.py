@@ -5,7 +5,18 @@ from __future__ import annotations
 
 from collections import Counter, defaultdict
 
-from labelled_corpus import NO_ANSWER, NOT_ERRORS, REPLY_RE, Answer, Label, Score, Scores, is_rfc3463_status
+from labelled_corpus import (
+    NO_ANSWER,
+    NOT_ERRORS,
+    REPLY_RE,
+    Answer,
+    Label,
+    Row,
+    Score,
+    Scores,
+    is_rfc3463_status,
+    match_findings,
+)
 
 
 def print_confusion(title: str, errors: Counter[tuple[str, str]], limit: int) -> None:
@@ -106,4 +117,45 @@ def print_misses(labels: list[Label], answers: dict[str, Answer], hard_soft_deci
             want = ", ".join(sorted(label.recipients or ()))
             print(
                 f"  {'':5} recipients: expected {want or '-'}; got {', '.join(sorted(got.recipients)) or '-'}"
+            )
+
+
+def _row_marks(expected: Row, got: Row | None) -> str:
+    """One mark per field of a per-recipient judgement: reason, status, reply code, hard/soft."""
+    got = got or Row()
+    return "".join(
+        "-" if not scored else ("." if ok else "x")
+        for scored, ok in (
+            (bool(expected.reason) and expected.reason not in NOT_ERRORS, got.reason == expected.reason),
+            (is_rfc3463_status(expected.status), got.status == expected.status),
+            (bool(REPLY_RE.match(expected.replycode)), got.replycode == expected.replycode),
+            (expected.hard is not None, bool(got.reason) and got.hard is expected.hard),
+        )
+    )
+
+
+def _row_text(row: Row) -> str:
+    return f"{row.reason} {row.status or '-'} {row.replycode or '-'} {_hard_soft(row.hard)}"
+
+
+def print_recipient_misses(
+    labels: list[Label], answers: dict[str, Answer], hard_soft_decides: bool = True
+) -> None:
+    """The per-recipient judgements smtpbot gets wrong that the first-row score does not make: every
+    row but an email's first, and the first too when the finding for its recipient is not the first."""
+    print("\nsmtpbot per-recipient misses beyond the first row (marks for reason, status, reply, hard/soft)")
+    for label in labels:
+        got = answers.get(str(label.path), Answer())
+        for position, (row, finding) in enumerate(
+            zip(label.rows, match_findings(label.rows, got.findings), strict=True)
+        ):
+            if position == 0 and got.findings and finding is got.findings[0]:
+                continue  # the first-row score judged this pair already
+            marks = _row_marks(row, finding)
+            if "x" not in (marks if hard_soft_decides else marks[:3]):
+                continue
+            answered = _row_text(finding) if finding else NO_ANSWER
+            print(
+                f"  {marks} {label.id:<28} #{position + 1} {row.recipient or '-':<32} "
+                f"{_row_text(row):<32} -> {answered}"
             )

@@ -18,6 +18,7 @@ import sys
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 # Not SMTP errors: a complaint report, a success DSN, an auto-reply. Left out of the reason score.
 NOT_ERRORS = frozenset({"feedback", "delivered", "vacation"})
@@ -40,6 +41,17 @@ def is_rfc3463_status(code: str) -> bool:
 
 
 @dataclass(frozen=True, slots=True)
+class Row:
+    """The fields scored per recipient: one expected row of a label, or one finding of a tool."""
+
+    recipient: str = ""  # lower-cased; "" when the row or finding names none
+    reason: str = ""
+    status: str = ""
+    replycode: str = ""
+    hard: bool | None = None  # expected: None when not labelled; a finding: None when it says neither
+
+
+@dataclass(frozen=True, slots=True)
 class Label:
     id: str
     path: Path
@@ -49,6 +61,7 @@ class Label:
     replycode: str
     hardbounce: bool | None  # first expected row's; None when the label has none
     recipients: frozenset[str] | None  # every expected row's, lower-cased; None when a row lacks one
+    rows: tuple[Row, ...] = ()  # every expected row, in the labels' order
 
 
 @dataclass(frozen=True, slots=True)
@@ -63,6 +76,7 @@ class Answer:
     recipients: frozenset[str] = frozenset()  # lower-cased, empty ones left out
     detail: str = ""  # smtpbot: entry id; for --misses
     error: str = ""
+    findings: tuple[Row, ...] = ()  # every finding, in the tool's order
 
     @property
     def found(self) -> bool:
@@ -86,15 +100,33 @@ class Score:
 
 
 @dataclass(slots=True)
-class Scores:
+class FieldScores:
+    """Reason, status, reply code and hard/soft, each over the rows that label it."""
+
     reason: Score = field(default_factory=Score)
     status: Score = field(default_factory=Score)
     reply: Score = field(default_factory=Score)
-    recipient: Score = field(default_factory=Score)  # one per expected row with a recipient
     hardsoft: Score = field(default_factory=Score)
+
+
+@dataclass(slots=True)
+class RowScores(FieldScores):
+    """The same four, one judgement per expected row against the finding for its recipient."""
+
+    rows: int = 0
+    unmatched: int = 0  # expected rows for which the tool reported no finding
+
+
+@dataclass(slots=True)
+class Scores(FieldScores):
+    """First expected row against first finding (the fields of FieldScores), recipients over all rows,
+    and per_recipient: every row against its recipient's finding."""
+
+    recipient: Score = field(default_factory=Score)  # one per expected row with a recipient
     extra_recipients: int = 0  # recipients a tool reported that no expected row has
     emails: int = 0
     no_finding: int = 0
+    per_recipient: RowScores = field(default_factory=RowScores)
 
 
 # --- labels ------------------------------------------------------------------------------------
@@ -133,6 +165,17 @@ def _recipients(rows: list[dict]) -> frozenset[str] | None:
     return frozenset(r.strip().lower() for r in found)
 
 
+def _expected_row(row: dict) -> Row:
+    recipient, hard = row.get("recipient"), row.get("hardbounce")
+    return Row(
+        recipient=recipient.strip().lower() if isinstance(recipient, str) else "",
+        reason=str(row.get("reason") or ""),
+        status=str(row.get("status") or ""),
+        replycode=str(row.get("replycode") or ""),
+        hard=hard if isinstance(hard, bool) else None,
+    )
+
+
 def _label(corpus: Path, row: dict) -> Label:
     first = row["expected"][0]
     hard = first.get("hardbounce")
@@ -145,6 +188,7 @@ def _label(corpus: Path, row: dict) -> Label:
         replycode=str(first.get("replycode") or ""),
         hardbounce=hard if isinstance(hard, bool) else None,
         recipients=_recipients(row["expected"]),
+        rows=tuple(_expected_row(expected) for expected in row["expected"]),
     )
 
 
@@ -169,17 +213,50 @@ def load_labels(corpus: Path, limit: int | None) -> list[Label]:
 # --- scoring -----------------------------------------------------------------------------------
 
 
+def _add_fields(s: FieldScores, expected: Row, got: Row | None) -> None:
+    """One expected row against one finding (None: no finding), each field where the row labels it."""
+    got = got or Row()
+    if expected.reason and expected.reason not in NOT_ERRORS:
+        s.reason.add(got.reason == expected.reason)
+    if is_rfc3463_status(expected.status):
+        s.status.add(got.status == expected.status)
+    if REPLY_RE.match(expected.replycode):
+        s.reply.add(got.replycode == expected.replycode)
+    if expected.hard is not None:
+        s.hardsoft.add(bool(got.reason) and got.hard is expected.hard)
+
+
+def match_findings(rows: tuple[Row, ...], findings: tuple[Row, ...]) -> list[Row | None]:
+    """The finding for each expected row. A row with a recipient takes the tool's finding for the
+    same address (the second row of an address the second such finding, or the last there is: a
+    label may list one recipient twice where the tool reports it once); a row without one, as the
+    labels of corpus-own are, the finding in its own position, since labels and tools both list
+    recipients in the bounce's order. None: the tool reported nothing for that row."""
+    by_address: dict[str, list[Row]] = defaultdict(list)
+    for finding in findings:
+        by_address[finding.recipient].append(finding)
+    taken: Counter[str] = Counter()
+    matched: list[Row | None] = []
+    for position, row in enumerate(rows):
+        if not row.recipient:
+            matched.append(findings[position] if position < len(findings) else None)
+            continue
+        candidates = by_address.get(row.recipient, [])
+        n = taken[row.recipient]
+        taken[row.recipient] += 1
+        matched.append(candidates[min(n, len(candidates) - 1)] if candidates else None)
+    return matched
+
+
 def _add(s: Scores, label: Label, got: Answer) -> None:
     s.emails += 1
     s.no_finding += int(not got.found)
-    if label.reason and label.reason not in NOT_ERRORS:
-        s.reason.add(got.reason == label.reason)
-    if is_rfc3463_status(label.status):
-        s.status.add(got.status == label.status)
-    if REPLY_RE.match(label.replycode):
-        s.reply.add(got.replycode == label.replycode)
-    if label.hardbounce is not None:
-        s.hardsoft.add(got.found and got.hard is label.hardbounce)
+    first = Row(reason=label.reason, status=label.status, replycode=label.replycode, hard=label.hardbounce)
+    _add_fields(s, first, Row(reason=got.reason, status=got.status, replycode=got.replycode, hard=got.hard))
+    for row, finding in zip(label.rows, match_findings(label.rows, got.findings), strict=True):
+        s.per_recipient.rows += 1
+        s.per_recipient.unmatched += int(finding is None)
+        _add_fields(s.per_recipient, row, finding)
     if label.recipients is not None:
         for recipient in label.recipients:
             s.recipient.add(recipient in got.recipients)
@@ -188,8 +265,9 @@ def _add(s: Scores, label: Label, got: Answer) -> None:
 
 def score(labels: list[Label], answers: dict[str, Answer]) -> tuple[Scores, dict[str, Scores]]:
     """Over all emails and per `engine` label. Reason, status, reply code and hard/soft: the first
-    expected row against the first finding. Recipients: each expected row's address against every
-    finding's (exact, lower-cased)."""
+    expected row against the first finding, and per recipient every expected row against the finding
+    `match_findings` gives it. Recipients: each expected row's address against every finding's
+    (exact, lower-cased)."""
     overall = Scores()
     by_engine: dict[str, Scores] = defaultdict(Scores)
     for label in labels:
@@ -208,3 +286,29 @@ def reason_errors(labels: list[Label], answers: dict[str, Answer]) -> Counter[tu
         if got.reason != label.reason:
             errors[(label.reason, got.reason or NO_ANSWER)] += 1
     return errors
+
+
+def _pair(s: Score) -> list[int]:
+    return [s.hits, s.total]
+
+
+def scores_json(s: Scores) -> dict[str, Any]:
+    """A tool's scores as compare_sisimai.py --json prints them: [hits, scored] pairs."""
+    rows = s.per_recipient
+    return {
+        "reason": _pair(s.reason),
+        "status": _pair(s.status),
+        "replycode": _pair(s.reply),
+        "recipient": _pair(s.recipient),
+        "extra_recipients": s.extra_recipients,
+        "hardsoft": _pair(s.hardsoft),
+        "no_finding": s.no_finding,
+        "per_recipient": {
+            "rows": rows.rows,
+            "unmatched": rows.unmatched,
+            "reason": _pair(rows.reason),
+            "status": _pair(rows.status),
+            "replycode": _pair(rows.reply),
+            "hardsoft": _pair(rows.hardsoft),
+        },
+    }

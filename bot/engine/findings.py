@@ -90,7 +90,7 @@ def _reason(incident: Incident, match: Match, phase: str | None) -> str:
     )
     if incident.action in SUCCESS_ACTIONS and success_codes(incident):
         return "delivered"  # a delivery report: whatever entry the 2xx code found, it worked
-    if incident.action == "delayed" and reason in REACH_REASONS and _network_status(incident):
+    if incident.action == "delayed" and reason in REACH_REASONS and _network_status(incident, reason, phase):
         # the MTA keeps retrying: the message waits in its queue (Sisimai: expired), and the
         # entry still explains what the last attempt ran into
         return "expired"
@@ -112,10 +112,17 @@ def _quotes_code(text: str, code: str | None) -> bool:
     return False
 
 
-def _network_status(incident: Incident) -> bool:
-    """The record's enhanced status is about the network or routing (RFC 3463 X.4.x)."""
+def _network_status(incident: Incident, reason: str, phase: str | None) -> bool:
+    """The record's enhanced status is about the network or routing (RFC 3463 X.4.x). A record
+    with no code at all counts when its words are a refused or failed connection (phase NET) that
+    the entry files as `blocked`: no server answered, so no policy refused the message (Sendmail's
+    list of "transient non-fatal errors": "Deferred: Connection refused by ..."). A block in words
+    ("sender blocked") or a 4xx reply is a server refusing; and without a code an unanswered host
+    or a failed look-up keeps its reason, as Sisimai files them."""
     status = incident.enhanced_code
-    return status is not None and status.startswith("4.4.")
+    if status is None:
+        return reason == "blocked" and phase == "NET" and incident.reply_code is None
+    return status.startswith("4.4.")
 
 
 def success_only(incident: Incident) -> bool:

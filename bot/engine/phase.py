@@ -72,6 +72,18 @@ _CONNECT_FAILURE_RE = re.compile(
     r"|no route to host|could not connect|unable to connect)\b"
 )
 
+# qmail-remote names the step in words of its own, one sentence per step (qmail-remote.c: "<host>
+# does not like recipient.", "Connected to <host> but sender was rejected." ...); the remote reply
+# follows on the next line without them. Searched in lower-cased text.
+_QMAIL_STEPS = (
+    ("does not like recipient", "RCPT"),
+    ("but sender was rejected", "MAIL"),
+    ("but my name was rejected", "HELO"),
+    ("but greeting failed", "CONN"),
+    ("failed on data command", "DATA"),
+    ("failed after i sent the message", "DATA"),
+)
+
 USER_REASONS = frozenset({"userunknown"})
 # Entries that only restate a code (or a record with no words at all) give way to the phase.
 PHASE_REASONS = {"CONN": "blocked", "HELO": "blocked", "MAIL": "rejected"}
@@ -146,6 +158,9 @@ def smtp_phase(*texts: str) -> str | None:
             phase = _normalise(stated.group(1))
             if phase:
                 return phase
+        qmail_step = next((step for words, step in _QMAIL_STEPS if words in lowered), None)
+        if qmail_step:
+            return qmail_step
         # every wording above contains one of these two: a substring test skips most texts
         if ("connect" in lowered or "no route" in lowered) and _at_word_start(_CONNECT_FAILURE_RE, lowered):
             return "NET"  # no server answered: nothing was refused

@@ -63,3 +63,41 @@ def test_a_failed_record_whose_dns_lookup_failed_keeps_hostunknown(engine) -> No
     not_found = DNS_TRY_AGAIN.replace(", try again", "")
     record = _record("failed", "5.4.4", not_found).replace("smtp; ", "X-Postfix; ")
     assert engine.explain(record).findings[0].reason == "hostunknown"
+
+
+SENDMAIL_PERMANENT_AND_TRANSIENT = """From: Mail Delivery Subsystem <MAILER-DAEMON@relay.example.org>
+To: ana@example.org
+Subject: Returned mail: User unknown
+
+   ----- The following addresses had permanent fatal errors -----
+<bo@example.net>
+
+   ----- Transcript of session follows -----
+... while talking to mx.example.net.:
+>>> RCPT To:<bo@example.net>
+<<< 550 5.1.1 <bo@example.net>... User unknown
+550 <bo@example.net>... User unknown
+
+   ----- The following addresses had transient non-fatal errors -----
+<cy@example.com>
+
+   ----- Transcript of session follows -----
+<cy@example.com>... Deferred: Connection refused by mx.example.com.
+
+   ----- Original message follows -----
+"""
+
+
+def test_a_recipient_still_queued_after_a_refused_connection_is_expired(engine) -> None:
+    # the report's second list holds recipients still being tried, with no code at all: the news
+    # for them is the wait; the first list's recipient failed for its own reason
+    got = [
+        (f.recipient, f.reason, f.bounce) for f in engine.explain(SENDMAIL_PERMANENT_AND_TRANSIENT).findings
+    ]
+    assert got == [("bo@example.net", "userunknown", "hard"), ("cy@example.com", "expired", "soft")]
+
+
+def test_a_delayed_record_with_only_a_class_status_keeps_its_reason(engine) -> None:
+    # only a record with no code at all is read by its words alone; 4.0.0 is the report's choice
+    record = _record("delayed", "4.0.0", "Connection refused by mx.example.net")
+    assert engine.explain(record).findings[0].reason == "blocked"

@@ -75,3 +75,44 @@ def test_a_mailbox_refused_at_mail_from_is_the_senders(engine) -> None:
     )
     assert engine.explain(reply).findings[0].reason == "rejected"
     assert engine.explain(reply.replace("MAIL FROM", "RCPT TO")).findings[0].reason == "userunknown"
+
+
+def test_qmail_remotes_own_words_state_the_step() -> None:
+    assert smtp_phase("192.0.2.7 does not like recipient.\nRemote host said: 550 5.2.1 No") == "RCPT"
+    assert smtp_phase("Connected to 192.0.2.7 but sender was rejected.\nRemote host said: 553 no") == "MAIL"
+    assert smtp_phase("Connected to 192.0.2.7 but my name was rejected.") == "HELO"
+    assert smtp_phase("Connected to 192.0.2.7 but greeting failed.") == "CONN"
+    assert smtp_phase("192.0.2.7 failed after I sent the message.\nRemote host said: 554 spam") == "DATA"
+    assert smtp_phase("the recipient does not like mondays") is None
+
+
+QMAIL_TWO = """From: MAILER-DAEMON@mail.example.org
+To: ana@example.org
+Subject: failure notice
+
+Hi. This is the qmail-send program at mail.example.org.
+I'm afraid I wasn't able to deliver your message to the following addresses.
+This is a permanent error; I've given up. Sorry it didn't work out.
+
+<bo@example.net>:
+192.0.2.7 does not like recipient.
+Remote host said: 550 5.1.1 <bo@example.net>... User unknown
+Giving up on 192.0.2.7.
+
+<cy@example.net>:
+192.0.2.7 does not like recipient.
+Remote host said: 550 5.2.1 <cy@example.net>... User unknown
+Giving up on 192.0.2.7.
+
+--- Below this line is a copy of the message.
+"""
+
+
+def test_every_recipient_refused_at_rcpt_by_qmail_keeps_the_missing_user(engine) -> None:
+    # the second reply's status (5.2.1) is not a user status: without the step qmail names,
+    # "user unknown" in no stated phase would read as a filter speaking
+    findings = engine.explain(QMAIL_TWO).findings
+    assert [(f.recipient, f.reason) for f in findings] == [
+        ("bo@example.net", "userunknown"),
+        ("cy@example.net", "userunknown"),
+    ]

@@ -207,6 +207,8 @@ def test_compare_sisimai_prints_both_tools_side_by_side(tiny_corpus: Path) -> No
         "recipients not in the labels",
         "hard/soft agreement (by reason)",
         "unanswered (emails with no finding)",
+        "per recipient: reason",
+        "per recipient: hard/soft (by reason)",
         "Per expected reason",
         "Per bounce engine",
         "labels follow Sisimai's reason-based rule",
@@ -229,6 +231,9 @@ def test_compare_sisimai_prints_both_tools_side_by_side(tiny_corpus: Path) -> No
     assert tools["smtpbot"]["hardsoft"][1] == 4
     assert tools["smtpbot"]["reason"][1] == 4
     assert tools["smtpbot"]["no_finding"] >= 1
+    # every expected row judged per recipient; the missing file's row has no finding from either tool
+    assert sisimai["per_recipient"]["rows"] == tools["smtpbot"]["per_recipient"]["rows"] >= 4
+    assert sisimai["per_recipient"]["unmatched"] >= 1
     assert report["speed_ratio_subprocess"] > 0
 
 

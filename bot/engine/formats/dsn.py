@@ -146,7 +146,7 @@ def incidents_from_blocks(blocks: list[dict[str, str]], kind: str) -> list[Incid
         remote = _strip_type(block.get("remote-mta", message_fields.get("remote-mta", "")))
         out.append(
             Incident(
-                text=diagnostic or status,
+                text=_with_category(diagnostic or status, block),
                 kind=kind,
                 reply_code=replies[0].code if replies else None,
                 enhanced_code=enhanced,
@@ -159,6 +159,14 @@ def incidents_from_blocks(blocks: list[dict[str, str]], kind: str) -> list[Incid
             )
         )
     return out
+
+
+def _with_category(text: str, block: dict[str, str]) -> str:
+    """The record's diagnostic and, when the sending MTA filed this recipient under a category of
+    its own (PowerMTA: `X-PowerMTA-BounceCategory: inactive-mailbox`), that line: the category
+    is per recipient, and the entries for PowerMTA's categories read it."""
+    category = block.get("x-powermta-bouncecategory", "").strip()
+    return f"{text}\nX-PowerMTA-BounceCategory: {category}" if category else text
 
 
 def _address(value: str) -> str | None:

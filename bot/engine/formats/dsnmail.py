@@ -4,6 +4,7 @@ same fields written into the body by an MTA that builds no multipart/report."""
 from __future__ import annotations
 
 from ..address import lines_naming_local_part
+from ..codes import after_reply_code, enhanced_codes
 from ..incident import Incident, reply_from_context
 from ..normalize import fold
 from . import bounce_email, dsn, freetext, plainbounce
@@ -45,9 +46,22 @@ def with_report_text(found: list[Incident], message: bounce_email.Message, kind:
             # one record: the whole notice is about it, however it spells the address
             incident.context = body[:CONTEXT_CHARS]
             quoted = reply_from_context(incident)
-        if incident.reply_code is None:
+        if incident.reply_code is None and quoted:
             incident.reply_code = quoted
+            _status_from_quoted_reply(incident)
     return found
+
+
+def _status_from_quoted_reply(incident: Incident) -> None:
+    """A record whose Status gives only the class (`Status: 5.0.0`) and no reply of its own takes
+    the enhanced code of the reply the report quotes for its recipient ("552 5.2.2 ... Mailbox
+    full"), as it would from its own Diagnostic-Code (dsn.incidents_from_blocks)."""
+    status = incident.enhanced_code
+    if not status or not status.endswith(".0.0"):
+        return
+    hit = after_reply_code(incident.context, enhanced_codes(incident.context))
+    if hit and hit.code[0] == status[0]:
+        incident.enhanced_code = hit.code
 
 
 def _texts_by_recipient(message: bounce_email.Message) -> dict[str, str]:

@@ -75,3 +75,43 @@ def test_a_record_with_no_diagnostic_takes_the_line_naming_its_local_part(engine
     )
     got = [(f.recipient, f.reason) for f in findings(engine, report(records, prose))]
     assert got == [("jwalker@gw.example.edu", "userunknown"), ("admissions@gw.example.edu", "userunknown")]
+
+
+def test_records_with_only_a_class_take_each_recipients_quoted_status(engine) -> None:
+    # an MTA that writes "Status: 5.0.0" for every record and quotes each recipient's reply in the
+    # readable part: each record takes its own recipient's enhanced code, not the other's
+    prose = (
+        "An error has occurred while attempting to deliver a message for\n"
+        "the following list of recipients:\n\n"
+        "pat@example.com: 550 5.1.1 <pat@example.com>: Recipient address rejected: User unknown\n"
+        "quinn@example.com: 552 5.2.2 <quinn@example.com>: Recipient address rejected: Mailbox full\n"
+    )
+    records = "".join(
+        f"Final-Recipient: rfc822; {name}@example.com\nAction: failed\nStatus: 5.0.0\n\n"
+        for name in ("pat", "quinn")
+    )
+    got = [(f.recipient, f.enhanced_code, f.reply_code) for f in findings(engine, report(records, prose))]
+    assert got == [("pat@example.com", "5.1.1", "550"), ("quinn@example.com", "5.2.2", "552")]
+
+
+def test_a_record_with_a_detailed_status_keeps_it(engine) -> None:
+    records = "Final-Recipient: rfc822; pat@example.com\nAction: failed\nStatus: 5.1.2\n"
+    assert findings(engine, report(records))[0].enhanced_code == "5.1.2"
+
+
+def test_each_record_is_read_with_the_category_powermta_filed_it_under(engine) -> None:
+    # PowerMTA writes X-PowerMTA-BounceCategory in every record; the second recipient's category
+    # (an inactive mailbox) must not be lost to generic words, nor taken from the first record
+    records = (
+        "Final-Recipient: rfc822;pat@example.com\nAction: failed\nStatus: 5.2.2\n"
+        "Diagnostic-Code: smtp;552 5.2.2 Mailbox over quota\nX-PowerMTA-BounceCategory: quota-issues\n\n"
+        "Final-Recipient: rfc822;quinn@example.com\nAction: failed\nStatus: 5.2.1\n"
+        "Diagnostic-Code: smtp;550 5.2.1 <quinn@example.com>: mailbox is inactive\n"
+        "X-PowerMTA-BounceCategory: inactive-mailbox\n"
+    )
+    prose = "  <pat@example.com>  delivery failed; will not continue trying\n"
+    got = [(f.recipient, f.reason, f.entry_id) for f in findings(engine, report(records, prose))]
+    assert got == [
+        ("pat@example.com", "mailboxfull", "powermta.quota-issues"),
+        ("quinn@example.com", "suspend", "powermta.inactive-mailbox"),
+    ]
