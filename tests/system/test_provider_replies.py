@@ -101,6 +101,7 @@ def test_documented_provider_replies_meet_the_targets() -> None:
         ("corpus-providers-heldout4", 70, 96.0),
         ("corpus-providers-heldout5", 72, 98.0),
         ("corpus-providers-heldout6", 95, 97.0),
+        ("corpus-providers-heldout8", 78, 97.0),
     ],
 )
 def test_the_held_out_provider_replies_keep_their_documented_meaning(
@@ -114,7 +115,9 @@ def test_the_held_out_provider_replies_keep_their_documented_meaning(
     # gateways' and sending services' own replies, 98.6%, 37.0% before; corpus-providers-heldout5,
     # mailbox providers the others left out (Seznam, Strato, Aruba, SFR, Aliyun Mail, Fastmail ...),
     # 100%, 48.5% before; corpus-providers-heldout6, on-premises servers, delivery agents and
-    # policy services, 100.0%, 70.7% before).
+    # policy services, 100.0%, 70.7% before; corpus-providers-heldout8, replies and notices not in
+    # English (Exchange's NDRs and Gmail's notices in the sender's language, Seznam, QQ Mail, a
+    # Chinese host, DTI), 100.0%, 25.0% before).
     proc = _run("--corpus", str(REPO / "bench" / folder), "--json")
     assert proc.returncode == 0, proc.stderr
     report = json.loads(proc.stdout.strip().splitlines()[-1])
