@@ -21,14 +21,19 @@ WRAPPED_REPLY_RE = re.compile(r"<\s?#\s?[245]\.\d{1,3}\.\d{1,3} smtp;\s?(?=[245]
 EXIT_STATUS_RE = re.compile(r"\bcommand died with status (\d{1,3})\b", re.I)
 SYSEXITS = range(64, 79)
 TEMPORARY_SYSEXITS = frozenset({71, 75})
+# Chinese notices call a bounce "退信" (a returned letter: QQ Mail's "退信原因：...", a host's
+# "[退信] ..." label). The word is written only on a message that came back to its sender, so a
+# text that says it and carries no code reports a failed delivery, as an exit status would.
+RETURNED_RE = re.compile("退信")
 
 
-def exit_status_action(text: str) -> str | None:
-    """Say "failed" or "delayed" when the text reports a delivery command's sysexits status."""
+def implied_action(text: str) -> str | None:
+    """Say "failed" or "delayed" when the text reports a delivery command's sysexits status, or
+    "failed" when it calls itself a returned message (RETURNED_RE)."""
     m = EXIT_STATUS_RE.search(text)
     code = int(m.group(1)) if m else 0
     if code not in SYSEXITS:
-        return None
+        return "failed" if RETURNED_RE.search(text) else None
     return "delayed" if code in TEMPORARY_SYSEXITS else "failed"
 
 
@@ -203,8 +208,9 @@ def incident_from_text(text: str, kind: str, explicit: bool, **fields) -> Incide
         )
         status = specific or status
     if reply is None and status is None and fields.get("action") is None:
-        # no code states the class: a delivery command's exit status may (see EXIT_STATUS_RE)
-        fields["action"] = exit_status_action(text)
+        # no code states the class: a delivery command's exit status may (see EXIT_STATUS_RE), or
+        # the notice's own word for a returned message (RETURNED_RE)
+        fields["action"] = implied_action(text)
     incident = Incident(
         text=text,
         kind=kind,

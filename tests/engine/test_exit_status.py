@@ -41,3 +41,12 @@ def test_a_program_s_own_exit_status_says_nothing_about_the_class() -> None:
 def test_a_reply_code_in_the_text_still_decides() -> None:
     text = f"Command died with status 77: {LDA}. Command output: 452 4.2.2 Quota exceeded"
     assert best(text).bounce == "soft"
+
+
+def test_a_chinese_notice_that_calls_itself_a_returned_letter_failed() -> None:
+    # "退信" (a returned letter) is written only on a message that came back: with no code, the
+    # mailbox-full words (either class) say a failed delivery, not a deferral
+    assert best("退信原因：收件人空间不足").bounce == "hard"
+    assert best("收件人空间不足").bounce == "soft"  # the same words alone say nothing of the end
+    # a code in the text still decides
+    assert best("[退信] 452 4.2.2 Quota exceeded").bounce == "soft"

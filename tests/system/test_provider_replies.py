@@ -102,6 +102,7 @@ def test_documented_provider_replies_meet_the_targets() -> None:
         ("corpus-providers-heldout5", 72, 98.0),
         ("corpus-providers-heldout6", 95, 97.0),
         ("corpus-providers-heldout7", 65, 85.0),
+        ("corpus-providers-heldout8", 78, 97.0),
     ],
 )
 def test_the_held_out_provider_replies_keep_their_documented_meaning(
@@ -117,7 +118,9 @@ def test_the_held_out_provider_replies_keep_their_documented_meaning(
     # 100%, 48.5% before; corpus-providers-heldout6, on-premises servers, delivery agents and
     # policy services, 100.0%, 70.7% before; corpus-providers-heldout7, the long tail of access
     # providers, small mailbox providers and shared hosts (BT, Proximus, Bluehost, cPanel's caps
-    # ...), 86.6%, 40.3% before).
+    # ...), 86.6%, 40.3% before; corpus-providers-heldout8, replies and notices not in
+    # English (Exchange's NDRs and Gmail's notices in the sender's language, Seznam, QQ Mail, a
+    # Chinese host, DTI), 100.0%, 25.0% before).
     proc = _run("--corpus", str(REPO / "bench" / folder), "--json")
     assert proc.returncode == 0, proc.stderr
     report = json.loads(proc.stdout.strip().splitlines()[-1])
