@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import functools
 import operator
+from dataclasses import replace
 from typing import TYPE_CHECKING
 
 from . import cache, formats
@@ -180,8 +181,13 @@ class Engine:
             scored.append((tier, strength, order, finding))
         if framing and len(framing) < len(scored):
             # a notice's banner ("delivery has failed to these recipients") beside a finding that
-            # names the cause adds nothing: drop it
+            # names the cause adds nothing: drop it, but keep the one recipient it named when the
+            # cause's own lines name nobody (Gmail's sentence names the address, its link the cause)
+            named = {s[3].recipient for s in scored if s[2] in framing and s[3].recipient}
             scored = [s for s in scored if s[2] not in framing]
+            if len(named) == 1 and not any(s[3].recipient for s in scored):
+                address = named.pop()
+                scored = [(t, st, o, replace(f, recipient=address)) for t, st, o, f in scored]
         if worked and any(s[3].bounce in ("hard", "soft") for s in scored):
             # a report that mixes outcomes (RFC 3464 lets one DSN say failed, delayed, delivered,
             # relayed and expanded): the recipients it reached are not what went wrong
