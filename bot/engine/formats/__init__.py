@@ -129,7 +129,10 @@ def _kind(fmt: object, found: list[Incident]) -> str:
 
 
 def _hint(fmt: object, text: str) -> str:
-    """The bounce email's own headers, or the services a JSON payload comes from."""
+    """The bounce email's own headers, the services a JSON payload comes from, or the host that
+    pasted delivery-status fields name as the reporting one."""
     if fmt is jsonbounce:
         return jsonbounce.provider_hint(text)
+    if fmt is pasteddsn:
+        return pasteddsn.provider_hint(text)
     return bounce_email.read(text).header_text if getattr(fmt, "KIND", "") == "email" else ""

@@ -26,6 +26,7 @@ FIELD_START_RE = re.compile(
     r"\n(?:reporting-mta|received-from-mta|arrival-date|original-envelope-id|dsn-gateway"
     r"|final-recipient|original-recipient|action|status|diagnostic-code|remote-mta):"
 )
+REPORTING_MTA_RE = re.compile(r"^[ \t]*reporting-mta:[ \t]*([^\n]{0,200})", re.M | re.I)
 
 
 def detect(text: str) -> bool:
@@ -34,12 +35,25 @@ def detect(text: str) -> bool:
 
 def parse(text: str, explicit: bool) -> list[Incident]:
     readable = report_text(text)
+    found = dsn.incidents(text)
+    if not readable.strip() and len(found) > 1:
+        # the fields alone, several records: each record's context is its own paragraph, as
+        # the readable text's would be, so a record without a Diagnostic-Code takes no other
+        # record's reply code
+        return dsnmail.with_report_text(found, bounce_email.pasted(text), KIND)
     if not readable.strip():
-        return dsn.parse(text, explicit)  # the fields alone: the paste is each record's context
-    return dsnmail.with_report_text(dsn.incidents(text), bounce_email.pasted(readable), KIND)
+        return dsn.parse(text, explicit)  # the fields of one record: the paste is its context
+    return dsnmail.with_report_text(found, bounce_email.pasted(readable), KIND)
 
 
 def report_text(text: str) -> str:
     """The paste's text above its first delivery-status field: the report's readable part."""
     m = FIELD_START_RE.search("\n" + text[: dsn.DSN_HINT_CHARS].lower())
     return text[: m.start()] if m else ""
+
+
+def provider_hint(text: str) -> str:
+    """The reporting system's name (RFC 3464 2.2.2 Reporting-MTA): where a bounce email's From and
+    Received fields say which provider sent it, a paste of its fields still names that host."""
+    m = REPORTING_MTA_RE.search(text[: dsn.DSN_HINT_CHARS])
+    return f"reporting-mta: {m.group(1)}" if m else ""

@@ -81,6 +81,23 @@ DELAY_WORDS = (
     "пока не доставлено",
     "попытки доставки будут продолжены",
 )
+# Report words that a server's reply uses as well ("550 5.1.1 user unknown", "452 4.2.2 mailbox
+# full", "554 rejected"): where a report's own framing is looked for, they are what it quotes,
+# and a service's fields pasted as text ("diagnosticCode: smtp; 452 4.2.2 Mailbox full") hold
+# them too.
+SERVER_REPLY_WORDS = (
+    "rejected",
+    "user unknown",
+    "unknown user",
+    "no such ",
+    "recipient unknown",
+    "unknown recipient",
+    "not listed in",
+    "mailbox full",
+    "mailbox is full",
+    "over quota",
+    "quota exceeded",
+)
 # Senders and words of a delivery report (lower case).
 REPORTING_SENDERS = ("mailer-daemon", "postmaster", "mail delivery", "mail-daemon", "mail system")
 REPORT_WORDS = (
@@ -99,7 +116,6 @@ REPORT_WORDS = (
     "fatal error",
     "mail delivery",
     "delivery status",
-    "rejected",
     "could not be reached",
     "not be reached",
     "attempting to deliver",
@@ -121,16 +137,7 @@ REPORT_WORDS = (
     "returned to you",
     # what the server said, when the report's own framing says nothing of failure ("------- Failure
     # Reasons --------" alone, "Unknown user: a@b" alone)
-    "user unknown",
-    "unknown user",
-    "no such ",
-    "recipient unknown",
-    "unknown recipient",
-    "not listed in",
-    "mailbox full",
-    "mailbox is full",
-    "over quota",
-    "quota exceeded",
+    *SERVER_REPLY_WORDS,
     # the framing of localised reports (Exchange's "Unzustellbar", "Non remis", "No se puede
     # entregar", "Non recapitabile", "Não é possível entregar", "Onbestelbaar"; Postfix's and the
     # providers' own templates in German, French, Japanese, Chinese and Russian)
@@ -171,6 +178,19 @@ REPORT_WORDS = (
     "kunde inte levereras",
     "nepodařilo doručit",
     "전달되지 못했",
+    # openings that pasted reports showed the words above miss: Hotmail's and Gmail's "Delivery
+    # to the following recipient(s) failed / was aborted", Exchange's Swedish and Dutch templates
+    # ("Det gick inte att leverera", "kan niet worden bezorgd"), Chinese webmail's "未能送达",
+    # "未能投递", "未能成功投递" (could not be delivered), Korean "반송되었" (was returned) and
+    # Japanese "送信できませんでした" (could not be sent)
+    "delivery to the following recipient",
+    "gick inte att leverera",
+    "kan niet worden bezorgd",
+    "未能送达",
+    "未能投递",
+    "未能成功投递",
+    "반송되었",
+    "送信できませんでした",
 )
 # Words that say the report is final, whatever else it says about earlier retries. Not "could
 # not be delivered": Postfix's warning says its message "could not be delivered for more than 4
@@ -202,6 +222,7 @@ FINAL_WORDS = (
 REPORT_INDEX = LiteralIndex(list(REPORT_WORDS))
 DELAY_INDEX = LiteralIndex(list(DELAY_WORDS))
 FINAL_INDEX = LiteralIndex(list(FINAL_WORDS))
+FRAMING_INDEX = LiteralIndex([word for word in REPORT_WORDS if word not in SERVER_REPLY_WORDS])
 
 
 def is_delivery_report(message: bounce_email.Message) -> bool:
@@ -226,6 +247,13 @@ def speaks_of_report(text: str) -> bool:
     ("could not\nbe delivered")."""
     words = " ".join(text.lower().split())
     return bool(REPORT_INDEX.occurrences(words) or DELAY_INDEX.occurrences(words))
+
+
+def frames_report(text: str) -> bool:
+    """Words of a failed or delayed delivery that a report writes in its own framing, not those
+    a server's reply uses as well."""
+    words = " ".join(text.lower().split())
+    return bool(FRAMING_INDEX.occurrences(words) or DELAY_INDEX.occurrences(words))
 
 
 def is_delay_warning(subject: str, body: str) -> bool:
