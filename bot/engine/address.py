@@ -48,12 +48,32 @@ HEADER_NAME_RE = re.compile(
 # a display name before `<address>`: no colon (which would start another field) and not long
 MAX_DISPLAY_NAME = 80
 CONTEXT_WINDOW = 40
+# The recipient's labels and words in the languages of localised reports: Chinese 收件人 (and
+# 收信人, traditional 收件者), Japanese 宛先 (あて先, 送信先, 受信者), Korean 받는 사람 (받는 분,
+# 수신자, 수신인), Russian "по адресу", "адресату", "получатель", in lower case (the cues of
+# formats/cues.py search lower-case text). Not Russian "Кому:", which is the To field: like "To:",
+# it names every addressee of a quoted message.
+LOCALISED_RECIPIENT_WORDS = (
+    r"收件人|收信人|收件者|宛先|あて先|送信先|受信者|받는 ?사람|받는 ?분|수신자|수신인"
+    r"|по адресу|адресату|получател[ьюя]"
+)
+# The sender's labels in the same languages: Chinese 发件人 (發件人, 寄件人, 寄件者, 发信人),
+# Japanese 差出人 (送信者, 送信元), Korean 보낸 사람 (보낸 분, 발신자, 발신인), Russian "От:",
+# "Отправитель".
+LOCALISED_SENDER_WORDS = (
+    r"发件人|發件人|寄件人|寄件者|发信人|差出人|送信者|送信元|보낸 ?사람|보낸 ?분|발신자|발신인"
+    r"|отправител[ьяю]|\bот"
+)
+# The sender's label in another language right before an address (`发件人：a@b`, `От: a@b`): a
+# header field's value, as `From:` is, in a paste whose line breaks were lost (a source compiled
+# on first use by re, which keeps it).
+LOCALISED_SENDER_FIELD = rf"(?i)(?:{LOCALISED_SENDER_WORDS})[ \t]*[:：][ \t]*[<＜(\"'「]?$"
 # the words that introduce a failed address: "delivered to", "the following recipients failed:",
-# "Recipient address:" (a sender's address is introduced by "Sender address:"). Sources, as
+# "Recipient address:" (a sender's address is introduced by "Sender address:"), "收件人：". Sources, as
 # FAILURE_AFTER, compiled on first use by re (which keeps them): few texts need them.
 FAILURE_BEFORE = (
     r"(?i)(?:\bto|(?:\brecipients?|(?<!sender )\baddress(?:es)?|\bfailed|\bpermanently|\bfollowing)"
-    r"\b[^:<>@.\"]{0,20}:)[ \t]*[<(\"']?$"
+    rf"\b[^:<>@.\"]{{0,20}}:|(?:{LOCALISED_RECIPIENT_WORDS})[ \t]*[:：]?)[ \t]*[<(\"'＜「]?$"
 )
 # `<a@b>: host said` (Postfix) and `a@b... User unknown` (Sendmail); a bare `a@b:` may end a
 # sentence about the sender ("not accepting mail from a@b:")
@@ -136,8 +156,11 @@ def is_reporting_address(address: str) -> bool:
 
 def follows_header_field(text: str, start: int) -> bool:
     """Whether the address at `start` is the value of a message header field (`To: a@b`,
-    `From: Name <a@b>`, `Message-ID: <x@host>`, the second address of `Cc: a@b, c@d`): the
+    `From: Name <a@b>`, `发件人：a@b`, `Message-ID: <x@host>`, the second address of `Cc: a@b, c@d`): the
     bounce's own or the returned message's header, read inline where line breaks were lost."""
+    label = text[max(0, start - CONTEXT_WINDOW) : start]
+    if not label.isascii() and re.search(LOCALISED_SENDER_FIELD, label):
+        return True
     window = text[max(0, start - HEADER_WINDOW) : start]
     fields = list(HEADER_NAME_RE.finditer(window))
     if not fields:

@@ -20,7 +20,17 @@ from ..address import complete_display_names, complete_local_parts, find_mailbox
 from ..codes import enhanced_codes, reply_codes
 from ..incident import Incident, find_recipient, incident_from_text
 from . import bounce_email, freetext, listmates
-from .cues import ALIAS_CUE_RE, CONTACT_CUE_RE, RECIPIENT_CUE_RE, SENDER_CUE_RE, ends_with_cue
+from .cues import (
+    ALIAS_CUE_RE,
+    CONTACT_CUE_RE,
+    FULL_WIDTH_PUNCTUATION,
+    LOCALISED_RECIPIENT_CUE,
+    LOCALISED_SENDER_CUE,
+    RECIPIENT_CUE_RE,
+    SENDER_CUE_RE,
+    ends_with_cue,
+    summary_lines,
+)
 from .reportwords import is_delay_warning, is_delivery_report
 
 KIND = "email"
@@ -207,15 +217,21 @@ def _senders(message: bounce_email.Message) -> set[str]:
 
 
 def _listed_in_body(body: str) -> list[tuple[int, str]]:
-    """Addresses the body lists as recipients: at a line's start, or after a recipient word."""
+    """Addresses the body lists as recipients: at a line's start, or after a recipient word.
+    Those of a returned message's summary in another language count only when nothing else
+    lists anyone (cues.summary_lines)."""
     found: list[tuple[int, str]] = []
+    summarised: list[tuple[int, str]] = []
     distinct: set[str] = set()
     offset = 0
     unindented = ""  # the last line that starts with no blank: a quoted header field there folds
     # onto the indented lines under it (an indented field is a summary's and folds nothing)
     previous = ""  # the last line with words: a cue may end there
     listed_before = False  # whether the line before listed a recipient
-    for line in body.split("\n", MAX_BODY_LINES)[:MAX_BODY_LINES]:
+    lines = body.split("\n", MAX_BODY_LINES)[:MAX_BODY_LINES]
+    # every label of a summary in another language is written in other than ASCII
+    in_summary = [False] * len(lines) if body.isascii() else summary_lines(lines)
+    for number, line in enumerate(lines):
         start, offset = offset, offset + len(line) + 1
         words_before = previous
         previous = line if line.strip() else previous  # across blank lines too
@@ -228,7 +244,8 @@ def _listed_in_body(body: str) -> list[tuple[int, str]]:
         # only a line with an address is read further: the header-field tests wait until then
         if "@" not in line:
             continue
-        lowered, tail = line.lower(), words_before[-48:].lower()
+        # "收件人：a@b" reads as "收件人:a@b": offsets stay, as each character stands for one
+        lowered, tail = _cue_text(line), _cue_text(words_before[-48:])
         if HEADER_FIELD_RE.match(lowered) or (indented and HEADER_FIELD_RE.match(unindented.lower())):
             continue
         listed_end = -1  # where the last address listed on this line ends
@@ -236,7 +253,8 @@ def _listed_in_body(body: str) -> list[tuple[int, str]]:
             before = _words_before(tail, lowered, pos)
             # "to a@b, c@d and e@f": an address that follows a listed one is listed with it
             in_list = listed_end >= 0 and lowered[listed_end:pos].strip(" \t<>,;") in ("", "and")
-            sender = ends_with_cue(SENDER_CUE_RE, before) and not ALIAS_CUE_RE.search(before)
+            named_sender = ends_with_cue(SENDER_CUE_RE, before, LOCALISED_SENDER_CUE)
+            sender = named_sender and not ALIAS_CUE_RE.search(before)
             if sender or not (in_list or _is_listed(lowered, pos)):
                 continue
             if near_listed and ALIAS_CUE_RE.search(before):
@@ -244,13 +262,20 @@ def _listed_in_body(body: str) -> list[tuple[int, str]]:
                 # (Sendmail's "tkwan / (expanded from: <tkwan@example.net>)") it is the only
                 # address there is
                 continue
-            found.append((start + pos, address))
+            (summarised if in_summary[number] else found).append((start + pos, address))
             listed_end = pos + len(address)
             near_listed = listed_before = True
             distinct.add(address.lower())
-        if len(distinct) >= MAX_RECIPIENTS or len(found) >= MAX_OCCURRENCES:
+        if len(distinct) >= MAX_RECIPIENTS or len(found) + len(summarised) >= MAX_OCCURRENCES:
             break
-    return found
+    return found or summarised
+
+
+def _cue_text(text: str) -> str:
+    """The text in lower case, its full-width punctuation as ASCII (only text other than ASCII
+    has any)."""
+    lowered = text.lower()
+    return lowered if lowered.isascii() else lowered.translate(FULL_WIDTH_PUNCTUATION)
 
 
 def _words_before(previous_tail: str, lowered_line: str, pos: int) -> str:
@@ -264,7 +289,7 @@ def _words_before(previous_tail: str, lowered_line: str, pos: int) -> str:
 
 def _is_listed(lowered_line: str, pos: int) -> bool:
     before = lowered_line[max(0, pos - 48) : pos]
-    if not before.strip(" \t<\"'(*-"):
+    if not before.strip(" \t<\"'(*-["):
         # the address starts the line: a report's list of recipients, unless it is only the
         # display name of the angle address after it (`a@b <c@d>`, RFC 5322 name-addr)
         return not ANGLE_ADDRESS_NEXT_RE.match(lowered_line, lowered_line.find("@", pos))
@@ -274,13 +299,13 @@ def _is_listed(lowered_line: str, pos: int) -> bool:
         return True
     if before.rstrip(" \t<").endswith(":") and _ends_line(lowered_line, pos):
         return True  # "Unknown user: a@example.com", the address closing the line
-    return ends_with_cue(RECIPIENT_CUE_RE, before)
+    return ends_with_cue(RECIPIENT_CUE_RE, before, LOCALISED_RECIPIENT_CUE)
 
 
 def _ends_line(lowered_line: str, pos: int) -> bool:
     at = lowered_line.find("@", pos)
     end = next((i for i in range(at, len(lowered_line)) if lowered_line[i] in " \t"), len(lowered_line))
-    return not lowered_line[end:].strip(" \t>.;,)")
+    return not lowered_line[end:].strip(" \t>.;,)\"']")
 
 
 def diagnostics(body: str, listed: list[tuple[int, str]]) -> list[tuple[str, str]]:
