@@ -16,7 +16,14 @@ from ..incident import Incident
 
 CONTEXT_CHARS = 4000
 # Subjects that state the cause after a fixed prefix (lower case).
-CAUSE_SUBJECT_PREFIXES = ("returned mail:", "delivery failure:")
+# fml, a list manager, names its refusals there too ("Loop Alert: ...", go-sisimai lhost/via-fml.go).
+CAUSE_SUBJECT_PREFIXES = (
+    "returned mail:",
+    "delivery failure:",
+    "loop alert:",
+    "loop back warning:",
+    "warning: unix from loop",
+)
 # What a list puts around an address it lists: bullets, brackets, blanks.
 LIST_PUNCTUATION = " \t\n*-<>:;,.()"
 # The headings under which Sendmail's report lists its recipients (savemail.c): one report may

@@ -191,6 +191,11 @@ REPORT_WORDS = (
     "未能成功投递",
     "반송되었",
     "送信できませんでした",
+    # a mailing list manager's refusal named in the notice's subject: fml's "Loop Alert:", "Loop
+    # Back Warning:" and "WARNING: UNIX FROM Loop" (go-sisimai lhost/via-fml.go)
+    "loop alert:",
+    "loop back warning:",
+    "unix from loop",
 )
 # Words that say the report is final, whatever else it says about earlier retries. Not "could
 # not be delivered": Postfix's warning says its message "could not be delivered for more than 4

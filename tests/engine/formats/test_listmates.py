@@ -38,6 +38,18 @@ def test_a_subject_that_states_the_cause_explains_a_recipient_without_words(engi
 def test_only_a_subject_with_a_cause_prefix_is_context() -> None:
     assert listmates.cause_in_subject("Returned mail: Host unknown") == "Returned mail: Host unknown\n"
     assert listmates.cause_in_subject("Undeliverable: Mailbox full of photos") == ""
+    assert listmates.cause_in_subject("Re: loop alert: pager rota") == ""
+
+
+def test_a_list_managers_loop_alert_in_the_subject_is_the_cause(engine) -> None:
+    # fml names the refusal only in its Subject; the body names the list it refused to post to
+    body = (
+        "fml did not pass the article below to <choir@ml.example.jp>: it already carries\n"
+        "this list's own header.\n\nOriginal mail as follows:\n\nFrom: a@example.com\n"
+    )
+    text = message(body, subject="Loop Alert: article came back (choir ML)", From="choir-admin@ml.example.jp")
+    (found,) = findings(engine, text)
+    assert (found.recipient, found.reason) == ("choir@ml.example.jp", "systemerror")
 
 
 def test_a_recipient_line_with_its_own_words_takes_no_code_from_the_next() -> None:
