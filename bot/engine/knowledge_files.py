@@ -10,6 +10,7 @@ import os
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass
+from functools import lru_cache
 from typing import TYPE_CHECKING
 
 from .knowledge import KnowledgeBase
@@ -206,6 +207,22 @@ def _pattern_problem(source: str, kb: KnowledgeBase) -> str | None:
     RE2 accepting it is the guarantee that no text makes it slow. A required string lets the
     matcher skip it on every text without that string, instead of running it on all of them.
     """
+    problem, literals, also, width = _pattern_facts(source)
+    if problem is None:
+        kb.literals[source] = literals
+        if also:
+            kb.also_required[source] = also
+        kb.widths[source] = width
+    return problem
+
+
+# What a pattern's text says about it depends on that text alone: a process that reads the
+# knowledge again (a reload, a test suite building many engines) analyses each pattern once.
+@lru_cache(maxsize=4096)
+def _pattern_facts(
+    source: str,
+) -> tuple[str | None, tuple[str, ...], tuple[tuple[str, ...], ...], int | None]:
+    """(problem, required strings, other required sets, widest match) of one pattern."""
     # imported here: a start-up served from the cache never validates, nor reads a pattern
     from .knowledge_regex import compile_error
     from .pattern_literals import (
@@ -218,22 +235,19 @@ def _pattern_problem(source: str, kb: KnowledgeBase) -> str | None:
 
     refused = compile_error(source)
     if refused is not None:
-        return f"does not compile under RE2 ({refused}); look-around and back-references are not supported"
+        problem = f"does not compile under RE2 ({refused}); look-around and back-references are not supported"
+        return problem, (), (), None
     refused = parse_problem(source)
     if refused is not None:
-        return f"uses syntax the literal finder does not read: {refused}"
+        return f"uses syntax the literal finder does not read: {refused}", (), (), None
     literals = required_literals(source)
     if not literals:
-        return (
+        problem = (
             f"requires no plain text: every match must contain a string of {MIN_LITERAL_CHARS} or more"
             " characters (or one of a few such alternatives), so that it runs only on texts that have one"
         )
-    kb.literals[source] = literals
-    also = also_required(source)
-    if also:
-        kb.also_required[source] = also
-    kb.widths[source] = max_width(source)
-    return None
+        return problem, (), (), None
+    return None, literals, also_required(source), max_width(source)
 
 
 def _entry(table: dict, name: str, lines: list[str], local: bool, kb: KnowledgeBase) -> Entry | None:
