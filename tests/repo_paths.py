@@ -1,6 +1,8 @@
 """Where things are, for tests in any folder under tests/."""
 
 import importlib.util
+import os
+import subprocess
 import sys
 from pathlib import Path
 from types import ModuleType
@@ -19,3 +21,17 @@ def bench_module(name: str) -> ModuleType:
     sys.modules[name] = module  # dataclasses look their module up by name
     spec.loader.exec_module(module)
     return module
+
+
+def run_provider_replies(*args: str) -> subprocess.CompletedProcess[str]:
+    """bench/provider_replies.py run as a user runs it, on the shipped knowledge only (an
+    organisation's SMTPBOT_KNOWLEDGE_DIR in the environment would change its figures)."""
+    env = {k: v for k, v in os.environ.items() if k != "SMTPBOT_KNOWLEDGE_DIR"}
+    return subprocess.run(
+        [sys.executable, str(REPO / "bench" / "provider_replies.py"), *args],
+        capture_output=True,
+        text=True,
+        timeout=300,
+        cwd=REPO,
+        env=env,
+    )

@@ -5,31 +5,15 @@ timings, so they may fail a build)."""
 from __future__ import annotations
 
 import json
-import os
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
-from repo_paths import REPO
+from repo_paths import REPO, run_provider_replies
 
-SCRIPT = REPO / "bench" / "provider_replies.py"
 CORPUS = REPO / "bench" / "corpus-providers"
 # The catalogues this test holds to the targets, per provider (other catalogues are scored but not
 # asserted here).
 ASSERTED = ("google", "microsoft-exchange-online", "outlook-com")
-
-
-def _run(*args: str) -> subprocess.CompletedProcess[str]:
-    env = {k: v for k, v in os.environ.items() if k != "SMTPBOT_KNOWLEDGE_DIR"}
-    return subprocess.run(
-        [sys.executable, str(SCRIPT), *args],
-        capture_output=True,
-        text=True,
-        timeout=300,
-        cwd=REPO,
-        env=env,
-    )
 
 
 def _line(provider: str, text: str, reason: str, bounce: str) -> str:
@@ -60,7 +44,7 @@ def test_scores_each_reply_three_ways_and_lists_the_misses(tmp_path: Path) -> No
         + "\n",
         encoding="utf-8",
     )
-    proc = _run(str(corpus), "--misses", "--json")
+    proc = run_provider_replies(str(corpus), "--misses", "--json")
     assert proc.returncode == 0, proc.stderr
     out = proc.stdout
     for heading in ("catalogue", "provider", "meaning", "named", "specific", "targets:", "Misses (1;"):
@@ -68,20 +52,20 @@ def test_scores_each_reply_three_ways_and_lists_the_misses(tmp_path: Path) -> No
     assert "tiny:2 want userunknown/hard Google; got mailboxfull/soft Google google." in out
     report = json.loads(out.strip().splitlines()[-1])
     assert report["total"] == {"replies": 2, "meaning": 50.0, "named": 100.0, "specific": 100.0}
-    assert _run(str(corpus), "--strict").returncode == 1
+    assert run_provider_replies(str(corpus), "--strict").returncode == 1
 
 
 def test_a_malformed_line_is_reported_with_its_place(tmp_path: Path) -> None:
     corpus = tmp_path / "bad.jsonl"
     corpus.write_text('{"provider": "Google", "text": "550 5.1.1"}\nnot json\n', encoding="utf-8")
-    proc = _run(str(corpus))
+    proc = run_provider_replies(str(corpus))
     assert proc.returncode == 2
     assert "bad.jsonl:1: missing or empty reason, bounce, source" in proc.stderr
     assert "bad.jsonl:2: not JSON" in proc.stderr
 
 
 def test_documented_provider_replies_meet_the_targets() -> None:
-    proc = _run(*(str(CORPUS / f"{name}.jsonl") for name in ASSERTED), "--json", "--misses")
+    proc = run_provider_replies(*(str(CORPUS / f"{name}.jsonl") for name in ASSERTED), "--json", "--misses")
     assert proc.returncode == 0, proc.stderr
     report = json.loads(proc.stdout.strip().splitlines()[-1])
     assert set(report["catalogues"]) == set(ASSERTED)
@@ -121,7 +105,7 @@ def test_the_held_out_provider_replies_keep_their_documented_meaning(
     # ...), 86.6%, 40.3% before; corpus-providers-heldout8, replies and notices not in
     # English (Exchange's NDRs and Gmail's notices in the sender's language, Seznam, QQ Mail, a
     # Chinese host, DTI), 100.0%, 25.0% before).
-    proc = _run("--corpus", str(REPO / "bench" / folder), "--json")
+    proc = run_provider_replies("--corpus", str(REPO / "bench" / folder), "--json")
     assert proc.returncode == 0, proc.stderr
     report = json.loads(proc.stdout.strip().splitlines()[-1])
     assert report["total"]["replies"] >= replies

@@ -5,29 +5,13 @@ and bench/provider_replies.py scores a paste that reports no failure and a paste
 from __future__ import annotations
 
 import json
-import os
-import subprocess
-import sys
 from pathlib import Path
 
-from repo_paths import REPO
+from repo_paths import REPO, run_provider_replies
 
 from bot.engine import Engine
 
-SCRIPT = REPO / "bench" / "provider_replies.py"
 CORPUS = REPO / "bench" / "corpus-pastes-heldout"
-
-
-def _run(*args: str) -> subprocess.CompletedProcess[str]:
-    env = {k: v for k, v in os.environ.items() if k != "SMTPBOT_KNOWLEDGE_DIR"}
-    return subprocess.run(
-        [sys.executable, str(SCRIPT), *args],
-        capture_output=True,
-        text=True,
-        timeout=300,
-        cwd=REPO,
-        env=env,
-    )
 
 
 def _row(text: str, reason: str, bounce: str, **more: str) -> str:
@@ -52,7 +36,7 @@ def test_no_failure_and_the_recipient_are_scored(tmp_path: Path) -> None:
         _row(bounced, "userunknown", "hard", recipient="someone.else@example.com"),  # wrong recipient
     ]
     corpus.write_text("\n".join(rows) + "\n", encoding="utf-8")
-    proc = _run(str(corpus), "--json", "--misses")
+    proc = run_provider_replies(str(corpus), "--json", "--misses")
     assert proc.returncode == 0, proc.stderr
     total = json.loads(proc.stdout.strip().splitlines()[-1])["total"]
     assert (total["replies"], total["meaning"], total["recipients"], total["recipient"]) == (4, 75.0, 2, 50.0)
@@ -68,7 +52,7 @@ def test_a_none_label_must_be_whole(tmp_path: Path) -> None:
         _row("status=sent", "none", "none", recipient="a@example.com"),
     ]
     corpus.write_text("\n".join(rows) + "\n", encoding="utf-8")
-    proc = _run(str(corpus))
+    proc = run_provider_replies(str(corpus))
     assert proc.returncode == 2
     assert "bad.jsonl:1: reason none goes with bounce none" in proc.stderr
     assert "bad.jsonl:2: recipient must be an address of a failure" in proc.stderr
@@ -79,7 +63,7 @@ def test_the_held_out_pastes_keep_their_figures() -> None:
     # were then fixed with formats (qmail-send, PowerMTA accounting, Exchange message trace, Haraka,
     # payload fragments) and ranking rules. December 2026: meaning 88.1% and recipient 85.1%
     # before, 95.8% and 98.9% after (118 pastes, 87 naming a recipient).
-    proc = _run("--corpus", str(CORPUS), "--json")
+    proc = run_provider_replies("--corpus", str(CORPUS), "--json")
     assert proc.returncode == 0, proc.stderr
     total = json.loads(proc.stdout.strip().splitlines()[-1])["total"]
     assert total["replies"] >= 110 and total["recipients"] >= 80

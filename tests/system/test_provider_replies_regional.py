@@ -4,15 +4,11 @@ and the sending services keep their figures (bench/provider_replies.py, issue 12
 from __future__ import annotations
 
 import json
-import os
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
-from repo_paths import REPO
+from repo_paths import REPO, run_provider_replies
 
-SCRIPT = REPO / "bench" / "provider_replies.py"
 CORPUS = REPO / "bench" / "corpus-providers"
 CATALOGUES = (
     "yahoo", "aol", "apple", "comcast", "cox", "free", "gmx-webde", "godaddy",
@@ -21,15 +17,7 @@ CATALOGUES = (
 
 
 def _report(*paths: Path) -> dict:
-    env = {k: v for k, v in os.environ.items() if k != "SMTPBOT_KNOWLEDGE_DIR"}
-    proc = subprocess.run(
-        [sys.executable, str(SCRIPT), *map(str, paths), "--json", "--misses"],
-        capture_output=True,
-        text=True,
-        env=env,
-        timeout=300,
-        check=False,
-    )
+    proc = run_provider_replies(*map(str, paths), "--json", "--misses")
     assert proc.returncode == 0, proc.stderr
     return json.loads(proc.stdout.strip().splitlines()[-1])
 
