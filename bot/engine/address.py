@@ -18,16 +18,19 @@ DOT_STRING_RE = re.compile(rf"[{ATEXT}]+(?:\.[{ATEXT}]+)*")
 # a quoted local part is rare: its source is compiled on first use by re, which keeps it
 QUOTED = r'"(?:[^"\\\r\n]|\\.){0,62}"'
 DOMAIN_RE = re.compile(rf"{LABEL}(?:\.{LABEL})*\.[A-Za-z][A-Za-z0-9-]{{0,62}}|\[[0-9A-Fa-f.:]{{3,45}}\]")
-# RFC 6531 (SMTPUTF8) lets a local part hold any character beyond ASCII; read here are the letters
-# of the scripts that separate words by spaces: Latin (Latin-1 and Extended-A/B, not the signs ×
-# and ÷), Greek and Cyrillic. Not the scripts written without spaces (Chinese, Japanese, Thai):
-# there a run of letters before an ASCII address is the sentence around it, not its local part.
-# Only text other than ASCII can hold one, so the patterns that read them (UTF8_DOT_STRING,
-# UTF8_CANDIDATE) are sources compiled on first use by re, which keeps them.
+# RFC 6531 (SMTPUTF8) lets a local part hold any character beyond ASCII, and RFC 5890 a domain
+# label (a U-label); read here are the letters of the scripts that separate words by spaces:
+# Latin (Latin-1 and Extended-A/B, not the signs × and ÷), Greek and Cyrillic. Not the scripts
+# written without spaces (Chinese, Japanese, Thai): there a run of letters next to an ASCII
+# address is the sentence around it, not part of the address. Only text other than ASCII can
+# hold one, so the patterns that read them (UTF8_DOT_STRING, UTF8_DOMAIN, UTF8_CANDIDATE) are
+# sources compiled on first use by re, which keeps them.
 UTF8_LETTERS = "\u00c0-\u00d6\u00d8-\u00f6\u00f8-\u024f\u0370-\u03ff\u0400-\u04ff"
 UTF8_ATEXT = ATEXT + UTF8_LETTERS
 UTF8_DOT_STRING = rf"[{UTF8_ATEXT}]+(?:\.[{UTF8_ATEXT}]+)*"
 UTF8_LETTER = f"[{UTF8_LETTERS}]"
+UTF8_LABEL = rf"[A-Za-z0-9{UTF8_LETTERS}](?:[A-Za-z0-9{UTF8_LETTERS}-]{{0,61}}[A-Za-z0-9{UTF8_LETTERS}])?"
+UTF8_DOMAIN = rf"{UTF8_LABEL}(?:\.{UTF8_LABEL})*\.[A-Za-z{UTF8_LETTERS}][A-Za-z0-9{UTF8_LETTERS}-]{{0,62}}"
 # A candidate in running text: its parts are bounded, so a long run of letters without an `@`
 # costs one pass, and the dot-string's shape is checked afterwards by mailbox(). The local part
 # is read once for both kinds of domain, and never gives characters back: `@` is no atext, so
@@ -35,7 +38,12 @@ UTF8_LETTER = f"[{UTF8_LETTERS}]"
 CANDIDATE_RE = re.compile(
     rf"[.{ATEXT}]{{1,64}}+@(?:(?:[A-Za-z0-9-]{{1,63}}\.){{1,8}}[A-Za-z0-9-]{{1,63}}|\[[0-9A-Fa-f.:]{{3,45}}\])"
 )
-UTF8_CANDIDATE = CANDIDATE_RE.pattern.replace(ATEXT, UTF8_ATEXT)
+# In text other than ASCII the domain is one run of label characters and dots, which mailbox()
+# then checks label by label: each class of these letters costs re a bitmap of their code points
+# to compile, and one is enough.
+UTF8_CANDIDATE = (
+    rf"[.{UTF8_ATEXT}]{{1,64}}+@(?:[A-Za-z0-9{UTF8_LETTERS}.-]{{3,253}}|\[[0-9A-Fa-f.:]{{3,45}}\])"
+)
 # Local parts that are roles of the reporting system, never the failed recipient of a bounce.
 SYSTEM_LOCAL_PARTS = frozenset({"mailer-daemon", "postmaster", "mail-daemon", "maildaemon"})
 MAX_ADDRESS = 254
@@ -121,7 +129,7 @@ def mailbox(value: str | None) -> str | None:
     dot_string = DOT_STRING_RE.fullmatch(local) if local.isascii() else re.fullmatch(UTF8_DOT_STRING, local)
     if not (dot_string or re.fullmatch(QUOTED, local)):
         return None
-    if not DOMAIN_RE.fullmatch(domain):
+    if not (DOMAIN_RE.fullmatch(domain) if domain.isascii() else re.fullmatch(UTF8_DOMAIN, domain)):
         return None
     return address
 

@@ -26,6 +26,9 @@ VALID = [
     ("müller@baeckerei.example.de", "müller@baeckerei.example.de"),
     ("иван@pochta.example", "иван@pochta.example"),
     ("σοφία@example.gr", "σοφία@example.gr"),
+    # RFC 5890 U-labels in the same scripts
+    ("info@bäckerei-müller.example.de", "info@bäckerei-müller.example.de"),
+    ("почта@пример.рф", "почта@пример.рф"),
 ]
 INVALID = [
     "ana@localhost",  # a domain of one label
@@ -68,6 +71,9 @@ UTF8_IN_TEXT = [
     ("宛先taro@example.jp に届きませんでした", ["taro@example.jp"]),
     # the multiplication sign is no letter
     ("3×ana@example.com", ["ana@example.com"]),
+    ("<info@bäckerei-müller.example.de>: host said: 550", ["info@bäckerei-müller.example.de"]),
+    # a domain in a script written without spaces is not read: the ASCII labels before it are none
+    ("收件人：wang@例子.example.cn", []),
 ]
 
 
