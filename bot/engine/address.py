@@ -18,12 +18,31 @@ DOT_STRING_RE = re.compile(rf"[{ATEXT}]+(?:\.[{ATEXT}]+)*")
 # a quoted local part is rare: its source is compiled on first use by re, which keeps it
 QUOTED = r'"(?:[^"\\\r\n]|\\.){0,62}"'
 DOMAIN_RE = re.compile(rf"{LABEL}(?:\.{LABEL})*\.[A-Za-z][A-Za-z0-9-]{{0,62}}|\[[0-9A-Fa-f.:]{{3,45}}\]")
+# RFC 6531 (SMTPUTF8) lets a local part hold any character beyond ASCII, and RFC 5890 a domain
+# label (a U-label); read here are the letters of the scripts that separate words by spaces:
+# Latin (Latin-1 and Extended-A/B, not the signs × and ÷), Greek and Cyrillic. Not the scripts
+# written without spaces (Chinese, Japanese, Thai): there a run of letters next to an ASCII
+# address is the sentence around it, not part of the address. Only text other than ASCII can
+# hold one, so the patterns that read them (UTF8_DOT_STRING, UTF8_DOMAIN, UTF8_CANDIDATE) are
+# sources compiled on first use by re, which keeps them.
+UTF8_LETTERS = "\u00c0-\u00d6\u00d8-\u00f6\u00f8-\u024f\u0370-\u03ff\u0400-\u04ff"
+UTF8_ATEXT = ATEXT + UTF8_LETTERS
+UTF8_DOT_STRING = rf"[{UTF8_ATEXT}]+(?:\.[{UTF8_ATEXT}]+)*"
+UTF8_LETTER = f"[{UTF8_LETTERS}]"
+UTF8_LABEL = rf"[A-Za-z0-9{UTF8_LETTERS}](?:[A-Za-z0-9{UTF8_LETTERS}-]{{0,61}}[A-Za-z0-9{UTF8_LETTERS}])?"
+UTF8_DOMAIN = rf"{UTF8_LABEL}(?:\.{UTF8_LABEL})*\.[A-Za-z{UTF8_LETTERS}][A-Za-z0-9{UTF8_LETTERS}-]{{0,62}}"
 # A candidate in running text: its parts are bounded, so a long run of letters without an `@`
 # costs one pass, and the dot-string's shape is checked afterwards by mailbox(). The local part
 # is read once for both kinds of domain, and never gives characters back: `@` is no atext, so
 # only the whole run can stand before it.
 CANDIDATE_RE = re.compile(
     rf"[.{ATEXT}]{{1,64}}+@(?:(?:[A-Za-z0-9-]{{1,63}}\.){{1,8}}[A-Za-z0-9-]{{1,63}}|\[[0-9A-Fa-f.:]{{3,45}}\])"
+)
+# In text other than ASCII the domain is one run of label characters and dots, which mailbox()
+# then checks label by label: each class of these letters costs re a bitmap of their code points
+# to compile, and one is enough.
+UTF8_CANDIDATE = (
+    rf"[.{UTF8_ATEXT}]{{1,64}}+@(?:[A-Za-z0-9{UTF8_LETTERS}.-]{{3,253}}|\[[0-9A-Fa-f.:]{{3,45}}\])"
 )
 # Local parts that are roles of the reporting system, never the failed recipient of a bounce.
 SYSTEM_LOCAL_PARTS = frozenset({"mailer-daemon", "postmaster", "mail-daemon", "maildaemon"})
@@ -107,9 +126,10 @@ def mailbox(value: str | None) -> str | None:
         # "/var/mail/user@host" or "Maildir/new/1.H2@host" is a path and "a&Endpoint=user@host"
         # a URL's query, whatever RFC 5322's atext allows
         return None
-    if not (DOT_STRING_RE.fullmatch(local) or re.fullmatch(QUOTED, local)):
+    dot_string = DOT_STRING_RE.fullmatch(local) if local.isascii() else re.fullmatch(UTF8_DOT_STRING, local)
+    if not (dot_string or re.fullmatch(QUOTED, local)):
         return None
-    if not DOMAIN_RE.fullmatch(domain):
+    if not (DOMAIN_RE.fullmatch(domain) if domain.isascii() else re.fullmatch(UTF8_DOMAIN, domain)):
         return None
     return address
 
@@ -126,8 +146,9 @@ def find_mailboxes(text: str, limit: int = 50) -> list[tuple[int, str]]:
 @functools.lru_cache(maxsize=16)
 def _mailboxes(text: str, limit: int) -> tuple[tuple[int, str], ...]:
     found: list[tuple[int, str]] = []
-    for m in CANDIDATE_RE.finditer(text):
-        if m.start() and (text[m.start() - 1] in URL_CHARS or text[m.start() - 1] in LOCAL_CHARS):
+    for m in (CANDIDATE_RE if text.isascii() else re.compile(UTF8_CANDIDATE)).finditer(text):
+        before = text[m.start() - 1] if m.start() else ""
+        if before and (before in URL_CHARS or before in LOCAL_CHARS or _utf8_letter(before)):
             # inside a URL's path or query ("?email=a@example.com"), or the tail of a string
             # longer than any local part
             continue
@@ -140,6 +161,11 @@ def _mailboxes(text: str, limit: int) -> tuple[tuple[int, str], ...]:
             if len(found) >= limit:
                 break
     return tuple(found)
+
+
+def _utf8_letter(char: str) -> bool:
+    """Whether the character is one of the letters beyond ASCII a local part may hold."""
+    return not char.isascii() and re.fullmatch(UTF8_LETTER, char) is not None
 
 
 def is_system_address(address: str) -> bool:

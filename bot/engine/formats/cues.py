@@ -80,7 +80,9 @@ ALIAS_CUE_RE = re.compile(
 # Words before an address that name it as the sender of the message that failed (Exim's "A
 # message sent by / <a@b> / could not be delivered", "Sender: a@b", a transcript's "*  From:
 # a@b" after its time stamp, but not an alias's "expanded from:"): never a failed recipient.
-SENDER_CUE_RE = re.compile(rf"(?:sent by|\bsender|originator|\bfrom[ \t]*:){CUE_END}")
+# "not owned by user a@b" (Postfix's reject_sender_login_mismatch: "Sender address rejected: not
+# owned by user ...") names the login the sender's address belongs to, not a recipient.
+SENDER_CUE_RE = re.compile(rf"(?:sent by|\bsender|originator|\bfrom[ \t]*:|owned by(?: user)?){CUE_END}")
 # The same cues in the languages of localised reports ("收件人：", "宛先＜", "по адресу ",
 # "보낸 사람 : "; address.py lists the words), searched only in text other than ASCII: sources
 # compiled on first use by re, which keeps them.

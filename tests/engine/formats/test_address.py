@@ -21,6 +21,14 @@ VALID = [
     ("=?utf-8?b?8j+qipcfkig=?=@example.org", "=?utf-8?b?8j+qipcfkig=?=@example.org"),
     ("srs0=ab12=xy=example.org=bob@example.net", "srs0=ab12=xy=example.org=bob@example.net"),
     ("postmaster@[192.0.2.1]", "postmaster@[192.0.2.1]"),
+    # RFC 6531 (SMTPUTF8) local parts in scripts written with spaces between words
+    ("<josé.garcía@ayuntamiento.example.es>", "josé.garcía@ayuntamiento.example.es"),
+    ("müller@baeckerei.example.de", "müller@baeckerei.example.de"),
+    ("иван@pochta.example", "иван@pochta.example"),
+    ("σοφία@example.gr", "σοφία@example.gr"),
+    # RFC 5890 U-labels in the same scripts
+    ("info@bäckerei-müller.example.de", "info@bäckerei-müller.example.de"),
+    ("почта@пример.рф", "почта@пример.рф"),
 ]
 INVALID = [
     "ana@localhost",  # a domain of one label
@@ -52,6 +60,26 @@ def test_a_long_path_yields_no_address() -> None:
 def test_addresses_found_in_running_text_skip_urls() -> None:
     text = 'see https://sns.example/unsub?x=1&email=a@example.org; {"emailAddress":"b@example.com"}'
     assert [a for _, a in find_mailboxes(text)] == ["b@example.com"]
+
+
+UTF8_IN_TEXT = [
+    # the whole local part, not the ASCII tail after its last accented letter
+    ("<josé.garcía@example.es>: host said: 550 5.1.1", ["josé.garcía@example.es"]),
+    ("Адресат: иван.петров@example.ru не найден", ["иван.петров@example.ru"]),
+    # a script written without spaces stays the sentence around the address
+    ("收件人：zhang.wei@example.cn", ["zhang.wei@example.cn"]),
+    ("宛先taro@example.jp に届きませんでした", ["taro@example.jp"]),
+    # the multiplication sign is no letter
+    ("3×ana@example.com", ["ana@example.com"]),
+    ("<info@bäckerei-müller.example.de>: host said: 550", ["info@bäckerei-müller.example.de"]),
+    # a domain in a script written without spaces is not read: the ASCII labels before it are none
+    ("收件人：wang@例子.example.cn", []),
+]
+
+
+@pytest.mark.parametrize(("text", "expected"), UTF8_IN_TEXT)
+def test_utf8_local_parts_in_running_text(text: str, expected: list[str]) -> None:
+    assert [a for _, a in find_mailboxes(text)] == expected
 
 
 HOSTILE = ["a" * 40000, "a@" * 20000, "a." * 20000 + "@", "<" + "a@b " * 10000, "\n".join(["x@y z"] * 8000)]

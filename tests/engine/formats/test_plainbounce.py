@@ -328,3 +328,28 @@ def test_postmaster_is_the_failed_recipient_only_when_nobody_else_is_listed(engi
         "<pia@example.net>: host mx.example.net[192.0.2.9] said: 552 5.2.2 Mailbox full"
     )
     assert recipients(engine, beside) == ["pia@example.net"]
+
+
+# A reply that refuses the envelope sender may name the login the sender's address belongs to
+# (Postfix's reject_sender_login_mismatch, "not owned by user ..."): the sender's side, never a
+# recipient, and the reply stays with the recipient above it.
+SENDER_LOGIN_REPLIES = [
+    (
+        "qmail",
+        "<tia@example.gr>:\nConnected to 192.0.2.118 but sender was rejected.\n"
+        "Remote host said: 553 5.7.1 <desk@example.net>: Sender address rejected: "
+        "not owned by user support@example.net\n",
+    ),
+    (
+        "postfix",
+        "<tia@example.gr>: host mx.example.gr[192.0.2.5] said: 553 5.7.1 <desk@example.net>:\n"
+        "    Sender address rejected: not owned by user support@example.net (in reply to\n"
+        "    MAIL FROM command)\n",
+    ),
+]
+
+
+@pytest.mark.parametrize(("name", "body"), SENDER_LOGIN_REPLIES, ids=[n for n, _ in SENDER_LOGIN_REPLIES])
+def test_the_login_a_sender_refusal_names_is_no_recipient(engine, name: str, body: str) -> None:
+    got = [(f.recipient, f.reply_code) for f in findings(engine, message(body, To="desk@example.net"))]
+    assert got == [("tia@example.gr", "553")]
