@@ -13,7 +13,6 @@ the status with PowerMTA's words for it (`5.0.0 (undefined status)`), bounceCat 
 
 from __future__ import annotations
 
-import csv
 import re
 
 from ..incident import Incident, incident_from_text
@@ -42,6 +41,8 @@ def detect(text: str) -> bool:
 
 
 def parse(text: str, explicit: bool) -> list[Incident]:
+    import csv  # imported here: only a PowerMTA paste gets this far, and every start-up would pay for it
+
     fields: tuple[str, ...] = DEFAULT_FIELDS
     header = False
     out: list[Incident] = []
