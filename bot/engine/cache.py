@@ -30,16 +30,15 @@ import stat
 import sys
 import zlib
 from dataclasses import fields
+from typing import TYPE_CHECKING, Any
 
 from .entries import INDEXED, Entries
 from .knowledge import KnowledgeBase
 from .model import Entry, Provider
 
-TYPE_CHECKING = False  # typing.TYPE_CHECKING at run time, without the cost of importing typing
 if TYPE_CHECKING:
     from collections.abc import Callable, Iterable
     from pathlib import Path
-    from typing import Any
 
 CACHE_DIR_ENV = "SMTPBOT_CACHE_DIR"  # a folder, or "off"
 # Knowledge bases kept, the most recently used: several checkouts, or the bot and the command line

@@ -11,12 +11,12 @@ someone who asked the bot; the engine never uses them for bounce records or in p
 from __future__ import annotations
 
 import re
+from typing import TYPE_CHECKING
 
 from .entries import Entries
 from .matcher import RANK_CLASS, Match
 from .model import Entry
 
-TYPE_CHECKING = False  # typing.TYPE_CHECKING at run time, without the cost of importing typing
 if TYPE_CHECKING:
     from collections.abc import Iterable
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 import functools
 import operator
 from dataclasses import replace
+from typing import TYPE_CHECKING
 
 from . import cache, formats
 from .code_structure import CodeStructure
@@ -17,7 +18,6 @@ from .model import Entry, Explanation, Finding, is_enhanced_code, is_reply_code
 from .normalize import clean, clean_file, fold
 from .providers import ProviderIndex
 
-TYPE_CHECKING = False  # typing.TYPE_CHECKING at run time, without the cost of importing typing
 if TYPE_CHECKING:
     from pathlib import Path
 

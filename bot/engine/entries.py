@@ -10,12 +10,9 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Sequence
 from itertools import compress
+from typing import Any, overload
 
 from .model import Entry
-
-TYPE_CHECKING = False  # typing.TYPE_CHECKING at run time, without the cost of importing typing
-if TYPE_CHECKING:
-    from typing import Any, overload
 
 # What indexing reads of every entry: fields and properties of `Entry`, kept as columns.
 INDEXED = ("id", "codes", "phrases", "patterns", "local", "explicit_only", "fallback_for", "is_code_entry")
@@ -57,13 +54,11 @@ class Entries(Sequence[Entry]):
     def __len__(self) -> int:
         return len(self._made)
 
-    if TYPE_CHECKING:  # the signatures type checkers read; typing is not imported at run time
+    @overload
+    def __getitem__(self, index: int) -> Entry: ...
 
-        @overload
-        def __getitem__(self, index: int) -> Entry: ...
-
-        @overload
-        def __getitem__(self, index: slice) -> list[Entry]: ...
+    @overload
+    def __getitem__(self, index: slice) -> list[Entry]: ...
 
     def __getitem__(self, index: int | slice) -> Entry | list[Entry]:
         if isinstance(index, slice):

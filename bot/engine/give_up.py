@@ -3,9 +3,10 @@ between them, applied to wording matches best first (see matcher.py's table)."""
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from .matcher import statuses
 
-TYPE_CHECKING = False  # typing.TYPE_CHECKING at run time, without the cost of importing typing
 if TYPE_CHECKING:
     from .matcher import Match
     from .model import Entry

@@ -7,8 +7,8 @@ a start-up served from the cache (cache.py) never imports it.
 from __future__ import annotations
 
 import os
+from typing import TYPE_CHECKING
 
-TYPE_CHECKING = False  # typing.TYPE_CHECKING at run time, without the cost of importing typing
 if TYPE_CHECKING:
     from collections.abc import Iterable
     from pathlib import Path

@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-TYPE_CHECKING = False  # typing.TYPE_CHECKING at run time, without the cost of importing typing
+from typing import TYPE_CHECKING
+
 if TYPE_CHECKING:
     import ahocorasick_rs
 

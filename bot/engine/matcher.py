@@ -29,12 +29,12 @@ import functools
 from collections import defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from .entries import Entries
 from .literal_index import LiteralIndex, starts_inside_word
 from .model import Entry, is_enhanced_code
 
-TYPE_CHECKING = False  # typing.TYPE_CHECKING at run time, without the cost of importing typing
 if TYPE_CHECKING:
     from .knowledge_regex import KnowledgeRegex
 

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import re
 from dataclasses import asdict, dataclass
+from typing import TYPE_CHECKING
 
-TYPE_CHECKING = False  # typing.TYPE_CHECKING at run time, without the cost of importing typing
 if TYPE_CHECKING:
     from typing import Any, Literal
 

@@ -15,12 +15,12 @@ pasted bounces never reach it.
 from __future__ import annotations
 
 import re
+from typing import TYPE_CHECKING
 
 from .incident import Incident
 from .matcher import RANK_PHRASE, Match, Matcher
 from .normalize import fold
 
-TYPE_CHECKING = False  # typing.TYPE_CHECKING at run time, without the cost of importing typing
 if TYPE_CHECKING:
     from collections.abc import Callable, Iterable
 

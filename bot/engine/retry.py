@@ -15,8 +15,8 @@ from __future__ import annotations
 
 import functools
 import re
+from typing import TYPE_CHECKING
 
-TYPE_CHECKING = False  # typing.TYPE_CHECKING at run time, without the cost of importing typing
 if TYPE_CHECKING:
     from .model import Entry
 

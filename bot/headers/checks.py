@@ -7,6 +7,8 @@ receivers act on), then what DMARC is made of, then list hygiene and timing.
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from .authresults import comment_value
 from .domains import aligned
 from .fields import first
@@ -15,7 +17,6 @@ from .timing import timing_verdicts
 from .unsubscribe import unsubscribe_verdicts
 from .verdict import STATUSES, Verdict
 
-TYPE_CHECKING = False  # typing.TYPE_CHECKING at run time, without the cost of importing typing
 if TYPE_CHECKING:
     from .report import HeaderReport
     from .trust import Zone

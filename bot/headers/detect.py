@@ -7,9 +7,10 @@ bounce also has them, but it is not a question about this header: a delivery rep
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from .block import field_name, header_block
 
-TYPE_CHECKING = False  # typing.TYPE_CHECKING at run time, without the cost of importing typing
 if TYPE_CHECKING:
     from .report import HeaderReport
 

@@ -8,10 +8,11 @@ so (Precedence: bulk, a Feedback-ID) or offers List-Unsubscribe outside a discus
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from .fields import Field, first
 from .verdict import Verdict
 
-TYPE_CHECKING = False  # typing.TYPE_CHECKING at run time, without the cost of importing typing
 if TYPE_CHECKING:
     from .report import HeaderReport
 

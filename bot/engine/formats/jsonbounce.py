@@ -19,6 +19,7 @@ from __future__ import annotations
 import functools
 import json
 import re
+from typing import TYPE_CHECKING
 
 from ..incident import Incident, incident_from_text
 from ..normalize import without_surrogates
@@ -26,7 +27,6 @@ from . import bounce_email, json_fragment
 from .services import READERS
 from .services.record import is_quiet
 
-TYPE_CHECKING = False  # typing.TYPE_CHECKING at run time, without the cost of importing typing
 if TYPE_CHECKING:
     from typing import Any
 

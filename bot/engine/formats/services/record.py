@@ -10,13 +10,11 @@ where the reply itself says nothing known.
 
 from __future__ import annotations
 
+from typing import Any
+
 from ...address import mailbox
 from ...codes import enhanced_codes, reply_codes
 from ...incident import Incident, incident_from_text
-
-TYPE_CHECKING = False  # typing.TYPE_CHECKING at run time, without the cost of importing typing
-if TYPE_CHECKING:
-    from typing import Any
 
 MAX_ITEMS = 200
 # What a not-an-error event says, in words the services.event-* knowledge entries know.

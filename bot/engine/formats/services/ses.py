@@ -15,6 +15,8 @@ around it (`"bounce": {...}`), is read as the event it comes from.
 
 from __future__ import annotations
 
+from typing import Any
+
 from ...incident import Incident
 from .record import (
     ACCEPTED,
@@ -29,10 +31,6 @@ from .record import (
     scalar,
     text_of,
 )
-
-TYPE_CHECKING = False  # typing.TYPE_CHECKING at run time, without the cost of importing typing
-if TYPE_CHECKING:
-    from typing import Any
 
 PROVIDER = "Amazon SES"
 # The event types that report no failure, and what each says.
