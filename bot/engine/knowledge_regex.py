@@ -27,6 +27,13 @@ _OPTIONS.case_sensitive = False
 _OPTIONS.log_errors = False  # a refused pattern is reported by the loader, not on stderr
 _LOWERED_OPTIONS = re2.Options()
 _LOWERED_OPTIONS.log_errors = False
+# The lowered program reads only ASCII text, where Latin-1 and UTF-8 spell every character in the
+# same one byte: an ASCII pattern read as Latin-1 matches there what it matches read as UTF-8.
+# Its classes (`.`, `\S`, `[^<>]`) then stand for one byte each instead of every multi-byte
+# UTF-8 sequence, so RE2 compiles a program a fraction of the size and its DFA meets fewer states.
+_ASCII_OPTIONS = re2.Options()
+_ASCII_OPTIONS.log_errors = False
+_ASCII_OPTIONS.encoding = re2.Options.Encoding.LATIN1
 # Escapes that name no letter of their own: classes, anchors and control characters.
 _CASELESS_ESCAPES = frozenset("dDsSwWbBAzfnrtv")
 # A pattern's pieces for lower-casing: an escape, a group's opening with its name or flags, a
@@ -108,8 +115,9 @@ class KnowledgeRegex:
     def _lowered(lowered: str) -> re2._Regexp | None:
         """The lower-cased pattern compiled case-sensitively; None should RE2 refuse it, so that a
         slip in lower-casing costs speed (the pattern runs as written), never an answer."""
+        options = _ASCII_OPTIONS if lowered.isascii() else _LOWERED_OPTIONS
         try:
-            return re2.compile(lowered.encode("utf-8", "surrogatepass"), _LOWERED_OPTIONS)
+            return re2.compile(lowered.encode("utf-8", "surrogatepass"), options)
         except re2.error:
             return None
 
