@@ -98,8 +98,7 @@ def mailbox(value: str | None) -> str | None:
     address = value.strip().strip(TRIM) if not value.endswith("]") else value.strip().lstrip(TRIM)
     if address.lower().startswith("mailto:"):
         address = address[7:]
-    prefix = next((p for p in ATTRIBUTE_PREFIXES if address[: len(p)].lower() == p), "")
-    address = address[len(prefix) :]  # "SMTP=a@b", an X.400 attribute's value
+    address = address[len(_attribute_prefix(address)) :]  # "SMTP=a@b", an X.400 attribute's value
     if len(address) > MAX_ADDRESS or "@" not in address:
         return None
     local, _, domain = address.rpartition("@")
@@ -112,6 +111,13 @@ def mailbox(value: str | None) -> str | None:
     if not DOMAIN_RE.fullmatch(domain):
         return None
     return address
+
+
+def _attribute_prefix(value: str) -> str:
+    """The X.400 attribute type that `value` starts with ("SMTP="), or ""."""
+    if "=" not in value:
+        return ""  # every type ends with "=": most values are read no further
+    return next((p for p in ATTRIBUTE_PREFIXES if value[: len(p)].lower() == p), "")
 
 
 def find_mailboxes(text: str, limit: int = 50) -> list[tuple[int, str]]:
@@ -132,7 +138,7 @@ def _mailboxes(text: str, limit: int) -> tuple[tuple[int, str], ...]:
             # longer than any local part
             continue
         start, candidate = m.start(), m.group(0)
-        prefix = next((p for p in ATTRIBUTE_PREFIXES if candidate[: len(p)].lower() == p), "")
+        prefix = _attribute_prefix(candidate)
         start, candidate = start + len(prefix), candidate[len(prefix) :]
         address = mailbox(candidate.strip("."))
         if address:
