@@ -248,14 +248,15 @@ def complete_display_names(report: str, email: str, exclude: set[str]) -> list[t
     line starts in `report`. A name given to several addresses, the sender's and the reporting
     system's are left out."""
     names: dict[str, set[str]] = {}
-    for field in _recipient_fields(email):
+    # a display name stands before an angle address: a field without one is not searched
+    for field in (field for field in _recipient_fields(email) if "<" in field):
         for pair in NAME_ADDRESS_RE.finditer(field):
             name = " ".join((pair.group(1) or pair.group(2)).split()).lower()
             address = mailbox(pair.group(3))
             if address and address.lower() not in exclude and not is_system_address(address) and " " in name:
                 names.setdefault(name, set()).add(address)
     found = []
-    lowered = report.lower()
+    lowered = report.lower() if names else ""
     for name, addresses in names.items():
         if len({a.lower() for a in addresses}) != 1:
             continue
