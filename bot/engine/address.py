@@ -18,12 +18,17 @@ DOT_STRING_RE = re.compile(rf"[{ATEXT}]+(?:\.[{ATEXT}]+)*")
 # a quoted local part is rare: its source is compiled on first use by re, which keeps it
 QUOTED = r'"(?:[^"\\\r\n]|\\.){0,62}"'
 DOMAIN_RE = re.compile(rf"{LABEL}(?:\.{LABEL})*\.[A-Za-z][A-Za-z0-9-]{{0,62}}|\[[0-9A-Fa-f.:]{{3,45}}\]")
-# A candidate in running text: its parts are bounded, so a long run of letters without an `@`
-# costs one pass, and the dot-string's shape is checked afterwards by mailbox(). The local part
-# is read once for both kinds of domain, and never gives characters back: `@` is no atext, so
-# only the whole run can stand before it.
+# A candidate in running text: its parts are bounded, and the dot-string's shape is checked
+# afterwards by mailbox(). It starts only where a run of local-part characters starts: one that
+# starts inside a longer run is the tail of a string longer than any local part, or the end of a
+# URL's path or query ("?email=a@example.com": "/", "?" and "&" are atext). The look-behind
+# turns each place inside a word away at its first character, where reading on to the word's
+# end from every one of them read a word once per letter. The local part is read once for both
+# kinds of domain, and never gives characters back: `@` is no atext, so only the whole run can
+# stand before it.
 CANDIDATE_RE = re.compile(
-    rf"[.{ATEXT}]{{1,64}}+@(?:(?:[A-Za-z0-9-]{{1,63}}\.){{1,8}}[A-Za-z0-9-]{{1,63}}|\[[0-9A-Fa-f.:]{{3,45}}\])"
+    rf"(?<![.{ATEXT}])[.{ATEXT}]{{1,64}}+@"
+    r"(?:(?:[A-Za-z0-9-]{1,63}\.){1,8}[A-Za-z0-9-]{1,63}|\[[0-9A-Fa-f.:]{3,45}\])"
 )
 # Local parts that are roles of the reporting system, never the failed recipient of a bounce.
 SYSTEM_LOCAL_PARTS = frozenset({"mailer-daemon", "postmaster", "mail-daemon", "maildaemon"})
@@ -78,10 +83,6 @@ FAILURE_BEFORE = (
 # `<a@b>: host said` (Postfix) and `a@b... User unknown` (Sendmail); a bare `a@b:` may end a
 # sentence about the sender ("not accepting mail from a@b:")
 FAILURE_AFTER = r">:|>?[ \t]?\.\.\."
-URL_CHARS = frozenset("/?&")
-# The characters a local part is made of: a candidate that starts right after one is the tail
-# of a longer string.
-LOCAL_CHARS = frozenset("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789!#$%&'*+/=?^_`{|}~-.")
 TRIM = " \t<>()[]'\".,;:"
 # An X.400 O/R address carries the Internet address in a domain-defined attribute
 # (`c=US;a= ;p=Org;o=Mail;dda:SMTP=jdoe@example.com;`, as Exchange 5.5's Internet Mail Service
@@ -133,10 +134,6 @@ def find_mailboxes(text: str, limit: int = 50) -> list[tuple[int, str]]:
 def _mailboxes(text: str, limit: int) -> tuple[tuple[int, str], ...]:
     found: list[tuple[int, str]] = []
     for m in CANDIDATE_RE.finditer(text):
-        if m.start() and (text[m.start() - 1] in URL_CHARS or text[m.start() - 1] in LOCAL_CHARS):
-            # inside a URL's path or query ("?email=a@example.com"), or the tail of a string
-            # longer than any local part
-            continue
         start, candidate = m.start(), m.group(0)
         prefix = _attribute_prefix(candidate)
         start, candidate = start + len(prefix), candidate[len(prefix) :]
