@@ -28,21 +28,26 @@ DOMAIN_RE = re.compile(rf"{LABEL}(?:\.{LABEL})*\.[A-Za-z][A-Za-z0-9-]{{0,62}}|\[
 UTF8_LETTERS = "\u00c0-\u00d6\u00d8-\u00f6\u00f8-\u024f\u0370-\u03ff\u0400-\u04ff"
 UTF8_ATEXT = ATEXT + UTF8_LETTERS
 UTF8_DOT_STRING = rf"[{UTF8_ATEXT}]+(?:\.[{UTF8_ATEXT}]+)*"
-UTF8_LETTER = f"[{UTF8_LETTERS}]"
 UTF8_LABEL = rf"[A-Za-z0-9{UTF8_LETTERS}](?:[A-Za-z0-9{UTF8_LETTERS}-]{{0,61}}[A-Za-z0-9{UTF8_LETTERS}])?"
 UTF8_DOMAIN = rf"{UTF8_LABEL}(?:\.{UTF8_LABEL})*\.[A-Za-z{UTF8_LETTERS}][A-Za-z0-9{UTF8_LETTERS}-]{{0,62}}"
-# A candidate in running text: its parts are bounded, so a long run of letters without an `@`
-# costs one pass, and the dot-string's shape is checked afterwards by mailbox(). The local part
-# is read once for both kinds of domain, and never gives characters back: `@` is no atext, so
-# only the whole run can stand before it.
+# A candidate in running text: its parts are bounded, and the dot-string's shape is checked
+# afterwards by mailbox(). It starts only where a run of local-part characters starts: one that
+# starts inside a longer run is the tail of a string longer than any local part, or the end of a
+# URL's path or query ("?email=a@example.com": "/", "?" and "&" are atext). The look-behind
+# turns each place inside a word away at its first character, where reading on to the word's
+# end from every one of them read a word once per letter. The local part is read once for both
+# kinds of domain, and never gives characters back: `@` is no atext, so only the whole run can
+# stand before it.
 CANDIDATE_RE = re.compile(
-    rf"[.{ATEXT}]{{1,64}}+@(?:(?:[A-Za-z0-9-]{{1,63}}\.){{1,8}}[A-Za-z0-9-]{{1,63}}|\[[0-9A-Fa-f.:]{{3,45}}\])"
+    rf"(?<![.{ATEXT}])[.{ATEXT}]{{1,64}}+@"
+    r"(?:(?:[A-Za-z0-9-]{1,63}\.){1,8}[A-Za-z0-9-]{1,63}|\[[0-9A-Fa-f.:]{3,45}\])"
 )
 # In text other than ASCII the domain is one run of label characters and dots, which mailbox()
 # then checks label by label: each class of these letters costs re a bitmap of their code points
 # to compile, and one is enough.
 UTF8_CANDIDATE = (
-    rf"[.{UTF8_ATEXT}]{{1,64}}+@(?:[A-Za-z0-9{UTF8_LETTERS}.-]{{3,253}}|\[[0-9A-Fa-f.:]{{3,45}}\])"
+    rf"(?<![.{UTF8_ATEXT}])[.{UTF8_ATEXT}]{{1,64}}+@"
+    rf"(?:[A-Za-z0-9{UTF8_LETTERS}.-]{{3,253}}|\[[0-9A-Fa-f.:]{{3,45}}\])"
 )
 # Local parts that are roles of the reporting system, never the failed recipient of a bounce.
 SYSTEM_LOCAL_PARTS = frozenset({"mailer-daemon", "postmaster", "mail-daemon", "maildaemon"})
@@ -97,10 +102,6 @@ FAILURE_BEFORE = (
 # `<a@b>: host said` (Postfix) and `a@b... User unknown` (Sendmail); a bare `a@b:` may end a
 # sentence about the sender ("not accepting mail from a@b:")
 FAILURE_AFTER = r">:|>?[ \t]?\.\.\."
-URL_CHARS = frozenset("/?&")
-# The characters a local part is made of: a candidate that starts right after one is the tail
-# of a longer string.
-LOCAL_CHARS = frozenset("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789!#$%&'*+/=?^_`{|}~-.")
 TRIM = " \t<>()[]'\".,;:"
 # An X.400 O/R address carries the Internet address in a domain-defined attribute
 # (`c=US;a= ;p=Org;o=Mail;dda:SMTP=jdoe@example.com;`, as Exchange 5.5's Internet Mail Service
@@ -117,8 +118,7 @@ def mailbox(value: str | None) -> str | None:
     address = value.strip().strip(TRIM) if not value.endswith("]") else value.strip().lstrip(TRIM)
     if address.lower().startswith("mailto:"):
         address = address[7:]
-    prefix = next((p for p in ATTRIBUTE_PREFIXES if address[: len(p)].lower() == p), "")
-    address = address[len(prefix) :]  # "SMTP=a@b", an X.400 attribute's value
+    address = address[len(_attribute_prefix(address)) :]  # "SMTP=a@b", an X.400 attribute's value
     if len(address) > MAX_ADDRESS or "@" not in address:
         return None
     local, _, domain = address.rpartition("@")
@@ -134,6 +134,13 @@ def mailbox(value: str | None) -> str | None:
     return address
 
 
+def _attribute_prefix(value: str) -> str:
+    """The X.400 attribute type that `value` starts with ("SMTP="), or ""."""
+    if "=" not in value:
+        return ""  # every type ends with "=": most values are read no further
+    return next((p for p in ATTRIBUTE_PREFIXES if value[: len(p)].lower() == p), "")
+
+
 def find_mailboxes(text: str, limit: int = 50) -> list[tuple[int, str]]:
     """Valid addresses in running text with where they start, in order, at most `limit`."""
     if "@" not in text:
@@ -147,13 +154,8 @@ def find_mailboxes(text: str, limit: int = 50) -> list[tuple[int, str]]:
 def _mailboxes(text: str, limit: int) -> tuple[tuple[int, str], ...]:
     found: list[tuple[int, str]] = []
     for m in (CANDIDATE_RE if text.isascii() else re.compile(UTF8_CANDIDATE)).finditer(text):
-        before = text[m.start() - 1] if m.start() else ""
-        if before and (before in URL_CHARS or before in LOCAL_CHARS or _utf8_letter(before)):
-            # inside a URL's path or query ("?email=a@example.com"), or the tail of a string
-            # longer than any local part
-            continue
         start, candidate = m.start(), m.group(0)
-        prefix = next((p for p in ATTRIBUTE_PREFIXES if candidate[: len(p)].lower() == p), "")
+        prefix = _attribute_prefix(candidate)
         start, candidate = start + len(prefix), candidate[len(prefix) :]
         address = mailbox(candidate.strip("."))
         if address:
@@ -161,11 +163,6 @@ def _mailboxes(text: str, limit: int) -> tuple[tuple[int, str], ...]:
             if len(found) >= limit:
                 break
     return tuple(found)
-
-
-def _utf8_letter(char: str) -> bool:
-    """Whether the character is one of the letters beyond ASCII a local part may hold."""
-    return not char.isascii() and re.fullmatch(UTF8_LETTER, char) is not None
 
 
 def is_system_address(address: str) -> bool:
@@ -259,6 +256,9 @@ NAME_ADDRESS_RE = re.compile(
     r"""(?:"([^"<>\n@]{3,80})"|([^"'<>\n,:;@()]{3,80}?))[ \t]*<([^<>\s@]{1,64}@[^<>\s@]{1,255})>"""
 )
 MAX_RECIPIENT_FIELDS = 20
+# A To or Cc field's name at a line's start, searched from its line break: the regex engine
+# jumps from one line break to the next.
+RECIPIENT_FIELD_RE = re.compile(r"\n(to|cc):", re.IGNORECASE)
 
 
 def complete_display_names(report: str, email: str, exclude: set[str]) -> list[tuple[int, str]]:
@@ -268,14 +268,15 @@ def complete_display_names(report: str, email: str, exclude: set[str]) -> list[t
     line starts in `report`. A name given to several addresses, the sender's and the reporting
     system's are left out."""
     names: dict[str, set[str]] = {}
-    for field in _recipient_fields(email):
+    # a display name stands before an angle address: a field without one is not searched
+    for field in (field for field in _recipient_fields(email) if "<" in field):
         for pair in NAME_ADDRESS_RE.finditer(field):
             name = " ".join((pair.group(1) or pair.group(2)).split()).lower()
             address = mailbox(pair.group(3))
             if address and address.lower() not in exclude and not is_system_address(address) and " " in name:
                 names.setdefault(name, set()).add(address)
     found = []
-    lowered = report.lower()
+    lowered = report.lower() if names else ""
     for name, addresses in names.items():
         if len({a.lower() for a in addresses}) != 1:
             continue
@@ -299,16 +300,16 @@ def _line_starting_with(lowered: str, name: str) -> int:
 
 
 def _recipient_fields(email: str) -> list[str]:
-    """The To and Cc fields anywhere in the email, each with its folded lines (found by plain
-    string search: this runs on every report that may name someone by display name)."""
-    lowered = email.lower()
+    """The To and Cc fields anywhere in the email, each with its folded lines, the To fields
+    first (found by one search from line break to line break: this runs on every report that
+    may name someone by display name, and lower-casing the whole email cost more)."""
+    starts: dict[str, list[int]] = {"to": [], "cc": []}
+    for m in RECIPIENT_FIELD_RE.finditer(email):
+        starts[m.group(1).lower()].append(m.end())
     fields = []
-    for key in ("\nto:", "\ncc:"):
-        pos = lowered.find(key)
-        while pos >= 0 and len(fields) < MAX_RECIPIENT_FIELDS:
-            end = lowered.find("\n", pos + 1)
-            while end >= 0 and lowered[end + 1 : end + 2] in (" ", "\t"):
-                end = lowered.find("\n", end + 1)  # a folded line belongs to the field
-            fields.append(email[pos + len(key) : end if end >= 0 else len(email)])
-            pos = lowered.find(key, pos + 1)
+    for start in [*starts["to"], *starts["cc"]][:MAX_RECIPIENT_FIELDS]:
+        end = email.find("\n", start)
+        while end >= 0 and email[end + 1 : end + 2] in (" ", "\t"):
+            end = email.find("\n", end + 1)  # a folded line belongs to the field
+        fields.append(email[start : end if end >= 0 else len(email)])
     return fields

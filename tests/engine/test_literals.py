@@ -201,7 +201,9 @@ def test_a_guarded_pattern_without_lower_cased_strings_is_refused(needles: tuple
 
 
 @pytest.mark.parametrize(
-    "guarded", [*incident.RECIPIENT_RES, *incident.REMOTE_MTA_RES], ids=lambda g: g.source[:30]
+    "guarded",
+    [*incident.RECIPIENT_RES, *incident.REMOTE_MTA_RES, incident.EXIT_STATUS_RE],
+    ids=lambda g: g.source[:30],
 )
 def test_the_engines_guarded_patterns_name_the_strings_their_matches_need(guarded: GuardedPattern) -> None:
     # the strings written beside each pattern are the ones pattern_literals reads in it (two

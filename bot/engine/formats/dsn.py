@@ -135,12 +135,13 @@ def incidents_from_blocks(blocks: list[dict[str, str]], kind: str) -> list[Incid
         diagnostic_type, diagnostic = _split_type(block.get("diagnostic-code", ""))
         diagnostic = own_result(diagnostic, recipient)
         status = block.get("status", "").strip()
-        status_hits = enhanced_codes(status)
         diag_status = enhanced_codes(diagnostic)
-        enhanced = status_hits[0].code if status_hits else None
         if diag_status:
             # the remote server's own code is more precise than the reporting MTA's summary
             enhanced = (after_reply_code(diagnostic, diag_status) or diag_status[0]).code
+        else:
+            status_hits = enhanced_codes(status)
+            enhanced = status_hits[0].code if status_hits else None
         # an X-Unix diagnostic quotes a local program's exit status (255), not an SMTP reply
         replies = reply_codes(diagnostic) if diagnostic_type != "x-unix" else []
         remote = _strip_type(block.get("remote-mta", message_fields.get("remote-mta", "")))

@@ -86,6 +86,8 @@ def delay_sections(body: str, listed: list[tuple[int, str]], found: list[Inciden
     those as delayed, not failed: Sendmail's "The following addresses had transient non-fatal
     errors" after its "permanent fatal errors" list. Each recipient takes the action of the last
     heading above the place the report first lists it."""
+    if "non-fatal" not in body.lower():
+        return  # no heading of transient errors: the regex, whose `^` is tried at every position, is spared
     headings = [(m.start(), m.group("kind").lower()) for m in SECTION_HEADING_RE.finditer(body)]
     if not any(kind.startswith("transient") for _, kind in headings):
         return

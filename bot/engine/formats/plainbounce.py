@@ -80,28 +80,28 @@ def read_report(message: bounce_email.Message, text: str, explicit: bool) -> lis
     if not is_delivery_report(message):
         return _paragraphs(message.body, explicit)
     action = "delayed" if is_delay_warning(message.header("subject"), message.body) else "failed"
-    listed = listed_recipients(message)
+    senders = _senders(message)  # read once: every step below leaves them out
+    listed = listed_recipients(message, senders)
     subject = message.header("subject")
     if listed:
         # Exchange 2007 names an internal recipient by display name at the top and gives its
         # address only under "Diagnostic information for administrators"
         whole = bounce_email.searchable(text, message)
-        listed = sorted({*listed, *complete_display_names(message.body, whole, _senders(message))})
+        listed = sorted({*listed, *complete_display_names(message.body, whole, senders)})
         return _recipients(message.body, listed, action, explicit, subject)
-    named = _named_in_subject(message)
+    named = _named_in_subject(message, senders)
     if named:
         # the Subject that names the recipient often names the cause too ("Quota exceeded for")
         return _whole_report(f"{message.header('subject')}\n\n{message.body}", named, action, explicit)
     # AOL's and GroupWise's own users, listed by local part alone ("grannysmith55"), and
     # Exchange's, by display name ("Siobhan Brennan on 6/7/2007 4:40 PM")
-    senders = _senders(message)
     whole = bounce_email.searchable(text, message)
     completed = complete_local_parts(message.body, whole, senders) or complete_display_names(
         message.body, whole, senders
     )
     if completed:
         return _recipients(message.body, completed, action, explicit, subject)
-    return _report_paragraphs(_paragraphs(message.body, explicit), _senders(message), action)
+    return _report_paragraphs(_paragraphs(message.body, explicit), senders, action)
 
 
 def _report_paragraphs(found: list[Incident], others: set[str], action: str) -> list[Incident]:
@@ -124,10 +124,9 @@ def _names_only(text: str, others: set[str]) -> bool:
     return bool(named) and all(a.lower() in others or is_system_address(a) for a in named)
 
 
-def _named_in_subject(message: bounce_email.Message) -> list[str]:
+def _named_in_subject(message: bounce_email.Message, senders: set[str]) -> list[str]:
     """The addresses a report names only in its Subject ("Returned mail: message not
     deliverable: <a@example.com>", "Delivery failure (a@example.com)"), not the sender's."""
-    senders = _senders(message)
     named = [a for _, a in find_mailboxes(message.header("subject"), MAX_RECIPIENTS)]
     return list(dict.fromkeys(a for a in named if a.lower() not in senders and not is_system_address(a)))
 
@@ -191,9 +190,12 @@ def _is_header_block(paragraph: str) -> bool:
     return fields >= 2 and fields * 2 >= sum(1 for line in lines if line[:1] not in " \t")
 
 
-def listed_recipients(message: bounce_email.Message) -> list[tuple[int, str]]:
-    """Where the report lists each failed recipient: (offset in the body, address), in order."""
-    senders = _senders(message)
+def listed_recipients(
+    message: bounce_email.Message, senders: set[str] | None = None
+) -> list[tuple[int, str]]:
+    """Where the report lists each failed recipient: (offset in the body, address), in order.
+    `senders` is _senders(message), when the caller has read them already."""
+    senders = _senders(message) if senders is None else senders
     failed = [a for _, a in find_mailboxes(message.header("x-failed-recipients"))]
     occurrences = _listed_in_body(message.body)
     wanted = {a.lower() for a in failed}

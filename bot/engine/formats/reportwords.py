@@ -264,9 +264,11 @@ def frames_report(text: str) -> bool:
 def is_delay_warning(subject: str, body: str) -> bool:
     """Whether the report says the message is still queued and will be tried again."""
     text = " ".join(f"{subject}\n{body[:CONTEXT_CHARS]}".lower().split())
+    if not DELAY_INDEX.occurrences(text):
+        return False  # most reports: the words of finality are not looked for
     # Sendmail heads a warning's list "The following addresses had transient non-fatal errors";
     # Gmail's warning ends "You'll be notified if the delivery fails permanently": a condition
     # that has not come true
     final_text = text.replace("non-fatal", "").replace("nonfatal", "")
     final_text = re.sub(NOTIFIED_IF, "", final_text)
-    return bool(DELAY_INDEX.occurrences(text)) and not FINAL_INDEX.occurrences(final_text)
+    return not FINAL_INDEX.occurrences(final_text)
