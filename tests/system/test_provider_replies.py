@@ -88,6 +88,7 @@ def test_documented_provider_replies_meet_the_targets() -> None:
         ("corpus-providers-heldout7", 65, 85.0),
         ("corpus-providers-heldout8", 78, 97.0),
         ("corpus-providers-heldout9", 70, 87.0),
+        ("corpus-providers-heldout11", 55, 79.0),
     ],
 )
 def test_the_held_out_provider_replies_keep_their_documented_meaning(
@@ -107,7 +108,9 @@ def test_the_held_out_provider_replies_keep_their_documented_meaning(
     # English (Exchange's NDRs and Gmail's notices in the sender's language, Seznam, QQ Mail, a
     # Chinese host, DTI), 100.0%, 25.0% before; corpus-providers-heldout9, filtering gateways, small
     # hosts and mail systems no other set names (Vade's OXSUS codes, Barricade MX, Iridis, BlueTie,
-    # Titan, Coremail ...), 88.7%, 57.7% before).
+    # Titan, Coremail ...), 88.7%, 57.7% before; corpus-providers-heldout11, localised replies and
+    # notices of providers set 8 does not have (Chinese hosts' 退信 topics, Daum, Zing Mail, GoDaddy's
+    # translated tables, Aruba's PEC, Plesk's Italian notice ...), 80.0%, 34.5% before).
     proc = run_provider_replies("--corpus", str(REPO / "bench" / folder), "--json")
     assert proc.returncode == 0, proc.stderr
     report = json.loads(proc.stdout.strip().splitlines()[-1])
