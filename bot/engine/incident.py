@@ -26,9 +26,10 @@ EXIT_STATUS_RE = GuardedPattern(
 SYSEXITS = range(64, 79)
 TEMPORARY_SYSEXITS = frozenset({71, 75})
 # Chinese notices call a bounce "退信" (a returned letter: QQ Mail's "退信原因：...", a host's
-# "[退信] ..." label). The word is written only on a message that came back to its sender, so a
-# text that says it and carries no code reports a failed delivery, as an exit status would.
-RETURNED_RE = re.compile("退信")
+# "[退信] ..." label), Vietnamese ones "thư (bị) trả về" (returned mail) or "lỗi trả lại" (bounce
+# error). The words are written only on a message that came back to its sender, so a text that
+# says them and carries no code reports a failed delivery, as an exit status would.
+RETURNED_RE = re.compile("退信|thư (?:bị )?trả về|lỗi trả lại", re.I)
 
 
 def implied_action(text: str) -> str | None:

@@ -50,3 +50,11 @@ def test_a_chinese_notice_that_calls_itself_a_returned_letter_failed() -> None:
     assert best("收件人空间不足").bounce == "soft"  # the same words alone say nothing of the end
     # a code in the text still decides
     assert best("[退信] 452 4.2.2 Quota exceeded").bounce == "soft"
+
+
+def test_a_vietnamese_notice_that_calls_itself_returned_mail_failed() -> None:
+    # "thư (bị) trả về" (returned mail) and "lỗi trả lại" (bounce error) name a message that came
+    # back, as "退信" does
+    assert best("Thông tin thư trả về: Giới hạn dung lượng tài khoản").bounce == "hard"
+    assert best("Lỗi trả lại: Tài khoản bị vô hiệu hóa").bounce == "hard"
+    assert best("Giới hạn dung lượng tài khoản").bounce == "soft"  # the words alone

@@ -89,6 +89,7 @@ def test_documented_provider_replies_meet_the_targets() -> None:
         ("corpus-providers-heldout8", 78, 97.0),
         ("corpus-providers-heldout9", 70, 87.0),
         ("corpus-providers-heldout10", 51, 82.0),
+        ("corpus-providers-heldout11", 55, 79.0),
     ],
 )
 def test_the_held_out_provider_replies_keep_their_documented_meaning(
@@ -110,7 +111,10 @@ def test_the_held_out_provider_replies_keep_their_documented_meaning(
     # hosts and mail systems no other set names (Vade's OXSUS codes, Barricade MX, Iridis, BlueTie,
     # Titan, Coremail ...), 88.7%, 57.7% before; corpus-providers-heldout10, receivers' replies as
     # sending services and deliverability vendors classify them (Mailgun Optimize, SendGrid,
-    # EmailEngine, ResponseMaster, Symantec Email Security.cloud ...), 82.4%, 64.6% before).
+    # EmailEngine, ResponseMaster, Symantec Email Security.cloud ...), 82.4%, 64.6% before;
+    # corpus-providers-heldout11, localised replies and notices of providers set 8 does not have
+    # (Chinese hosts' 退信 topics, Daum, Zing Mail, GoDaddy's translated tables, Aruba's PEC, Plesk's
+    # Italian notice ...), 80.0%, 34.5% before).
     proc = run_provider_replies("--corpus", str(REPO / "bench" / folder), "--json")
     assert proc.returncode == 0, proc.stderr
     report = json.loads(proc.stdout.strip().splitlines()[-1])
