@@ -107,6 +107,44 @@ def is_strong_reply(text: str, m: re.Match[str]) -> bool:
     )
 
 
+# A number in a sentence that counts something or belongs to a longer number, not a code that
+# was asked about: "550 users moved", "sent to 452 subscribers", "(threshold 500)", a phone
+# number's groups ("+1 555 0142 550"), a version ("bumped the library to 4.4.1"). Only a code that
+# does not stand the SMTP way is read so: a reply quoted as a reply keeps its code. Searched in
+# lower case around the number.
+COUNTED_AFTER_RE = re.compile(
+    r"[ \t]+(?:users?|subscribers?|recipients|messages|mails|e-?mails|people|customers|accounts"
+    r"|mailboxes|domains|members|contacts|addresses|rows|records|tickets|items|skipped|sent"
+    r"|queued|delivered|processed|moved|migrated|pending|more|[mk]b|ms|seconds?|minutes?|hours?"
+    r"|days?)\b"
+)
+COUNTED_BEFORE_RE = re.compile(
+    r"\b(?:threshold|limit|max|maximum|min|minimum|over|under|than|about|around|approx|top"
+    r"|version|release|build|to|from|v)[ \t]*$"
+)
+NUMBER_GROUP_AFTER_RE = re.compile(r"[ \t]+\d{2,}(?![\d.])")
+NUMBER_GROUP_BEFORE_RE = re.compile(r"(?<![.\d])\d{2,}[ \t]+$")
+
+
+def reads_as_a_number(text: str, hit: CodeHit) -> bool:
+    """Whether a code that does not stand the SMTP way counts something, is a group of a longer
+    number or a version in its sentence (COUNTED_AFTER_RE and the patterns beside it)."""
+    if hit.strong:
+        return False
+    end = hit.start + len(hit.code)
+    if hit.code.count(".") == 2:  # an enhanced code, found with its digits as written
+        while end < len(text) and (text[end].isdigit() or text[end] == "."):
+            end += 1
+    before = text[max(0, hit.start - 12) : hit.start].lower()
+    after = text[end : end + 14].lower()
+    return bool(
+        COUNTED_AFTER_RE.match(after)
+        or COUNTED_BEFORE_RE.search(before)
+        or NUMBER_GROUP_AFTER_RE.match(after)
+        or NUMBER_GROUP_BEFORE_RE.search(before)
+    )
+
+
 def first(hits: list[CodeHit], strong_only: bool = False) -> CodeHit | None:
     """The first failure code (4xx/5xx) if there is one, else the first code at all.
 
