@@ -19,11 +19,21 @@ NUMBERS = [
 ]
 
 ASKED = [
-    ("what does 550 mean?", "550", None),
-    ("we get 421 errors from yahoo", "421", None),
-    ("got a 550 5.1.1 for bob, 2 users affected", "550", "5.1.1"),
-    ("Remote server returned 550 users mailbox unavailable", "550", None),
+    ("what does 550 mean?", "550"),
+    ("we get 421 errors from yahoo", "421"),
+    ("got a 550 5.1.1 for bob, 2 users affected", "550"),
+    ("Remote server returned 550 users mailbox unavailable", "550"),
+    # a server's text begins with a capital: no count, whatever its first word
+    ("Reason: 552 MS-Office file containing VBA macros found", "552"),
+    ("host mx.example.net [203.0.113.126]: 550 User suspended", "550"),
+    ("2026-12-07 11:07:31 550 User unknown", "550"),
 ]
+
+
+def test_a_status_after_a_reply_code_of_no_class_is_still_read(engine: Engine) -> None:
+    text = "host mx.example.net[192.0.2.51] said: 571 5.7.1 message classified as spam"
+    best = engine.explain(text, "explicit").best
+    assert best is not None and (best.enhanced_code, best.bounce) == ("5.7.1", "hard")
 
 
 @pytest.mark.parametrize("text", NUMBERS)
@@ -32,12 +42,10 @@ def test_a_count_a_phone_number_or_a_version_is_no_code(engine: Engine, text: st
     assert not any(f.bounce in ("hard", "soft") for f in found), [(f.entry_id, f.reply_code) for f in found]
 
 
-@pytest.mark.parametrize(("text", "reply", "status"), ASKED)
-def test_a_code_asked_about_or_quoted_is_still_read(
-    engine: Engine, text: str, reply: str, status: str
-) -> None:
+@pytest.mark.parametrize(("text", "reply"), ASKED)
+def test_a_code_asked_about_or_quoted_is_still_read(engine: Engine, text: str, reply: str) -> None:
     best = engine.explain(text, "explicit").best
-    assert best is not None and (best.reply_code, best.enhanced_code) == (reply, status)
+    assert best is not None and best.reply_code == reply
 
 
 @pytest.mark.parametrize(
