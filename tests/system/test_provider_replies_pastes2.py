@@ -36,12 +36,12 @@ def test_a_slack_line_is_read_as_the_bot_reads_a_message(tmp_path: Path) -> None
 def test_the_held_out_slack_pastes_keep_their_figures() -> None:
     # Written as Slack delivers a message and labelled before smtpbot read them. December 2026:
     # meaning 72.2% and recipient 98.0% before the fixes (counts, phone numbers and versions read
-    # as no code; Postfix's and Sendmail's queue listings), see the folder's README for after.
+    # as no code; Postfix's and Sendmail's queue listings) and 78.4% and 98.0% after.
     proc = run_provider_replies("--corpus", str(CORPUS), "--json")
     assert proc.returncode == 0, proc.stderr
     total = json.loads(proc.stdout.strip().splitlines()[-1])["total"]
     assert total["replies"] >= 90 and total["recipients"] >= 45
-    assert total["meaning"] >= 77.0, proc.stdout
+    assert total["meaning"] >= 78.0, proc.stdout
     assert total["recipient"] >= 98.0, proc.stdout
 
 
