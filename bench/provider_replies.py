@@ -5,8 +5,10 @@
     .venv/bin/python bench/provider_replies.py bench/corpus-providers/google.jsonl --strict
 
 Each line of a corpus file is one documented reply: {"provider", "text", "reason", "bounce", "source"},
-and optionally "recipient", the address that failed. The text goes through the engine in explicit mode
-(as `smtpbot explain` would see it) and its first finding is scored three ways:
+and optionally "recipient", the address that failed, and "slack": true, which says the text is a Slack
+message's text as Slack delivers it (entities escaped, links and addresses rewritten): it is first read
+the way the bot reads a message (bot/slack/mrkdwn.plain_text). The text goes through the engine in
+explicit mode (as `smtpbot explain` or `/smtp` would see it) and its first finding is scored three ways:
 - documented meaning: the finding's reason and bounce class are the documented ones;
 - provider named: the finding names the line's provider;
 - provider-specific entry: the entry that won belongs to that provider or its family (providers.toml
@@ -31,6 +33,7 @@ REPO = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO))
 
 from bot.engine import Engine  # noqa: E402  (the repository root is on the path only from here)
+from bot.slack.mrkdwn import plain_text  # noqa: E402
 
 DEFAULT_CORPUS = Path(__file__).resolve().parent / "corpus-providers"
 FIELDS = ("provider", "text", "reason", "bounce", "source")
@@ -51,6 +54,12 @@ class Reply:
     bounce: str
     source: str
     recipient: str = ""  # the failed address, when the line names one
+    slack: bool = False  # the text is a Slack message's text, read as the bot reads one
+
+    @property
+    def engine_text(self) -> str:
+        """The text as the engine gets it: a Slack message's after the bot's own reading."""
+        return plain_text(self.text) if self.slack else self.text
 
     @property
     def expects_no_failure(self) -> bool:
@@ -118,6 +127,7 @@ def read_corpus(paths: Iterable[Path]) -> tuple[list[Reply], list[str]]:
                     continue
                 missing = [f for f in FIELDS if not isinstance(row.get(f), str) or not row[f]]
                 recipient = row.get("recipient", "")
+                slack = row.get("slack", False)
                 no_failure = row.get("reason") == NO_FAILURE
                 if missing:
                     problems.append(f"{where}: missing or empty {', '.join(missing)}")
@@ -127,14 +137,16 @@ def read_corpus(paths: Iterable[Path]) -> tuple[list[Reply], list[str]]:
                     problems.append(f"{where}: bounce must be hard or soft, not {row['bounce']!r}")
                 elif not isinstance(recipient, str) or (no_failure and recipient):
                     problems.append(f"{where}: recipient must be an address of a failure")
+                elif not isinstance(slack, bool):
+                    problems.append(f"{where}: slack must be true or false")
                 else:
                     fields = (row[f] for f in FIELDS)
-                    replies.append(Reply(path.stem, number, *fields, recipient=recipient))
+                    replies.append(Reply(path.stem, number, *fields, recipient=recipient, slack=slack))
     return replies, problems
 
 
 def score(engine: Engine, reply: Reply) -> Score:
-    best = engine.explain(reply.text, "explicit").best
+    best = engine.explain(reply.engine_text, "explicit").best
     if best is None:
         return Score(reply, "", "", "", "", "")
     entry = engine.by_id.get(best.entry_id)

@@ -107,6 +107,46 @@ def is_strong_reply(text: str, m: re.Match[str]) -> bool:
     )
 
 
+# A number in a sentence that counts something or belongs to a longer number, not a code that
+# was asked about: "550 users moved", "sent to 452 subscribers", "(threshold 500)", a phone
+# number's groups ("+1 555 0142 550"), a version ("bumped the library to 4.4.1"). Only a code that
+# does not stand the SMTP way is read so: a reply quoted as a reply keeps its code. The counted
+# word is matched as written: a server's text starts with a capital ("550 User unknown", "552
+# MS-Office file ..."), a count in a sentence goes on in lower case. Sources, compiled on first
+# use by re (which keeps them): only a code that stands weakly is looked at so.
+COUNTED_AFTER = (
+    r"[ \t]+(?:users|subscribers|recipients|messages|mails|e-?mails|people|customers|accounts"
+    r"|mailboxes|domains|members|contacts|addresses|rows|records|tickets|items|skipped|sent"
+    r"|queued|delivered|processed|moved|migrated|pending|more|seconds|minutes|hours|days)\b"
+)
+COUNTED_BEFORE = (
+    r"\b(?:threshold|limit|max|maximum|min|minimum|over|under|than|about|around|approx|top"
+    r"|version|release|build|to|from|v)[ \t]*$"
+)
+NUMBER_GROUP_AFTER = r"[ \t]+\d{2,}(?![\d.:])"
+NUMBER_GROUP_BEFORE = r"(?<![.:\d])\d{2,}[ \t]+$"
+
+
+def reads_as_a_number(text: str, hit: CodeHit) -> bool:
+    """Whether a code that does not stand the SMTP way counts something, is a group of a longer
+    number or a version in its sentence (COUNTED_AFTER and the patterns beside it)."""
+    if hit.strong:
+        return False
+    end = hit.start + len(hit.code)
+    enhanced = hit.code.count(".") == 2
+    if enhanced:  # found with its digits as written, perhaps "05"
+        while end < len(text) and (text[end].isdigit() or text[end] == "."):
+            end += 1
+    before = text[max(0, hit.start - 12) : hit.start].lower()
+    after = text[end : end + 14]
+    if re.match(COUNTED_AFTER, after) or re.search(COUNTED_BEFORE, before):
+        return True
+    # a status beside a number is a reply's detail ("571 5.7.1"), a reply code a phone number's group
+    return not enhanced and bool(
+        re.match(NUMBER_GROUP_AFTER, after) or re.search(NUMBER_GROUP_BEFORE, before)
+    )
+
+
 def first(hits: list[CodeHit], strong_only: bool = False) -> CodeHit | None:
     """The first failure code (4xx/5xx) if there is one, else the first code at all.
 

@@ -107,6 +107,12 @@ class Engine:
                 mode=mode, input_kind="empty", notice=EMPTY_NOTICE if mode == "explicit" else None
             )
         explicit = mode == "explicit"
+        if not explicit:
+            from .questions import asked_in_chat  # as Questions is: start-up does without it
+
+            if asked_in_chat(text):
+                # an alert channel stays out of its people's conversation
+                return Explanation(mode=mode, input_kind="text")
         reading = formats.read(text, explicit)
         findings, more = self._findings(reading.incidents, explicit, reading.hint_text)
         if explicit and reading.kind == "text":  # perhaps a question about how mail works (questions.py)

@@ -182,9 +182,11 @@ def passive_ok(incident: Incident, match: Match) -> bool:
         # word, or SMTP's own wording for that very code ("451 ... local error in processing")
         agreed = phrase and incident.reply_code in match.entry.codes
         return mail_words > 0 or (agreed and len(match.matched) >= PASSIVE_MIN_PHRASE)
+    # a recipient the text names in a failure's words ("wasn't delivered to a@b") supports too
+    named = 1 if incident.recipient else 0
     return (
         phrase
         and len(match.matched) >= PASSIVE_MIN_PHRASE
         and mail_words > 0
-        and mail_words + len(re.findall(SUPPORTING_WORDS, incident.text)) >= 2
+        and mail_words + len(re.findall(SUPPORTING_WORDS, incident.text)) + named >= 2
     )

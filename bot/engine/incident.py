@@ -5,7 +5,15 @@ from __future__ import annotations
 import re
 
 from .address import find_mailboxes, follows_header_field, in_failure_context, is_reporting_address, mailbox
-from .codes import REPLY_CLASSES, enhanced_codes, first, is_strong_reply, reply_codes, reply_of_class_re
+from .codes import (
+    REPLY_CLASSES,
+    enhanced_codes,
+    first,
+    is_strong_reply,
+    reads_as_a_number,
+    reply_codes,
+    reply_of_class_re,
+)
 from .guarded_pattern import GuardedPattern
 from .normalize import without_inline_continuations
 from .own_result import own_result
@@ -198,6 +206,10 @@ def incident_from_text(text: str, kind: str, explicit: bool, **fields) -> Incide
         # 550 5.7.520 ...>"): the inner reply is the one that states the cause
         replies = [h for h in replies if h.start >= wrapped.end()]
         enhanced = [h for h in enhanced if h.start >= wrapped.end()]
+    if explicit:
+        # a code asked about in a sentence may stand weakly, but not as a count or a version
+        replies = [h for h in replies if not reads_as_a_number(text, h)]
+        enhanced = [h for h in enhanced if not reads_as_a_number(text, h)]
     reply = first(replies, strong_only=True) or (first(replies) if explicit else None)
     status = first(enhanced, strong_only=True) or (first(enhanced) if explicit else None)
     if status and not status.strong and reply and reply.strong and status.code[0] != reply.code[0]:

@@ -36,6 +36,14 @@ ASKED_RE = re.compile(
 QUESTION_WORDS_RE = re.compile(
     r"^\W*(?:(?:what|what's|whats|how|why|explain)\b\W*(?:(?:is|are|does|do|an?|the)\b\W*){0,3})?"
 )
+# A line of chat that asks about a code ("anyone know what 550 5.1.1 means?"): a question mark
+# that ends a sentence and a word that asks, anywhere in the line. An alert channel answers the
+# failures that are posted, not the questions people ask each other about them.
+CHAT_QUESTION_MARK_RE = re.compile(r"\?(?=\s|$)")
+ASKING_WORD_RE = re.compile(
+    r"\b(?:what|what's|whats|why|how|anyone|anybody|does|do|is|are|can|should|which|who|mean|means)\b", re.I
+)
+MAX_CHAT_QUESTION_CHARS = 300
 # a number or status that may be a code: such a question is the code entries' to answer
 CODE_LIKE_RE = re.compile(r"(?<![\w.])\d{3}(?![\w.])|\b\d\.\d{1,3}\.\d")
 
@@ -90,6 +98,18 @@ class Questions:
         if not matches or (found and _covered(matches[0], text) < max(_covered(f, text) for f in found)):
             return found
         return [make_finding(Incident(text.strip(), "text"), matches[0], None)]
+
+
+def asked_in_chat(text: str) -> bool:
+    """Whether the text is one line of chat asking a question (CHAT_QUESTION_MARK_RE): a pasted
+    failure spans lines or carries no question of its own."""
+    line = text.strip()
+    return (
+        len(line) <= MAX_CHAT_QUESTION_CHARS
+        and "\n" not in line
+        and bool(CHAT_QUESTION_MARK_RE.search(line))
+        and bool(ASKING_WORD_RE.search(line))
+    )
 
 
 def _asked(text: str) -> bool:

@@ -110,3 +110,18 @@ def test_explicit_mode_still_answers_bare_codes(engine: Engine) -> None:
     """The other side of passive silence: someone who asks gets an answer."""
     assert engine.explain("452", "explicit").findings
     assert engine.explain("452", "passive").findings == ()
+
+
+def test_a_notice_naming_the_recipient_it_failed_is_answered(engine: Engine) -> None:
+    """Gmail's notice names the address in its opening sentence and the cause in a paragraph of
+    its own: the recipient it names supports the cause's few mail words."""
+    notice = (
+        "Your message wasn't delivered to ana@example.org because the domain example.org couldn't "
+        "be found. Check for typos or unnecessary spaces and try again.\n\nThe response was:\n"
+        "DNS Error: DNS type 'mx' lookup of example.org responded with code NXDOMAIN "
+        "Domain name not found: example.org"
+    )
+    (finding,) = engine.explain(notice, "passive").findings
+    assert (finding.recipient, finding.bounce in ("hard", "soft")) == ("ana@example.org", True)
+    # the same words with nobody named are no failure report
+    assert engine.explain(notice.split("\n\n", 1)[1], "passive").findings == ()

@@ -431,6 +431,37 @@ def test_ordinary_chat_in_an_alert_channel_causes_no_api_call(slack_app: Running
     assert slack_app.standin.api_calls() == []
 
 
+@pytest.mark.parametrize(
+    "text",
+    [
+        "anyone know what 550 5.1.1 means? marketing keeps asking",
+        "we moved the MX yesterday, 550 users moved over, all fine now?",
+    ],
+)
+def test_a_question_about_a_code_in_an_alert_channel_causes_no_api_call(
+    slack_app: RunningApp, text: str
+) -> None:
+    assert slack_app.event(message_event(text)).status == 200
+    assert slack_app.idle()
+    assert slack_app.standin.api_calls() == []
+
+
+def test_a_cron_jobs_mailq_in_a_code_block_is_answered_in_its_thread(slack_app: RunningApp) -> None:
+    listing = (
+        "-Queue ID-  --Size-- ----Arrival Time---- -Sender/Recipient-------\n"
+        "4F5A6B7C8D     1822 Mon Dec  7 08:55:12  news@example.net\n"
+        "(host mx.example.com[192.0.2.41] said: 452 4.2.2 <raj@example.com>: Mailbox full "
+        "(in reply to RCPT TO command))\n"
+        "                                         raj@example.com\n\n-- 1 Kbytes in 1 Request."
+    )
+    escaped = listing.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+    alert = integration_alert("cron@mx2: mailq\n```" + escaped + "```")
+    slack_app.event(alert)
+    post = answered_only_by_post(slack_app)
+    assert post["thread_ts"] == alert["ts"] and "452" in json.dumps(post)
+    assert "raj@example.com" not in json.dumps(post)  # a channel answer hides the address
+
+
 def test_the_bots_own_message_is_never_answered(slack_app: RunningApp) -> None:
     own = message_event(POSTFIX_ALERT, user="U0SMTPBOT", bot_id="B0SMTPBOT")
     own_as_bot_message = integration_alert(POSTFIX_ALERT, bot_id="B0SMTPBOT")

@@ -11,7 +11,8 @@ and finds any; a format that detects but finds nothing (a JSON document that is 
 a multipart/report without records) hands the text on to the next. The order goes from the most
 certain structure to the least: a code alone, a JSON notification, then the email formats (a
 feedback report before a delivery-status report before an auto-reply, since bounces also carry
-Auto-Submitted, and the plain-text report reader last among them, as it reads any email), then
+Auto-Submitted, and the plain-text report reader last among them, as it reads any email; a queue
+listing, whose header line a mail reader could take for an email's, comes before it), then
 delivery-status fields pasted without an email, log lines (MTAs', PowerMTA's accounting records,
 Microsoft's message trace), a bounce's report pasted without
 its header block, an out-of-office notice pasted without its own, and free text, which reads anything.
@@ -44,6 +45,7 @@ from . import (
     freetext,
     harakalog,
     jsonbounce,
+    mailq,
     msgtrace,
     mtalog,
     pastedautoreply,
@@ -61,6 +63,7 @@ FORMATS = (
     arf,  # RFC 5965 feedback report: multipart/report; report-type=feedback-report
     dsnmail,  # RFC 3464 delivery-status records in a bounce email
     autoreply,  # RFC 3834 auto-reply: Auto-Submitted: auto-replied, vacation subjects
+    mailq,  # Postfix's and Sendmail's queue listings: a deferred message's reason and recipients
     plainbounce,  # any other email: the human-readable report every MTA writes
     pasteddsn,  # delivery-status fields pasted on their own or under the report's text
     mtalog,  # Postfix, Sendmail and Exim log lines

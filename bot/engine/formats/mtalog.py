@@ -8,7 +8,12 @@ dsn=5.1.1, stat=text`; Exim writes `** rcpt ...: text` for a failure and `== rcp
 deferral (Exim's spec, chapter "Log files"). A receiving Exim logs the replies it gave as `H=host
 [ip] ... rejected RCPT <rcpt>: text` (or `rejected MAIL <sender>`, `rejected after DATA`), with
 `temporarily` before `rejected` for a 4xx (Exim's spec, chapter "Log files", "Reasons for message
-rejection"), so such a line is a failure, or a deferral with that word. Each line is read by
+rejection"), so such a line is a failure, or a deferral with that word. A give-up of a message
+(Postfix's expiry line, Sendmail's `QID: NEWQID: DSN: Cannot send message for 5 days`, logged as
+it sends the bounce) ends the deferrals logged before it for the same queue ID: each becomes a
+failed delivery whose words are its deferral's and then the give-up's; after a failure logged
+above it, Sendmail's `DSN:` line is only the bounce it sent and adds no record. (A lone `DSN:`
+line is no log hint: free text reads it.) Each line is read by
 anchored searches for its fields, in order, so that a line costs one pass whatever it holds: a field
 pattern never spans another.
 """
@@ -32,6 +37,10 @@ EXIM_REJECT = (
     r"(?:RCPT <([^<>\s]{0,254})>|MAIL <[^<>\s]{0,254}>|after DATA)[^:\n]{0,200}:"
 )
 POSTFIX_EXPIRED = r"\bfrom=<[^<>\s]{0,254}>, (status=expired, returned to sender)"
+# the queue ID after the program's name and PID ("postfix/smtp[1201]: 4C5D6E7F8A: ", "sm-mta[5521]:
+# 0B7DKVcW005521: "); Sendmail's give-up names the message's queue ID, then its bounce's
+QUEUE_ID = r"\]: ([0-9A-Za-z]{5,20}): "
+SENDMAIL_DSN = r"\]: ([0-9A-Za-z]{5,20}): [0-9A-Za-z]{5,20}: DSN: (\S[^\n]{0,2000})"
 LOG_HINT = (
     r"\b(?:dsn=[245]\.|status=(?:bounced|deferred|expired)|stat=|\s\*\*\s|\s==\s"
     r"|rejected (?:RCPT|MAIL) <|rejected after DATA)"
@@ -51,19 +60,51 @@ def parse(text: str, explicit: bool) -> list[Incident]:
 
 def incidents(text: str) -> list[Incident]:
     out: list[Incident] = []
+    deferred: dict[str, list[int]] = {}  # queue ID -> where its delayed deliveries are in `out`
+    queues: set[str] = set()  # the queue IDs of the records read so far
     for line in text.split("\n"):
         if len(out) >= MAX_RECORDS:
             break
         incident = _postfix_or_sendmail(line) if "dsn=" in line else None
         if incident is None and "status=expired" in line:
             incident = _postfix_expired(line)
+        if incident is None and "DSN: " in line:
+            incident = _sendmail_give_up(line)
         if incident is None and ("**" in line or "==" in line):
             incident = _exim(line)
         if incident is None and "rejected " in line:
             incident = _exim_reject(line)
-        if incident is not None and incident.action != "delivered":
-            out.append(incident)
+        if incident is None or incident.action == "delivered":
+            continue
+        queue = re.search(QUEUE_ID, line)
+        qid = queue.group(1) if queue else None
+        if qid and incident.recipient == "" and qid in queues:
+            # a give-up of a message logged above: its deferrals failed; after a failure, it is
+            # only the bounce Sendmail sent for it ("DSN: User unknown")
+            for at in deferred.pop(qid, []):
+                out[at] = _given_up(out[at], incident.text)
+            continue
+        out.append(incident)
+        if qid:
+            queues.add(qid)
+            if incident.action == "delayed":
+                deferred.setdefault(qid, []).append(len(out) - 1)
     return out
+
+
+def _given_up(delayed: Incident, give_up: str) -> Incident:
+    """A deferral its message's give-up ended: a failed delivery, in both lines' words."""
+    return _incident(
+        f"{delayed.text}\n{give_up}", delayed.recipient or "", delayed.remote_mta, None, "failed"
+    )
+
+
+def _sendmail_give_up(line: str) -> Incident | None:
+    m = re.search(SENDMAIL_DSN, line)
+    if m is None:
+        return None
+    # the line names the message, not a recipient
+    return _incident(m.group(2).strip(), "", None, None, "failed", named=False)
 
 
 def _postfix_or_sendmail(line: str) -> Incident | None:

@@ -80,3 +80,43 @@ def test_a_40000_character_line_is_read_in_linear_time(line: str) -> None:
     # a hang guard, not a speed target (those live in bench/): work that grows with the square
     # of a 40 KB text takes minutes, linear work milliseconds, so a loaded machine cannot fail it
     assert time.perf_counter() - started < 2.0
+
+
+SENDMAIL_DEFERRED = (
+    "Dec  7 13:20:31 relay sm-mta[5521]: 0B7DKVcW005521: to=<bea@example.org>, delay=4+00:00:01, "
+    "mailer=esmtp, relay=mx.example.org., dsn=4.0.0, stat=Deferred: Connection refused by mx.example.org."
+)
+SENDMAIL_GIVE_UP = (
+    "Dec  7 13:20:31 relay sm-mta[5521]: 0B7DKVcW005521: 0B7DKVcX005521: DSN: Cannot send message for 5 days"
+)
+POSTFIX_DEFERRED = (
+    "Dec  7 10:14:02 mx1 postfix/smtp[2]: 0B5CFEDDEF: to=<ana@example.org>, relay=none, delay=432000, "
+    "dsn=4.4.1, status=deferred (connect to mx.example.org[192.0.2.40]:25: Connection timed out)"
+)
+POSTFIX_GIVE_UP = (
+    "Dec  7 10:14:02 mx1 postfix/qmgr[1190]: 0B5CFEDDEF: from=<news@example.net>, "
+    "status=expired, returned to sender"
+)
+
+
+@pytest.mark.parametrize(
+    ("deferred", "give_up"),
+    [(SENDMAIL_DEFERRED, SENDMAIL_GIVE_UP), (POSTFIX_DEFERRED, POSTFIX_GIVE_UP)],
+    ids=["sendmail", "postfix"],
+)
+def test_a_give_up_ends_the_deferrals_of_its_message(deferred: str, give_up: str) -> None:
+    (incident,) = mtalog.parse(f"{deferred}\n{give_up}", True)
+    assert incident.action == "failed" and incident.recipient in ("bea@example.org", "ana@example.org")
+    assert incident.text.endswith(("Cannot send message for 5 days", "returned to sender"))
+    # another message's give-up ends nothing: both stay, each as it was logged
+    other = give_up.replace("0B7DKVcW", "0B7DKVcZ").replace("0B5CFEDDEF", "0B5CFEDDEA")
+    assert [i.action for i in mtalog.parse(f"{deferred}\n{other}", True)] == ["delayed", "failed"]
+
+
+def test_the_bounce_sendmail_sends_after_a_failure_adds_no_record() -> None:
+    failed = SENDMAIL_DEFERRED.replace(
+        "dsn=4.0.0, stat=Deferred: Connection refused by mx.example.org.", "dsn=5.1.1, stat=User unknown"
+    )
+    bounce = SENDMAIL_GIVE_UP.replace("Cannot send message for 5 days", "User unknown")
+    (incident,) = mtalog.parse(f"{failed}\n{bounce}", True)
+    assert (incident.action, incident.recipient) == ("failed", "bea@example.org")

@@ -1,0 +1,75 @@
+"""A number in a sentence that counts something, belongs to a phone number or is a version is no
+code asked about, even in explicit mode (`/smtp`, a mention); a code asked about still is, and a
+code quoted the SMTP way is read whatever stands beside it. In an alert channel a line of chat
+that asks about a code gets no answer; the failures posted there still do."""
+
+from __future__ import annotations
+
+import pytest
+
+from bot.engine import Engine
+
+NUMBERS = [
+    "we moved the MX for example.com yesterday, 550 users moved over, all fine now?",
+    "call the NOC on +1 555 0142 550 or 0800 555 421 if the relay is down",
+    "INFO digest-job: sent to 452 subscribers, 550 skipped (unsubscribed)",
+    "Deferred queue is 12 messages (threshold 500). Resolved at 16:07 UTC.",
+    "bumped the mailer library to 4.4.1 on the web tier",
+    "mailbox limit raised to 550 MB for the sales team",
+]
+
+ASKED = [
+    ("what does 550 mean?", "550"),
+    ("we get 421 errors from yahoo", "421"),
+    ("got a 550 5.1.1 for bob, 2 users affected", "550"),
+    ("Remote server returned 550 users mailbox unavailable", "550"),
+    # a server's text begins with a capital: no count, whatever its first word
+    ("Reason: 552 MS-Office file containing VBA macros found", "552"),
+    ("host mx.example.net [203.0.113.126]: 550 User suspended", "550"),
+    ("2026-12-07 11:07:31 550 User unknown", "550"),
+]
+
+
+def test_a_status_after_a_reply_code_of_no_class_is_still_read(engine: Engine) -> None:
+    text = "host mx.example.net[192.0.2.51] said: 571 5.7.1 message classified as spam"
+    best = engine.explain(text, "explicit").best
+    assert best is not None and (best.enhanced_code, best.bounce) == ("5.7.1", "hard")
+
+
+@pytest.mark.parametrize("text", NUMBERS)
+def test_a_count_a_phone_number_or_a_version_is_no_code(engine: Engine, text: str) -> None:
+    found = engine.explain(text, "explicit").findings
+    assert not any(f.bounce in ("hard", "soft") for f in found), [(f.entry_id, f.reply_code) for f in found]
+
+
+@pytest.mark.parametrize(("text", "reply"), ASKED)
+def test_a_code_asked_about_or_quoted_is_still_read(engine: Engine, text: str, reply: str) -> None:
+    best = engine.explain(text, "explicit").best
+    assert best is not None and best.reply_code == reply
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "anyone know what 550 5.1.1 means? marketing keeps asking",
+        "what does 421 4.7.28 from gmail mean, is it a block or just slow down?",
+        "is 550 5.7.26 about SPF or DKIM?",
+    ],
+)
+def test_an_alert_channel_stays_out_of_a_question_about_a_code(engine: Engine, text: str) -> None:
+    assert engine.explain(text, "passive").findings == ()
+    assert engine.explain(text, "explicit").best is not None  # asked of the bot, it is answered
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "550 5.1.1 <bob@example.org>: Recipient address rejected: User unknown",
+        "452 4.2.2 The recipient's inbox is out of storage space. See https://support.google.com/mail/?p=OverQuotaTemp",
+        "why does this keep happening?\n550 5.1.1 <bob@example.org>: User unknown",
+    ],
+)
+def test_an_alert_channel_answers_a_failure_posted_with_or_without_a_question(
+    engine: Engine, text: str
+) -> None:
+    assert any(f.bounce in ("hard", "soft") for f in engine.explain(text, "passive").findings)
