@@ -107,14 +107,11 @@ class Engine:
                 mode=mode, input_kind="empty", notice=EMPTY_NOTICE if mode == "explicit" else None
             )
         explicit = mode == "explicit"
-        if not explicit:
-            from .questions import asked_in_chat  # as Questions is: start-up does without it
-
-            if asked_in_chat(text):
-                # an alert channel stays out of its people's conversation
-                return Explanation(mode=mode, input_kind="text")
         reading = formats.read(text, explicit)
         findings, more = self._findings(reading.incidents, explicit, reading.hint_text)
+        if not explicit and findings and _only_asked_about(text, findings):
+            # an alert channel stays out of its people's conversation
+            return Explanation(mode=mode, input_kind="text")
         if explicit and reading.kind == "text":  # perhaps a question about how mail works (questions.py)
             findings = self.questions.findings(text, findings, make_finding)
         # a pasted message header, explained in explicit mode; a bounce, or a notification
@@ -267,6 +264,17 @@ class Engine:
 
 def _code_sort_key(code: str) -> tuple[int, ...]:
     return tuple(int(p) for p in code.split("."))
+
+
+def _only_asked_about(text: str, findings: list[Finding]) -> bool:
+    """Whether the text is a line of chat asking about a code (questions.asked_in_chat) that
+    quotes no server's words: every finding stands on a code or a few words of the question, none
+    on a reply's wording of QUOTED_REPLY_MIN_CHARS or more. A question around a pasted reply is a
+    failure shown to the channel, and is answered."""
+    from .questions import QUOTED_REPLY_MIN_CHARS, asked_in_chat  # start-up does without it
+
+    quoted = any(len(finding.matched_text) >= QUOTED_REPLY_MIN_CHARS for finding in findings)
+    return not quoted and asked_in_chat(text)
 
 
 def _header_report(text: str) -> HeaderReport | None:

@@ -44,6 +44,10 @@ ASKING_WORD_RE = re.compile(
     r"\b(?:what|what's|whats|why|how|anyone|anybody|does|do|is|are|can|should|which|who|mean|means)\b", re.I
 )
 MAX_CHAT_QUESTION_CHARS = 300
+# A finding matched on this many characters of wording stands on a server's reply quoted in the
+# question ("why do we get 550 ... not accepted due to domain's DMARC policy?"), not on the
+# question's own words ("slow down").
+QUOTED_REPLY_MIN_CHARS = 20
 # a number or status that may be a code: such a question is the code entries' to answer
 CODE_LIKE_RE = re.compile(r"(?<![\w.])\d{3}(?![\w.])|\b\d\.\d{1,3}\.\d")
 

@@ -67,6 +67,11 @@ def test_an_alert_channel_stays_out_of_a_question_about_a_code(engine: Engine, t
         "550 5.1.1 <bob@example.org>: Recipient address rejected: User unknown",
         "452 4.2.2 The recipient's inbox is out of storage space. See https://support.google.com/mail/?p=OverQuotaTemp",
         "why does this keep happening?\n550 5.1.1 <bob@example.org>: User unknown",
+        # one line, a question around a reply quoted whole: the server's words are shown
+        "why do we keep getting 550-5.7.26 Unauthenticated email from example.org is not accepted"
+        " due to domain's DMARC policy?",
+        "Is this normal? 550 5.1.1 <bob@example.org>: Recipient address rejected: User unknown in"
+        " virtual mailbox table",
     ],
 )
 def test_an_alert_channel_answers_a_failure_posted_with_or_without_a_question(
