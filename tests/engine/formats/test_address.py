@@ -147,3 +147,14 @@ def test_display_names_are_completed_from_the_address_the_email_gives_them() -> 
     assert complete_display_names(report, email, {"ak@example.org"}) == [
         (report.index("      Siobhan"), "sb@example.org")
     ]
+
+
+def test_the_sender_a_reply_refuses_is_no_recipient() -> None:
+    # Postfix's sender restrictions put the tested address, and the login it should belong to,
+    # in the reply: a pasted reply of that kind names no recipient
+    nullmx = "550 5.7.27 <ana@example.org>: Sender address rejected: Domain example.org does not accept mail"
+    assert find_recipient(nullmx) is None
+    login = "553 5.7.1 <ana@example.org>: Sender address rejected: not owned by user bob@example.org"
+    assert find_recipient(login) is None
+    unknown = "550 5.1.1 <bob@example.net>: Recipient address rejected: User unknown in virtual mailbox table"
+    assert find_recipient(unknown) == "bob@example.net"
