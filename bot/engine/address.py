@@ -155,6 +155,9 @@ def _mailboxes(text: str, limit: int) -> tuple[tuple[int, str], ...]:
     found: list[tuple[int, str]] = []
     for m in (CANDIDATE_RE if text.isascii() else re.compile(UTF8_CANDIDATE)).finditer(text):
         start, candidate = m.start(), m.group(0)
+        if not candidate.isascii():
+            first, end = _one_script_span(candidate)
+            start, candidate = start + first, candidate[first:end]
         prefix = _attribute_prefix(candidate)
         start, candidate = start + len(prefix), candidate[len(prefix) :]
         address = mailbox(candidate.strip("."))
@@ -163,6 +166,44 @@ def _mailboxes(text: str, limit: int) -> tuple[tuple[int, str], ...]:
             if len(found) >= limit:
                 break
     return tuple(found)
+
+
+def _script(char: str) -> str | None:
+    """The script of a letter an address may hold (Latin, Greek, Cyrillic), None for the rest."""
+    if char.isascii():
+        return "latin" if char.isalpha() else None
+    code = ord(char)
+    if code <= 0x24F:
+        return "latin" if char.isalpha() else None
+    return "greek" if code <= 0x3FF else "cyrillic" if code <= 0x4FF else None
+
+
+def _one_script_span(candidate: str) -> tuple[int, int]:
+    """Where the part of a candidate whose local part and each domain label keep to one script
+    begins and ends.
+
+    Registries restrict which characters a U-label may mix (RFC 5891 section 4.3; ICANN's IDN
+    guidelines allow one script a label), and a local part of Latin and Cyrillic letters is a
+    word glued to an address: "адресатana@example.org", "ana@example.orgпользователь". The
+    local part is read back from the `@`, and each label on from its start, up to the first
+    letter of another script."""
+    at = candidate.rfind("@")
+    first, script = at, None
+    while first:
+        letter = _script(candidate[first - 1])
+        if letter and script and letter != script:
+            break
+        script = letter or script
+        first -= 1
+    end, script = at + 1, None
+    while end < len(candidate):
+        char = candidate[end]
+        letter = _script(char)
+        if letter and script and letter != script:
+            break
+        script = None if char == "." else letter or script
+        end += 1
+    return first, end
 
 
 def is_system_address(address: str) -> bool:

@@ -38,6 +38,9 @@ TEMPORARY_SYSEXITS = frozenset({71, 75})
 # error). The words are written only on a message that came back to its sender, so a text that
 # says them and carries no code reports a failed delivery, as an exit status would.
 RETURNED_RE = re.compile("退信|thư (?:bị )?trả về|lỗi trả lại", re.I)
+# The verdict after an address that Postfix's sender restrictions write (reject_unknown_sender_domain,
+# reject_sender_login_mismatch, check_sender_access): the address is the sender's.
+SENDER_REFUSED_RE = re.compile(r">?:?[ \t]*sender address rejected\b")
 
 
 def implied_action(text: str) -> str | None:
@@ -164,11 +167,25 @@ def find_recipient(text: str) -> str | None:
 
 def _other_address(text: str) -> str | None:
     found = find_mailboxes(text, MAX_CANDIDATES)
-    others = [(start, a) for start, a in found if not is_reporting_address(a)]
+    others = [
+        (start, a)
+        for start, a in found
+        if not is_reporting_address(a) and not _refused_sender(text, start, a)
+    ]
     people = [(start, a) for start, a in others if not follows_header_field(text, start)]
     if len(people) == len(others):
         return next((a for _, a in people[:5]), None)
     return next((a for start, a in people if in_failure_context(text, start, a)), None)
+
+
+def _refused_sender(text: str, start: int, address: str) -> bool:
+    """Whether the reply names the address as the sender it refuses, or as that sender's login:
+    Postfix writes the address its restriction tested in front of the verdict ("<ana@example.org>:
+    Sender address rejected: not owned by user bob@example.org"). In a pasted reply neither is
+    a recipient."""
+    after = text[start + len(address) : start + len(address) + 40].lower()
+    before = text[max(0, start - 20) : start].lower().rstrip(" \t<\"'")
+    return SENDER_REFUSED_RE.match(after) is not None or before.endswith(("owned by", "owned by user"))
 
 
 def _leading_address(text: str) -> str | None:

@@ -74,6 +74,11 @@ UTF8_IN_TEXT = [
     ("<info@bäckerei-müller.example.de>: host said: 550", ["info@bäckerei-müller.example.de"]),
     # a domain in a script written without spaces is not read: the ASCII labels before it are none
     ("收件人：wang@例子.example.cn", []),
+    # a word of another script glued to either end is the sentence, not the address
+    ("ana@example.orgпользователь не найден", ["ana@example.org"]),
+    ("адресатana@example.org не найден", ["ana@example.org"]),
+    ("ошибкаmüller@beispiel.de", ["müller@beispiel.de"]),
+    ("Ελένη@παράδειγμα.ελ δεν υπάρχει", ["Ελένη@παράδειγμα.ελ"]),
 ]
 
 
@@ -82,10 +87,26 @@ def test_utf8_local_parts_in_running_text(text: str, expected: list[str]) -> Non
     assert [a for _, a in find_mailboxes(text)] == expected
 
 
-HOSTILE = ["a" * 40000, "a@" * 20000, "a." * 20000 + "@", "<" + "a@b " * 10000, "\n".join(["x@y z"] * 8000)]
+HOSTILE = [
+    "a" * 40000,
+    "a@" * 20000,
+    "a." * 20000 + "@",
+    "<" + "a@b " * 10000,
+    "\n".join(["x@y z"] * 8000),
+    # the same in the letters SMTPUTF8 addresses may hold, and scripts changing at every letter
+    "я" * 40000,
+    "я@" * 20000,
+    "я." * 20000 + "@",
+    "a@" + "я" * 40000,
+    "яaé" * 13000 + "@" + "aяé" * 13000,
+]
 
 
-@pytest.mark.parametrize("text", HOSTILE, ids=["letters", "ats", "dots", "brackets", "lines"])
+HOSTILE_IDS = ["letters", "ats", "dots", "brackets", "lines"]
+HOSTILE_IDS += ["cyrillic", "cyrillic-ats", "cyrillic-dots", "long-domain", "mixed-scripts"]
+
+
+@pytest.mark.parametrize("text", HOSTILE, ids=HOSTILE_IDS)
 def test_finding_a_recipient_is_linear(text: str) -> None:
     started = time.perf_counter()
     find_recipient(text[:40000])
@@ -126,3 +147,14 @@ def test_display_names_are_completed_from_the_address_the_email_gives_them() -> 
     assert complete_display_names(report, email, {"ak@example.org"}) == [
         (report.index("      Siobhan"), "sb@example.org")
     ]
+
+
+def test_the_sender_a_reply_refuses_is_no_recipient() -> None:
+    # Postfix's sender restrictions put the tested address, and the login it should belong to,
+    # in the reply: a pasted reply of that kind names no recipient
+    nullmx = "550 5.7.27 <ana@example.org>: Sender address rejected: Domain example.org does not accept mail"
+    assert find_recipient(nullmx) is None
+    login = "553 5.7.1 <ana@example.org>: Sender address rejected: not owned by user bob@example.org"
+    assert find_recipient(login) is None
+    unknown = "550 5.1.1 <bob@example.net>: Recipient address rejected: User unknown in virtual mailbox table"
+    assert find_recipient(unknown) == "bob@example.net"
