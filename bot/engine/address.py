@@ -65,10 +65,10 @@ HEADER_FIELDS = (
 )
 HEADER_WINDOW = 300
 # also a field whose name ends in one of these (X-Original-To, Original-Mail-From), but not
-# ARF's Original-Rcpt-To, which names the recipient
-HEADER_NAME_RE = re.compile(
-    rf"(?i)(?:^|[\s;,>])(?<!rcpt )(?:[a-z0-9]{{1,30}}-){{0,3}}(?<!rcpt-)(?:{HEADER_FIELDS})[ \t]*:"
-)
+# ARF's Original-Rcpt-To, which names the recipient.
+# A source, not a compiled pattern: only an address no other reader placed is looked up this
+# way, so re compiles it (and keeps it in its cache) on first use, not every process at import.
+HEADER_NAME = rf"(?i)(?:^|[\s;,>])(?<!rcpt )(?:[a-z0-9]{{1,30}}-){{0,3}}(?<!rcpt-)(?:{HEADER_FIELDS})[ \t]*:"
 # a display name before `<address>`: no colon (which would start another field) and not long
 MAX_DISPLAY_NAME = 80
 CONTEXT_WINDOW = 40
@@ -226,7 +226,7 @@ def follows_header_field(text: str, start: int) -> bool:
     if not label.isascii() and re.search(LOCALISED_SENDER_FIELD, label):
         return True
     window = text[max(0, start - HEADER_WINDOW) : start]
-    fields = list(HEADER_NAME_RE.finditer(window))
+    fields = list(re.finditer(HEADER_NAME, window))
     if not fields:
         return False
     field = fields[-1]

@@ -26,16 +26,8 @@ _REPLY_STANDS_ALONE = (
 # the 3xx: a pattern that begins with an alternation (`[245]..|3[35]4`) gets no first-character
 # test, so the regex engine would try it at every position of the text.
 REPLY_RE = re.compile(r"([2-5][0-5]\d)(?<=[245]..|3[35]4)" + _REPLY_STANDS_ALONE, re.M)
-# The same for one class: a pattern that starts with one digit lets the regex engine skip to
-# that digit, where REPLY_RE stops at every 2, 3, 4 and 5 in a text (dates, times, addresses).
+# The classes a DSN record's status or action implies for a reply code it leaves out.
 REPLY_CLASSES = frozenset("245")
-
-
-@functools.cache
-def reply_of_class_re(cls: str) -> re.Pattern[str]:
-    """REPLY_RE for one class of REPLY_CLASSES, compiled on the first record that asks for it (a
-    DSN record without its reply code): a chat message or a bare code never does."""
-    return re.compile(rf"({cls}[0-5]\d)" + _REPLY_STANDS_ALONE, re.M)
 
 
 # What comes right before a reply code when a server or a log quotes it; searched in lower case.

@@ -7,12 +7,12 @@ import re
 from .address import find_mailboxes, follows_header_field, in_failure_context, is_reporting_address, mailbox
 from .codes import (
     REPLY_CLASSES,
+    REPLY_RE,
     enhanced_codes,
     first,
     is_strong_reply,
     reads_as_a_number,
     reply_codes,
-    reply_of_class_re,
 )
 from .guarded_pattern import GuardedPattern
 from .normalize import without_inline_continuations
@@ -274,9 +274,11 @@ def reply_from_context(incident: Incident) -> str | None:
     wanted = (incident.enhanced_code or "")[:1] or {"failed": "5", "delayed": "4"}.get(incident.action or "")
     if wanted not in REPLY_CLASSES:
         return None
-    # codes of the wrong class are common in a notice (a 250 in a transcript): skip them unread
+    # codes of the wrong class are common in a notice (a 250 in a transcript): skip them before
+    # the costlier strong-use test. (One pattern per class would skip them inside the regex
+    # engine, but compiling the three costs more than this whole search over a batch of bounces.)
     context = incident.context
-    for m in reply_of_class_re(wanted).finditer(context):
-        if is_strong_reply(context, m):
+    for m in REPLY_RE.finditer(context):
+        if m.group(1)[0] == wanted and is_strong_reply(context, m):
             return m.group(1)
     return None

@@ -65,7 +65,9 @@ WHO_LABELS: dict[str, str] = {
     "none": "nobody",
 }
 
-REPLY_CODE_RE = re.compile(r"^[2-5][0-5]\d$")
+# A source, not a compiled pattern: codes asked about and knowledge files are checked this way,
+# bounces never, so re compiles it (and keeps it in its cache) on first use, not at import.
+REPLY_CODE = r"^[2-5][0-5]\d$"
 # RFC 3463: class.subject.detail; the registered subjects are 0 to 7, one digit, while details
 # run to three (5.7.509). "4.16.55" is a provider's own tag (Yahoo's), not a status code.
 ENHANCED_CODE = r"[245]\.\d\.\d{1,3}"
@@ -73,7 +75,7 @@ ENHANCED_CODE_RE = re.compile(rf"^{ENHANCED_CODE}$")
 
 
 def is_reply_code(code: str) -> bool:
-    return bool(REPLY_CODE_RE.match(code))
+    return bool(re.match(REPLY_CODE, code))
 
 
 def is_enhanced_code(code: str) -> bool:

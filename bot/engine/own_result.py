@@ -14,8 +14,9 @@ import re
 
 # An item starts where an address follows the list's "(" or a ";" or "," and is followed by
 # ":"; the classes exclude the separators, so each try ends at the first character that
-# cannot be part of an address.
-ITEM_START_RE = re.compile(r"(?:\(|[;,][ \t\n]*)([^\s:;,()<>@\"]{1,64}@[A-Za-z0-9.-]{1,253}):")
+# cannot be part of an address. A source: re compiles it (and caches it) for the first reply
+# that holds such a list, which few do.
+ITEM_START = r"(?:\(|[;,][ \t\n]*)([^\s:;,()<>@\"]{1,64}@[A-Za-z0-9.-]{1,253}):"
 # The list's first item, tried only where a "(" stands: most replies hold one or two.
 FIRST_ITEM_RE = re.compile(r"\(([^\s:;,()<>@\"]{1,64}@[A-Za-z0-9.-]{1,253}):")
 
@@ -36,7 +37,7 @@ def own_result(text: str, recipient: str | None) -> str:
         bracket = text.find("(", bracket + 1)
     if first is None:
         return text
-    items = list(ITEM_START_RE.finditer(text, first.start()))
+    items = list(re.compile(ITEM_START).finditer(text, first.start()))
     if len(items) < 2:
         return text
     wanted = recipient.lower()

@@ -506,17 +506,6 @@ code_text = st.lists(
 ).map("".join)
 
 
-@PROPERTY_SETTINGS
-@given(text=code_text | any_text)
-def test_reply_code_regex_of_one_class_finds_that_class_of_reply_re(text: str) -> None:
-    """reply_from_context searches with the one-class regex: it must find what REPLY_RE does."""
-    from bot.engine.codes import REPLY_CLASSES, REPLY_RE, reply_of_class_re
-
-    for cls in REPLY_CLASSES:
-        expected = [(m.start(), m.group(1)) for m in REPLY_RE.finditer(text) if m.group(1)[0] == cls]
-        assert [(m.start(), m.group(1)) for m in reply_of_class_re(cls).finditer(text)] == expected
-
-
 # the regex at_line_start() replaced, kept here as its specification
 LINE_START_SPEC = re.compile(r"(?:^|\n)[ \t>#'\"(\[*-]*(?:<<<[ \t]*)?$")
 

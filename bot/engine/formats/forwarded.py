@@ -54,7 +54,9 @@ STATUS_LINES = 200  # how far into a forwarded body delivery-status fields are l
 MAX_SCAN_CHARS = 64_000
 # The first field of a pasted email's header block (searched in "\n" + text, case as written),
 # and how far into a paste the email may start.
-HEADER_START_RE = re.compile(
+# A source, not a compiled pattern: a bounce email is read as one before a forward in it is
+# looked for, so re compiles it (and keeps it in its cache) on first use, not at import.
+HEADER_START = (
     r"\n(?:From|Return-Path|Received|Delivered-To|Date|Subject|To|Message-ID|MIME-Version|X-[\w-]+): "
 )
 MAX_WORDS_BEFORE = 2000
@@ -96,7 +98,7 @@ def inner_report(text: str, levels: int = MAX_LEVELS) -> str | None:
 def _pasted_after_words(text: str) -> str | None:
     """A bounce pasted with the person's words before it ("what does this mean?"): the email
     from the first header line that starts a header block, when that email is a report."""
-    match = HEADER_START_RE.search("\n" + text[:MAX_WORDS_BEFORE])
+    match = re.search(HEADER_START, "\n" + text[:MAX_WORDS_BEFORE])
     if match is None or _returned_by_report(text[: match.start()]):
         return None
     pasted = text[match.start() :]

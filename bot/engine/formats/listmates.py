@@ -28,10 +28,10 @@ CAUSE_SUBJECT_PREFIXES = (
 LIST_PUNCTUATION = " \t\n*-<>:;,.()"
 # The headings under which Sendmail's report lists its recipients (savemail.c): one report may
 # hold both, the delayed ones after the failed ones ("----- The following addresses had transient
-# non-fatal errors -----"), with or without a DSN part to say so again.
-SECTION_HEADING_RE = re.compile(
-    r"^[ \t]*-*[ \t]*the following addresses had (?P<kind>permanent fatal|transient non-fatal) errors",
-    re.IGNORECASE | re.MULTILINE,
+# non-fatal errors -----"), with or without a DSN part to say so again. A source, which re
+# compiles (and keeps in its cache) for the first report that has a transient list, which few do.
+SECTION_HEADING = (
+    r"(?im)^[ \t]*-*[ \t]*the following addresses had (?P<kind>permanent fatal|transient non-fatal) errors"
 )
 
 
@@ -88,7 +88,7 @@ def delay_sections(body: str, listed: list[tuple[int, str]], found: list[Inciden
     heading above the place the report first lists it."""
     if "non-fatal" not in body.lower():
         return  # no heading of transient errors: the regex, whose `^` is tried at every position, is spared
-    headings = [(m.start(), m.group("kind").lower()) for m in SECTION_HEADING_RE.finditer(body)]
+    headings = [(m.start(), m.group("kind").lower()) for m in re.finditer(SECTION_HEADING, body)]
     if not any(kind.startswith("transient") for _, kind in headings):
         return
     first: dict[str, int] = {}

@@ -22,11 +22,13 @@ from . import bounce_email, dsn, dsnmail
 KIND = dsn.KIND
 # Where the fields start: the first line that is an RFC 3464 field, per message (section 2.2)
 # or per recipient (2.3), searched in "\n" + text, lower case.
-FIELD_START_RE = re.compile(
+# Sources, not compiled patterns: a pasted DSN comes in a chat message, not in a bounce email,
+# so re compiles them (and keeps them in its cache) on first use, not every process at import.
+FIELD_START = (
     r"\n(?:reporting-mta|received-from-mta|arrival-date|original-envelope-id|dsn-gateway"
     r"|final-recipient|original-recipient|action|status|diagnostic-code|remote-mta):"
 )
-REPORTING_MTA_RE = re.compile(r"^[ \t]*reporting-mta:[ \t]*([^\n]{0,200})", re.M | re.I)
+REPORTING_MTA = r"(?mi)^[ \t]*reporting-mta:[ \t]*([^\n]{0,200})"
 
 
 def detect(text: str) -> bool:
@@ -48,12 +50,12 @@ def parse(text: str, explicit: bool) -> list[Incident]:
 
 def report_text(text: str) -> str:
     """The paste's text above its first delivery-status field: the report's readable part."""
-    m = FIELD_START_RE.search("\n" + text[: dsn.DSN_HINT_CHARS].lower())
+    m = re.search(FIELD_START, "\n" + text[: dsn.DSN_HINT_CHARS].lower())
     return text[: m.start()] if m else ""
 
 
 def provider_hint(text: str) -> str:
     """The reporting system's name (RFC 3464 2.2.2 Reporting-MTA): where a bounce email's From and
     Received fields say which provider sent it, a paste of its fields still names that host."""
-    m = REPORTING_MTA_RE.search(text[: dsn.DSN_HINT_CHARS])
+    m = re.search(REPORTING_MTA, text[: dsn.DSN_HINT_CHARS])
     return f"reporting-mta: {m.group(1)}" if m else ""
