@@ -37,6 +37,15 @@ PAGE_MEANINGS = [
         "554 5.6.0 Email message is malformed. Not accepted. a1b2c3si1.1 - gsmtp",
         {"reason": "notcompliantrfc", "bounce": "hard"},
     ),
+    # docs.aws.amazon.com/ses/latest/dg/manage-sending-quotas-errors.html: a sending rate or quota
+    (
+        "454 Throttling failure: Maximum sending rate exceeded",
+        {"reason": "speeding", "bounce": "soft", "provider": "Amazon SES"},
+    ),
+    (
+        "454 Throttling failure: Daily message quota exceeded",
+        {"reason": "speeding", "bounce": "soft", "provider": "Amazon SES"},
+    ),
     # senders.yahooinc.com/smtp-error-codes: TS* deferrals throttle the sending IP
     (
         "421 4.7.0 [TSS04] Messages from 192.0.2.25 temporarily deferred due to unexpected volume "
