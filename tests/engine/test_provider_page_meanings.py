@@ -1,0 +1,60 @@
+"""Providers' documented replies get the meaning the provider's own page gives them.
+
+Each case is a reply whose reason was once wrong and was corrected from the page in the comment
+(bench/corpus-providers-audit holds the whole audit).
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+from explain_checks import best, check
+
+from bot.engine import Engine
+
+PAGE_MEANINGS = [
+    # support.google.com/a/answer/3726730: "We weren't able to find the recipient domain"
+    (
+        "553-5.1.2 We weren't able to find the recipient domain. Please check for any spelling "
+        "errors, and make sure you didn't enter any spaces. - gsmtp",
+        {"reason": "hostunknown", "bounce": "hard"},
+    ),
+    # the same page: the session timed out; nothing gave up, the sending server retries
+    (
+        "451-4.4.2 Timeout - closing connection. For more information, go to "
+        "https://support.google.com/a/answer/3221692 - gsmtp",
+        {"reason": "networkerror", "bounce": "soft"},
+    ),
+    # the same page: a per-transaction limit; the recipient goes in a separate transaction
+    (
+        "452-4.5.3 Domain policy size per transaction exceeded, please try this recipient in a "
+        "separate transaction. - gsmtp",
+        {"reason": "toomanyconn", "bounce": "soft"},
+    ),
+    # the same page, its current wording of 5.6.0, without the link
+    (
+        "554 5.6.0 Email message is malformed. Not accepted. a1b2c3si1.1 - gsmtp",
+        {"reason": "notcompliantrfc", "bounce": "hard"},
+    ),
+    # docs.aws.amazon.com/ses/latest/dg/manage-sending-quotas-errors.html: a sending rate or quota
+    (
+        "454 Throttling failure: Maximum sending rate exceeded",
+        {"reason": "speeding", "bounce": "soft", "provider": "Amazon SES"},
+    ),
+    (
+        "454 Throttling failure: Daily message quota exceeded",
+        {"reason": "speeding", "bounce": "soft", "provider": "Amazon SES"},
+    ),
+    # senders.yahooinc.com/smtp-error-codes: TS* deferrals throttle the sending IP
+    (
+        "421 4.7.0 [TSS04] Messages from 192.0.2.25 temporarily deferred due to unexpected volume "
+        "or user complaints - 4.16.55.1; see https://postmaster.yahooinc.com/error-codes",
+        {"reason": "blocked", "bounce": "soft", "provider": "Yahoo"},
+    ),
+]
+
+
+@pytest.mark.parametrize(("text", "expected"), PAGE_MEANINGS)
+def test_reply_has_the_meaning_its_page_gives(engine: Engine, text: str, expected: dict[str, Any]) -> None:
+    check(best(engine, text), expected)
