@@ -15,6 +15,7 @@ from .code_structure import CodeStructure
 from .entries import Entries
 from .give_up import VAGUE_REASONS, cause_before_give_up
 from .incident import Incident, complete
+from .login import LOGIN_ACCOUNT_ENTRY, login_before_recipient
 from .matcher import (
     RANK_ENHANCED,
     RANK_FALLBACK,
@@ -58,6 +59,8 @@ class Evidence:
             for report, (entry_id, reason) in REPORT_ENTRIES.items()
             if entry_id in position
         }
+        login = position.get(LOGIN_ACCOUNT_ENTRY)
+        self.login_account = None if login is None else entries[login]
 
     def best_match(
         self, incident: Incident, allow_fuzzy: bool, report_hint: str = ""
@@ -132,6 +135,15 @@ class Evidence:
         if not matches and (hits or context_hits):
             # the only words found were framing that gives way to the codes
             matches = self.matcher.code_matches(incident.reply_code, incident.enhanced_code)
+        if hits or context_hits:
+            # a reply to the sender's login is about the sender's account (login.py)
+            matches = login_before_recipient(
+                matches,
+                incident.reply_code,
+                incident.enhanced_code,
+                self.login_account,
+                lambda: self.matcher.code_matches(incident.reply_code, incident.enhanced_code),
+            )
         best = self._structure(incident, matches[0] if matches else None)
         return (best, provider) if best else None
 
