@@ -1,9 +1,11 @@
 """Where things are, for tests in any folder under tests/."""
 
 import importlib.util
+import json
 import os
 import subprocess
 import sys
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from types import ModuleType
 
@@ -35,3 +37,20 @@ def run_provider_replies(*args: str) -> subprocess.CompletedProcess[str]:
         cwd=REPO,
         env=env,
     )
+
+
+def alert_channel_answers(
+    corpus: Path, read: Callable[[str], str] = str
+) -> Iterator[tuple[dict, bool, bool]]:
+    """Each line of a paste corpus (bench/corpus-pastes-heldout*) with whether an alert channel
+    says anything on it and whether it answers it as a failure (hard or soft): the engine in
+    passive mode, on the shipped knowledge only, on the line's text as `read` gives it (a Slack
+    message's text as the bot reads it, say)."""
+    from bot.engine import Engine  # imported when used: most tests here need no engine
+
+    engine = Engine.load(extra_dir="")
+    for path in sorted(corpus.glob("*.jsonl")):
+        for line in path.read_text(encoding="utf-8").splitlines():
+            row = json.loads(line)
+            found = engine.explain(read(row["text"]), "passive").findings
+            yield row, bool(found), any(f.bounce in ("hard", "soft") for f in found)

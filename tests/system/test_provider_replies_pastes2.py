@@ -8,9 +8,8 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-from repo_paths import REPO, run_provider_replies
+from repo_paths import REPO, alert_channel_answers, run_provider_replies
 
-from bot.engine import Engine
 from bot.slack.mrkdwn import plain_text
 
 CORPUS = REPO / "bench" / "corpus-pastes-heldout2"
@@ -46,17 +45,13 @@ def test_the_held_out_slack_pastes_keep_their_figures() -> None:
 
 
 def test_an_alert_channel_answers_the_failures_and_not_the_chat() -> None:
-    engine = Engine.load(extra_dir="")
     silent, quiet, answered, failures = 0, 0, 0, 0
-    for path in sorted(CORPUS.glob("*.jsonl")):
-        for line in path.read_text(encoding="utf-8").splitlines():
-            row = json.loads(line)
-            found = engine.explain(plain_text(row["text"]), "passive").findings
-            if row["reason"] == "none" or row.get("alert") == "silent":
-                silent += 1
-                quiet += not found
-            else:
-                failures += 1
-                answered += any(f.bounce in ("hard", "soft") for f in found)
+    for row, says, answers in alert_channel_answers(CORPUS, plain_text):
+        if row["reason"] == "none" or row.get("alert") == "silent":
+            silent += 1
+            quiet += not says
+        else:
+            failures += 1
+            answered += answers
     assert silent >= 20 and quiet >= silent - 1, (quiet, silent)
     assert answered >= 0.97 * failures, (answered, failures)
