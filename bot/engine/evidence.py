@@ -129,6 +129,7 @@ class Evidence:
                 # queue that gave up failed the message, one still retrying (a delay warning) did not
                 incident.action = "delayed" if gave_up.permanence == "temporary" else "failed"
             matches = self._status_before_vague_words(matches, incident)
+            matches = _provider_before_default_text(matches)
             matches = self._account_state_over_unknown(matches, incident, codes, provider)
         else:
             matches = code_matches or fuzzy
@@ -235,3 +236,14 @@ def _contradicts(entry: Entry, status: str | None) -> bool:
         return False
     subject = status.split(".")[1]
     return all(code.split(".")[1] != subject for code in entry_statuses)
+
+
+def _provider_before_default_text(matches: list[Match]) -> list[Match]:
+    """Matches with a provider's own entry first when the best words are a reply's default text
+    that names no cause (`names_no_cause`: RFC 5321's "554 Transaction failed"): a sending
+    service's classification of the same record ("Postmark Blocked", SparkPost's bounce class 51)
+    or a provider's own wording says what the default text leaves open."""
+    if not matches or not matches[0].entry.names_no_cause:
+        return matches
+    own = next((m for m in matches if m.entry.provider and not m.entry.names_no_cause), None)
+    return [own, *matches] if own else matches

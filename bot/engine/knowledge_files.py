@@ -54,7 +54,7 @@ LIST_FIELDS = (
     "counterexamples",
 )
 EXPLICIT_ONLY_FAMILIES = frozenset({"concepts", "clients"})  # see "Explicit-only entries" in the README
-FLAG_FIELDS = ("when_no_code", "requires_provider", "explicit_only")
+FLAG_FIELDS = ("when_no_code", "requires_provider", "explicit_only", "names_no_cause")
 KNOWN_FIELDS = frozenset((*TEXT_FIELDS, *LIST_FIELDS, *FLAG_FIELDS))
 TOML_ERROR_LINE = r"at line (\d+)"
 
@@ -356,6 +356,7 @@ def _entry(table: dict, name: str, lines: list[str], local: bool, kb: KnowledgeB
         fallback_for=fallback_for,
         when_no_code=flags["when_no_code"] is True,
         requires_provider=flags["requires_provider"] is True,
+        names_no_cause=flags["names_no_cause"] is True,
         explicit_only=flags["explicit_only"] is True,
         reason_at_rcpt=reason_at_rcpt,
     )

@@ -250,7 +250,9 @@ class Matcher:
         for hit in hits:
             if hit.pattern is not None:
                 entry = self.entries[self.pattern_entries[hit.pattern][1]]
-                if not (entry.requires_provider and not self.kin(entry.provider, provider)):
+                if not (entry.when_no_code and codes) and not (
+                    entry.requires_provider and not self.kin(entry.provider, provider)
+                ):
                     # a pattern is as specific as a phrase of the length it matched, capped
                     self._keep(
                         found, self._score(entry, hit.matched, min(len(hit.matched), 40), codes, provider)

@@ -16,8 +16,12 @@ from .record import ENGAGEMENT, delivered, failure, feedback, not_an_error, scal
 PROVIDER = "Postmark"
 # Which bounce types say the failure is final and which that it may pass. Any other type (an
 # address change, a virus notice, an SMTP API error) takes the permanence of the entry it matches.
-FAILED = frozenset({"HardBounce", "BadEmailAddress", "ManuallyDeactivated", "SpamNotification", "Blocked"})
-DELAYED = frozenset({"SoftBounce", "Transient", "DnsError"})
+FAILED = frozenset(
+    {"HardBounce", "BadEmailAddress", "ManuallyDeactivated", "SpamNotification", "Blocked", "Unknown"}
+)
+# ChallengeVerification: the recipient's server holds the message until the sender answers a
+# challenge, so it may still arrive
+DELAYED = frozenset({"SoftBounce", "Transient", "DnsError", "ChallengeVerification"})
 # TypeCode to Type, for bounce API items that give only the number
 TYPES = {
     1: "HardBounce",

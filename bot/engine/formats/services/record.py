@@ -20,6 +20,7 @@ MAX_ITEMS = 200
 # What a not-an-error event says, in words the services.event-* knowledge entries know.
 ACCEPTED = "message accepted by the sending service, not yet delivered"
 ENGAGEMENT = "recipient opened, clicked or changed subscriptions: delivered"
+AUTO_REPLIED = "the recipient's server sent an automatic reply: delivered"
 
 
 def scalar(value: Any) -> str | None:
@@ -109,4 +110,4 @@ def not_an_error(provider: str, event: str, recipient: Any, what: str) -> Incide
 
 def is_quiet(incident: Incident) -> bool:
     """Whether the record is one of not_an_error's: an accepted, opened or clicked event."""
-    return incident.report == "delivery" and incident.text.endswith((ACCEPTED, ENGAGEMENT))
+    return incident.report == "delivery" and incident.text.endswith((ACCEPTED, ENGAGEMENT, AUTO_REPLIED))

@@ -14,7 +14,18 @@ Read as "<raw_reason>\nSparkPost <type> bounce class <bounce_class>".
 from __future__ import annotations
 
 from ...incident import Incident
-from .record import ACCEPTED, ENGAGEMENT, as_dict, delivered, failure, feedback, not_an_error, scalar, text_of
+from .record import (
+    ACCEPTED,
+    AUTO_REPLIED,
+    ENGAGEMENT,
+    as_dict,
+    delivered,
+    failure,
+    feedback,
+    not_an_error,
+    scalar,
+    text_of,
+)
 
 PROVIDER = "SparkPost"
 FAILED = frozenset(
@@ -28,6 +39,10 @@ FAILED = frozenset(
     }
 )
 DELAYED = frozenset({"delay", "relay_tempfail"})
+# The bounce classes SparkPost files in its "Soft" category (the classification table): the
+# address may take mail later, so a bounce of one is a soft bounce, whatever event carried it.
+SOFT_CLASSES = frozenset({"20", "21", "22", "23", "24", "40", "70", "100"})
+AUTO_REPLY_CLASS = "60"  # an out-of-band auto-reply: the message was delivered
 QUIET = {
     "injection": ACCEPTED,
     "open": ENGAGEMENT,
@@ -55,8 +70,10 @@ def read(obj: dict) -> list[Incident] | None:
     if kind == "spam_complaint":
         feedback_type = scalar(event.get("fbtype")) or "abuse"
         return [feedback(f"Feedback-Type: {feedback_type} SparkPost spam_complaint", recipient)]
-    action = "delayed" if kind in DELAYED else "failed"
     bounce_class = scalar(event.get("bounce_class"))
+    if bounce_class == AUTO_REPLY_CLASS:
+        return [not_an_error(PROVIDER, f"{kind} bounce class {bounce_class}", recipient, AUTO_REPLIED)]
+    action = "delayed" if kind in DELAYED or bounce_class in SOFT_CLASSES else "failed"
     label = f"SparkPost {kind}" + (f" bounce class {bounce_class}" if bounce_class else "")
     text = text_of(event.get("raw_reason") or event.get("reason"), label)
     return [failure(text, recipient, action, reply=event.get("error_code"))]
