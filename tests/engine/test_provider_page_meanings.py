@@ -52,6 +52,30 @@ PAGE_MEANINGS = [
         "or user complaints - 4.16.55.1; see https://postmaster.yahooinc.com/error-codes",
         {"reason": "blocked", "bounce": "soft", "provider": "Yahoo"},
     ),
+    # learn.microsoft.com, "Fix error code 451 4.7.500-699 (ASxxx)": throttling of the sending IP
+    (
+        "451 4.7.500 Server busy. Please try again later from [192.0.2.1]. (AS77712344)",
+        {"reason": "blocked", "bounce": "soft", "provider": "Microsoft"},
+    ),
+    # Exchange Online Protection's S8001: the HELO name's domain is listed, not a link in the message
+    (
+        "550 5.7.1 Service unavailable, Helo domain is listed in Spamhaus. To request removal from "
+        "this list see https://www.spamhaus.org/query/dbl?domain=example.com (S8001)",
+        {"reason": "blocked", "bounce": "hard"},
+    ),
+    # learn.microsoft.com, "Email non-delivery reports and SMTP errors in Exchange Online": PRX8
+    (
+        "421 4.3.2 The maximum number of concurrent connections per resource forest has exceeded a "
+        "limit, closing transmission channel. PRX8",
+        {"reason": "toomanyconn", "bounce": "soft", "provider": "Microsoft"},
+    ),
+    # support.microsoft.com/help/3028012: Microsoft's 5.7.12 is a recipient restriction, not RFC
+    # 3463's password transition
+    (
+        "550 5.7.12 RESOLVER.RST.SenderAuthenticated; Delivery restriction check failed as sender "
+        "not authenticated",
+        {"reason": "rejected", "bounce": "hard", "provider": "Microsoft"},
+    ),
 ]
 
 
