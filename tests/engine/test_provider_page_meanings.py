@@ -76,6 +76,30 @@ PAGE_MEANINGS = [
         "not authenticated",
         {"reason": "rejected", "bounce": "hard", "provider": "Microsoft"},
     ),
+    # zoho.com/zeptomail/help/api/smtp-error-codes.html: a From domain the sender may not use
+    (
+        "553 Relaying disallowed as <sender@example.com>.",
+        {"reason": "norelaying", "bounce": "hard", "provider": "Zoho"},
+    ),
+    # the same table: a missing Subject, not RFC 3463's "mailbox disabled" 5.2.1
+    (
+        "5.2.1 Subject is Mandatory.",
+        {"reason": "policyviolation", "bounce": "hard", "provider": "Zoho"},
+    ),
+    # the same table: attachments over the account's size policy, not a mailbox problem
+    (
+        "5.2.0 Email size exceeded the policy.",
+        {"reason": "mesgtoobig", "bounce": "hard", "provider": "Zoho"},
+    ),
+    # att.net block_enduser.html: the sending system asks for more than is free; it retries
+    (
+        "450 busy--Please try again later",
+        {"reason": "toomanyconn", "bounce": "soft", "provider": "AT&T"},
+    ),
+    # yandex.com/support/mail/bounces/yandex.html: the recipient's mailbox is full
+    ("Mailbox size exceeded", {"reason": "mailboxfull"}),
+    # the same page lists Postfix's non-FQDN refusal among malformed recipient addresses
+    ("Recipient address rejected: need fully-qualified address", {"reason": "syntaxerror"}),
 ]
 
 
