@@ -14,6 +14,15 @@ from explain_checks import best, check
 from bot.engine import Engine
 
 PAGE_MEANINGS = [
+    # mimecastsupport.zendesk.com (Mimecast SMTP Error Codes): "Internal resource temporarily
+    # unavailable" is greylisting or a reputation check; real replies say "resource is"
+    (
+        "451 Internal resource is temporarily unavailable - "
+        "https://community.mimecast.com/docs/DOC-1369#451 [Aj3QX.us32]",
+        {"reason": "badreputation", "bounce": "soft", "provider": "Mimecast"},
+    ),
+    # community.mimecast.com/docs/DOC-1415: the Email Size Limits policy's rejection reason
+    ("Message exceeds email size limit", {"reason": "mesgtoobig"}),
     # support.google.com/a/answer/3726730: "We weren't able to find the recipient domain"
     (
         "553-5.1.2 We weren't able to find the recipient domain. Please check for any spelling "
