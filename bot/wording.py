@@ -20,7 +20,7 @@ REASON_LABELS: dict[str, str] = {
     "contenterror": "Message format or content refused",
     "delivered": "Delivered (not a failure)",
     "exceedlimit": "Message larger than the recipient accepts",
-    "expired": "Delivery gave up after retrying",
+    "expired": "Delivery delayed or timed out",
     "failedstarttls": "Encrypted connection (STARTTLS) failed",
     "feedback": "Complaint report (feedback loop)",
     "filtered": "Refused by the recipient's filter",

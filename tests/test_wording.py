@@ -50,6 +50,22 @@ def test_slack_shows_the_label_in_the_reason_field() -> None:
     assert "`authfailure`" not in fields
 
 
+@pytest.mark.parametrize(
+    "text",
+    [
+        "451 4.7.1 Greylisted, see http://postgrey.schweikert.ch/help/example.com.html",
+        "Warning: message still undelivered after 4 hours. Will keep trying until message is 5 days old",
+        "status=expired, returned to sender",
+    ],
+)
+def test_the_expired_label_holds_for_a_delay_and_for_a_give_up(text: str) -> None:
+    # Sisimai's `expired` covers delay notices and greylisting as well as a queue that ran out:
+    # the label must not say "gave up" above an answer that says the server keeps retrying
+    finding = ENGINE.explain(text).best
+    assert finding is not None and finding.reason == "expired"
+    assert "gave up" not in reason_label("expired") and "delayed" in reason_label("expired")
+
+
 def test_a_code_alone_reads_undetermined_not_onhold() -> None:
     text = render(ENGINE.explain("550"))
     assert "Undetermined" in text and f"{'Reason:':<{LABEL_WIDTH}}onhold" not in text
