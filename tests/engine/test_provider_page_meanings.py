@@ -109,6 +109,28 @@ PAGE_MEANINGS = [
     ("Mailbox size exceeded", {"reason": "mailboxfull"}),
     # the same page lists Postfix's non-FQDN refusal among malformed recipient addresses
     ("Recipient address rejected: need fully-qualified address", {"reason": "syntaxerror"}),
+    # help.yahoo.com SLN3436: a high volume from the IP that looks like unsolicited bulk mail
+    (
+        "553 5.7.2 [TSS09] All messages from 192.0.2.1 will be permanently deferred; Retrying will NOT"
+        " succeed.",
+        {"reason": "blocked", "bounce": "hard", "provider": "Yahoo"},
+    ),
+    # help.yahoo.com SLN7253: the message failed DKIM, SPF or DMARC
+    (
+        "554 5.7.9 Message not accepted for policy reasons.  See https://postmaster.yahooinc.com/error-codes",
+        {"reason": "authfailure", "bounce": "hard", "provider": "Yahoo"},
+    ),
+    # postmaster.info.aol.com/errors/554hvub1.html: a content block on a domain in the message
+    (
+        "554 5.7.1 : (HVU:B1) http://postmaster.info.aol.com/errors/554hvub1.html",
+        {"reason": "spamdetected", "bounce": "hard", "provider": "AOL"},
+    ),
+    # support.google.com/a/answer/168383: the sending IP is reported as a spam source
+    (
+        "550 5.7.1 Message rejected by Google Groups. Please visit"
+        " http://support.google.com/mail/answer/188131 to review our Bulk Email Senders Guidelines.",
+        {"reason": "blocked", "bounce": "hard", "provider": "Google"},
+    ),
 ]
 
 
