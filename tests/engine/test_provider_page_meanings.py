@@ -131,6 +131,8 @@ PAGE_MEANINGS = [
         " http://support.google.com/mail/answer/188131 to review our Bulk Email Senders Guidelines.",
         {"reason": "blocked", "bounce": "hard", "provider": "Google"},
     ),
+    # godaddy.com/help/fix-rejected-email-with-a-bounce-error-40685: a content bounce, not a full mailbox
+    ("552 Message rejected for spam or virus content", {"reason": "spamdetected", "bounce": "hard"}),
 ]
 
 
