@@ -27,6 +27,9 @@ MIN_DOUBLED_BREAKS = 8
 MAX_TEXT_CHARS = 256_000
 
 ASCII_LOWER = str.maketrans("ABCDEFGHIJKLMNOPQRSTUVWXYZ", "abcdefghijklmnopqrstuvwxyz")
+# Typographic quotes come from web pages, word processors and phones' smart punctuation, never
+# from an SMTP server: a pasted "doesn’t exist" is read as the server wrote it, "doesn't exist".
+TYPOGRAPHIC_QUOTES = (("\u2018", "'"), ("\u2019", "'"), ("\u201c", '"'), ("\u201d", '"'))
 
 
 def lower_keeping_positions(text: str) -> str:
@@ -75,7 +78,7 @@ def clean(text: str) -> tuple[str, bool]:
     """A message ready for parsing, and whether it was cut to MAX_TEXT_CHARS."""
     text, truncated = _cut(text)
     text = without_surrogates(_unix_newlines(text))
-    text = CONTROL_BUT_ESC_RE.sub(" ", text)
+    text = plain_quotes(CONTROL_BUT_ESC_RE.sub(" ", text))
     return undouble_line_breaks(strip_markup(decode_slack(text))), truncated
 
 
@@ -103,7 +106,18 @@ def clean_file(data: bytes) -> tuple[str, bool]:
     decoding leaves no lone surrogates.
     """
     text, truncated = _cut(decode_bytes(data.translate(_CONTROL_BYTES_TO_SPACE)))
-    return _unix_newlines(text), truncated
+    return plain_quotes(_unix_newlines(text)), truncated
+
+
+def plain_quotes(text: str) -> str:
+    """The text with typographic quotes as ASCII ones (TYPOGRAPHIC_QUOTES), each character for
+    one, so positions stay; an ASCII text (str.isascii() costs nothing) is returned as it is.
+    str.replace, not str.translate: a translate table is looked up for every character."""
+    if text.isascii():
+        return text
+    for typographic, plain in TYPOGRAPHIC_QUOTES:
+        text = text.replace(typographic, plain)
+    return text
 
 
 def _unix_newlines(text: str) -> str:

@@ -107,3 +107,25 @@ def test_the_diagnostic_shows_the_text_unescaped(
     diagnostic = best(engine, text).diagnostic
     assert decoded in diagnostic
     assert not any(escape in diagnostic for escape in escapes)
+
+
+@pytest.mark.parametrize(
+    ("typed", "plain"),
+    [
+        # smart punctuation of a phone or a web page's typography, never a server's own
+        (
+            "I\u2019m not going to try again; this message has been in the queue too long.",
+            "I'm not going to try again; this message has been in the queue too long.",
+        ),
+        (
+            "550 5.7.1 \u201cMessage rejected\u201d: user\u2019s mailbox is disabled",
+            '550 5.7.1 "Message rejected": user\'s mailbox is disabled',
+        ),
+    ],
+)
+def test_typographic_quotes_are_read_as_the_servers_ascii_ones(
+    engine: Engine, typed: str, plain: str
+) -> None:
+    assert engine.explain(typed).contract() == engine.explain(plain).contract()
+    with_file = engine.explain(typed.encode("utf-8")).contract()
+    assert with_file["findings"] == engine.explain(plain.encode("utf-8")).contract()["findings"]
