@@ -66,6 +66,11 @@ def test_the_expired_label_holds_for_a_delay_and_for_a_give_up(text: str) -> Non
     assert "gave up" not in reason_label("expired") and "delayed" in reason_label("expired")
 
 
+def test_who_must_act_keeps_the_case_of_acronyms() -> None:
+    text = render(ENGINE.explain("connect to mx.example.net[192.0.2.1]:25: Connection timed out"))
+    assert "network or DNS in between" in text and " dns " not in text
+
+
 def test_a_code_alone_reads_undetermined_not_onhold() -> None:
     text = render(ENGINE.explain("550"))
     assert "Undetermined" in text and f"{'Reason:':<{LABEL_WIDTH}}onhold" not in text
