@@ -95,6 +95,15 @@ def test_gmail_dmarc_rejection_is_not_blamed_on_a_quarantine_policy() -> None:
     assert "(or quarantine)" not in finding.meaning
 
 
+def test_an_arf_report_does_not_claim_a_feedback_loop_sign_up_as_certain() -> None:
+    # RFC 6650 §3: ARF reports also go unsolicited to abuse addresses
+    finding = ENGINE.explain(
+        "Feedback-Type: abuse\nUser-Agent: X/1.0\nVersion: 1\n\nThis is an email abuse report"
+    ).best
+    assert finding is not None and finding.reason == "feedback"
+    assert "It arrives through a feedback loop" not in " ".join(finding.meaning.split())
+
+
 def test_a_code_alone_reads_undetermined_not_onhold() -> None:
     text = render(ENGINE.explain("550"))
     assert "Undetermined" in text and f"{'Reason:':<{LABEL_WIDTH}}onhold" not in text
