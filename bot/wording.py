@@ -126,13 +126,18 @@ class Fact:
     value: str
 
 
+def _first_upper(text: str) -> str:
+    # str.capitalize() would also lower the rest and print "dns" for "DNS"
+    return text[:1].upper() + text[1:]
+
+
 def facts(finding: Finding, show_recipient: bool) -> list[Fact]:
     """The facts an answer shows under a finding's title, in order; empty ones left out."""
     every = [
         Fact("reason", "Reason", reason_label(finding.reason)),
         Fact("bounce", "Bounce", bounce_label(finding.bounce)),
         Fact("retry", "Retry?", finding.retry),
-        Fact("who", "Who must act", finding.who_label.capitalize()),
+        Fact("who", "Who must act", _first_upper(finding.who_label)),
         Fact("provider", "Provider", finding.provider or ""),
         Fact("recipient", "Recipient", (finding.recipient or "") if show_recipient else ""),
         Fact("remote", "Remote server", finding.remote_mta or ""),

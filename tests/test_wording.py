@@ -66,6 +66,44 @@ def test_the_expired_label_holds_for_a_delay_and_for_a_give_up(text: str) -> Non
     assert "gave up" not in reason_label("expired") and "delayed" in reason_label("expired")
 
 
+def test_who_must_act_keeps_the_case_of_acronyms() -> None:
+    text = render(ENGINE.explain("connect to mx.example.net[192.0.2.1]:25: Connection timed out"))
+    assert "network or DNS in between" in text and " dns " not in text
+
+
+def test_a_4_4_2_timeout_is_not_read_as_a_server_never_reached() -> None:
+    # RFC 3463 X.4.2: the connection was established but the transaction could not complete
+    finding = ENGINE.explain("421 4.4.2 Connection timed out").best
+    assert finding is not None
+    assert "could not be reached" not in finding.title
+    assert "was made but then timed out or dropped" in " ".join(finding.meaning.split())
+
+
+def test_a_552_mailbox_full_asks_the_sender_to_resend_not_to_wait_for_a_retry() -> None:
+    # a 5xx is final for the sending server: nothing retries it by itself (RFC 5321 §4.2.1)
+    finding = ENGINE.explain("552 5.2.2 <ana@example.net>: Mailbox full").best
+    assert finding is not None
+    assert any("after a 5xx reply" in fix and "send again yourself" in fix for fix in finding.sender_fix)
+
+
+def test_gmail_dmarc_rejection_is_not_blamed_on_a_quarantine_policy() -> None:
+    # RFC 7489 §6.3: p=quarantine asks for the spam folder, p=reject for a refusal
+    finding = ENGINE.explain(
+        "550 5.7.26 Unauthenticated email from example.org is not accepted due to domain's DMARC policy"
+    ).best
+    assert finding is not None and finding.provider == "Google"
+    assert "(or quarantine)" not in finding.meaning
+
+
+def test_an_arf_report_does_not_claim_a_feedback_loop_sign_up_as_certain() -> None:
+    # RFC 6650 §3: ARF reports also go unsolicited to abuse addresses
+    finding = ENGINE.explain(
+        "Feedback-Type: abuse\nUser-Agent: X/1.0\nVersion: 1\n\nThis is an email abuse report"
+    ).best
+    assert finding is not None and finding.reason == "feedback"
+    assert "It arrives through a feedback loop" not in " ".join(finding.meaning.split())
+
+
 def test_a_code_alone_reads_undetermined_not_onhold() -> None:
     text = render(ENGINE.explain("550"))
     assert "Undetermined" in text and f"{'Reason:':<{LABEL_WIDTH}}onhold" not in text
