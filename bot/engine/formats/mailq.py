@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import re
 
+from ..address import mailbox
 from ..incident import Incident, incident_from_text
 
 KIND = "log"
@@ -45,9 +46,10 @@ def parse(text: str, explicit: bool) -> list[Incident]:
         elif in_reason:
             reason.append(stripped)
         else:
-            address = re.match(ADDRESS_LINE, line) if reason else None
+            listed = re.match(ADDRESS_LINE, line) if reason else None
+            address = mailbox(listed.group(1)) if listed else None  # RFC 5321's syntax, as every reader
             if address:
-                out.append(_record(" ".join(reason), address.group(1)))
+                out.append(_record(" ".join(reason), address))
             continue
         if in_reason and reason[-1].endswith(")"):
             reason[-1] = reason[-1][:-1]

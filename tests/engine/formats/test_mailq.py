@@ -57,3 +57,9 @@ def test_a_listing_a_cron_job_posts_to_slack_is_read_as_one() -> None:
     assert explanation.input_kind == "log"
     assert [f.recipient for f in explanation.findings] == ["ana@example.com", "bo@example.com"]
     assert not mailq.detect("Queue ID: 3E4F5A6B7C was sent to ana@example.com")
+
+
+def test_a_listed_line_that_is_no_mailbox_names_no_recipient() -> None:
+    # a local part RFC 5321 does not allow ("..") is skipped, as every reader skips it
+    listing = POSTFIX.replace("bo@example.com", "bo..x@example.com")
+    assert [i.recipient for i in mailq.parse(listing, True)] == ["ana@example.com"]
