@@ -91,6 +91,7 @@ def test_documented_provider_replies_meet_the_targets() -> None:
         ("corpus-providers-heldout10", 51, 82.0),
         ("corpus-providers-heldout11", 55, 79.0),
         ("corpus-providers-heldout12", 66, 92.0),
+        ("corpus-providers-heldout13", 67, 75.0),
     ],
 )
 def test_the_held_out_provider_replies_keep_their_documented_meaning(
@@ -117,7 +118,10 @@ def test_the_held_out_provider_replies_keep_their_documented_meaning(
     # (Chinese hosts' 退信 topics, Daum, Zing Mail, GoDaddy's translated tables, Aruba's PEC, Plesk's
     # Italian notice ...), 80.0%, 34.5% before; corpus-providers-heldout12, reply texts read from
     # mail software's source (qmail's chkuser and spamcontrol, chasquid, Haraka's plugins,
-    # Postfix's restrictions, Exim, Sendmail ...), 93.9%, 74.2% before).
+    # Postfix's restrictions, Exim, Sendmail ...), 93.9%, 74.2% before; corpus-providers-heldout13,
+    # mailbox providers and hosts the other sets cover thinly (Fastmail's old pages, Telstra,
+    # Virgin Media, Italiaonline's DSN glossary, small European, Brazilian and Australian hosts,
+    # postfwd and 3strikes reply lists ...), 76.1%, 44.8% before).
     proc = run_provider_replies("--corpus", str(REPO / "bench" / folder), "--json")
     assert proc.returncode == 0, proc.stderr
     report = json.loads(proc.stdout.strip().splitlines()[-1])
