@@ -74,8 +74,16 @@ TRAILING_CODES_RE = re.compile(rf"\s*\(({_CODE}(?:\s*[/,]\s*{_CODE}){{0,4}})\)\s
 CODE_RE = re.compile(_CODE, re.IGNORECASE)
 
 
-def reason_label(reason: str) -> str:
+# Labels that read as final, for a temporary failure of the same reason.
+SOFT_REASON_LABELS = {
+    "notaccept": "Receiving server not accepting mail for now",
+}
+
+
+def reason_label(reason: str, bounce: str | None = None) -> str:
     """The plain-English label for a Sisimai reason name; an unknown name is shown as it is."""
+    if bounce == "soft" and reason in SOFT_REASON_LABELS:
+        return SOFT_REASON_LABELS[reason]
     return REASON_LABELS.get(reason, reason)
 
 
@@ -134,7 +142,7 @@ def _first_upper(text: str) -> str:
 def facts(finding: Finding, show_recipient: bool) -> list[Fact]:
     """The facts an answer shows under a finding's title, in order; empty ones left out."""
     every = [
-        Fact("reason", "Reason", reason_label(finding.reason)),
+        Fact("reason", "Reason", reason_label(finding.reason, finding.bounce)),
         Fact("bounce", "Bounce", bounce_label(finding.bounce)),
         Fact("retry", "Retry?", finding.retry),
         Fact("who", "Who must act", _first_upper(finding.who_label)),

@@ -175,3 +175,23 @@ def test_the_terminal_and_slack_show_the_same_facts_and_parts_under_the_same_wor
     )
     for heading in (MEANING, SENDER_FIX):
         assert heading in terminal and f"*{heading}*" in slack
+
+
+@pytest.mark.parametrize(
+    ("text", "bounce", "final_words"),
+    [
+        ("421 4.3.2 mx.example.net Service not available, closing transmission channel", "soft", False),
+        ("421 4.3.2 System not accepting network messages", "soft", False),
+        ("554 5.3.2 System not accepting network messages", "hard", True),
+    ],
+)
+def test_a_server_that_pauses_is_not_labelled_as_one_that_takes_no_mail(
+    text: str, bounce: str, final_words: bool
+) -> None:
+    # RFC 3463 X.3.2: shutdown, load or maintenance with a 4xx; a host that takes no mail with a 5xx
+    finding = ENGINE.explain(text).best
+    assert finding is not None and (finding.reason, finding.bounce) == ("notaccept", bounce)
+    assert finding.provider is None  # RFC 5321's own 421 text names no product
+    label = reason_label(finding.reason, finding.bounce)
+    assert ("accepts no mail" in label) is final_words
+    assert f"Reason:        {label}" in render(ENGINE.explain(text))

@@ -96,6 +96,18 @@ class Evidence:
             and incident.kind in ("text", "code")
         ):
             fuzzy = self.matcher.fuzzy_matches(folded)
+        if not (hits or context_hits or code_matches or fuzzy) and report_hint and not codes:
+            # a list server's notice may name its cause only in its own headers (fml's Subject
+            # "Security Alert (x ML)" beside "X-MLServer: fml"): read them before giving up
+            headed = self.matcher.phrase_hits(fold(report_hint))
+            if headed:
+                hits = headed
+                complete(incident)
+                matches = self.matcher.phrase_matches(codes, None, hits)
+                if matches and not matches[0].entry.when_no_code and not matches[0].entry.fallback_for:
+                    best = self._structure(incident, matches[0])
+                    if best:
+                        return best, self.providers.detect(report_hint)
         if not (hits or context_hits or code_matches or fuzzy):
             fallback = self._structure(incident, None) or self._fallback(incident)
             if fallback is None:

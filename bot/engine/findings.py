@@ -13,7 +13,7 @@ from .matcher import RANK_PHRASE, Match, statuses
 from .model import Entry, Finding
 from .normalize import shorten
 from .phase import USER_REASONS, refine_reason, smtp_phase
-from .retry import retry_advice
+from .retry import mixed_classes, retry_advice
 
 MATCHED_TEXT_CHARS = 300
 DIAGNOSTIC_CHARS = 1000
@@ -50,7 +50,9 @@ def make_finding(incident: Incident, match: Match, provider: str | None) -> Find
         bounce=bounce,
         title=entry.title,
         meaning=entry.meaning,
-        retry=retry_advice(entry, bounce, (reply or enhanced or "")[:1] or None),
+        retry=retry_advice(
+            entry, bounce, (reply or enhanced or "")[:1] or None, mixed_classes(reply, enhanced, bounce)
+        ),
         who=entry.who,
         causes=entry.causes,
         sender_fix=entry.sender_fix,
@@ -87,6 +89,7 @@ def _reason(incident: Incident, match: Match, phase: str | None) -> str:
         and entry.provider is not None
         and entry.family != "mta"
         and match.rank >= RANK_PHRASE,
+        user_words=entry.reason_at_rcpt in USER_REASONS,
     )
     if incident.action in SUCCESS_ACTIONS and success_codes(incident):
         return "delivered"  # a delivery report: whatever entry the 2xx code found, it worked
@@ -149,7 +152,11 @@ def _implied_status(entry: Entry, reply: str | None, action: str | None) -> str 
 
 
 def _bounce(entry: Entry, reply: str | None, enhanced: str | None, action: str | None) -> str:
-    """Hard when anything says the failure is final: a 5xx code or a DSN that gave up."""
+    """Hard when anything says the failure is final: a 5xx code or a DSN that gave up. A 4xx
+    reply code is temporary whatever status its text carries ("454 ... (#5.7.3)"): the sending
+    server acts on the reply code (RFC 5321 §4.2.1; RFC 3463 §2 wants both of one class)."""
+    if reply and enhanced and reply[0] == "4" and enhanced[0] == "5":
+        enhanced = None
     classes = (reply or " ")[0] + (enhanced or " ")[0]  # each code's class, a blank for none
     if entry.reason == "delivered" and not ("4" in classes or "5" in classes):
         return "none"  # a delivery receipt, which a plain report's reader first takes for a failure

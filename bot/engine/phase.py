@@ -175,6 +175,7 @@ def refine_reason(
     weak_match: bool,
     replied: bool = True,
     provider_wording: bool = False,
+    user_words: bool = False,
 ) -> str:
     """The reason label once the phase is known.
 
@@ -184,7 +185,8 @@ def refine_reason(
     server's words, chose the entry; `replied` says a remote server gave an SMTP reply code (a
     local directory that finds no such user gives none, and is not a filter);
     `provider_wording` says the entry is a provider's own wording for a missing account, which
-    names the cause whatever the phase.
+    names the cause whatever the phase; `user_words` says the entry's words mean a missing user
+    when refused at RCPT TO (its `reason_at_rcpt`) and something else after DATA.
     """
     if reason in USER_REASONS and phase == "MAIL":
         # no recipient has been named yet at MAIL FROM: an unknown or unavailable mailbox
@@ -197,6 +199,11 @@ def refine_reason(
         if phase is None and from_bounce and replied and not user_status:
             return "filtered"
         return reason
+    if user_words and phase == "DATA" and stated_status and stated_status[1:4] == ".2.":
+        # words that at RCPT TO mean a missing user, given after DATA with a status about the
+        # recipient's existing mailbox (X.2.x, RFC 3463 §3.3): that mailbox's own reception
+        # settings refused the message (Docomo's "550 Unknown user" after DATA, Status: 5.2.0)
+        return "filtered"
     if weak_match and phase in PHASE_REASONS:
         return PHASE_REASONS[phase]
     return reason

@@ -33,9 +33,40 @@ CLASS_MENTION_RE = re.compile(r"(?<![\w.])([45])(?:xx\b|\.x\.x\b|\d\d\b|\.\d{1,3
 CLAUSE_END_RE = re.compile(r"(?<=[.;])\s+")
 
 
-def retry_advice(entry: Entry, bounce: str, code_class: str | None) -> str:
+def mixed_classes(reply: str | None, enhanced: str | None, bounce: str) -> str | None:
+    """A sentence for a reply whose codes disagree on the class, or None. The reply code decides
+    what the sending server does (RFC 5321 §4.2.1); the status in the text only adds a detail. A
+    report that says it gave up (a failed DSN after a 4xx) is final whatever the reply: no sentence."""
+    if not (reply and enhanced) or reply[0] not in "45" or enhanced[0] not in "45" or reply[0] == enhanced[0]:
+        return None
+    if bounce != {"4": "soft", "5": "hard"}[reply[0]]:
+        return None
+    if reply[0] == "4":
+        return (
+            f"Yes, automatically, though likely in vain: the reply code {reply} is temporary, so the "
+            f"sending server retries by itself (it goes by the reply code), but the text carries "
+            f"{enhanced}, a permanent status, so each attempt will likely meet the same refusal "
+            "until the cause below is fixed."
+        )
+    return (
+        f"No: the reply code {reply} is permanent, so the sending server does not retry (it goes by "
+        f"the reply code), although the text carries {enhanced}, a temporary status."
+    )
+
+
+def retry_advice(entry: Entry, bounce: str, code_class: str | None, mixed: str | None = None) -> str:
     """The advice for this finding: `bounce` is hard/soft/none, `code_class` the first digit of the
-    code the text carried (None when it carried none)."""
+    code the text carried (None when it carried none), `mixed` a sentence on a reply whose codes
+    disagree on the class (`mixed_classes`), said first."""
+    advice = _advice(entry, bounce, code_class)
+    if not mixed:
+        return advice
+    if advice in (RETRY_WHEN_TEMPORARY, RETRY_WHEN_FINAL):
+        return mixed  # the class's own sentence says less than the mixed one
+    return f"{mixed} {advice}"
+
+
+def _advice(entry: Entry, bounce: str, code_class: str | None) -> str:
     if entry.permanence == "permanent" and bounce == "soft" and entry.reason != "expired":
         return RETRY_WHEN_TEMPORARY
     if entry.permanence == "temporary" and bounce == "hard":

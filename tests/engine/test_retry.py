@@ -99,3 +99,30 @@ def test_no_permanent_finding_is_told_the_server_retries_by_itself(
         if f.bounce == "hard" and RETRIES_BY_ITSELF_RE.search(f.retry)
     }
     assert sorted(wrong) == []
+
+
+@pytest.mark.parametrize(
+    ("text", "reply", "status"),
+    [
+        ("454 Sorry, I am not allowed to relay (#5.7.3)", "454", "5.7.3"),
+        ("421 5.7.0 Too many errors, closing connection", "421", "5.7.0"),
+    ],
+)
+def test_a_4xx_reply_is_soft_whatever_status_its_text_carries(text: str, reply: str, status: str) -> None:
+    # qmail writes its status in the text: the SMTP client acts on the 4xx reply code and retries
+    finding = best(text)
+    assert (finding.reply_code, finding.enhanced_code) == (reply, status)
+    assert finding.bounce == "soft"
+    assert reply in finding.retry and status in finding.retry
+    assert "retries" in finding.retry and not FINAL_WORDS_RE.search(finding.retry)
+
+
+def test_a_5xx_reply_with_a_temporary_status_is_final_and_says_why() -> None:
+    finding = best("554 4.7.1 <ana@example.net>: Relay access denied")
+    assert finding.bounce == "hard"
+    assert "554" in finding.retry and "4.7.1" in finding.retry and "does not retry" in finding.retry
+
+
+def test_codes_of_one_class_get_no_sentence_about_a_mixed_reply() -> None:
+    finding = best("451 qq temporary problem (#4.3.0)")
+    assert finding.bounce == "soft" and "although the text carries" not in finding.retry

@@ -61,7 +61,7 @@ ORIGINAL_TYPES = frozenset(
 )
 STATUS_TYPES = frozenset({"message/delivery-status", "message/global-delivery-status"})
 FEEDBACK_TYPE = "message/feedback-report"
-HINT_HEADERS = ("from", "subject", "x-mailer", "x-failed-recipients", "received")
+HINT_HEADERS = ("from", "subject", "x-mailer", "x-mlserver", "x-failed-recipients", "received")
 # Header fields the formats read from the bounce itself, besides those that hint at a provider.
 OWN_HEADERS = (
     *HINT_HEADERS,
