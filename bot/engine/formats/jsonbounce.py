@@ -1,6 +1,6 @@
 """Sending services' JSON event payloads, pasted or mailed: Amazon SES (and SNS or EventBridge
 around it), Azure Communication Services, SparkPost, Mandrill, Postmark, Resend, Postal, Mailgun,
-Mailjet, Brevo and SendGrid (services/).
+Elastic Email, SMTP2GO, Mailjet, Brevo, Mailtrap and SendGrid (services/).
 
 A paste may hold one JSON document, an array of events, or several documents one after another
 (a webhook log, a relay that mails each event); it may start with a line of words or a code

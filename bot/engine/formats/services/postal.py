@@ -14,6 +14,7 @@ from ...incident import Incident
 from .record import ENGAGEMENT, as_dict, delivered, failure, not_an_error, scalar, text_of
 
 PROVIDER = "Postal"
+HINT = "docs.postalserver.io"  # what knowledge/providers.toml recognises Postal by
 # A held message waits for someone to release it: neither given up on nor retried by itself.
 ACTIONS = {
     "MessageDeliveryFailed": "failed",
