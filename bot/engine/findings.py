@@ -97,8 +97,9 @@ def _reason(incident: Incident, match: Match, phase: str | None) -> str:
         # the MTA keeps retrying: the message waits in its queue (Sisimai: expired), and the
         # entry still explains what the last attempt ran into
         return "expired"
-    if incident.local_mailer and reason not in ("mailboxfull", "systemfull"):
-        # the local delivery program (procmail, a pipe) failed, whatever its words
+    if incident.local_mailer and reason not in ("mailboxfull", "systemfull", "expired"):
+        # the local delivery program (procmail, a pipe) failed, whatever its words; not a message
+        # still queued or given up on for time, which no program's failure explains
         return "mailererror"
     return reason
 

@@ -306,6 +306,20 @@ def test_x_unix_exit_status_is_not_a_reply_code(engine: Engine) -> None:
     assert finding.recipient == "support@mail.example.com"
 
 
+def test_x_unix_record_still_queued_for_a_failed_connection_is_expired(engine: Engine) -> None:
+    """A delayed X-Unix record whose words are a refused connection: the message waits in the
+    queue (expired), which no local program's failure explains; failed, the same words stay
+    with the program (mailererror)."""
+    delayed = (
+        SENDMAIL_XUNIX_DSN.replace("Action: failed", "Action: delayed")
+        .replace("Status: 5.3.0", "Status: 4.4.1")
+        .replace("X-Unix; 255", "X-Unix; connect to 198.51.100.61 port 25: Connection refused")
+    )
+    finding = best(engine, delayed)
+    assert (finding.reason, finding.bounce) == ("expired", "soft")
+    assert best(engine, SENDMAIL_XUNIX_DSN).reason == "mailererror"
+
+
 def test_smtp_diagnostic_255_would_be_read_as_a_code(engine: Engine) -> None:
     """The counterpart: the same number in an smtp-typed diagnostic is taken as a reply."""
     finding = best(engine, SENDMAIL_XUNIX_DSN.replace("X-Unix; 255", "smtp; 255"))

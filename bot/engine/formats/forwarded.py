@@ -14,6 +14,10 @@ recipient, so a forwarded bounce is read as the bounce it carries. The rule:
     speaks of failure or delay; or that software sent (a null Return-Path, Auto-Submitted other
     than "no", an auto-reply, a sending service's notification); or that itself forwards a
     report by this rule; or
+  - quoted in a reply, under the client's attribution line ("On 2 Feb 2011, Mail Delivery
+    System wrote:", "Postmaster@example.com wrote:") with "> " before every line: the
+    attribution names a mail system, or the reply's Subject speaks of failure or delay and the
+    quoted lines frame a report; or
   - inline, after a mail client's forward separator (Gmail's "---------- Forwarded message
     ---------", Outlook's "-----Original Message-----" or its "From: / Sent: / To: / Subject:"
     block, Apple Mail's "Begin forwarded message:", Thunderbird's "-------- Forwarded Message
@@ -28,10 +32,11 @@ back to the text when the inner report yields nothing.
 
 from __future__ import annotations
 
+import functools
 import re
 
 from . import autoreply, bounce_email, dsn, html_text, jsonbounce, mime_reader
-from .reportwords import DELAY_WORDS, REPORT_WORDS, REPORTING_SENDERS, speaks_of_report
+from .reportwords import DELAY_WORDS, REPORT_WORDS, REPORTING_SENDERS, frames_report, speaks_of_report
 
 # Forward separators, searched in the text as it stands (mail clients write them so).
 FORWARD_MARKERS = (
@@ -59,6 +64,14 @@ MAX_SCAN_CHARS = 64_000
 HEADER_START = (
     r"\n(?:From|Return-Path|Received|Delivered-To|Date|Subject|To|Message-ID|MIME-Version|X-[\w-]+): "
 )
+# A reply's attribution line, the quoted text under it: "On <date>, <name> wrote:" and the
+# same in the languages mail clients write it (a source, compiled on first use by re).
+ATTRIBUTION = (
+    r"(?im)^(?![ \t]*>)(.{0,200}?)[ \t]*(?:wrote|writes|a écrit|schrieb|escribió|ha scritto|escreveu"
+    r"|schreef|napisał\(a\)|napisał|skrev|написал\(а\)|написал)[ \t]*:[ \t]*$"
+)
+# What a reply's Subject starts with, taken off to give the quoted message's own
+REPLY_PREFIX = r"(?i)^(?:(?:re|aw|sv|vs|antw|odp|r|rif|res|ynt)(?:\[\d+\])?:[ \t]*)+"
 MAX_WORDS_BEFORE = 2000
 MAX_LEVELS = 3  # forwards of forwards looked into (a hostile text may nest thousands)
 ATTACHED_TYPES = frozenset({"message/rfc822", "message/global"})
@@ -72,8 +85,13 @@ def inner_report(text: str, levels: int = MAX_LEVELS) -> str | None:
     if message is None:
         found = _inline_report(text[:MAX_SCAN_CHARS]) if _has_marker(text) else None
         return found or _pasted_after_words(text)
-    if _is_report(message) or not _forwards_something(text, message):
+    if _is_report(message):
         return None
+    quoted = functools.partial(
+        _quoted_report, message.body[:MAX_SCAN_CHARS], message.header("subject"), message.header("from")
+    )
+    if not _forwards_something(text, message):
+        return quoted()
     for part in _parts(mime_reader.parse(text)):
         if part.content_type in ATTACHED_TYPES or (part.param("name") or "").lower().endswith(".eml"):
             inner = part.text().lstrip()
@@ -92,6 +110,36 @@ def inner_report(text: str, levels: int = MAX_LEVELS) -> str | None:
             found = _inline_report(body) if _has_marker(body) else None
             if found:
                 return found
+    return quoted()
+
+
+def _quoted_report(body: str, subject: str, replier: str) -> str | None:
+    """A report quoted in a reply: the lines with "> " under an attribution line, unquoted, as
+    an email from the name the attribution gives to the person replying (the report went back
+    to them), when that name is a mail system's or the reply's Subject and the quoted lines
+    speak of a failed or delayed delivery."""
+    if "\n>" not in body:
+        return None  # most emails quote nothing
+    subject = re.sub(REPLY_PREFIX, "", " ".join(subject.split()))
+    for tried, match in enumerate(re.finditer(ATTRIBUTION, body)):
+        if tried >= MAX_BLOCKS:
+            break
+        lines = body[match.end() :].split("\n")[1:]
+        while lines and not lines[0].strip():
+            lines.pop(0)
+        quoted = []
+        for line in lines:
+            if not line.lstrip().startswith(">") and line.strip():
+                break
+            quoted.append(line)
+        block = "\n".join(_unquoted(quoted)).strip("\n")
+        name = match.group(1).rsplit(",", 1)[-1].strip()
+        if not block or not (
+            _from_mail_system(name)
+            or (any(w in subject.lower() for w in SUBJECT_WORDS) and frames_report(block[:MAX_WORDS_BEFORE]))
+        ):
+            continue
+        return f"From: {name}\nTo: {replier}\nSubject: {subject}\n\n{block}\n"
     return None
 
 

@@ -8,6 +8,7 @@ from __future__ import annotations
 import pytest
 from forward_variants import (
     CLIENTS,
+    HELPDESK,
     PERSON,
     QUESTION,
     SAMPLES,
@@ -17,6 +18,7 @@ from forward_variants import (
     inline,
     load,
     pasted_forward,
+    readable,
 )
 
 from bot.engine import Engine
@@ -118,3 +120,33 @@ def test_a_forward_header_block_is_read_for_a_few_lines_at_most() -> None:
     fields, body_start = forwarded._forwarded_fields(lines, 0)
     assert set(fields) == {"from", "sent"}
     assert body_start == forwarded.MAX_FIELD_LINES
+
+
+def quoted_reply(raw: str, attribution: str) -> str:
+    """A reply to the bounce by the person it went back to: their question above the report's
+    text, "> " before every line, under the client's attribution line."""
+    fields, body = readable(raw, status_part=False)
+    quoted = "\n".join(f"> {line}".rstrip() for line in body.split("\n"))
+    return (
+        f"From: {fields['To'] or PERSON}\nTo: {HELPDESK}\nSubject: Re: {fields['Subject']}\n"
+        "Date: Mon, 7 Dec 2026 09:30:00 +0000\nMIME-Version: 1.0\nContent-Type: text/plain; charset=utf-8\n\n"
+        f"{QUESTION}\n\n{attribution}\n{quoted}\n"
+    )
+
+
+@pytest.mark.parametrize("sample_id", TEXT_PART_SAMPLES)
+def test_a_bounce_quoted_in_a_reply_reads_as_the_bounce(engine: Engine, sample_id: str) -> None:
+    sample = load(sample_id)
+    for attribution in ("On Mon, 7 Dec 2026 at 09:12, Mail Delivery System wrote:", "Postmaster wrote:"):
+        assert differences(engine.explain(quoted_reply(sample.raw, attribution)).findings, sample) == []
+
+
+def test_a_reply_quoting_a_person_is_not_unwrapped() -> None:
+    """A reply quoting an ordinary message, whose words speak of a refusal, under a person's
+    attribution and a Subject that says nothing of delivery: nothing to unwrap."""
+    reply = (
+        f"From: {PERSON}\nTo: Ana Lima <ana@example.net>\nSubject: Re: Lunch on Friday\n"
+        "Date: Mon, 7 Dec 2026 09:30:00 +0000\n\nNoon is fine.\n\nOn Mon, 7 Dec 2026, Ana Lima wrote:\n"
+        "> Shall we meet at noon? The table booking could not be delivered to the office.\n"
+    )
+    assert forwarded.inner_report(reply) is None

@@ -116,6 +116,13 @@ def test_localised_reports_are_read_for_their_reason(engine: Engine, body: str, 
             True,
         ),
         ("Задержка", "Ваше сообщение пока не доставлено. Попытки доставки будут продолжены.", True),
+        (
+            "配送遅延のお知らせ",
+            "以下の宛先へのメールは、まだ配送されていません。配送は引き続き試行されますので、再送信の必要はありません。",
+            True,
+        ),
+        ("邮件延迟投递通知", "您发送的邮件暂时未能投递，系统将继续尝试投递。", True),
+        ("配送できませんでした", "お送りいただいたメールは、以下の宛先に配送できませんでした。", False),
         ("Non remis : Réunion", "Remise impossible pour ces destinataires ou groupes :", False),
         # a final report that mentions retries is no warning
         (
