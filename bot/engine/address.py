@@ -56,6 +56,10 @@ SYSTEM_LOCAL_PARTS = frozenset({"mailer-daemon", "postmaster", "mail-daemon", "m
 MAX_ADDRESS = 254
 # The senders of automatic notices (Amazon SNS's no-reply@, a list's bounces@).
 NOTICE_LOCAL_PARTS = frozenset({"noreply", "no-reply", "bounce", "bounces", "mailer"})
+# A list manager's command addresses, which its replies tell the sender to write to: RFC 2142's
+# LIST-request (Mailman, Majordomo), fml's LIST-ctl, owner-LIST (Majordomo, Sendmail's aliases).
+LIST_COMMAND_SUFFIXES = ("-request", "-ctl")
+LIST_COMMAND_PREFIX = "owner-"
 # Header fields whose value names the bounce's sender, its reporting system or a message, never
 # the failed recipient. Searched in the few characters before an address, so a flattened paste's
 # `To: sender@example.com` reads as a field although it is not at a line's start. `RCPT TO:` and
@@ -211,6 +215,19 @@ def _one_script_span(candidate: str) -> tuple[int, int]:
 def is_system_address(address: str) -> bool:
     """postmaster@, MAILER-DAEMON@: the reporting system, not a recipient."""
     return address.rsplit("@", 1)[0].lower() in SYSTEM_LOCAL_PARTS
+
+
+def is_list_command_address(address: str) -> bool:
+    """A list manager's command address (LIST-request, LIST-ctl, owner-LIST), which its notices
+    tell the sender to write to: in a report, the list system's own address, not a recipient."""
+    local = address.rsplit("@", 1)[0].lower()
+    return local.endswith(LIST_COMMAND_SUFFIXES) or local.startswith(LIST_COMMAND_PREFIX)
+
+
+def is_role_address(address: str) -> bool:
+    """The reporting system's own address or a list manager's command address: a report that
+    names it names no failed recipient there."""
+    return is_system_address(address) or is_list_command_address(address)
 
 
 def is_reporting_address(address: str) -> bool:

@@ -124,7 +124,8 @@ def _name_sole_addressee(
     bounces = [incident for incident in incidents if incident.report == "bounce"]
     address = addressee(text) if bounces else None
     for incident in bounces:
-        incident.recipient = address
+        if incident.recipient is None:  # "" is a format's "nobody here, not even by guessing"
+            incident.recipient = address
 
 
 def _kind(fmt: object, found: list[Incident]) -> str:

@@ -80,3 +80,17 @@ def test_a_recipient_whose_later_lines_speak_keeps_no_code_of_the_next() -> None
         message(body, subject="Warning: could not send message for past 4 hours"), True
     )
     assert (first.recipient, first.reply_code, first.enhanced_code) == ("depot@freight.example", None, None)
+
+
+def test_a_list_managers_refusal_names_the_list_not_its_command_address(engine) -> None:
+    """The notice tells the sender where to write for help (LIST-ctl, LIST-request, owner-LIST);
+    that address is no failed recipient, and the paragraphs around the refusal that name nobody
+    repeat it rather than report another failure."""
+    body = (
+        "You are not a member of this mailing list <garden-club@lists.example.org>.\n\n"
+        "To subscribe, or for help, write to\n\n\tgarden-club-request@lists.example.org\n\n"
+        "or to the list's owner\n\n\towner-garden-club@lists.example.org\n\n"
+        "or send the word help to\n\n\tgarden-club-ctl@lists.example.org\n"
+    )
+    got = [(f.recipient, f.reason) for f in findings(engine, message(body, subject="Not a member"))]
+    assert got == [("garden-club@lists.example.org", "rejected")]
