@@ -123,9 +123,10 @@ def _name_sole_addressee(
         return
     bounces = [incident for incident in incidents if incident.report == "bounce"]
     address = addressee(text) if bounces else None
+    if address is None:
+        return  # a format's "" (nobody here, not even by guessing) stays
     for incident in bounces:
-        if incident.recipient is None:  # "" is a format's "nobody here, not even by guessing"
-            incident.recipient = address
+        incident.recipient = address
 
 
 def _kind(fmt: object, found: list[Incident]) -> str:

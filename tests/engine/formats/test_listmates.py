@@ -94,3 +94,15 @@ def test_a_list_managers_refusal_names_the_list_not_its_command_address(engine) 
     )
     got = [(f.recipient, f.reason) for f in findings(engine, message(body, subject="Not a member"))]
     assert got == [("garden-club@lists.example.org", "rejected")]
+
+
+def test_a_command_mail_refused_by_the_list_names_the_command_address_it_went_to(engine) -> None:
+    """When the returned message itself was sent to LIST-ctl, that address is the recipient."""
+    body = (
+        "The command mail you sent to <garden-club-ctl@lists.example.org> was refused.\n\n"
+        "Original mail as follows:\n\n"
+        "From: sender@example.org\nTo: garden-club-ctl@lists.example.org\nSubject: commands\n\n"
+        "# members\n"
+    )
+    text = message(body, subject="Not a member")
+    assert {f.recipient for f in findings(engine, text)} == {"garden-club-ctl@lists.example.org"}
