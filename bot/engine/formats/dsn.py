@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 
 from ..address import find_mailboxes, mailbox
-from ..codes import after_reply_code, enhanced_codes, reply_codes
+from ..codes import after_reply_code, enhanced_codes, first, reply_codes
 from ..incident import Incident, reply_from_context
 from ..model import ENHANCED_CODE
 from ..own_result import own_result
@@ -149,7 +149,8 @@ def incidents_from_blocks(blocks: list[dict[str, str]], kind: str) -> list[Incid
             Incident(
                 text=_with_category(diagnostic or status, block),
                 kind=kind,
-                reply_code=replies[0].code if replies else None,
+                # a greeting or an accepted step before the refusal ("220-laposte 421 4.2.1")
+                reply_code=(first(replies, strong_only=True) or replies[0]).code if replies else None,
                 enhanced_code=enhanced,
                 recipient=recipient,
                 remote_mta=remote.strip("[]").lower() or None,

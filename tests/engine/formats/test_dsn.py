@@ -47,3 +47,13 @@ def test_records(name: str, text: str, expected: list) -> None:
 
 def test_an_incident_update_is_no_dsn() -> None:
     assert not dsn.looks_like_dsn("Status: investigating\nAction: failed over to the standby database")
+
+
+def test_the_reply_that_failed_beats_a_greeting_quoted_before_it() -> None:
+    """Some servers put their banner's 220 in front of the refusal: the 421 is the reply."""
+    record = (
+        "Final-Recipient: rfc822; ana@example.com\nAction: failed\nStatus: 4.2.1\n"
+        "Diagnostic-Code: smtp; 220-mx.example.com 421 4.2.1 Service refused, try later\n"
+    )
+    (incident,) = dsn.incidents(record)
+    assert (incident.reply_code, incident.enhanced_code) == ("421", "4.2.1")
