@@ -72,6 +72,7 @@ OWN_HEADERS = (
     "x-autorespond",
     "precedence",
     "x-apple-action",
+    "x-ms-exchange-inbox-rules-loop",
 )
 MAX_ORIGINAL_CHARS = 16_000
 MAX_PART_CHARS = 64_000

@@ -18,6 +18,16 @@ CASES = [
     ("subject auto", {"Subject": "AUTO: Invoice"}),
     # Lotus Notes puts the person's name first and marks nothing in the header
     ("subject notes", {"Subject": "Rita Away is out of the office."}),
+    # Exchange's out-of-office assistant is an Inbox rule; the subject may be in any language
+    (
+        "exchange inbox rule",
+        {
+            "Auto_Submitted": "auto-generated",
+            "X_MS_Exchange_Inbox_Rules_Loop": "rita@example.com",
+            "Subject": "Ryhmä: lasku",
+        },
+    ),
+    ("subject automatic reply in greek", {"Subject": "Αυτόματη απάντηση: Τιμολόγιο"}),
 ]
 
 
@@ -146,3 +156,11 @@ def test_a_localised_report_subject_is_no_auto_reply(engine, subject: str) -> No
     got = findings(engine, text)
     got_rows = [(f.recipient, f.enhanced_code, f.bounce) for f in got]
     assert got_rows == [("archives@mairie.example", "5.2.3", "hard")]
+
+
+def test_a_generated_notice_without_an_inbox_rule_is_no_auto_reply() -> None:
+    """Auto-Submitted: auto-generated alone marks any automatic notice, not a reply."""
+    text = message(
+        AWAY, subject="Your weekly digest", Auto_Submitted="auto-generated", From="digest@example.com"
+    )
+    assert not autoreply.detect(text)
