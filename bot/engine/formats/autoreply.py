@@ -76,6 +76,22 @@ SUBJECT_PREFIXES = (
     "автоматичен отговор",
     "автоматична відповідь",
 )
+# What a reply puts before the subject it answers, in the languages mail programs write it.
+REPLY_PREFIXES = (
+    "re:",
+    "re :",
+    "aw:",
+    "sv:",
+    "vs:",
+    "antw:",
+    "odp:",
+    "rif:",
+    "res:",
+    "ynt:",
+    "回复:",
+    "答复:",
+    "返信:",
+)
 # A challenge-response request: its subject asks to confirm or verify, its text says the message
 # is held until the sender does (TMDA's "Please confirm your message", "Verification required").
 CHALLENGE_SUBJECT_WORDS = ("confirm", "verif")
@@ -124,11 +140,12 @@ def detect(text: str) -> bool:
         return False
     subject = message.header("subject").lower()
     sender = message.header("from").lower()
-    if any(w in sender for w in SYSTEM_SENDERS) or any(w in subject for w in BOUNCE_SUBJECT_WORDS):
+    own = _own_subject(subject)
+    if any(w in sender for w in SYSTEM_SENDERS) or any(w in own for w in BOUNCE_SUBJECT_WORDS):
         return False
     if message.header("x-failed-recipients"):
         return False  # Exim names the recipients it failed to deliver to
-    if speaks_of_report(subject):
+    if speaks_of_report(own):
         # a report's subject in the sender's language ("Non remis :", "Unzustellbar:", "Non
         # recapitabile:", as Exchange writes them), which the English words above do not know
         return False
@@ -153,6 +170,14 @@ def detect(text: str) -> bool:
         or subject.rstrip(" .!").endswith(SUBJECT_SUFFIXES)
         or _challenge(subject, opening)
     )
+
+
+def _own_subject(subject: str) -> str:
+    """The part of a subject its writer wrote: none when it only puts a reply's or an
+    auto-reply's prefix ("Re:", "Automatic reply:") before the subject of the message it answers,
+    whose words ("Delivery schedule", "Failed payment") are not a report's."""
+    stripped = subject.lstrip(" [")
+    return "" if stripped.startswith((*REPLY_PREFIXES, *SUBJECT_PREFIXES)) else subject
 
 
 def _challenge(subject: str, opening: str) -> bool:

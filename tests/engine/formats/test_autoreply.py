@@ -164,3 +164,16 @@ def test_a_generated_notice_without_an_inbox_rule_is_no_auto_reply() -> None:
         AWAY, subject="Your weekly digest", Auto_Submitted="auto-generated", From="digest@example.com"
     )
     assert not autoreply.detect(text)
+
+
+@pytest.mark.parametrize(
+    "subject",
+    ["Re: Delivery schedule for March", "Automatic reply: Failed payment notice", "AW: Fehler in Rechnung"],
+)
+def test_a_bounce_word_in_the_answered_subject_does_not_hide_an_auto_reply(engine, subject: str) -> None:
+    """The words after "Re:" or "Automatic reply:" are the subject of the message answered."""
+    got = findings(
+        engine,
+        message(AWAY, subject=subject, From="Rita Away <rita@example.com>", Auto_Submitted="auto-replied"),
+    )
+    assert [(f.recipient, f.reason, f.bounce) for f in got] == [("rita@example.com", "vacation", "none")]
