@@ -70,7 +70,9 @@ OWN_HEADERS = (
     "auto-submitted",
     "x-autoreply",
     "x-autorespond",
+    "x-autoresponse",
     "precedence",
+    "x-precedence",
     "x-apple-action",
     "x-ms-exchange-inbox-rules-loop",
 )

@@ -13,6 +13,8 @@ CASES = [
     ("auto-submitted", {"Auto_Submitted": "auto-replied", "Subject": "Re: Invoice"}),
     ("x-autoreply", {"X_Autoreply": "yes", "Subject": "Re: Invoice"}),
     ("precedence", {"Precedence": "auto_reply", "Subject": "Re: Invoice"}),
+    ("x-precedence", {"X_Precedence": "auto_reply", "Subject": "Re: Invoice"}),
+    ("x-autoresponse", {"X_Autoresponse": "yes", "Subject": "Re: Invoice"}),
     ("subject out of office", {"Subject": "Out of Office: Invoice"}),
     ("subject automatic reply", {"Subject": "Automatic reply: Invoice"}),
     ("subject auto", {"Subject": "AUTO: Invoice"}),
