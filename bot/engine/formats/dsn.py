@@ -136,16 +136,14 @@ def incidents_from_blocks(blocks: list[dict[str, str]], kind: str) -> list[Incid
         diagnostic = own_result(diagnostic, recipient)
         status = block.get("status", "").strip()
         diag_status = enhanced_codes(diagnostic)
-        status_hits = enhanced_codes(status)
-        enhanced = status_hits[0].code if status_hits else None
-        if diag_status:
-            # the remote server's own code is more precise than the reporting MTA's summary,
-            # unless it gives only the class ("550 5.0.0 User unknown" under Status: 5.1.1)
-            own = (after_reply_code(diagnostic, diag_status) or diag_status[0]).code
-            if not (
-                own.endswith(".0.0") and enhanced and enhanced[0] == own[0] and not enhanced.endswith(".0.0")
-            ):
-                enhanced = own
+        # the remote server's own code is more precise than the reporting MTA's summary, unless
+        # it gives only the class ("550 5.0.0 User unknown" under Status: 5.1.1)
+        enhanced = (after_reply_code(diagnostic, diag_status) or diag_status[0]).code if diag_status else None
+        if enhanced is None or enhanced.endswith(".0.0"):
+            status_hits = enhanced_codes(status)
+            stated = status_hits[0].code if status_hits else None
+            if enhanced is None or (stated and stated[0] == enhanced[0] and not stated.endswith(".0.0")):
+                enhanced = stated
         # an X-Unix diagnostic quotes a local program's exit status (255), not an SMTP reply
         replies = reply_codes(diagnostic) if diagnostic_type != "x-unix" else []
         remote = _strip_type(block.get("remote-mta", message_fields.get("remote-mta", "")))
