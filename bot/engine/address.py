@@ -4,6 +4,8 @@ A bounce holds many strings with an `@` in them that are no recipient: a fragmen
 notification, a maildir path, a Message-ID. Every recipient a format reports goes through
 `mailbox()`, which accepts only a Mailbox (RFC 5321 section 4.1.2): a dot-string or quoted
 local part of at most 64 octets, `@`, and a domain of dot-separated labels or an address literal.
+A label may end with a hyphen, which RFC 1035's host names do not allow: a mistyped domain
+("example-.com") is the very reason such mail bounces, and the bounce names the address as typed.
 """
 
 from __future__ import annotations
@@ -13,7 +15,7 @@ import re
 
 # atext of RFC 5322 section 3.2.3, the characters of a dot-string's atoms
 ATEXT = "A-Za-z0-9!#$%&'*+/=?^_`{|}~-"
-LABEL = r"[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?"
+LABEL = r"[A-Za-z0-9][A-Za-z0-9-]{0,62}"
 DOT_STRING_RE = re.compile(rf"[{ATEXT}]+(?:\.[{ATEXT}]+)*")
 # a quoted local part is rare: its source is compiled on first use by re, which keeps it
 QUOTED = r'"(?:[^"\\\r\n]|\\.){0,62}"'
@@ -28,7 +30,7 @@ DOMAIN_RE = re.compile(rf"{LABEL}(?:\.{LABEL})*\.[A-Za-z][A-Za-z0-9-]{{0,62}}|\[
 UTF8_LETTERS = "\u00c0-\u00d6\u00d8-\u00f6\u00f8-\u024f\u0370-\u03ff\u0400-\u04ff"
 UTF8_ATEXT = ATEXT + UTF8_LETTERS
 UTF8_DOT_STRING = rf"[{UTF8_ATEXT}]+(?:\.[{UTF8_ATEXT}]+)*"
-UTF8_LABEL = rf"[A-Za-z0-9{UTF8_LETTERS}](?:[A-Za-z0-9{UTF8_LETTERS}-]{{0,61}}[A-Za-z0-9{UTF8_LETTERS}])?"
+UTF8_LABEL = rf"[A-Za-z0-9{UTF8_LETTERS}][A-Za-z0-9{UTF8_LETTERS}-]{{0,62}}"
 UTF8_DOMAIN = rf"{UTF8_LABEL}(?:\.{UTF8_LABEL})*\.[A-Za-z{UTF8_LETTERS}][A-Za-z0-9{UTF8_LETTERS}-]{{0,62}}"
 # A candidate in running text: its parts are bounded, and the dot-string's shape is checked
 # afterwards by mailbox(). It starts only where a run of local-part characters starts: one that
@@ -54,6 +56,10 @@ SYSTEM_LOCAL_PARTS = frozenset({"mailer-daemon", "postmaster", "mail-daemon", "m
 MAX_ADDRESS = 254
 # The senders of automatic notices (Amazon SNS's no-reply@, a list's bounces@).
 NOTICE_LOCAL_PARTS = frozenset({"noreply", "no-reply", "bounce", "bounces", "mailer"})
+# A list manager's command addresses, which its replies tell the sender to write to: RFC 2142's
+# LIST-request (Mailman, Majordomo), fml's LIST-ctl, owner-LIST (Majordomo, Sendmail's aliases).
+LIST_COMMAND_SUFFIXES = ("-request", "-ctl")
+LIST_COMMAND_PREFIX = "owner-"
 # Header fields whose value names the bounce's sender, its reporting system or a message, never
 # the failed recipient. Searched in the few characters before an address, so a flattened paste's
 # `To: sender@example.com` reads as a field although it is not at a line's start. `RCPT TO:` and
@@ -209,6 +215,19 @@ def _one_script_span(candidate: str) -> tuple[int, int]:
 def is_system_address(address: str) -> bool:
     """postmaster@, MAILER-DAEMON@: the reporting system, not a recipient."""
     return address.rsplit("@", 1)[0].lower() in SYSTEM_LOCAL_PARTS
+
+
+def is_list_command_address(address: str) -> bool:
+    """A list manager's command address (LIST-request, LIST-ctl, owner-LIST), which its notices
+    tell the sender to write to: in a report, the list system's own address, not a recipient."""
+    local = address.rsplit("@", 1)[0].lower()
+    return local.endswith(LIST_COMMAND_SUFFIXES) or local.startswith(LIST_COMMAND_PREFIX)
+
+
+def is_role_address(address: str) -> bool:
+    """The reporting system's own address or a list manager's command address: a report that
+    names it names no failed recipient there."""
+    return is_system_address(address) or is_list_command_address(address)
 
 
 def is_reporting_address(address: str) -> bool:

@@ -191,6 +191,11 @@ class Engine:
             if len(named) == 1 and not any(s[3].recipient for s in scored):
                 address = named.pop()
                 scored = [(t, st, o, replace(f, recipient=address)) for t, st, o, f in scored]
+        named_entries = {s[3].entry_id for s in scored if s[3].recipient}
+        if named_entries:
+            # a paragraph of the same report that names nobody and says what a named finding
+            # says (its words, or the report's around it, chose the same entry) adds nothing
+            scored = [s for s in scored if s[3].recipient or s[3].entry_id not in named_entries]
         if worked and any(s[3].bounce in ("hard", "soft") for s in scored):
             # a report that mixes outcomes (RFC 3464 lets one DSN say failed, delayed, delivered,
             # relayed and expanded): the recipients it reached are not what went wrong

@@ -43,7 +43,7 @@ def make_finding(incident: Incident, match: Match, provider: str | None) -> Find
     reason = _reason(incident, match, phase)
     if enhanced is None:
         enhanced = _implied_status(entry, reply, incident.action)
-    bounce = _bounce(entry, reply, enhanced, incident.action)
+    bounce = _bounce(entry, reply, enhanced, incident.action, still_queued=_still_queued(incident))
     return Finding(
         entry_id=entry.id,
         reason=reason,
@@ -152,15 +152,31 @@ def _implied_status(entry: Entry, reply: str | None, action: str | None) -> str 
     return stated[0] if len(stated) == 1 else None
 
 
-def _bounce(entry: Entry, reply: str | None, enhanced: str | None, action: str | None) -> str:
-    """Hard when anything says the failure is final: a 5xx code or a DSN that gave up. A 4xx
-    reply code is temporary whatever status its text carries ("454 ... (#5.7.3)"): the sending
-    server acts on the reply code (RFC 5321 §4.2.1; RFC 3463 §2 wants both of one class)."""
+def _still_queued(incident: Incident) -> bool:
+    """A delay warning: the reporting MTA holds the message and will try again (RFC 3464 section
+    2.3.3, Action: delayed; a plain delay warning; a log's `deferred`). A sending service's
+    "soft" or "transient" class (SES Transient, Mailjet's soft bounce) is its classification of a
+    bounce that already happened, so there the codes still decide."""
+    return incident.action == "delayed" and incident.kind != "json"
+
+
+def _bounce(
+    entry: Entry, reply: str | None, enhanced: str | None, action: str | None, still_queued: bool = False
+) -> str:
+    """Hard when anything says the failure is final: a 5xx code or a DSN that gave up. Soft:
+    - a delay warning, whatever its codes: the reporting MTA still holds the message and will try
+      again (RFC 3464 section 2.3.3, "delayed"), so a 5xx it quotes from the last attempt, or a
+      5.x.x a soft_bounce setting left in place, is not the end of delivery yet;
+    - a 4xx reply code, whatever status its text carries ("454 ... (#5.7.3)"): the sending
+      server acts on the reply code (RFC 5321 section 4.2.1; RFC 3463 section 2 wants both of
+      one class)."""
     if reply and enhanced and reply[0] == "4" and enhanced[0] == "5":
         enhanced = None
     classes = (reply or " ")[0] + (enhanced or " ")[0]  # each code's class, a blank for none
     if entry.reason == "delivered" and not ("4" in classes or "5" in classes):
         return "none"  # a delivery receipt, which a plain report's reader first takes for a failure
+    if still_queued:
+        return "soft"
     if "5" in classes or action == "failed":
         return "hard"
     if "4" in classes or action == "delayed":

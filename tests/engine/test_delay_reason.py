@@ -101,3 +101,31 @@ def test_a_delayed_record_with_only_a_class_status_keeps_its_reason(engine) -> N
     # only a record with no code at all is read by its words alone; 4.0.0 is the report's choice
     record = _record("delayed", "4.0.0", "Connection refused by mx.example.net")
     assert engine.explain(record).findings[0].reason == "blocked"
+
+
+@pytest.mark.parametrize(
+    ("status", "diagnostic"),
+    [
+        # Postfix with soft_bounce=yes: a 4.x.x status over the 550 the last attempt met
+        ("4.1.1", "550 5.1.1 <ana@example.com>: Recipient address rejected: User unknown"),
+        # a reporting MTA that keeps the permanent status but still says it will retry
+        ("5.1.1", "550 5.1.1 <ana@example.com>: Recipient address rejected: User unknown"),
+    ],
+)
+def test_a_delay_warning_is_soft_whatever_codes_it_quotes(engine, status: str, diagnostic: str) -> None:
+    delayed = engine.explain(_record("delayed", status, diagnostic)).findings[0]
+    failed = engine.explain(_record("failed", status, diagnostic)).findings[0]
+    assert (delayed.reason, delayed.bounce) == ("userunknown", "soft")
+    assert (failed.reason, failed.bounce) == ("userunknown", "hard")
+
+
+def test_a_sending_services_transient_class_keeps_the_codes_verdict(engine) -> None:
+    """SES's Transient bounce type is its classification of a bounce, not a message in a queue."""
+    event = (
+        '{"notificationType": "Bounce", "bounce": {"bounceType": "Transient", "bounceSubType": '
+        '"MessageTooLarge", "bouncedRecipients": [{"emailAddress": "ana@example.com", "status": '
+        '"5.3.4", "diagnosticCode": "smtp; 552 5.3.4 Message size exceeds fixed limit"}]}, '
+        '"mail": {"source": "me@example.org", "destination": ["ana@example.com"]}}'
+    )
+    finding = engine.explain(event).findings[0]
+    assert (finding.recipient, finding.bounce) == ("ana@example.com", "hard")

@@ -123,6 +123,8 @@ def _name_sole_addressee(
         return
     bounces = [incident for incident in incidents if incident.report == "bounce"]
     address = addressee(text) if bounces else None
+    if address is None:
+        return  # a format's "" (nobody here, not even by guessing) stays
     for incident in bounces:
         incident.recipient = address
 

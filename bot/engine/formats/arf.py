@@ -4,8 +4,8 @@ The structure decides, whatever the prose says: a multipart/report of report-typ
 feedback-report, or a message/feedback-report part, whose fields name the Feedback-Type (abuse,
 fraud, virus, auth-failure, not-spam, opt-out, other; RFC 5965 section 7.3 and RFC 6591). The
 recipients are the ones who complained: the Original-Rcpt-To fields (or an opt-out's
-Removal-Recipient), else the To: of the reported message's headers, which the report attaches on
-purpose.
+Removal-Recipient), else the reported message's X-HmXmrOriginalRecipient (Microsoft's JMRP
+reports) or To:, which the report attaches on purpose.
 """
 
 from __future__ import annotations
@@ -17,6 +17,7 @@ from . import bounce_email, dsn, mime_reader
 KIND = "email"
 RECIPIENT_FIELDS = ("original-rcpt-to", "removal-recipient")
 MAX_RECIPIENTS = 50
+ORIGINAL_RECIPIENT_FIELDS = ("x-hmxmroriginalrecipient", "to")
 
 
 def detect(text: str) -> bool:
@@ -51,6 +52,7 @@ def _fields(text: str) -> dict[str, list[str]]:
 
 
 def _original_to(original: str) -> str:
-    """The To: field of the reported message's header block."""
-    headers = mime_reader.split_headers(original.lstrip("\n"), ("to",))[0]
-    return headers.get("to", "")
+    """Who received the reported message: the X-HmXmrOriginalRecipient field Microsoft's
+    complaint reports (JMRP) add to it, else its To: field."""
+    headers = mime_reader.split_headers(original.lstrip("\n"), ORIGINAL_RECIPIENT_FIELDS)[0]
+    return next((headers[f] for f in ORIGINAL_RECIPIENT_FIELDS if headers.get(f)), "")

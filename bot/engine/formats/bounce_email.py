@@ -70,8 +70,11 @@ OWN_HEADERS = (
     "auto-submitted",
     "x-autoreply",
     "x-autorespond",
+    "x-autoresponse",
     "precedence",
+    "x-precedence",
     "x-apple-action",
+    "x-ms-exchange-inbox-rules-loop",
 )
 MAX_ORIGINAL_CHARS = 16_000
 MAX_PART_CHARS = 64_000

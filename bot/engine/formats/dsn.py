@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 
 from ..address import find_mailboxes, mailbox
-from ..codes import after_reply_code, enhanced_codes, reply_codes
+from ..codes import after_reply_code, enhanced_codes, first, reply_codes
 from ..incident import Incident, reply_from_context
 from ..model import ENHANCED_CODE
 from ..own_result import own_result
@@ -136,12 +136,14 @@ def incidents_from_blocks(blocks: list[dict[str, str]], kind: str) -> list[Incid
         diagnostic = own_result(diagnostic, recipient)
         status = block.get("status", "").strip()
         diag_status = enhanced_codes(diagnostic)
-        if diag_status:
-            # the remote server's own code is more precise than the reporting MTA's summary
-            enhanced = (after_reply_code(diagnostic, diag_status) or diag_status[0]).code
-        else:
+        # the remote server's own code is more precise than the reporting MTA's summary, unless
+        # it gives only the class ("550 5.0.0 User unknown" under Status: 5.1.1)
+        enhanced = (after_reply_code(diagnostic, diag_status) or diag_status[0]).code if diag_status else None
+        if enhanced is None or enhanced.endswith(".0.0"):
             status_hits = enhanced_codes(status)
-            enhanced = status_hits[0].code if status_hits else None
+            stated = status_hits[0].code if status_hits else None
+            if enhanced is None or (stated and stated[0] == enhanced[0] and not stated.endswith(".0.0")):
+                enhanced = stated
         # an X-Unix diagnostic quotes a local program's exit status (255), not an SMTP reply
         replies = reply_codes(diagnostic) if diagnostic_type != "x-unix" else []
         remote = _strip_type(block.get("remote-mta", message_fields.get("remote-mta", "")))
@@ -149,7 +151,8 @@ def incidents_from_blocks(blocks: list[dict[str, str]], kind: str) -> list[Incid
             Incident(
                 text=_with_category(diagnostic or status, block),
                 kind=kind,
-                reply_code=replies[0].code if replies else None,
+                # a greeting or an accepted step before the refusal ("220-laposte 421 4.2.1")
+                reply_code=(first(replies, strong_only=True) or replies[0]).code if replies else None,
                 enhanced_code=enhanced,
                 recipient=recipient,
                 remote_mta=remote.strip("[]").lower() or None,

@@ -2,7 +2,8 @@
 
 The header block that autoreply.py reads (Auto-Submitted, an "Automatic reply:" subject) is gone,
 so the notice is read by its own layout: a sentence in the first person that says its writer is
-away ("I am on leave", "Ich bin ... nicht im Büro", "Je suis en congé", "estoy de vacaciones";
+away ("I am on leave", "Ich bin ... nicht im Büro", "Je suis en congé", "estoy de vacaciones",
+"olen lomalla", "jsem na dovolené";
 Japanese and Chinese notices name the absence without a pronoun: 不在, 休業, 休假), and words of
 coming back ("until", "when I return", "bis", "jusqu'au", "hasta", "まで").
 
@@ -45,6 +46,9 @@ FIRST_PERSON = (
     "ik ben ",
     "estou ",
     "estarei ",
+    # Finnish and Czech say "I am" in the verb alone: "olen lomalla", "jsem na dovolené"
+    " olen ",  # not the end of "stolen"
+    "jsem ",
 )
 # What the writer says they are: away from work, in the same languages.
 ABSENCE = (
@@ -74,6 +78,10 @@ ABSENCE = (
     "op vakantie",
     "de férias",
     "fora do escritório",
+    "lomalla",
+    "poissa toimistolta",
+    "na dovolené",
+    "mimo kancelář",
 )
 # Absence words that need no pronoun: Japanese and Chinese notices speak of the office or the
 # writer without one ("夏季休業とさせていただきます", "不在にしております", "我正在休假").
@@ -100,6 +108,10 @@ RETURN_WORDS = (
     "tot en met",
     "terug",
     "até ",
+    " asti",  # not "elastic"
+    "palaan",
+    "vrátím",
+    "budu zpět",
     "まで",
     "以降",
     "回来",

@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import re
 
-from ..address import complete_display_names, complete_local_parts, find_mailboxes, is_system_address
+from ..address import complete_display_names, complete_local_parts, find_mailboxes, is_role_address
 from ..codes import enhanced_codes, reply_codes
 from ..incident import Incident, find_recipient, incident_from_text
 from . import bounce_email, freetext, listmates
@@ -113,7 +113,7 @@ def _report_paragraphs(found: list[Incident], others: set[str], action: str) -> 
     for incident in found:
         incident.action = action
         guess = find_recipient(incident.text)
-        if guess and (guess.lower() in others or is_system_address(guess)):
+        if guess and (guess.lower() in others or is_role_address(guess)):
             incident.recipient = ""  # name nobody rather than them, even by guessing
     return found
 
@@ -121,14 +121,14 @@ def _report_paragraphs(found: list[Incident], others: set[str], action: str) -> 
 def _names_only(text: str, others: set[str]) -> bool:
     """Whether the text names addresses, all of them the sender's or a reporting system's."""
     named = [a for _, a in find_mailboxes(text, 10)]
-    return bool(named) and all(a.lower() in others or is_system_address(a) for a in named)
+    return bool(named) and all(a.lower() in others or is_role_address(a) for a in named)
 
 
 def _named_in_subject(message: bounce_email.Message, senders: set[str]) -> list[str]:
     """The addresses a report names only in its Subject ("Returned mail: message not
     deliverable: <a@example.com>", "Delivery failure (a@example.com)"), not the sender's."""
     named = [a for _, a in find_mailboxes(message.header("subject"), MAX_RECIPIENTS)]
-    return list(dict.fromkeys(a for a in named if a.lower() not in senders and not is_system_address(a)))
+    return list(dict.fromkeys(a for a in named if a.lower() not in senders and not is_role_address(a)))
 
 
 def _whole_report(body: str, named: list[str], action: str, explicit: bool) -> list[Incident]:
@@ -180,6 +180,8 @@ def _paragraphs(body: str, explicit: bool) -> list[Incident]:
     found = [i for i in found if not _is_header_block(i.text)]
     for incident in found:
         incident.context = body[:CONTEXT_CHARS]
+        if "@" in incident.text and is_role_address(find_recipient(incident.text) or ""):
+            incident.recipient = ""  # a list manager's "write to LIST-ctl" names no recipient
     return found
 
 
@@ -200,8 +202,9 @@ def listed_recipients(
     occurrences = _listed_in_body(message.body)
     wanted = {a.lower() for a in failed}
     in_body = [(pos, a) for pos, a in occurrences if a.lower() in wanted]
-    # the reporting system's own postmaster@ or MAILER-DAEMON@ is named only when nobody else is
-    people = [(pos, a) for pos, a in occurrences if not is_system_address(a)]
+    # the reporting system's postmaster@ or MAILER-DAEMON@, or a list's LIST-request, is named
+    # only when nobody else is
+    people = [(pos, a) for pos, a in occurrences if not is_role_address(a)]
     occurrences = people or occurrences
     kept = [(pos, a) for pos, a in occurrences if a.lower() not in senders]
     if failed and (in_body or not kept):

@@ -29,6 +29,8 @@ VALID = [
     # RFC 5890 U-labels in the same scripts
     ("info@bäckerei-müller.example.de", "info@bäckerei-müller.example.de"),
     ("почта@пример.рф", "почта@пример.рф"),
+    # a mistyped domain whose label ends with a hyphen: why the mail bounced, named as typed
+    ("<clerk@county-.example>", "clerk@county-.example"),
 ]
 INVALID = [
     "ana@localhost",  # a domain of one label
@@ -38,6 +40,7 @@ INVALID = [
     '{"emailAddress":"ana@example.com"}',  # a fragment of JSON
     "x&Endpoint=ana@example.com",  # a URL's query
     "@example.com",
+    "ana@-example.com",  # a label never starts with a hyphen
     "ana@-example.com",
 ]
 

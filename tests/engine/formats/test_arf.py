@@ -58,3 +58,10 @@ def test_detected_by_the_feedback_part_alone() -> None:
 
 def test_a_bounce_is_no_feedback_report() -> None:
     assert not arf.detect(message("<a@example.com>: host said: 550 5.1.1 unknown"))
+
+
+def test_a_microsoft_complaint_names_the_original_recipient_field() -> None:
+    """Microsoft's JMRP reports mark who complained in the reported message itself."""
+    original = "X-HmXmrOriginalRecipient: <reader@mail.example>\nFrom: news@example.org\nTo: undisclosed:;"
+    text = report("Feedback-Type: abuse\nVersion: 0.1", original=original)
+    assert [i.recipient for i in arf.parse(text, False)] == ["reader@mail.example"]

@@ -13,11 +13,23 @@ CASES = [
     ("auto-submitted", {"Auto_Submitted": "auto-replied", "Subject": "Re: Invoice"}),
     ("x-autoreply", {"X_Autoreply": "yes", "Subject": "Re: Invoice"}),
     ("precedence", {"Precedence": "auto_reply", "Subject": "Re: Invoice"}),
+    ("x-precedence", {"X_Precedence": "auto_reply", "Subject": "Re: Invoice"}),
+    ("x-autoresponse", {"X_Autoresponse": "yes", "Subject": "Re: Invoice"}),
     ("subject out of office", {"Subject": "Out of Office: Invoice"}),
     ("subject automatic reply", {"Subject": "Automatic reply: Invoice"}),
     ("subject auto", {"Subject": "AUTO: Invoice"}),
     # Lotus Notes puts the person's name first and marks nothing in the header
     ("subject notes", {"Subject": "Rita Away is out of the office."}),
+    # Exchange's out-of-office assistant is an Inbox rule; the subject may be in any language
+    (
+        "exchange inbox rule",
+        {
+            "Auto_Submitted": "auto-generated",
+            "X_MS_Exchange_Inbox_Rules_Loop": "rita@example.com",
+            "Subject": "Ryhmä: lasku",
+        },
+    ),
+    ("subject automatic reply in greek", {"Subject": "Αυτόματη απάντηση: Τιμολόγιο"}),
 ]
 
 
@@ -146,3 +158,24 @@ def test_a_localised_report_subject_is_no_auto_reply(engine, subject: str) -> No
     got = findings(engine, text)
     got_rows = [(f.recipient, f.enhanced_code, f.bounce) for f in got]
     assert got_rows == [("archives@mairie.example", "5.2.3", "hard")]
+
+
+def test_a_generated_notice_without_an_inbox_rule_is_no_auto_reply() -> None:
+    """Auto-Submitted: auto-generated alone marks any automatic notice, not a reply."""
+    text = message(
+        AWAY, subject="Your weekly digest", Auto_Submitted="auto-generated", From="digest@example.com"
+    )
+    assert not autoreply.detect(text)
+
+
+@pytest.mark.parametrize(
+    "subject",
+    ["Re: Delivery schedule for March", "Automatic reply: Failed payment notice", "AW: Fehler in Rechnung"],
+)
+def test_a_bounce_word_in_the_answered_subject_does_not_hide_an_auto_reply(engine, subject: str) -> None:
+    """The words after "Re:" or "Automatic reply:" are the subject of the message answered."""
+    got = findings(
+        engine,
+        message(AWAY, subject=subject, From="Rita Away <rita@example.com>", Auto_Submitted="auto-replied"),
+    )
+    assert [(f.recipient, f.reason, f.bounce) for f in got] == [("rita@example.com", "vacation", "none")]

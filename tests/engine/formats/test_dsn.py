@@ -47,3 +47,34 @@ def test_records(name: str, text: str, expected: list) -> None:
 
 def test_an_incident_update_is_no_dsn() -> None:
     assert not dsn.looks_like_dsn("Status: investigating\nAction: failed over to the standby database")
+
+
+def test_the_reply_that_failed_beats_a_greeting_quoted_before_it() -> None:
+    """Some servers put their banner's 220 in front of the refusal: the 421 is the reply."""
+    record = (
+        "Final-Recipient: rfc822; ana@example.com\nAction: failed\nStatus: 4.2.1\n"
+        "Diagnostic-Code: smtp; 220-mx.example.com 421 4.2.1 Service refused, try later\n"
+    )
+    (incident,) = dsn.incidents(record)
+    assert (incident.reply_code, incident.enhanced_code) == ("421", "4.2.1")
+
+
+@pytest.mark.parametrize(
+    ("status", "diagnostic", "expected"),
+    [
+        # the server gave only the class: the report's own Status says more
+        ("5.1.1", "550 5.0.0 <ana@example.com>... User unknown", "5.1.1"),
+        # the server's specific code still beats the report's summary
+        ("5.0.0", "550 5.2.2 Mailbox full", "5.2.2"),
+        ("5.1.1", "550 5.7.1 Access denied", "5.7.1"),
+    ],
+)
+def test_a_class_only_code_in_the_diagnostic_gives_way_to_a_specific_status(
+    status: str, diagnostic: str, expected: str
+) -> None:
+    record = (
+        f"Final-Recipient: rfc822; ana@example.com\nAction: failed\nStatus: {status}\n"
+        f"Diagnostic-Code: smtp; {diagnostic}\n"
+    )
+    (incident,) = dsn.incidents(record)
+    assert incident.enhanced_code == expected

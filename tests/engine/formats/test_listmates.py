@@ -80,3 +80,29 @@ def test_a_recipient_whose_later_lines_speak_keeps_no_code_of_the_next() -> None
         message(body, subject="Warning: could not send message for past 4 hours"), True
     )
     assert (first.recipient, first.reply_code, first.enhanced_code) == ("depot@freight.example", None, None)
+
+
+def test_a_list_managers_refusal_names_the_list_not_its_command_address(engine) -> None:
+    """The notice tells the sender where to write for help (LIST-ctl, LIST-request, owner-LIST);
+    that address is no failed recipient, and the paragraphs around the refusal that name nobody
+    repeat it rather than report another failure."""
+    body = (
+        "You are not a member of this mailing list <garden-club@lists.example.org>.\n\n"
+        "To subscribe, or for help, write to\n\n\tgarden-club-request@lists.example.org\n\n"
+        "or to the list's owner\n\n\towner-garden-club@lists.example.org\n\n"
+        "or send the word help to\n\n\tgarden-club-ctl@lists.example.org\n"
+    )
+    got = [(f.recipient, f.reason) for f in findings(engine, message(body, subject="Not a member"))]
+    assert got == [("garden-club@lists.example.org", "rejected")]
+
+
+def test_a_command_mail_refused_by_the_list_names_the_command_address_it_went_to(engine) -> None:
+    """When the returned message itself was sent to LIST-ctl, that address is the recipient."""
+    body = (
+        "The command mail you sent to <garden-club-ctl@lists.example.org> was refused.\n\n"
+        "Original mail as follows:\n\n"
+        "From: sender@example.org\nTo: garden-club-ctl@lists.example.org\nSubject: commands\n\n"
+        "# members\n"
+    )
+    text = message(body, subject="Not a member")
+    assert {f.recipient for f in findings(engine, text)} == {"garden-club-ctl@lists.example.org"}
