@@ -108,7 +108,8 @@ FAILURE_BEFORE = (
 # `<a@b>: host said` (Postfix) and `a@b... User unknown` (Sendmail); a bare `a@b:` may end a
 # sentence about the sender ("not accepting mail from a@b:")
 FAILURE_AFTER = r">:|>?[ \t]?\.\.\."
-TRIM = " \t<>()[]'\".,;:"
+# also the braces and backquotes of a programme's quoting: Python's {'a@b': ...}, `a@b`
+TRIM = " \t<>()[]{}`'\".,;:"
 # An X.400 O/R address carries the Internet address in a domain-defined attribute
 # (`c=US;a= ;p=Org;o=Mail;dda:SMTP=jdoe@example.com;`, as Exchange 5.5's Internet Mail Service
 # writes it; RFC 2156 section 4.2.2 names the attribute RFC-822): the `SMTP=` is the attribute's

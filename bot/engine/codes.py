@@ -101,7 +101,8 @@ def is_strong_reply(text: str, m: re.Match[str]) -> bool:
 
 # A number in a sentence that counts something or belongs to a longer number, not a code that
 # was asked about: "550 users moved", "sent to 452 subscribers", "(threshold 500)", a phone
-# number's groups ("+1 555 0142 550"), a version ("bumped the library to 4.4.1"). Only a code that
+# number's groups ("+1 555 0142 550"), a version ("deploy 4.2.1 is out"), a duration ("452 ms"),
+# an HTTP status ("HTTP 503", "503 Service Unavailable": HTTP_REASONS). Only a code that
 # does not stand the SMTP way is read so: a reply quoted as a reply keeps its code. The counted
 # word is matched as written: a server's text starts with a capital ("550 User unknown", "552
 # MS-Office file ..."), a count in a sentence goes on in lower case. Sources, compiled on first
@@ -109,12 +110,24 @@ def is_strong_reply(text: str, m: re.Match[str]) -> bool:
 COUNTED_AFTER = (
     r"[ \t]+(?:users|subscribers|recipients|messages|mails|e-?mails|people|customers|accounts"
     r"|mailboxes|domains|members|contacts|addresses|rows|records|tickets|items|skipped|sent"
-    r"|queued|delivered|processed|moved|migrated|pending|more|seconds|minutes|hours|days)\b"
+    r"|queued|delivered|processed|moved|migrated|pending|more|seconds|minutes|hours|days"
+    r"|signups|sign-ups|orders|visits|views|clicks|opens|downloads|installs|requests|pages?"
+    r"|ms|msec|secs?|kb|mb|gb|bytes)\b"
 )
 COUNTED_BEFORE = (
     r"\b(?:threshold|limit|max|maximum|min|minimum|over|under|than|about|around|approx|top"
-    r"|version|release|build|to|from|v)[ \t]*$"
+    r"|version|release|build|to|from|v|deploy|deployed|upgrade|upgraded|bumped|tagged|shipped"
+    r"|http|http/[12](?:\.[01])?)[ \t]*$"
 )
+# An HTTP status with its own reason phrase ("503 Service Unavailable", "502 Bad Gateway"): a web
+# server's answer. SMTP's codes of the same digits say other things (its 503 is a bad sequence of
+# commands, its "Service unavailable" comes after 421 or 554), so only each status's own phrase,
+# matched as written after it, counts.
+HTTP_REASONS = {
+    "400": "Bad Request", "401": "Unauthorized", "403": "Forbidden", "404": "Not Found",
+    "405": "Method Not Allowed", "429": "Too Many Requests", "500": "Internal Server Error",
+    "502": "Bad Gateway", "503": "Service Unavailable", "504": "Gateway Time",
+}  # fmt: skip
 NUMBER_GROUP_AFTER = r"[ \t]+\d{2,}(?![\d.:])"
 NUMBER_GROUP_BEFORE = r"(?<![.:\d])\d{2,}[ \t]+$"
 
@@ -133,6 +146,11 @@ def reads_as_a_number(text: str, hit: CodeHit) -> bool:
     after = text[end : end + 14]
     if re.match(COUNTED_AFTER, after) or re.search(COUNTED_BEFORE, before):
         return True
+    reason = HTTP_REASONS.get(hit.code)
+    if reason and text[end : end + 32].lstrip(" \t").startswith(reason):
+        return True
+    if hit.code.startswith("40"):
+        return True  # SMTP's 4xx replies are x2z and x5z (RFC 5321 4.2.1); "a 404" is a web page's
     # a status beside a number is a reply's detail ("571 5.7.1"), a reply code a phone number's group
     return not enhanced and bool(
         re.match(NUMBER_GROUP_AFTER, after) or re.search(NUMBER_GROUP_BEFORE, before)

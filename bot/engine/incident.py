@@ -38,18 +38,26 @@ TEMPORARY_SYSEXITS = frozenset({71, 75})
 # error). The words are written only on a message that came back to its sender, so a text that
 # says them and carries no code reports a failed delivery, as an exit status would.
 RETURNED_RE = re.compile("退信|thư (?:bị )?trả về|lỗi trả lại", re.I)
+# A console's status field for the message ("Delivery status: Deferred" in Google's Email Log
+# Search, "Status: Bounced" in a sending service's activity feed) says what became of it when no
+# code does.
+STATUS_FIELD_RE = re.compile(r"\bstatus[ \t]*:[ \t]*(deferred|delayed|bounced|failed)\b", re.I)
 # The verdict after an address that Postfix's sender restrictions write (reject_unknown_sender_domain,
 # reject_sender_login_mismatch, check_sender_access): the address is the sender's.
 SENDER_REFUSED_RE = re.compile(r">?:?[ \t]*sender address rejected\b")
 
 
 def implied_action(text: str) -> str | None:
-    """Say "failed" or "delayed" when the text reports a delivery command's sysexits status, or
-    "failed" when it calls itself a returned message (RETURNED_RE)."""
+    """Say "failed" or "delayed" when the text reports a delivery command's sysexits status,
+    "failed" when it calls itself a returned message (RETURNED_RE), or what its status field
+    says (STATUS_FIELD_RE)."""
     m = EXIT_STATUS_RE.search(text, text.lower())
     code = int(m.group(1)) if m else 0
     if code not in SYSEXITS:
-        return "failed" if RETURNED_RE.search(text) else None
+        if RETURNED_RE.search(text):
+            return "failed"
+        field = STATUS_FIELD_RE.search(text) if "tatus" in text else None  # "Status", "status"
+        return None if field is None else "delayed" if field.group(1).lower()[0] == "d" else "failed"
     return "delayed" if code in TEMPORARY_SYSEXITS else "failed"
 
 
@@ -148,7 +156,8 @@ REMOTE_MTA_RES = (
 
 def find_recipient(text: str) -> str | None:
     """The address the text names as the recipient, checked as a mailbox: a field or command
-    that names it, then a line that begins with it, then the first other address.
+    that names it, then a line that begins with it, then a copied table row's recipient column
+    (table_rows), then the first other address.
 
     A header field's value (`To: sender@...`) or a reporting system's address is never taken.
     A text that quotes header fields is a whole message, pasted perhaps with its line breaks
@@ -162,7 +171,9 @@ def find_recipient(text: str) -> str | None:
         address = mailbox(m.group(1)) if m else None
         if address:
             return address
-    return _leading_address(text) or _other_address(text)
+    from . import table_rows  # a copied table's row: start-up does without it
+
+    return leading_address(text) or table_rows.recipient(text) or _other_address(text)
 
 
 def _other_address(text: str) -> str | None:
@@ -188,7 +199,7 @@ def _refused_sender(text: str, start: int, address: str) -> bool:
     return SENDER_REFUSED_RE.match(after) is not None or before.endswith(("owned by", "owned by user"))
 
 
-def _leading_address(text: str) -> str | None:
+def leading_address(text: str) -> str | None:
     """An address that starts a line (`<a@b>: ...`, `a@b`): how reports list their recipients."""
     for line in text.split("\n", MAX_LINES_READ)[:MAX_LINES_READ]:
         head = line.lstrip(" \t<")

@@ -41,7 +41,13 @@ QUESTION_WORDS_RE = re.compile(
 # failures that are posted, not the questions people ask each other about them.
 CHAT_QUESTION_MARK_RE = re.compile(r"\?(?=\s|$)")
 ASKING_WORD_RE = re.compile(
-    r"\b(?:what|what's|whats|why|how|anyone|anybody|does|do|is|are|can|should|which|who|mean|means)\b", re.I
+    r"\b(?:what|what's|whats|why|how|anyone|anybody|does|do|is|are|can|should|which|who|mean|means"
+    # the same asking in the languages a team may chat in: Spanish and Portuguese, French,
+    # German, Italian, Dutch ("qué significa ...?", "was bedeutet ...?", "wat betekent ...?")
+    r"|qué|que|cómo|como|por qué|significa|alguien|alguém|quoi|pourquoi|comment|signifie"
+    r"|quelqu'un|was|warum|wieso|wie|bedeutet|jemand|cosa|perché|qualcuno|wat|waarom|hoe"
+    r"|betekent|iemand)\b|¿",
+    re.I,
 )
 MAX_CHAT_QUESTION_CHARS = 300
 # A finding matched on this many characters of wording stands on a server's reply quoted in the

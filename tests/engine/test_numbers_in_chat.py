@@ -16,6 +16,12 @@ NUMBERS = [
     "Deferred queue is 12 messages (threshold 500). Resolved at 16:07 UTC.",
     "bumped the mailer library to 4.4.1 on the web tier",
     "mailbox limit raised to 550 MB for the sales team",
+    "we hit 550 signups today, a record for the newsletter",
+    "deploy 4.2.1 is out on mx1 and mx2",
+    "SMTP latency p95 is 452 ms on relay-02, up from 421 ms last week",
+    "[FIRING:1] api-gateway returns 503 Service Unavailable on https://api.example.com/v2/send",
+    "the 421 page on our site is broken, the link from /careers gives a 404",
+    "HTTP 550? no such thing",
 ]
 
 ASKED = [
@@ -54,6 +60,10 @@ def test_a_code_asked_about_or_quoted_is_still_read(engine: Engine, text: str, r
         "anyone know what 550 5.1.1 means? marketing keeps asking",
         "what does 421 4.7.28 from gmail mean, is it a block or just slow down?",
         "is 550 5.7.26 about SPF or DKIM?",
+        # the same asking in the languages a team chats in
+        "qué significa el 550 5.7.26 de gmail? ¿es SPF o DKIM?",
+        "was bedeutet 452 4.2.2 bei GMX?",
+        "quelqu'un sait ce que veut dire 421 4.7.0 chez orange ?",
     ],
 )
 def test_an_alert_channel_stays_out_of_a_question_about_a_code(engine: Engine, text: str) -> None:
@@ -78,3 +88,9 @@ def test_an_alert_channel_answers_a_failure_posted_with_or_without_a_question(
     engine: Engine, text: str
 ) -> None:
     assert any(f.bounce in ("hard", "soft") for f in engine.explain(text, "passive").findings)
+
+
+def test_a_service_unavailable_after_a_smtp_code_is_still_smtp(engine: Engine) -> None:
+    # only HTTP's own pairing ("503 Service Unavailable") reads as a web status
+    best = engine.explain("we get 554 Service unavailable; Client host blocked", "explicit").best
+    assert best is not None and best.reply_code == "554"

@@ -5,7 +5,7 @@ Exchange's message tracking log (Get-MessageTrackingLog) records a failed delive
 `{[{LRT=...};{LED=550 5.1.10 RESOLVER.ADR.RecipientNotFound; ...};{FQDN=host};{IP=...}]}`
 (https://learn.microsoft.com/en-us/exchange/mail-flow/transport-logs/message-tracking). The
 message trace of Exchange Online shows the same as an event `Fail` (or `Defer`) whose detail is
-`Reason: [{LED=...};{MSG=};{FQDN=};{IP=};{LRT=}]`
+`Reason: [{LED=...};{MSG=};{FQDN=};{IP=};{LRT=}]`, a field or a column of the events' table
 (https://learn.microsoft.com/en-us/exchange/monitoring/trace-an-email-message/message-trace-modern-eac).
 LED is the last error: the reply a server gave, Exchange's own or a remote one. Each LED is one
 record; the recipient is the one the trace names (`Recipient address: ...`, `Recipients: {...}`)
@@ -17,10 +17,12 @@ from __future__ import annotations
 import re
 
 from ..address import mailbox
-from ..incident import Incident, incident_from_text
+from ..incident import Incident, incident_from_text, leading_address
 
 # Regex sources, compiled on first use by re (which keeps them): traces are seldom pasted.
-EVENT = r"(?im)^[ \t]*Event(?:Id)?[ \t]*:[ \t]*(fail|defer)\b"
+# `Event: Fail` as a field, or `Fail` as a column of a row copied from the trace's table of
+# events (Date, Event, Action, Detail: "12/8/2026 7:05 AM<TAB>Fail<TAB>Reason: ...")
+EVENT = r"(?im)(?:^[ \t]*Event(?:Id)?[ \t]*:[ \t]*|(?:^|\t)[ \t]*)(fail|defer)\b(?=[ \t]*(?:\t|:|$))"
 LAST_ERROR = r"\{LED=([^{}\n]{1,2000})\}"
 FQDN = r"\{FQDN=([^{}\s]{1,255})\}"
 RECIPIENT = r"(?im)^[ \t]*Recipients?(?: address)?[ \t]*:[ \t]*\{?[ \t]*([^\s{},;]{1,254})[ \t]*\}?[ \t]*$"
@@ -40,7 +42,10 @@ def parse(text: str, explicit: bool) -> list[Incident]:
         return []
     action = ACTIONS[event.group(1).lower()]
     named = re.search(RECIPIENT, text)
-    recipient = mailbox(named.group(1)) if named else None
+    from .. import table_rows  # start-up does without it
+
+    # or the Recipient column of the trace's row copied with the event, or a row it begins
+    recipient = mailbox(named.group(1)) if named else table_rows.recipient(text) or leading_address(text)
     fqdn = re.search(FQDN, text)
     host = fqdn.group(1).rstrip(".").lower() if fqdn else ""
     out: list[Incident] = []

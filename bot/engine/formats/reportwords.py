@@ -51,6 +51,7 @@ DELAY_WORDS = (
     "message delayed",
     "status - delayed",
     "awaiting delivery",
+    "status: deferred",  # a console's status field: Google's Email Log Search "Delivery status"
     # the same in the languages of localised reports: German and Dutch Exchange ("Zustellung
     # verzögert", "Bezorging vertraagd"), French Postfix and Exchange ("Courrier retardé", "une
     # nouvelle tentative sera faite"), Spanish, Italian, Portuguese, Japanese, Chinese, Russian

@@ -55,3 +55,22 @@ def test_the_engine_gives_the_fail_event_a_hard_answer(engine: Engine) -> None:
         "hard",
         "ana@example.net",
     )
+
+
+def test_a_row_copied_from_the_trace_s_event_table_is_read_with_its_recipient_row() -> None:
+    # the events' table (Date, Event, Action, Detail) copied with tabs, under the row of the
+    # trace's results (Date, Sender, Recipient, Subject, Status): 550 4.4.7 gave up
+    text = (
+        "Dec 8, 2026 2:11 AM\tbilling@example.net\tcai@example.org\tInvoice\tFailed\n"
+        "12/8/2026 2:11 AM\tFail\tReason: [{LED=550 4.4.7 QUEUE.Expired; message expired};{MSG=};"
+        "{FQDN=mx.example.org};{IP=192.0.2.40};{LRT=}]"
+    )
+    assert msgtrace.detect(text)
+    (incident,) = msgtrace.parse(text, True)
+    assert (incident.action, incident.recipient, incident.reply_code) == ("failed", "cai@example.org", "550")
+    best = Engine.load().explain(text, "explicit").best
+    assert best is not None and (best.reason, best.bounce) == ("expired", "hard")
+
+
+def test_fail_in_a_sentence_is_no_event_column() -> None:
+    assert not msgtrace.detect("tests fail: LED=red on the build board")
