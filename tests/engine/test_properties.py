@@ -467,6 +467,7 @@ def test_explain_is_deterministic(text: str, mode: str) -> None:
 @example(text="{4.2.2Diagnostic-Code: smtp; 554 ")  # a stray status of another class than the reply
 @example(text="Subject: Undelivered Mail Returned to Sender```to=<a@b.example>, relay=mx.b.example, 550")
 @example(text="4.2.20Remote-MTA: dns; mx.example.net")  # a detail the registry does not hold
+@example(text="host mx.example.com[203.0.113.5] said: Status: 4.4.70")  # the same, after a host
 def test_passive_findings_are_a_subset_of_explicit(text: str) -> None:
     """Passive mode only ever drops findings; it never invents one explicit mode would not give.
 
