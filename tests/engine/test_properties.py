@@ -242,9 +242,11 @@ def check_invariants(result: Explanation, mode: str) -> None:
         assert finding.enhanced_code is None or ENHANCED_RE.match(finding.enhanced_code), (
             finding.enhanced_code
         )
-        classes = {code[0] for code in (finding.reply_code, finding.enhanced_code) if code}
-        if "5" in classes:
-            assert finding.bounce == "hard"  # anything 5xx is final
+        # anything 5xx is final; a 4xx reply code stays temporary whatever status its text carries
+        # (the sending server acts on the reply code, RFC 5321 §4.2.1; test_retry.py)
+        first = finding.reply_code or finding.enhanced_code
+        if first and first[0] == "5":
+            assert finding.bounce == "hard"
     contract = result.contract()
     assert set(contract) == {"findings"}
     for item in contract["findings"]:
