@@ -23,7 +23,10 @@ REASON_LABELS: dict[str, str] = {
     "expired": "Delivery delayed or timed out",
     "failedstarttls": "Encrypted connection (STARTTLS) failed",
     "feedback": "Complaint report (feedback loop)",
-    "filtered": "Refused by the recipient's filter",
+    # Sisimai's "filtered" is a refusal after DATA, or one whose step a bounce does not name: a
+    # filter's, or a server's "mailbox unavailable" that may mean a missing user (RFC 3463 §3.2
+    # would need an X.1.x status to say so). The label must fit both.
+    "filtered": "Refused by the recipient's server or its filter",
     "hasmoved": "Recipient address has moved",
     "hostunknown": "Recipient domain not found",
     "mailboxfull": "Recipient's mailbox is full",

@@ -13,6 +13,10 @@ from dataclasses import dataclass
 # 5.7.26, but not part of 1.5.7.26, 5.7.26.1 or a version like v4.2.2; a one-digit subject
 # (model.ENHANCED_CODE), so Yahoo's own 4.16.55 is no status code
 ENHANCED_RE = re.compile(r"([245])(?<![\w.].)(?<!\d\..)\.(\d)\.(\d{1,3})(?!\.?\d)(?!\.[a-z0-9])", re.I)
+# nor a software release ("X-MLServer: fml [fml 4.0.3 release (20011202/4.0.3)]", "version 2.1.5"):
+# checked on a match only, not at every digit the pattern tries
+VERSION_BEFORE = ("version ", "version: ", "ver. ", "release ", "rel. ")
+VERSION_AFTER = ("release", "build", "beta", "alpha", "stable")
 # 550, 550-5.7.26, #550 and 550?; not 5500, $550, 550.00, 555-123-4567, 550ms or 1/550; not
 # after a number and a colon ("12:30: 550", "line 12: 550") unless the number ends an IPv4
 # address ("host 192.0.2.8: 553", a layout several gateways write); not right after an ASCII
@@ -69,8 +73,22 @@ def _enhanced_hits(text: str) -> tuple[CodeHit, ...]:
             or at_line_start(before)
             or REPLY_CONTEXT_RE.search(before.lower())
         ) and after not in ("%",)
+        if not strong and _software_release(text, m.end(), before):
+            continue  # a code where SMTP puts one is never a version number
         hits.append(CodeHit(f"{m.group(1)}.{int(m.group(2))}.{int(m.group(3))}", m.start(), strong))
     return tuple(hits)
+
+
+def _software_release(text: str, end: int, before: str) -> bool:
+    """A version number, not a status: "fml 4.0.3 release", "(20011202/4.0.3)", "version 2.1.5"."""
+    return (
+        (before[-1:] == "/" and before[-2:-1].isdigit())
+        or before[-10:].lower().endswith(VERSION_BEFORE)
+        or (
+            text[end : end + 1] in (" ", "\t")
+            and text[end : end + 12].lstrip(" \t").lower().startswith(VERSION_AFTER)
+        )
+    )
 
 
 def at_line_start(before: str) -> bool:

@@ -13,7 +13,7 @@ from .matcher import RANK_PHRASE, Match, statuses
 from .model import Entry, Finding
 from .normalize import shorten
 from .phase import USER_REASONS, refine_reason, smtp_phase
-from .retry import mixed_classes, retry_advice
+from .retry import fixes_for_class, mixed_classes, retry_advice
 
 MATCHED_TEXT_CHARS = 300
 DIAGNOSTIC_CHARS = 1000
@@ -43,19 +43,20 @@ def make_finding(incident: Incident, match: Match, provider: str | None) -> Find
     reason = _reason(incident, match, phase)
     if enhanced is None:
         enhanced = _implied_status(entry, reply, incident.action)
-    bounce = _bounce(entry, reply, enhanced, incident.action, still_queued=_still_queued(incident))
+    still_queued = _still_queued(incident)
+    bounce = _bounce(entry, reply, enhanced, incident.action, still_queued=still_queued)
+    # the class the advice speaks to: a delay warning's MTA retries whatever reply it quotes
+    code_class = "4" if still_queued else (reply or enhanced or "")[:1] or None
     return Finding(
         entry_id=entry.id,
         reason=reason,
         bounce=bounce,
         title=entry.title,
         meaning=entry.meaning,
-        retry=retry_advice(
-            entry, bounce, (reply or enhanced or "")[:1] or None, mixed_classes(reply, enhanced, bounce)
-        ),
+        retry=retry_advice(entry, bounce, code_class, mixed_classes(reply, enhanced, bounce)),
         who=entry.who,
         causes=entry.causes,
-        sender_fix=entry.sender_fix,
+        sender_fix=fixes_for_class(entry, bounce, code_class),
         admin_fix=entry.admin_fix,
         references=entry.references,
         confidence=match.confidence,

@@ -45,6 +45,13 @@ STATUS_FIELD_RE = re.compile(r"\bstatus[ \t]*:[ \t]*(deferred|delayed|bounced|fa
 # The verdict after an address that Postfix's sender restrictions write (reject_unknown_sender_domain,
 # reject_sender_login_mismatch, check_sender_access): the address is the sender's.
 SENDER_REFUSED_RE = re.compile(r">?:?[ \t]*sender address rejected\b")
+# an address the reply gives for help, not the one that failed: "For assistance forward this email
+# to abuse_rbl@abuse-att.net", "please contact postmaster@example.net", "write to abuse@..."
+HELP_WORDS = ("forward", "report", "complain", "write", "contact")
+HELP_ADDRESS_BEFORE = (
+    r"(?:\b(?:forward\w*|report\w*|complain\w*|write)\b[^.@\n]{0,30}\bto|\bcontact(?:\s+us)?(?:\s+at|\s+via)?)"
+    r"[ \t]*(?:mailto:)?[<(\"']?$"
+)
 
 
 def implied_action(text: str) -> str | None:
@@ -181,7 +188,9 @@ def _other_address(text: str) -> str | None:
     others = [
         (start, a)
         for start, a in found
-        if not is_reporting_address(a) and not _refused_sender(text, start, a)
+        if not is_reporting_address(a)
+        and not _refused_sender(text, start, a)
+        and not _help_address(text, start)
     ]
     people = [(start, a) for start, a in others if not follows_header_field(text, start)]
     if len(people) == len(others):
@@ -197,6 +206,12 @@ def _refused_sender(text: str, start: int, address: str) -> bool:
     after = text[start + len(address) : start + len(address) + 40].lower()
     before = text[max(0, start - 20) : start].lower().rstrip(" \t<\"'")
     return SENDER_REFUSED_RE.match(after) is not None or before.endswith(("owned by", "owned by user"))
+
+
+def _help_address(text: str, start: int) -> bool:
+    window = text[max(0, start - 60) : start].lower()
+    # the words first: the pattern (compiled on first use, then cached by re) runs only where one is
+    return any(word in window for word in HELP_WORDS) and re.search(HELP_ADDRESS_BEFORE, window) is not None
 
 
 def leading_address(text: str) -> str | None:

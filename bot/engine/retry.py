@@ -31,6 +31,22 @@ RETRY_WHEN_FINAL = (
 # a code or class named in advice: 4xx, 5.x.x, 452, 4.2.2, (#5.1.2)
 CLASS_MENTION_RE = re.compile(r"(?<![\w.])([45])(?:xx\b|\.x\.x\b|\d\d\b|\.\d{1,3}\.\d{1,3}\b)", re.IGNORECASE)
 CLAUSE_END_RE = re.compile(r"(?<=[.;])\s+")
+# a fix written for a deferral, and what it says when nothing retries the message (plain strings:
+# a regular expression compiled for the few answers that need one costs more than the search)
+LATER = "send the message again yourself later"
+QUEUE_RETRY_WORDS = (
+    ("let your server's queue retry", LATER),
+    ("let the queue keep retrying", LATER),
+    ("let your server keep retrying", LATER),
+    ("let the queue retry", LATER),
+    ("let your queue retry", LATER),
+    ("let your server retry", LATER),
+    ("let the server retry", LATER),
+    ("let the mta retry", LATER),
+    ("the queue retries by itself", "then send the message again yourself"),
+)
+RETRY_WORDS = ("retr", "resend", "again", "wait")
+PORT_WORDS = ("port ", "ports ")
 
 
 def mixed_classes(reply: str | None, enhanced: str | None, bounce: str) -> str | None:
@@ -78,12 +94,84 @@ def _advice(entry: Entry, bounce: str, code_class: str | None) -> str:
     return entry.retry
 
 
+def fixes_for_class(entry: Entry, bounce: str, code_class: str | None) -> tuple[str, ...]:
+    """The sender's fixes of an `either` entry for the class received: a fix that speaks only of
+    the other class goes ("After a 4.4.5 let the queue retry" is false after a 5.4.5: nothing
+    retries it), and so does the part of a fix that does."""
+    if entry.permanence == "temporary" and bounce == "hard" and entry.reason != "expired":
+        # words written for a deferral, found with a 5xx: nothing retries the message now
+        return _fixes_when_final(entry.sender_fix)
+    if entry.permanence != "either":
+        return entry.sender_fix
+    received = code_class or {"soft": "4", "hard": "5"}.get(bounce)
+    if received not in ("4", "5"):
+        return entry.sender_fix
+    return _fixes_for_class(entry.sender_fix, received)
+
+
 @functools.lru_cache(maxsize=256)
-def _for_class(advice: str, received: str) -> str:
+def _fixes_for_class(fixes: tuple[str, ...], received: str) -> tuple[str, ...]:
+    kept = []
+    for fix in fixes:
+        # a fix names codes for other reasons too ("addresses that bounced with 5.1.1", "port 465"):
+        # only a part that names the other class and speaks of retrying goes
+        lowered = fix.lower()
+        if not any(word in lowered for word in RETRY_WORDS):
+            kept.append(fix)  # most fixes: nothing about retrying, nothing to cut
+            continue
+        runs = _class_runs(fix)
+        parts = [part for part in runs if not _retry_for_other_class(part, received)]
+        if len(parts) == len(runs):
+            kept.append(fix)
+        elif parts:
+            sentences = [p[:-1] + "." if p.endswith(";") else p for p in parts]
+            kept.append(" ".join(p[0].upper() + p[1:] for p in sentences))
+    return tuple(kept)
+
+
+@functools.lru_cache(maxsize=64)
+def _fixes_when_final(fixes: tuple[str, ...]) -> tuple[str, ...]:
+    return tuple(_send_again_instead(fix) if "retr" in fix.lower() else fix for fix in fixes)
+
+
+def _send_again_instead(fix: str) -> str:
+    for words, instead in QUEUE_RETRY_WORDS:
+        at = fix.lower().find(words)
+        if at >= 0:
+            instead = instead[0].upper() + instead[1:] if fix[at].isupper() else instead
+            fix = fix[:at] + instead + fix[at + len(words) :]
+    return fix
+
+
+def _class_runs(text: str) -> list[str]:
+    """The text cut where a clause names a class: each run is a clause that names one and the
+    clauses after it in the same sentence that name none."""
+    runs: list[str] = []
+    for clause in CLAUSE_END_RE.split(text):
+        if runs and not _classes_named(clause) and not runs[-1].endswith("."):
+            runs[-1] += " " + clause
+        else:
+            runs.append(clause)
+    return runs
+
+
+def _retry_for_other_class(part: str, received: str) -> bool:
+    lowered = part.lower()
+    named = {
+        m.group(1)
+        for m in CLASS_MENTION_RE.finditer(part)
+        if not lowered[max(0, m.start() - 6) : m.start()].endswith(PORT_WORDS)  # "port 465" is no code
+    }
+    return bool(named) and received not in named and any(word in lowered for word in RETRY_WORDS)
+
+
+@functools.lru_cache(maxsize=256)
+def _for_class(advice: str, received: str, keep_none: bool = False) -> str:
     """The advice without the clauses that name only codes of the other class. A clause that names
     no class continues the one before it in the same sentence ("With 451 a look-up failed; your
     server retries by itself"), so it goes or stays with that one. The same few entries answer
-    most findings: each advice is split once per class."""
+    most findings: each advice is split once per class. With `keep_none`, advice left with no
+    clause is empty rather than the class's own sentence."""
     clauses = CLAUSE_END_RE.split(advice)
     kept = []
     dropping = False
@@ -98,6 +186,8 @@ def _for_class(advice: str, received: str) -> str:
     if len(kept) == len(clauses):
         return advice
     if not kept:
+        if keep_none:
+            return ""
         return RETRY_WHEN_TEMPORARY if received == "4" else RETRY_WHEN_FINAL
     sentences = [c[:-1] + "." if c.endswith(";") else c for c in kept]
     return " ".join(c[0].upper() + c[1:] for c in sentences)

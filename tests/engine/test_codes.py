@@ -17,6 +17,10 @@ from bot.engine.model import is_enhanced_code
         ("451 Message temporarily deferred - 4.16.50", []),
         ("421 4.7.0 [TSS04] deferred - 4.16.55.1; see the error codes", ["4.7.0"]),
         ("v4.2.2 of the software", []),
+        # a list manager's release in its header is no status: fml's Security Alert carries no code
+        ("X-MLServer: fml [fml 4.0.3 release (20011202/4.0.3)]", []),
+        ("Postfix version 2.1.5 on the relay", []),
+        ("550 5.4.6/5.4.14 routing loop", ["5.4.6"]),
     ],
 )
 def test_enhanced_codes(text: str, codes: list[str]) -> None:

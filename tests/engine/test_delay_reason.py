@@ -129,3 +129,16 @@ def test_a_sending_services_transient_class_keeps_the_codes_verdict(engine) -> N
     )
     finding = engine.explain(event).findings[0]
     assert (finding.recipient, finding.bounce) == ("ana@example.com", "hard")
+
+
+def test_a_delay_warnings_advice_speaks_of_the_retries_its_mta_makes(engine) -> None:
+    """The advice follows the queue, not the quoted reply's class: a delay warning quoting a 554
+    says the sending server retries; the same record once it failed says nothing does."""
+    diagnostic = "554 5.4.0 No route to host"
+    delayed = engine.explain(_record("delayed", "5.4.0", diagnostic)).findings[0]
+    failed = engine.explain(_record("failed", "5.4.0", diagnostic)).findings[0]
+    assert delayed.entry_id == failed.entry_id
+    assert "retries" in delayed.retry and "nothing retries" not in delayed.retry
+    assert "nothing retries" in failed.retry
+    assert any("queue retry" in fix for fix in delayed.sender_fix)
+    assert not any("queue retry" in fix for fix in failed.sender_fix)

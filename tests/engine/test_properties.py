@@ -242,10 +242,11 @@ def check_invariants(result: Explanation, mode: str) -> None:
         assert finding.enhanced_code is None or ENHANCED_RE.match(finding.enhanced_code), (
             finding.enhanced_code
         )
-        classes = {code[0] for code in (finding.reply_code, finding.enhanced_code) if code}
-        if "5" in classes:
+        first = finding.reply_code or finding.enhanced_code
+        if first and first[0] == "5":
             # a 5xx is a failure: final, or soft only in a delay warning that quotes the last
-            # attempt's reply while the MTA keeps the message (tests/engine/test_delay_reason.py)
+            # attempt's reply while the MTA keeps the message (tests/engine/test_delay_reason.py);
+            # a 4xx reply stays temporary whatever status its text carries (RFC 5321 §4.2.1)
             assert finding.bounce in ("hard", "soft")
     contract = result.contract()
     assert set(contract) == {"findings"}

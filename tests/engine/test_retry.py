@@ -126,3 +126,40 @@ def test_a_5xx_reply_with_a_temporary_status_is_final_and_says_why() -> None:
 def test_codes_of_one_class_get_no_sentence_about_a_mixed_reply() -> None:
     finding = best("451 qq temporary problem (#4.3.0)")
     assert finding.bounce == "soft" and "although the text carries" not in finding.retry
+
+
+QUEUE_RETRIES_RE = re.compile(
+    r"let (?:the|your) (?:queue|server|mta)\b[^.;]{0,30}\bretry|retries by itself|retried automatically"
+    r"|retries automatically|the queue retries",
+    re.I,
+)
+
+
+def test_no_permanent_finding_tells_the_sender_to_let_the_queue_retry(
+    every_example_in_both_classes: list[Finding],
+) -> None:
+    """The sender's fixes agree with the class too: after a 5xx nothing retries the message, so a
+    hard bounce's fixes never say "let the queue retry" (an `either` entry's fix for its 4xx form
+    goes, `fixes_for_class`)."""
+    wrong = {
+        (f.entry_id, fix)
+        for f in every_example_in_both_classes
+        if f.bounce == "hard"
+        for fix in f.sender_fix
+        if QUEUE_RETRIES_RE.search(fix)
+    }
+    assert sorted(wrong) == []
+
+
+def test_a_fix_naming_a_code_for_another_purpose_stays() -> None:
+    """Only a fix's part that names the other class and speaks of retrying goes: a 4.1.1 reply keeps
+    the advice about port 465 or about addresses refused with 5.1.1 elsewhere."""
+    from bot.engine.retry import _fixes_for_class
+
+    fixes = (
+        "Enable implicit TLS on port 465.",
+        "Remove addresses that bounced with 5.1.1.",
+        "After a 5xx send it again.",
+    )
+    assert _fixes_for_class(fixes, "4") == fixes[:2]
+    assert _fixes_for_class(fixes, "5") == fixes
