@@ -116,6 +116,7 @@ class Matcher:
         widths: dict[str, int | None] | None = None,
         families: dict[str, str] | None = None,
         also_required: dict[str, tuple[tuple[str, ...], ...]] | None = None,
+        lowered: dict[str, str | None] | None = None,
     ) -> None:
         """`literals` maps a pattern to the strings one of which its every match contains, and
         `widths` to the most characters a match spans (see pattern_literals); what they do not
@@ -123,8 +124,11 @@ class Matcher:
         one mail system with it (providers.toml): an entry of one is the others' own too.
         `also_required` maps a pattern to its other sets of strings a match contains one of
         each (pattern_literals.also_required): a pattern runs only where the text has them.
+        `lowered` maps the patterns whose lower-cased form is not the pattern itself to that form
+        (KnowledgeBase.lowered); without it, each pattern's is worked out when it is compiled.
         The indexes hold entries by position: a record is made when a text needs it (entries.py)."""
         self.families = families or {}
+        self.lowered = lowered
         literals = literals or {}
         widths = widths or {}
         also_required = also_required or {}
@@ -240,7 +244,12 @@ class Matcher:
         if compiled is None:
             from .knowledge_regex import KnowledgeRegex  # RE2 loads with the first pattern a text needs
 
-            compiled = self._compiled[index] = KnowledgeRegex(self.pattern_entries[index][0])
+            source = self.pattern_entries[index][0]
+            if self.lowered is None:
+                compiled = KnowledgeRegex(source)
+            else:
+                compiled = KnowledgeRegex(source, self.lowered.get(source, source))
+            self._compiled[index] = compiled
         return compiled
 
     def phrase_matches(self, codes: set[str], provider: str | None, hits: list[Hit]) -> list[Match]:
