@@ -26,13 +26,12 @@ Words of the queue giving up (reason expired) yield to words in the same text th
 from __future__ import annotations
 
 import functools
-from collections import defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from .entries import Entries
-from .literal_index import LiteralIndex, starts_inside_word
+from .literal_index import LiteralIndex, add_position, positions, starts_inside_word
 from .model import Entry, is_enhanced_code
 
 if TYPE_CHECKING:
@@ -134,7 +133,8 @@ class Matcher:
         also_required = also_required or {}
         self.entries = Entries.of(entries)
         self.code_index: dict[str, int] = {}
-        self.phrase_entries: dict[str, list[int]] = defaultdict(list)
+        # a phrase's entries and a literal's patterns by position (see literal_index.add_position)
+        self.phrase_entries: dict[str, int | tuple[int, ...]] = {}
         self.pattern_entries: list[tuple[str, int]] = []
         self._compiled: dict[int, KnowledgeRegex] = {}
         # Patterns by the strings one of which every match contains, so that one scan of the
@@ -142,7 +142,7 @@ class Matcher:
         self.always_run: list[int] = []
         self.widths: list[int | None] = []
         self.also_required: list[tuple[tuple[str, ...], ...]] = []
-        by_literal: dict[str, list[int]] = defaultdict(list)
+        by_literal: dict[str, int | tuple[int, ...]] = {}
         names = ("is_code_entry", "local", "codes", "phrases", "patterns")
         columns = [self.entries.column(name) for name in names]
         for position, (code_entry, local, codes, phrases, patterns) in enumerate(zip(*columns, strict=True)):
@@ -153,7 +153,7 @@ class Matcher:
                         self.code_index[code] = position
                 continue
             for phrase in phrases:
-                self.phrase_entries[phrase].append(position)
+                add_position(self.phrase_entries, phrase, position)
             for pattern in patterns:
                 index = len(self.pattern_entries)
                 self.pattern_entries.append((pattern, position))
@@ -164,10 +164,10 @@ class Matcher:
                 self.widths.append(width)
                 self.also_required.append(also_required.get(pattern, ()))
                 for literal in required:
-                    by_literal[literal].append(index)
+                    add_position(by_literal, literal, index)
                 if not required:
                     self.always_run.append(index)
-        self.by_literal = dict(by_literal)
+        self.by_literal = by_literal
         # Phrases and the patterns' literals in one automaton, so that one scan finds both. A
         # phrase counts only where it starts a word; a literal anywhere in a pattern's reach.
         # They stay in the order they first appear in: the automaton reports what it finds by
@@ -181,6 +181,10 @@ class Matcher:
         """The phrases, sorted (rapidfuzz lists equal scores in this order), when a question
         first needs them: a batch of bounces never does."""
         return sorted(self.phrase_entries)
+
+    def phrase_positions(self, phrase: str) -> tuple[int, ...]:
+        """Where the entries that hold a phrase are in `entries`, in the knowledge base's order."""
+        return positions(self.phrase_entries[phrase])
 
     def phrase_hits(self, folded: str) -> list[Hit]:
         """The phrases found in a folded text, in the order they first occur, then the patterns
@@ -226,7 +230,7 @@ class Matcher:
         """
         reach: dict[int, tuple[int, int]] = dict.fromkeys(self.always_run, (0, length))
         for literal, (first, last) in found.items():
-            for index in self.by_literal[literal]:
+            for index in positions(self.by_literal[literal]):
                 start, end = reach.get(index, (first, last))
                 reach[index] = (min(start, first), max(end, last))
         windows = {}
@@ -267,7 +271,7 @@ class Matcher:
                         found, self._score(entry, hit.matched, min(len(hit.matched), 40), codes, provider)
                     )
                 continue
-            for position in self.phrase_entries[hit.matched]:
+            for position in self.phrase_positions(hit.matched):
                 entry = self.entries[position]
                 if (entry.when_no_code and codes) or (
                     entry.requires_provider and not self.kin(entry.provider, provider)
@@ -343,7 +347,7 @@ class Matcher:
         )
         out = []
         for phrase, score, _ in results:
-            for entry in map(self.entries.__getitem__, self.phrase_entries[phrase]):
+            for entry in map(self.entries.__getitem__, self.phrase_positions(phrase)):
                 out.append(Match(entry, RANK_FUZZY + score / 1000, round(score / 100 * 0.75, 2), phrase))
         return out
 
