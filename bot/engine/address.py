@@ -272,6 +272,9 @@ def in_failure_context(text: str, start: int, address: str) -> bool:
     return bool(re.search(FAILURE_BEFORE, before) or re.match(FAILURE_AFTER, after))
 
 
+LOCAL_PART_END = frozenset(" \t:(,.>")  # what may follow a local part that stands alone on its line
+
+
 def lines_naming_local_part(text: str, address: str) -> list[str]:
     """The lines that start with an address's local part alone, as the word it is: how GroupWise
     ("jwalker (user not found)") and AOL ("grannysmith55") list a recipient of their own domain.
@@ -279,12 +282,37 @@ def lines_naming_local_part(text: str, address: str) -> list[str]:
     local = address.rsplit("@", 1)[0]
     if len(local) < 3 or "\n" in local:
         return []
+    if text.isascii() and local.isascii():
+        # where letters are ASCII, ignoring case is comparing lower case: the local part's own
+        # occurrences are found by plain search, and each is checked for starting its line
+        return _lines_starting_with(text, local.lower())
     # compiled per call: this runs only for a record the report names nowhere in full
     line_re = re.compile(rf"^[ \t>]*<?{re.escape(local)}(?:[ \t:(,.>]|$)", re.IGNORECASE | re.MULTILINE)
     lines = []
     for found in line_re.finditer(text):
         end = text.find("\n", found.start())
         lines.append(text[found.start() : end if end >= 0 else len(text)])
+    return lines
+
+
+def _lines_starting_with(text: str, local: str) -> list[str]:
+    """The lines of an ASCII text that start with `local` (lower case) as lines_naming_local_part
+    reads them: after blanks, quote marks and an angle bracket, and followed by the line's end or
+    one of the characters that may end an address."""
+    lowered = text.lower()
+    lines = []
+    pos = lowered.find(local)
+    while pos >= 0:
+        start = lowered.rfind("\n", 0, pos) + 1
+        end = lowered.find("\n", pos)
+        end = len(text) if end < 0 else end
+        after = pos + len(local)
+        alone = after == end or lowered[after] in LOCAL_PART_END
+        if alone and lowered[start:pos].lstrip(" \t>") in ("", "<"):
+            lines.append(text[start:end])
+            pos = lowered.find(local, end)  # one line each, as a regex's matches would be
+        else:
+            pos = lowered.find(local, pos + 1)
     return lines
 
 

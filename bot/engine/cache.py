@@ -203,6 +203,8 @@ def to_bytes(kb: KnowledgeBase) -> bytes:
         "literals": [kb.literals[source] for source in patterns],
         "also_required": [kb.also_required.get(source, ()) for source in patterns],
         "widths": [kb.widths[source] for source in patterns],
+        # [position, form] of the few patterns whose lower-cased form is not the pattern itself
+        "lowered": [[i, kb.lowered[source]] for i, source in enumerate(patterns) if source in kb.lowered],
         # where each entry's line starts after this one, and where the last ends
         "offsets": list(itertools.accumulate(map(len, rows), initial=0)),
         "checksum": zlib.adler32(b"".join(rows)),
@@ -236,6 +238,7 @@ def from_bytes(raw: bytes) -> KnowledgeBase:
         source: tuple(map(tuple, sets)) for source, sets in zip(patterns, also, strict=True) if sets
     }
     kb.widths = dict(zip(patterns, widths, strict=True))
+    kb.lowered = {patterns[i]: lowered for i, lowered in data["lowered"]}
     return kb
 
 

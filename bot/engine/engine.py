@@ -57,7 +57,9 @@ class Engine:
         explicit_only = self.entries.column("explicit_only")
         answers_bounces = self.entries.subset(list(map(operator.not_, explicit_only)))
         families = {p.name: p.family for p in kb.providers if p.family}
-        self.matcher = Matcher(answers_bounces, kb.literals, kb.widths, families, kb.also_required)
+        self.matcher = Matcher(
+            answers_bounces, kb.literals, kb.widths, families, kb.also_required, kb.lowered
+        )
         self.providers = ProviderIndex(kb.providers)
         self.evidence = Evidence(answers_bounces, self.matcher, self.providers, CodeStructure(self.entries))
 

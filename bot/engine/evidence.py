@@ -202,9 +202,9 @@ class Evidence:
         entries = self.matcher.entries
         for hit in hits:
             if hit.pattern is not None:
-                positions = [self.matcher.pattern_entries[hit.pattern][1]]
+                positions: tuple[int, ...] = (self.matcher.pattern_entries[hit.pattern][1],)
             else:
-                positions = self.matcher.phrase_entries[hit.matched]
+                positions = self.matcher.phrase_positions(hit.matched)
             if any(entries[position].requires_provider for position in positions):
                 return True
         return False

@@ -23,7 +23,16 @@ KNOWLEDGE_DIR_ENV = "SMTPBOT_KNOWLEDGE_DIR"
 class KnowledgeBase:
     """Every entry and provider loaded, and the problems found on the way."""
 
-    __slots__ = ("also_required", "entries", "files", "literals", "problems", "providers", "widths")
+    __slots__ = (
+        "also_required",
+        "entries",
+        "files",
+        "literals",
+        "lowered",
+        "problems",
+        "providers",
+        "widths",
+    )
 
     def __init__(self) -> None:
         # a list while the TOML files are read; from the cache, records made on first use
@@ -36,6 +45,9 @@ class KnowledgeBase:
         self.literals: dict[str, tuple[str, ...]] = {}
         self.also_required: dict[str, tuple[tuple[str, ...], ...]] = {}  # only patterns that have some
         self.widths: dict[str, int | None] = {}
+        # each pattern whose lower-cased form (knowledge_regex.lowered_pattern) is not the
+        # pattern itself: that form, or None where lower-casing is not plain to see
+        self.lowered: dict[str, str | None] = {}
 
     def by_id(self) -> dict[str, Entry]:
         return {e.id: e for e in self.entries}

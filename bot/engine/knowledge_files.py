@@ -209,10 +209,15 @@ def _pattern_problem(source: str, kb: KnowledgeBase) -> str | None:
     """
     problem, literals, also, width = _pattern_facts(source)
     if problem is None:
+        from .knowledge_regex import lowered_pattern
+
         kb.literals[source] = literals
         if also:
             kb.also_required[source] = also
         kb.widths[source] = width
+        lowered = lowered_pattern(source)
+        if lowered != source:
+            kb.lowered[source] = lowered
     return problem
 
 

@@ -17,6 +17,7 @@ finds the same: RE2 builds that program in less time and with fewer states.
 from __future__ import annotations
 
 import re
+from types import EllipsisType
 
 import re2
 
@@ -91,10 +92,13 @@ class KnowledgeRegex:
 
     __slots__ = ("_core", "_folding", "_regex", "_source")
 
-    def __init__(self, source: str) -> None:
+    def __init__(self, source: str, lowered: str | EllipsisType | None = ...) -> None:
+        """`lowered` is lowered_pattern(source) when the caller has it (the knowledge cache
+        keeps it); by default it is worked out here."""
         self._source = source
         self._folding: re2._Regexp | None = None  # the case-insensitive program, made when needed
-        lowered = lowered_pattern(source)
+        if lowered is ...:
+            lowered = lowered_pattern(source)
         self._regex = self._lowered(lowered) if lowered is not None else None
         if self._regex is None:
             self._regex = self._folding = re2.compile(source.encode("utf-8", "surrogatepass"), _OPTIONS)

@@ -55,3 +55,17 @@ def starts_inside_word(folded: str, start: int) -> bool:
     there any start counts."""
     before = folded[start - 1]
     return before.isascii() and before.isalnum()
+
+
+def add_position(index: dict[str, int | tuple[int, ...]], key: str, position: int) -> None:
+    """Records a position under a key: the position alone for the key's first (nearly every
+    phrase belongs to one entry and every literal to one pattern), a tuple once it has several.
+    A list per key made thousands of small objects, each visited by every garbage collection
+    the process runs, its exit's included."""
+    held = index.get(key)
+    index[key] = position if held is None else (*positions(held), position)
+
+
+def positions(held: int | tuple[int, ...]) -> tuple[int, ...]:
+    """The positions add_position recorded under a key, in order."""
+    return (held,) if isinstance(held, int) else held

@@ -26,13 +26,12 @@ Words of the queue giving up (reason expired) yield to words in the same text th
 from __future__ import annotations
 
 import functools
-from collections import defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from .entries import Entries
-from .literal_index import LiteralIndex, starts_inside_word
+from .literal_index import LiteralIndex, add_position, positions, starts_inside_word
 from .model import Entry, is_enhanced_code
 
 if TYPE_CHECKING:
@@ -116,6 +115,7 @@ class Matcher:
         widths: dict[str, int | None] | None = None,
         families: dict[str, str] | None = None,
         also_required: dict[str, tuple[tuple[str, ...], ...]] | None = None,
+        lowered: dict[str, str | None] | None = None,
     ) -> None:
         """`literals` maps a pattern to the strings one of which its every match contains, and
         `widths` to the most characters a match spans (see pattern_literals); what they do not
@@ -123,14 +123,18 @@ class Matcher:
         one mail system with it (providers.toml): an entry of one is the others' own too.
         `also_required` maps a pattern to its other sets of strings a match contains one of
         each (pattern_literals.also_required): a pattern runs only where the text has them.
+        `lowered` maps the patterns whose lower-cased form is not the pattern itself to that form
+        (KnowledgeBase.lowered); without it, each pattern's is worked out when it is compiled.
         The indexes hold entries by position: a record is made when a text needs it (entries.py)."""
         self.families = families or {}
+        self.lowered = lowered
         literals = literals or {}
         widths = widths or {}
         also_required = also_required or {}
         self.entries = Entries.of(entries)
         self.code_index: dict[str, int] = {}
-        self.phrase_entries: dict[str, list[int]] = defaultdict(list)
+        # a phrase's entries and a literal's patterns by position (see literal_index.add_position)
+        self.phrase_entries: dict[str, int | tuple[int, ...]] = {}
         self.pattern_entries: list[tuple[str, int]] = []
         self._compiled: dict[int, KnowledgeRegex] = {}
         # Patterns by the strings one of which every match contains, so that one scan of the
@@ -138,7 +142,7 @@ class Matcher:
         self.always_run: list[int] = []
         self.widths: list[int | None] = []
         self.also_required: list[tuple[tuple[str, ...], ...]] = []
-        by_literal: dict[str, list[int]] = defaultdict(list)
+        by_literal: dict[str, int | tuple[int, ...]] = {}
         names = ("is_code_entry", "local", "codes", "phrases", "patterns")
         columns = [self.entries.column(name) for name in names]
         for position, (code_entry, local, codes, phrases, patterns) in enumerate(zip(*columns, strict=True)):
@@ -149,7 +153,7 @@ class Matcher:
                         self.code_index[code] = position
                 continue
             for phrase in phrases:
-                self.phrase_entries[phrase].append(position)
+                add_position(self.phrase_entries, phrase, position)
             for pattern in patterns:
                 index = len(self.pattern_entries)
                 self.pattern_entries.append((pattern, position))
@@ -160,10 +164,10 @@ class Matcher:
                 self.widths.append(width)
                 self.also_required.append(also_required.get(pattern, ()))
                 for literal in required:
-                    by_literal[literal].append(index)
+                    add_position(by_literal, literal, index)
                 if not required:
                     self.always_run.append(index)
-        self.by_literal = dict(by_literal)
+        self.by_literal = by_literal
         # Phrases and the patterns' literals in one automaton, so that one scan finds both. A
         # phrase counts only where it starts a word; a literal anywhere in a pattern's reach.
         # They stay in the order they first appear in: the automaton reports what it finds by
@@ -177,6 +181,10 @@ class Matcher:
         """The phrases, sorted (rapidfuzz lists equal scores in this order), when a question
         first needs them: a batch of bounces never does."""
         return sorted(self.phrase_entries)
+
+    def phrase_positions(self, phrase: str) -> tuple[int, ...]:
+        """Where the entries that hold a phrase are in `entries`, in the knowledge base's order."""
+        return positions(self.phrase_entries[phrase])
 
     def phrase_hits(self, folded: str) -> list[Hit]:
         """The phrases found in a folded text, in the order they first occur, then the patterns
@@ -222,7 +230,7 @@ class Matcher:
         """
         reach: dict[int, tuple[int, int]] = dict.fromkeys(self.always_run, (0, length))
         for literal, (first, last) in found.items():
-            for index in self.by_literal[literal]:
+            for index in positions(self.by_literal[literal]):
                 start, end = reach.get(index, (first, last))
                 reach[index] = (min(start, first), max(end, last))
         windows = {}
@@ -240,7 +248,12 @@ class Matcher:
         if compiled is None:
             from .knowledge_regex import KnowledgeRegex  # RE2 loads with the first pattern a text needs
 
-            compiled = self._compiled[index] = KnowledgeRegex(self.pattern_entries[index][0])
+            source = self.pattern_entries[index][0]
+            if self.lowered is None:
+                compiled = KnowledgeRegex(source)
+            else:
+                compiled = KnowledgeRegex(source, self.lowered.get(source, source))
+            self._compiled[index] = compiled
         return compiled
 
     def phrase_matches(self, codes: set[str], provider: str | None, hits: list[Hit]) -> list[Match]:
@@ -258,7 +271,7 @@ class Matcher:
                         found, self._score(entry, hit.matched, min(len(hit.matched), 40), codes, provider)
                     )
                 continue
-            for position in self.phrase_entries[hit.matched]:
+            for position in self.phrase_positions(hit.matched):
                 entry = self.entries[position]
                 if (entry.when_no_code and codes) or (
                     entry.requires_provider and not self.kin(entry.provider, provider)
@@ -334,7 +347,7 @@ class Matcher:
         )
         out = []
         for phrase, score, _ in results:
-            for entry in map(self.entries.__getitem__, self.phrase_entries[phrase]):
+            for entry in map(self.entries.__getitem__, self.phrase_positions(phrase)):
                 out.append(Match(entry, RANK_FUZZY + score / 1000, round(score / 100 * 0.75, 2), phrase))
         return out
 

@@ -35,9 +35,11 @@ def visible_text(source: str) -> str:
     """The text of an HTML document laid out in lines, entities decoded."""
     import html  # its entity table is large and only an HTML body needs it
 
+    # lower-cased once: taking a run out of both keeps their positions in step
+    lowered = lower_keeping_positions(source)
     for start, end in HIDDEN:
-        source = _without(source, start, end, _keep_nothing)
-    source = _without(source, "<pre", "</pre>", _keep_pre_lines)
+        source, lowered = _without(source, lowered, start, end, _keep_nothing)
+    source, _ = _without(source, lowered, "<pre", "</pre>", _keep_pre_lines)
     if "\xa0" in source:
         source = source.replace("\xa0", "&nbsp;")  # a no-break space is no white space to collapse
     # runs of white space are one space: str.split's white space is HTML's and a little more
@@ -55,22 +57,24 @@ def visible_text(source: str) -> str:
     return text.strip("\n ") + "\n"
 
 
-def _without(source: str, start: str, end: str, keep: Callable[[str], str]) -> str:
-    """The source with each run from `start` to `end` (any case) given to `keep`; an element
-    never closed runs to the end. Plain string search: one pass over the text."""
-    lowered = lower_keeping_positions(source)
+def _without(source: str, lowered: str, start: str, end: str, keep: Callable[[str], str]) -> tuple[str, str]:
+    """The source with each run from `start` to `end` (any case) given to `keep`, and its
+    lower-cased copy (lower_keeping_positions) changed alike; an element never closed runs to
+    the end. Plain string search: one pass over the text."""
     if start not in lowered:
-        return source
-    out, pos = [], 0
+        return source, lowered
+    out, out_lowered, pos = [], [], 0
     opening = lowered.find(start)
     while opening >= 0:
         closing = lowered.find(end, opening + len(start))
         stop = len(source) if closing < 0 else closing + len(end)
         out.append(source[pos:opening] + keep(source[opening:stop]))
+        out_lowered.append(lowered[pos:opening] + keep(lowered[opening:stop]))
         pos = stop
         opening = lowered.find(start, stop) if closing >= 0 else -1
     out.append(source[pos:])
-    return "".join(out)
+    out_lowered.append(lowered[pos:])
+    return "".join(out), "".join(out_lowered)
 
 
 def _keep_nothing(run: str) -> str:
