@@ -3,10 +3,10 @@ same fields written into the body by an MTA that builds no multipart/report."""
 
 from __future__ import annotations
 
-from ..address import lines_naming_local_part
 from ..codes import after_reply_code, enhanced_codes
 from ..incident import Incident, reply_from_context
 from ..normalize import fold
+from ..partial_names import lines_naming_local_part
 from . import bounce_email, dsn, freetext, plainbounce
 
 KIND = "email"

@@ -16,9 +16,10 @@ from __future__ import annotations
 
 import re
 
-from ..address import complete_display_names, complete_local_parts, find_mailboxes, is_role_address
+from ..address import find_mailboxes, is_role_address
 from ..codes import enhanced_codes, reply_codes
 from ..incident import Incident, find_recipient, incident_from_text
+from ..partial_names import complete_display_names, complete_local_parts
 from . import bounce_email, freetext, listmates
 from .cues import (
     ALIAS_CUE_RE,

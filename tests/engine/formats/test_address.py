@@ -6,14 +6,9 @@ import time
 
 import pytest
 
-from bot.engine.address import (
-    complete_display_names,
-    complete_local_parts,
-    find_mailboxes,
-    lines_naming_local_part,
-    mailbox,
-)
+from bot.engine.address import find_mailboxes, mailbox
 from bot.engine.incident import find_recipient
+from bot.engine.partial_names import complete_display_names, complete_local_parts, lines_naming_local_part
 
 VALID = [
     ("<ana@example.com>", "ana@example.com"),
