@@ -92,6 +92,7 @@ def test_documented_provider_replies_meet_the_targets() -> None:
         ("corpus-providers-heldout11", 55, 79.0),
         ("corpus-providers-heldout12", 66, 92.0),
         ("corpus-providers-heldout13", 67, 75.0),
+        ("corpus-providers-heldout14", 69, 72.0),
     ],
 )
 def test_the_held_out_provider_replies_keep_their_documented_meaning(
@@ -121,7 +122,9 @@ def test_the_held_out_provider_replies_keep_their_documented_meaning(
     # Postfix's restrictions, Exim, Sendmail ...), 93.9%, 74.2% before; corpus-providers-heldout13,
     # mailbox providers and hosts the other sets cover thinly (Fastmail's old pages, Telstra,
     # Virgin Media, Italiaonline's DSN glossary, small European, Brazilian and Australian hosts,
-    # postfwd and 3strikes reply lists ...), 76.1%, 44.8% before).
+    # postfwd and 3strikes reply lists ...), 76.1%, 44.8% before; corpus-providers-heldout14, what
+    # the big providers document that the catalogue lacked (Gmail's and Exchange Online's tables,
+    # Comcast, AT&T, Charter, Orange, Barracuda, T-Online, Zoho ...), 72.5%, 59.4% before).
     proc = run_provider_replies("--corpus", str(REPO / "bench" / folder), "--json")
     assert proc.returncode == 0, proc.stderr
     report = json.loads(proc.stdout.strip().splitlines()[-1])
