@@ -113,6 +113,9 @@ class Entry:
     checked: str | None = None  # "YYYY-MM": when the entry was last compared with its references
     explicit_only: bool = False  # answers a question asked of the bot, never a bounce or an alert
     reason_at_rcpt: str | None = None  # what the same words mean when refused at RCPT TO, if not `reason`
+    # where wording in the entry's phrases or examples was found (facts, cited); never shown: an
+    # answer's `references` are the pages that document the entry's meaning
+    sources: tuple[str, ...] = ()
 
     @property
     def family(self) -> str:
