@@ -23,7 +23,7 @@ NUMBERS = [
     "the 421 page on our site is broken, the link from /careers gives a 404",
     "HTTP 550? no such thing",
     # a sentence about HTTP: its numbers are web statuses, wherever they stand in it
-    "HTTP status codes stop at 511",
+    "the list of HTTP status codes ends with 511, right?",
     "the https health check of the load balancer got 550 twice",
 ]
 
