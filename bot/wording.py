@@ -47,7 +47,7 @@ REASON_LABELS: dict[str, str] = {
     "suspend": "Recipient's account disabled or suspended",
     "syntaxerror": "SMTP command or protocol error",
     "systemerror": "Receiving server error",
-    "systemfull": "Receiving server out of space",
+    "systemfull": "Receiving server full or overloaded",
     "toomanyconn": "Too many connections or recipients",
     "undefined": "Undetermined",
     "userunknown": "Recipient address does not exist",
@@ -70,6 +70,8 @@ REFERENCES = "References"
 SERVER_SAID = "The server said"
 NOTHING_TO_EXPLAIN = "Nothing to explain."
 TRUNCATED = "The text was long: I read only its first part."
+# beside an enhanced status the text did not carry, which the engine takes from the entry
+IMPLIED_NOTE = "not in the text: the usual status for this meaning"
 
 _CODE = r"(?:[2-5]\d\d|[2-5X]\.\d{1,3}\.\d{1,3})"
 LEADING_CODE_RE = re.compile(rf"^({_CODE})[:,]?\s+", re.IGNORECASE)
@@ -123,7 +125,8 @@ def bounce_label(bounce: str) -> str:
 
 
 def finding_title(finding: Finding) -> str:
-    """The codes, then the title without them: "550 5.1.1 The mailbox does not exist"."""
+    """The codes, then the title without them: "550 5.1.1 The mailbox does not exist". Only the
+    codes the text carried: a status implied from the entry is a fact of its own ("Implied code")."""
     return f"{finding.codes_label} {display_title(finding.title, finding.codes_label)}".strip()
 
 
@@ -144,8 +147,10 @@ def _first_upper(text: str) -> str:
 
 def facts(finding: Finding, show_recipient: bool) -> list[Fact]:
     """The facts an answer shows under a finding's title, in order; empty ones left out."""
+    implied = finding.implied_code
     every = [
         Fact("reason", "Reason", reason_label(finding.reason, finding.bounce)),
+        Fact("implied", "Implied code", f"{implied} ({IMPLIED_NOTE})" if implied else ""),
         Fact("bounce", "Bounce", bounce_label(finding.bounce)),
         Fact("retry", "Retry?", finding.retry),
         Fact("who", "Who must act", _first_upper(finding.who_label)),

@@ -10,6 +10,7 @@ import pytest
 from bot.engine import Engine
 from bot.engine.model import Explanation, Finding
 from bot.render_text import WIDTH, render
+from bot.wording import CODE_RE, IMPLIED_NOTE
 
 ENGINE = Engine.load(extra_dir="")  # the shipped knowledge only
 LONG_URL = "https://postmaster.example.com/en-us/troubleshooting/delivery-errors/5-7-26?view=dmarc-alignment"
@@ -91,3 +92,24 @@ def test_a_pasted_header_with_a_code_shows_its_analysis_then_the_finding() -> No
     assert explanation.headers is not None and explanation.findings
     rendered = render(explanation)
     assert rendered.startswith("Message header") and "550 5.1.1" in rendered
+
+
+# replies whose entry has an enhanced status of its own that the text did not carry
+NO_STATUS_REPLIES = ["550 sending quota exceeded", "452 too many recipients", "550 user unknown"]
+
+
+@pytest.mark.parametrize("text", NO_STATUS_REPLIES)
+def test_the_title_shows_only_codes_the_text_carried(text: str) -> None:
+    found = ENGINE.explain(text).best
+    assert found is not None and found.implied_code, "the entry implies a status for this reply"
+    title = render(ENGINE.explain(text)).splitlines()[0]
+    assert CODE_RE.findall(title) == [text.split()[0]], title
+    # the implied status is shown once, marked as such; the JSON keeps it (README: the JSON contract)
+    assert f"Implied code:  {found.implied_code} ({IMPLIED_NOTE})" in render(ENGINE.explain(text))
+    assert found.contract()["enhanced_code"] == found.implied_code
+
+
+def test_a_status_the_text_carried_is_in_the_title_and_not_called_implied() -> None:
+    shown = render(ENGINE.explain("550 5.4.5 sending quota exceeded"))
+    assert shown.splitlines()[0].startswith("550 5.4.5 ")
+    assert "Implied code" not in shown

@@ -146,6 +146,13 @@ HTTP_REASONS = {
     "405": "Method Not Allowed", "429": "Too Many Requests", "500": "Internal Server Error",
     "502": "Bad Gateway", "503": "Service Unavailable", "504": "Gateway Time",
 }  # fmt: skip
+# A sentence that speaks of HTTP before the number ("the list of HTTP status codes ends with
+# 511", "the HTTPS endpoint answered with 550?"): the number is a web status, whatever stands next
+# to it. The word stands alone (a URL's "https://" is no topic), and "SMTP" or "mail" after it
+# brings the sentence back to mail ("HTTP is fine, but SMTP says 550"). Only a weak reply code is
+# looked at so.
+HTTP_TOPIC = r"(?i)(?<![\w/.-])https?(?![\w:/.-])(?![^.!?\n]*\b(?:e?smtp|e-?mails?|mail\w*|mx)\b)[^.!?\n]*$"
+HTTP_TOPIC_CHARS = 60
 NUMBER_GROUP_AFTER = r"[ \t]+\d{2,}(?![\d.:])"
 NUMBER_GROUP_BEFORE = r"(?<![.:\d])\d{2,}[ \t]+$"
 
@@ -166,6 +173,8 @@ def reads_as_a_number(text: str, hit: CodeHit) -> bool:
         return True
     reason = HTTP_REASONS.get(hit.code)
     if reason and text[end : end + 32].lstrip(" \t").startswith(reason):
+        return True
+    if not enhanced and re.search(HTTP_TOPIC, text[max(0, hit.start - HTTP_TOPIC_CHARS) : hit.start]):
         return True
     if hit.code.startswith("40"):
         return True  # SMTP's 4xx replies are x2z and x5z (RFC 5321 4.2.1); "a 404" is a web page's

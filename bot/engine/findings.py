@@ -17,6 +17,8 @@ from .retry import fixes_for_class, mixed_classes, retry_advice
 
 MATCHED_TEXT_CHARS = 300
 DIAGNOSTIC_CHARS = 1000
+# the class a report's action gives a record that carries no code (RFC 3464 §2.3.3)
+REPORTED_CLASS = {"failed": "5", "delayed": "4"}
 SUCCESS_ACTIONS = frozenset({"delivered", "relayed", "expanded"})
 # Reasons a report's structure decides, which no phase or local mailer rewrites.
 STRUCTURAL_REASONS = frozenset({"feedback", "vacation", "delivered"})
@@ -41,12 +43,16 @@ def make_finding(incident: Incident, match: Match, provider: str | None) -> Find
     reply, enhanced = incident.reply_code, incident.enhanced_code
     phase = incident.phase or smtp_phase(incident.text, incident.context)
     reason = _reason(incident, match, phase)
-    if enhanced is None:
-        enhanced = _implied_status(entry, reply, incident.action)
+    # the class the advice speaks to: a delay warning's MTA retries whatever reply it quotes, a
+    # report that gave up retries nothing; else the codes the text carried, not an implied one
     still_queued = _still_queued(incident)
+    code_class = (
+        "4" if still_queued else (reply or enhanced or "")[:1] or REPORTED_CLASS.get(incident.action or "")
+    )
+    implied = enhanced is None
+    if implied:
+        enhanced = _implied_status(entry, reply, incident.action)
     bounce = _bounce(entry, reply, enhanced, incident.action, still_queued=still_queued)
-    # the class the advice speaks to: a delay warning's MTA retries whatever reply it quotes
-    code_class = "4" if still_queued else (reply or enhanced or "")[:1] or None
     return Finding(
         entry_id=entry.id,
         reason=reason,
@@ -63,6 +69,7 @@ def make_finding(incident: Incident, match: Match, provider: str | None) -> Find
         matched_text=shorten(match.matched, MATCHED_TEXT_CHARS),
         reply_code=reply,
         enhanced_code=enhanced,
+        enhanced_implied=implied and enhanced is not None,
         provider=provider or entry.provider,
         recipient=incident.recipient or None,  # "" is a format's "nobody, not even by guessing"
         remote_mta=incident.remote_mta,

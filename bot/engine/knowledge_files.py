@@ -50,6 +50,7 @@ LIST_FIELDS = (
     "sender_fix",
     "admin_fix",
     "references",
+    "sources",
     "examples",
     "counterexamples",
 )
@@ -346,6 +347,7 @@ def _entry(table: dict, name: str, lines: list[str], local: bool, kb: KnowledgeB
         meaning=" ".join(table["meaning"].split()),
         sender_fix=as_tuple("sender_fix"),
         references=as_tuple("references"),
+        sources=as_tuple("sources"),
         examples=tuple(table["examples"]),
         counterexamples=tuple(table.get("counterexamples", [])),
         checked=checked,

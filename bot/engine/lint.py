@@ -12,6 +12,10 @@ from .knowledge_files import Problem
 from .model import Entry
 
 STALE_AFTER_MONTHS = 18
+# An entry for every server's wording answers with the standards and at most a few pages that
+# document that meaning; where a phrase's wording was found goes in `sources`, not shown.
+GENERIC_FAMILIES = frozenset({"generic", "rfc"})
+MAX_GENERIC_PAGES = 3
 
 
 def lint(kb: KnowledgeBase) -> list[Problem]:
@@ -50,6 +54,7 @@ def lint(kb: KnowledgeBase) -> list[Problem]:
                     )
                 )
         problems.extend(_freshness_warnings(entry, datetime.date.today()))
+        problems.extend(_reference_problems(entry))
     for code, ids in owners.items():
         local = [i for i in ids if engine.by_id[i].local]
         if len(ids) > 1 and len(ids) - len(local) > 1:
@@ -60,6 +65,26 @@ def lint(kb: KnowledgeBase) -> list[Problem]:
                 )
             )
     return sorted(problems, key=lambda p: (p.file, p.line, p.message))
+
+
+def _reference_problems(entry: Entry) -> list[Problem]:
+    """A generic entry's references are what a reader is shown: the RFCs and a few pages that
+    document the meaning, not every page a phrase was found on."""
+    if entry.provider or entry.family not in GENERIC_FAMILIES:
+        return []
+    found = []
+    pages = [r for r in entry.references if urlsplit(r).scheme in ("http", "https")]
+    if len(pages) > MAX_GENERIC_PAGES:
+        found.append(
+            f"{len(pages)} web pages in references: a generic entry cites the RFCs and at most "
+            f"{MAX_GENERIC_PAGES} pages that document its meaning; put where wording was found in sources"
+        )
+    found += [
+        f"reference {r[:60]!r} notes where wording was found: put it in sources"
+        for r in entry.references
+        if "wording as facts" in r
+    ]
+    return [Problem(entry.file, entry.line, f"entry {entry.id}: {m}") for m in found]
 
 
 def _freshness_warnings(entry: Entry, today: datetime.date) -> list[Problem]:

@@ -113,6 +113,9 @@ class Entry:
     checked: str | None = None  # "YYYY-MM": when the entry was last compared with its references
     explicit_only: bool = False  # answers a question asked of the bot, never a bounce or an alert
     reason_at_rcpt: str | None = None  # what the same words mean when refused at RCPT TO, if not `reason`
+    # where wording in the entry's phrases or examples was found (facts, cited); never shown: an
+    # answer's `references` are the pages that document the entry's meaning
+    sources: tuple[str, ...] = ()
 
     @property
     def family(self) -> str:
@@ -169,10 +172,20 @@ class Finding:
     remote_mta: str | None = None
     diagnostic: str = ""  # the server's own words, as found
     smtp_phase: str | None = None  # NET, CONN, HELO, MAIL, RCPT or DATA when the text says
+    # `enhanced_code` is the entry's own status, implied because the text carried none: JSON keeps
+    # it (documented), but no answer shows it as a code the server sent
+    enhanced_implied: bool = False
 
     @property
     def codes_label(self) -> str:
-        return " ".join(c for c in (self.reply_code, self.enhanced_code) if c)
+        """The codes the text carried, as an answer shows them beside its title."""
+        enhanced = None if self.enhanced_implied else self.enhanced_code
+        return " ".join(c for c in (self.reply_code, enhanced) if c)
+
+    @property
+    def implied_code(self) -> str | None:
+        """The enhanced status the engine implied from the entry, or None when the text gave one."""
+        return self.enhanced_code if self.enhanced_implied else None
 
     @property
     def who_label(self) -> str:

@@ -8,7 +8,10 @@ still retrying. So:
   received instead (an expired delivery keeps its own: the queue gave up, whatever its last
   reply's class);
 - an entry for both classes (`either`) keeps its advice minus the sentences or clauses that
-  speak only of the other class ("a 5.x.x code is final" is dropped for a 4.x.x reply).
+  speak only of the other class ("a 5.x.x code is final" is dropped for a 4.x.x reply);
+- with no code at all (a mail client's "The mail server responded: too many recipients") no
+  class is known: advice that names classes is kept whole, after a sentence saying the code
+  decides, rather than cut to the class an entry's default would guess.
 """
 
 from __future__ import annotations
@@ -27,6 +30,10 @@ RETRY_WHEN_TEMPORARY = (
 RETRY_WHEN_FINAL = (
     "Not automatically: this failure is final for this message, so nothing retries it. "
     "Fix the cause below, then send the message again."
+)
+NO_CODE = (
+    "It depends on the code the server replied with, which this text does not show (the bounce "
+    "message or the mail server's log has it)."
 )
 # a code or class named in advice: 4xx, 5.x.x, 452, 4.2.2, (#5.1.2)
 CLASS_MENTION_RE = re.compile(r"(?<![\w.])([45])(?:xx\b|\.x\.x\b|\d\d\b|\.\d{1,3}\.\d{1,3}\b)", re.IGNORECASE)
@@ -88,10 +95,19 @@ def _advice(entry: Entry, bounce: str, code_class: str | None) -> str:
     if entry.permanence == "temporary" and bounce == "hard":
         return RETRY_WHEN_FINAL
     if entry.permanence == "either":
-        received = code_class or {"soft": "4", "hard": "5"}.get(bounce)
-        if received in ("4", "5"):
-            return _for_class(entry.retry, received)
+        if code_class is None:
+            return _without_code(entry.retry)
+        if code_class in ("4", "5"):
+            return _for_class(entry.retry, code_class)
     return entry.retry
+
+
+@functools.lru_cache(maxsize=64)
+def _without_code(advice: str) -> str:
+    """Advice for both classes, found with no code: whole, after a sentence that the code decides."""
+    if not _classes_named(advice):
+        return advice
+    return f"{NO_CODE} {advice}"
 
 
 def fixes_for_class(entry: Entry, bounce: str, code_class: str | None) -> tuple[str, ...]:
@@ -101,12 +117,9 @@ def fixes_for_class(entry: Entry, bounce: str, code_class: str | None) -> tuple[
     if entry.permanence == "temporary" and bounce == "hard" and entry.reason != "expired":
         # words written for a deferral, found with a 5xx: nothing retries the message now
         return _fixes_when_final(entry.sender_fix)
-    if entry.permanence != "either":
-        return entry.sender_fix
-    received = code_class or {"soft": "4", "hard": "5"}.get(bounce)
-    if received not in ("4", "5"):
-        return entry.sender_fix
-    return _fixes_for_class(entry.sender_fix, received)
+    if entry.permanence != "either" or code_class not in ("4", "5"):
+        return entry.sender_fix  # with no code, a fix for each class stands, each for its own
+    return _fixes_for_class(entry.sender_fix, code_class)
 
 
 @functools.lru_cache(maxsize=256)

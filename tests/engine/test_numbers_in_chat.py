@@ -22,6 +22,9 @@ NUMBERS = [
     "[FIRING:1] api-gateway returns 503 Service Unavailable on https://api.example.com/v2/send",
     "the 421 page on our site is broken, the link from /careers gives a 404",
     "HTTP 550? no such thing",
+    # a sentence about HTTP: its numbers are web statuses, wherever they stand in it
+    "the list of HTTP status codes ends with 511, right?",
+    "the https health check of the load balancer got 550 twice",
 ]
 
 ASKED = [
@@ -33,6 +36,9 @@ ASKED = [
     ("Reason: 552 MS-Office file containing VBA macros found", "552"),
     ("host mx.example.net [203.0.113.126]: 550 User suspended", "550"),
     ("2026-12-07 11:07:31 550 User unknown", "550"),
+    # HTTP named, then the sentence turns to mail; a URL's https:// is no topic
+    ("the HTTP side is fine but SMTP says 550 for every recipient", "550"),
+    ("docs at https://example.com/errors say 550 means what?", "550"),
 ]
 
 

@@ -7,7 +7,7 @@ import re
 import pytest
 
 from bot.engine import Engine, Finding
-from bot.engine.retry import RETRY_WHEN_FINAL, RETRY_WHEN_TEMPORARY
+from bot.engine.retry import NO_CODE, RETRY_WHEN_FINAL, RETRY_WHEN_TEMPORARY
 
 ENGINE = Engine.load(extra_dir="")  # the shipped knowledge only
 FINAL_WORDS_RE = re.compile(
@@ -163,3 +163,27 @@ def test_a_fix_naming_a_code_for_another_purpose_stays() -> None:
     )
     assert _fixes_for_class(fixes, "4") == fixes[:2]
     assert _fixes_for_class(fixes, "5") == fixes
+
+
+# a mail client's send error carries no code; which class it was, only the server's reply says
+NO_CODE_TEXTS = [
+    "The mail server responded: too many recipients",
+    "Sending of the message failed. The server said: too many recipients",
+]
+
+
+@pytest.mark.parametrize("text", NO_CODE_TEXTS)
+def test_advice_for_either_class_found_with_no_code_says_the_code_decides(text: str) -> None:
+    finding = best(text)
+    assert (finding.reply_code, finding.codes_label) == (None, "")
+    assert ENGINE.by_id[finding.entry_id].permanence == "either"
+    assert finding.retry.startswith(NO_CODE)
+    # the entry's words for each class are all kept, none shown as if the server had sent it
+    assert finding.retry.endswith(ENGINE.by_id[finding.entry_id].retry)
+    assert finding.sender_fix == ENGINE.by_id[finding.entry_id].sender_fix
+
+
+def test_a_code_still_picks_its_class_advice() -> None:
+    finding = best("452 4.5.3 Too many recipients")
+    assert not finding.retry.startswith(NO_CODE)
+    assert "452" in finding.retry and "5xx" not in finding.retry

@@ -531,3 +531,40 @@ def test_reason_at_rcpt_must_be_a_reason(tmp_path: Path) -> None:
     assert any("reason_at_rcpt must be" in p.message for p in problems_in(load(tmp_path), path))
     path.write_text(entry_toml("org.rcpt", phrases=phrases, extra='reason_at_rcpt = "userunknown"'))
     assert load(tmp_path).by_id()["org.rcpt"].reason_at_rcpt == "userunknown"
+
+
+PAGES = [f"https://help.example{i}.net/bounces" for i in range(4)]
+
+
+@pytest.mark.parametrize(("folder", "pages", "problem"), [
+    ("generic", PAGES, True),  # a reader is shown four hosts' pages for a meaning the RFC gives
+    ("generic", PAGES[:3], False),
+    ("providers", PAGES, False),  # a provider's own entry may cite its pages
+])  # fmt: skip
+def test_a_generic_entry_cites_a_few_pages_and_keeps_its_sources_apart(
+    tmp_path: Path, folder: str, pages: list[str], problem: bool
+) -> None:
+    path = tmp_path / folder / "org.toml"
+    path.parent.mkdir()
+    refs = ", ".join(f'"{p}"' for p in ["RFC 5321", *pages])
+    path.write_text(
+        entry_toml("org.refs", phrases=["org cited wording"]).replace(
+            'references = ["RFC 5321"]', f'references = [{refs}]\nsources = ["https://forum.example/t/1"]'
+        )
+    )
+    kb = load(tmp_path)
+    assert next(e for e in kb.entries if e.id == "org.refs").sources == ("https://forum.example/t/1",)
+    found = [p for p in problems_in(lint(kb), path) if "web pages in references" in p.message]
+    assert bool(found) == problem and not any(p.warning for p in found)
+
+
+def test_a_note_of_where_wording_was_found_belongs_in_sources(tmp_path: Path) -> None:
+    path = tmp_path / "generic" / "org.toml"
+    path.parent.mkdir()
+    path.write_text(
+        entry_toml("org.note", phrases=["org noted wording"]).replace(
+            'references = ["RFC 5321"]',
+            'references = ["RFC 5321", "Some hosts\' German notices (wording as facts)"]',
+        )
+    )
+    assert any("put it in sources" in p.message for p in problems_in(lint(load(tmp_path)), path))

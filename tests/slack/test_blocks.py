@@ -303,3 +303,15 @@ def test_message_routing() -> None:
     assert kind(text="550", user="U1", channel="C0OTHER") is None
     assert kind(text="550", user="U1", channel="D0DM", channel_type="im") == "mention"
     assert kind(text="550", bot_id="B0OTHER", channel="D0DM", channel_type="im") is None
+
+
+def test_an_implied_status_is_a_fact_not_a_code_in_the_title() -> None:
+    implied = finding(enhanced_code="5.1.1", enhanced_implied=True, matched_text="550 user unknown")
+    rendered = render_explanation(explanation(implied), audience="private", share_id="s1")
+    fields = " ".join(f["text"] for f in rendered.blocks[1]["fields"])
+    assert rendered.blocks[0]["text"]["text"] == "550 The mailbox does not exist"
+    assert "*Implied code*\n5.1.1 (not in the text" in fields
+    assert rendered.text.startswith("550 The mailbox does not exist:")  # the notification's summary
+    stated = render_explanation(explanation(finding()), audience="private", share_id="s1")
+    assert stated.blocks[0]["text"]["text"] == "550 5.1.1 The mailbox does not exist"
+    assert "Implied code" not in json.dumps(stated.blocks)
