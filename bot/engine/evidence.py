@@ -88,7 +88,7 @@ class Evidence:
             context_hits = self.matcher.phrase_hits(fold(incident.context))
         code_matches = (
             []
-            if hits or context_hits
+            if hits or context_hits or _event_decides(incident)
             else self.matcher.code_matches(incident.reply_code, incident.enhanced_code)
         )
         if allow_fuzzy and not (hits or context_hits):  # a code no entry holds, read by its digits
@@ -252,6 +252,21 @@ class Evidence:
             return None
         entry = self.fallbacks.get(incident.action)
         return Match(entry, RANK_FALLBACK, 0.3, incident.action) if entry else None
+
+
+def _event_decides(incident: Incident) -> bool:
+    """Whether a sending service's event decides alone: its record failed or was delayed, no
+    words of the reply or of the service's labels are known (the caller has looked) and the
+    reply gave no enhanced status, only a reply code whose text names no cause (Brevo's
+    soft_bounce with "452 Requested action not taken"). The service saw the whole exchange and
+    filed it; a bare reply code is read by RFC 5321's default meaning at best (452 insufficient
+    storage), so the fallback entry of the service's own action answers."""
+    return (
+        incident.kind == "json"
+        and incident.structured
+        and incident.action in ("failed", "delayed")
+        and not incident.enhanced_code
+    )
 
 
 def _failure_before_success(matches: list[Match]) -> list[Match]:

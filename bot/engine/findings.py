@@ -42,6 +42,11 @@ def make_finding(incident: Incident, match: Match, provider: str | None) -> Find
         enhanced = _implied_status(entry, reply, incident.action)
     still_queued = _still_queued(incident)
     bounce = _bounce(entry, reply, enhanced, incident.action, still_queued=still_queued)
+    if entry.permanence == "none" and incident.kind == "json" and not (reply or enhanced):
+        # a sending service's own label for the record says nothing failed for this recipient
+        # (Mailjet's "duplicate in campaign": the recipient got the one copy), whatever event
+        # the service filed it under
+        bounce = "none"
     # the class the advice speaks to: a delay warning's MTA retries whatever reply it quotes
     code_class = "4" if still_queued else (reply or enhanced or "")[:1] or None
     return Finding(
