@@ -12,14 +12,16 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from .code_structure import CodeStructure
+from .codes import enhanced_codes
 from .entries import Entries
-from .give_up import VAGUE_REASONS, cause_before_give_up
+from .give_up import GIVE_UP_REASONS, VAGUE_REASONS, cause_before_give_up, names_cause
 from .incident import Incident, complete
 from .login import LOGIN_ACCOUNT_ENTRY, login_before_recipient
 from .matcher import (
     RANK_ENHANCED,
     RANK_FALLBACK,
     RANK_PHRASE,
+    RANK_SUBJECT,
     Hit,
     Match,
     Matcher,
@@ -30,6 +32,8 @@ from .model import Entry
 from .normalize import fold
 from .providers import ProviderIndex
 
+# Words that leave a quoted reply's status to say why: the queue's give-up or delay, vague words.
+NO_STORY_REASONS = GIVE_UP_REASONS | VAGUE_REASONS
 NO_CODE = frozenset({None, ""})  # what a record's code field holds when the record gives none
 # The entry that explains a report by its structure, and the reason its wording may not change.
 REPORT_ENTRIES = {
@@ -84,7 +88,7 @@ class Evidence:
             context_hits = self.matcher.phrase_hits(fold(incident.context))
         code_matches = (
             []
-            if hits or context_hits
+            if hits or context_hits or _event_decides(incident)
             else self.matcher.code_matches(incident.reply_code, incident.enhanced_code)
         )
         if allow_fuzzy and not (hits or context_hits):  # a code no entry holds, read by its digits
@@ -141,6 +145,7 @@ class Evidence:
                 # queue that gave up failed the message, one still retrying (a delay warning) did not
                 incident.action = "delayed" if gave_up.permanence == "temporary" else "failed"
             matches = self._status_before_vague_words(matches, incident)
+            matches = self._quoted_status_before_frame(matches, incident)
             matches = _provider_before_default_text(matches)
             matches = self._account_state_over_unknown(matches, incident, codes, provider)
         else:
@@ -171,6 +176,28 @@ class Evidence:
             return matches
         coded = [m for m in self.matcher.code_matches(None, status) if m.rank >= RANK_ENHANCED]
         return [*coded, *matches]
+
+    def _quoted_status_before_frame(self, matches: list[Match], incident: Incident) -> list[Match]:
+        """Matches with the quoted reply's status first when the words found are only an MTA's
+        frame around the reply it quotes (`frames_reply`), the queue's give-up or delay around
+        that frame, and vague words (cause_before_give_up has looked: wording ranks above
+        codes). Exchange's `451 4.4.0 Primary target IP address responded with: "451 4.3.0
+        ..."` got a 4.3.0 from the target, which says more than Exchange's 4.4.0 or 4.4.7 and
+        its "delivery is delayed". Only a status with a subject (RANK_SUBJECT and up) that names
+        a cause counts: a quoted status of the network (X.4.x) is the story the frame tells
+        already. The record's own codes stay (hard or soft follows them)."""
+        if not matches or not any(m.entry.frames_reply for m in matches):
+            return matches
+        if any(not (m.entry.frames_reply or m.entry.reason in NO_STORY_REASONS) for m in matches):
+            return matches  # the quoted reply's words said something: words rank above codes
+        own = incident.enhanced_code
+        for hit in enhanced_codes(incident.text):
+            if hit.code == own or not hit.strong or code_rank(hit.code) < RANK_SUBJECT:
+                continue
+            coded = [m for m in self.matcher.code_matches(None, hit.code) if names_cause(m.entry)]
+            if coded:
+                return [*coded, *matches]
+        return matches
 
     def _account_state_over_unknown(
         self, matches: list[Match], incident: Incident, codes: set[str], provider: str | None
@@ -225,6 +252,21 @@ class Evidence:
             return None
         entry = self.fallbacks.get(incident.action)
         return Match(entry, RANK_FALLBACK, 0.3, incident.action) if entry else None
+
+
+def _event_decides(incident: Incident) -> bool:
+    """Whether a sending service's event decides alone: its record failed or was delayed, no
+    words of the reply or of the service's labels are known (the caller has looked) and the
+    reply gave no enhanced status, only a reply code whose text names no cause (Brevo's
+    soft_bounce with "452 Requested action not taken"). The service saw the whole exchange and
+    filed it; a bare reply code is read by RFC 5321's default meaning at best (452 insufficient
+    storage), so the fallback entry of the service's own action answers."""
+    return (
+        incident.kind == "json"
+        and incident.structured
+        and incident.action in ("failed", "delayed")
+        and not incident.enhanced_code
+    )
 
 
 def _failure_before_success(matches: list[Match]) -> list[Match]:

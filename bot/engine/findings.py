@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import re
 
+from .give_up import REACH_REASONS
 from .incident import Incident
 from .matcher import RANK_PHRASE, Match, statuses
 from .model import Entry, Finding
@@ -23,10 +24,6 @@ SUCCESS_ACTIONS = frozenset({"delivered", "relayed", "expanded"})
 # Reasons a report's structure decides, which no phase or local mailer rewrites.
 STRUCTURAL_REASONS = frozenset({"feedback", "vacation", "delivered"})
 PASSIVE_MIN_PHRASE = 12
-# What a failed or refused connection or a failed DNS lookup of the destination is filed under;
-# on a delay warning with a network or routing status (X.4.x: no answer, connection refused or
-# dropped, "Host not found, try again") the news is the wait, not the refusal or the lookup.
-REACH_REASONS = frozenset({"blocked", "networkerror", "hostunknown"})
 # Words that on their own show a text is about mail, and words that only support them: a message
 # queue, an image relay or a delivery webhook are not mail. Only passive mode asks: these are
 # sources, compiled on first use by re (which keeps them).
@@ -53,6 +50,11 @@ def make_finding(incident: Incident, match: Match, provider: str | None) -> Find
     if implied:
         enhanced = _implied_status(entry, reply, incident.action)
     bounce = _bounce(entry, reply, enhanced, incident.action, still_queued=still_queued)
+    if entry.permanence == "none" and incident.kind == "json" and not (reply or enhanced):
+        # a sending service's own label for the record says nothing failed for this recipient
+        # (Mailjet's "duplicate in campaign": the recipient got the one copy), whatever event
+        # the service filed it under
+        bounce = "none"
     return Finding(
         entry_id=entry.id,
         reason=reason,

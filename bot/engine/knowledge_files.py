@@ -55,7 +55,7 @@ LIST_FIELDS = (
     "counterexamples",
 )
 EXPLICIT_ONLY_FAMILIES = frozenset({"concepts", "clients"})  # see "Explicit-only entries" in the README
-FLAG_FIELDS = ("when_no_code", "requires_provider", "explicit_only", "names_no_cause")
+FLAG_FIELDS = ("when_no_code", "requires_provider", "explicit_only", "names_no_cause", "frames_reply")
 KNOWN_FIELDS = frozenset((*TEXT_FIELDS, *LIST_FIELDS, *FLAG_FIELDS))
 TOML_ERROR_LINE = r"at line (\d+)"
 
@@ -318,6 +318,8 @@ def _entry(table: dict, name: str, lines: list[str], local: bool, kb: KnowledgeB
         err("explicit_only entries answer questions, not bounce records: drop fallback_for")
     if flags["explicit_only"] is True and not (table.get("phrases") or table.get("patterns")):
         err("explicit_only needs phrases or patterns (a code belongs to the code entries)")
+    if flags["frames_reply"] is True and not (table.get("phrases") or table.get("patterns")):
+        err("frames_reply marks words around a quoted reply: it needs phrases or patterns")
     checked = table.get("checked")
     if checked is not None and not re.match(CHECKED_SHAPE, checked):
         err(f"checked must be a month written YYYY-MM, not {checked!r}")
@@ -364,6 +366,7 @@ def _entry(table: dict, name: str, lines: list[str], local: bool, kb: KnowledgeB
         when_no_code=flags["when_no_code"] is True,
         requires_provider=flags["requires_provider"] is True,
         names_no_cause=flags["names_no_cause"] is True,
+        frames_reply=flags["frames_reply"] is True,
         explicit_only=flags["explicit_only"] is True,
         reason_at_rcpt=reason_at_rcpt,
     )

@@ -109,6 +109,7 @@ class Entry:
     when_no_code: bool = False  # a notice's wording: explains a text only when it carries no code
     requires_provider: bool = False  # common words that mean this only from this provider's servers
     names_no_cause: bool = False  # a default reply text ("Transaction failed"): a provider entry says more
+    frames_reply: bool = False  # an MTA's words around the reply it quotes: the quoted cause answers
     counterexamples: tuple[str, ...] = ()  # texts that must not resolve to this entry
     checked: str | None = None  # "YYYY-MM": when the entry was last compared with its references
     explicit_only: bool = False  # answers a question asked of the bot, never a bounce or an alert

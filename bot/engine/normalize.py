@@ -180,6 +180,8 @@ UNFOLDED_LINE_END_RE = re.compile(r"\n(?![ \t])")
 # are sources, compiled on first use by re (which keeps them), not at import.
 AFTER_CODE_STATUS = r"(?:-|\s+)([245]\.\d{1,3}\.\d{1,3})(?:[ \t]+|(?=\n)|$)"
 AFTER_CODE = r"-(?=\S)|[ \t]+(?=\S)|(?=\n)|$"
+# a status right after a repeated code whose opening had none, and the blanks after it
+LATER_STATUS_RE = re.compile(r"([245]\.\d\.\d{1,3})(?:[ \t]+|(?=\n)|$)")
 
 
 def without_inline_continuations(text: str) -> str:
@@ -196,23 +198,28 @@ def without_inline_continuations(text: str) -> str:
     line, rest = (tail, "") if line_end is None else (tail[: line_end.start()], tail[line_end.start() :])
     if code not in line:
         return text
-    line, repeats = _without_repeats(line, code, status)
+    line, repeats, later = _without_repeats(line, code, status)
     if not repeats:
         return text
-    # the opening prefix then reads as the one-line reply it was: "550 5.7.26 a b c"
-    opening = head[: m.start(1)] + code + " " + head[m.end(1) + 1 :]
+    # the opening prefix then reads as the one-line reply it was: "550 5.7.26 a b c"; a status
+    # that only a later line carried is the whole reply's ("550-Unrouteable address 550 5.1.1 ...")
+    opening = head[: m.start(1)] + code + " " + (later + " " if later else "") + head[m.end(1) + 1 :]
     return opening + line + rest
 
 
-def _without_repeats(line: str, code: str, status: str | None) -> tuple[str, int]:
-    """The line with each repeat of the prefix replaced by a space, and how many there were.
+def _without_repeats(line: str, code: str, status: str | None) -> tuple[str, int, str | None]:
+    """The line with each repeat of the prefix replaced by a space, how many there were, and
+    the status a repeat brought when the opening had none.
 
     A repeat is blanks, the code, then (with a status) the same status and the blanks after it,
     or (without one) "-" before a word, the blanks before a word, or the line's end. Repeats are
     taken from the left and do not overlap: the blanks one repeat ends with are not the next
     one's. Without a status, "550-" and "550 " after the opening "550-" are prefixes; with one, a
-    fold may fall between the code and the status."""
+    fold may fall between the code and the status. Without one, the first status a repeat
+    carries ("550 5.1.1 <a@b>" after "550-Unrouteable address") is taken out with it, as are
+    later repeats of the same status: RFC 5321 §4.2.1 makes the lines one reply."""
     after_code = re.compile(AFTER_CODE_STATUS if status else AFTER_CODE)
+    later = None  # the status a repeat carried, when the opening had none
     kept: list[str] = []
     done = 0  # where the text not yet copied to `kept` starts
     repeats = 0
@@ -231,10 +238,14 @@ def _without_repeats(line: str, code: str, status: str | None) -> tuple[str, int
             continue
         kept += (line[done:start], " ")
         done = after.end()
+        if not status:
+            carried = LATER_STATUS_RE.match(line, done)
+            if carried is not None and later in (None, carried.group(1)):
+                later, done = carried.group(1), carried.end()
         repeats += 1
         found = line.find(code, done)
     kept.append(line[done:])
-    return "".join(kept), repeats
+    return "".join(kept), repeats, later
 
 
 def text_width(text: str) -> int:

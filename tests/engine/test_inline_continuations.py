@@ -60,3 +60,21 @@ def test_repeats_go_around_another_code_and_status() -> None:
 def test_a_longer_status_is_not_the_prefix() -> None:
     text = "550-5.7.1 first 550-5.7.12 second 550 5.7.1 third"
     assert without_inline_continuations(text) == "550 5.7.1 first 550-5.7.12 second third"
+
+
+def test_a_status_only_a_later_line_carries_is_the_whole_replys() -> None:
+    # RFC 5321 §4.2.1: the lines are one reply, so the status moves to the opening
+    text = "said: 550-Unrouteable address 550 5.1.1 <a@example.org> (in reply to RCPT TO command)"
+    assert without_inline_continuations(text) == (
+        "said: 550 5.1.1 Unrouteable address <a@example.org> (in reply to RCPT TO command)"
+    )
+    folded = "host mx [192.0.2.1]: 452-Mailbox busy\n    452-4.2.2 over quota\n    452 4.2.2 try later"
+    assert (
+        fold(without_inline_continuations(folded))
+        == "host mx [192.0.2.1]: 452 4.2.2 mailbox busy over quota try later"
+    )
+
+
+def test_a_later_line_with_another_status_keeps_it() -> None:
+    text = "550-Policy refusal 550-5.7.1 first reason 550 5.1.1 second"
+    assert without_inline_continuations(text) == "550 5.7.1 Policy refusal first reason 5.1.1 second"

@@ -21,7 +21,11 @@ CONTINUATION_RE = re.compile(rf"^[ \t>]*([245]\d\d)([ \t-])(?:({ENHANCED_CODE})[
 
 
 def join_multiline_replies(text: str) -> str:
-    """`550-5.7.26 a` / `550-5.7.26 b` / `550 5.7.26 c` becomes one line `550 5.7.26 a b c`."""
+    """`550-5.7.26 a` / `550-5.7.26 b` / `550 5.7.26 c` becomes one line `550 5.7.26 a b c`.
+
+    RFC 5321 §4.2.1: every line of a multi-line reply carries the reply code, with "-" after it
+    on all but the last; the reply is the lines together. An enhanced code may stand on a later
+    line only (Exim's `550-Unrouteable address` / `550 5.1.1 <a@b>`): it is the whole reply's."""
     if "-" not in text or not ANY_MULTILINE_START_RE.search("\n" + text):
         return text
     lines = text.split("\n")
@@ -41,6 +45,7 @@ def join_multiline_replies(text: str) -> str:
             c = CONTINUATION_RE.match(lines[i])
             if not c or c.group(1) != code or (c.group(3) and status and c.group(3) != status):
                 break
+            status = status or c.group(3)
             parts.append(c.group(4).strip())
             i += 1
             if c.group(2) != "-":

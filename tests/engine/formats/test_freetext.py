@@ -40,3 +40,21 @@ def test_with_two_addresses_or_none_in_a_failure_context_nobody_is_named() -> No
     assert all(i.recipient is None for i in freetext.parse(two, True))
     sender = GMAIL_NOTICE.replace("Your message to ana@example.net has", "Mail from ana@example.net has")
     assert all(i.recipient is None for i in freetext.parse(sender, True))
+
+
+def test_a_status_on_a_later_line_of_a_multiline_reply_is_the_replys() -> None:
+    # Exim and others give the status on the last line only (RFC 5321 §4.2.1: one reply)
+    for text, status in (
+        ("550-Unrouteable address\n550 5.1.1 <a@example.org>", "5.1.1"),
+        ("452-Message not accepted\n452-for this mailbox\n452 4.2.2 over quota", "4.2.2"),
+        ("> 421-Service not available\n> 421 4.3.2 try again later", "4.3.2"),
+    ):
+        (incident,) = freetext.parse(text, True)
+        assert (incident.reply_code, incident.enhanced_code) == (text.lstrip("> ")[:3], status)
+
+
+def test_a_later_line_of_another_code_is_not_joined_to_the_reply() -> None:
+    for text in ("550-No such user\n451 4.3.0 try later", "550-No such user\nsee 5.1.1 at example.org"):
+        assert freetext.join_multiline_replies(text) == text
+    joined = freetext.join_multiline_replies("550-No such user\n550 5.1.1 <a@example.org>\n451 4.3.0 later")
+    assert joined == "550 5.1.1 No such user <a@example.org>\n451 4.3.0 later"
