@@ -2,8 +2,9 @@
 the live-diagnosis ones in diagnose_fixtures.py (NSD and rbldnsd on loopback).
 
 Tests mirror the code (tests/engine/ for bot/engine/, ...); tests that start processes or servers
-(bot replicas, Redis, PostgreSQL, NSD, rbldnsd) live in tests/system/ and carry the `system` marker
-by being there, so `pytest -m "not system"` is the quick run.
+(bot replicas, Redis, PostgreSQL, NSD, rbldnsd) or run a whole corpus against its floor live in
+tests/system/ and carry the `system` marker by being there, so `pytest -m "not system"` is the quick
+run.
 """
 
 import os

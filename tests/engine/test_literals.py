@@ -8,9 +8,8 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from bot.engine import incident, load_knowledge
+from bot.engine import Engine, incident
 from bot.engine.guarded_pattern import GuardedPattern
-from bot.engine.knowledge import builtin_knowledge_dir
 from bot.engine.literal_index import LiteralIndex
 from bot.engine.matcher import PATTERN_MAX_TEXT, Matcher
 from bot.engine.model import Entry
@@ -18,7 +17,7 @@ from bot.engine.normalize import fold
 from bot.engine.pattern_literals import also_required, required_literals
 from bot.engine.providers import ProviderIndex
 
-KB = load_knowledge([(builtin_knowledge_dir(), False)])
+KB = Engine.load(extra_dir="").kb  # the shipped knowledge, from the engine's cache
 
 
 @pytest.mark.parametrize(

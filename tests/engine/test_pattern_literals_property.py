@@ -15,16 +15,13 @@ import re2
 from hypothesis import HealthCheck, assume, given, settings
 from hypothesis import strategies as st
 
-from bot.engine import incident, load_knowledge
+from bot.engine import Engine, incident
 from bot.engine.guarded_pattern import GuardedPattern
-from bot.engine.knowledge import builtin_knowledge_dir
 from bot.engine.knowledge_regex import compile_error
 from bot.engine.normalize import fold
 from bot.engine.pattern_literals import also_required, max_width, parse_problem, required_literals
 
-KNOWLEDGE_PATTERNS = sorted(
-    {p for e in load_knowledge([(builtin_knowledge_dir(), False)]).entries for p in e.patterns}
-)
+KNOWLEDGE_PATTERNS = sorted({p for e in Engine.load(extra_dir="").kb.entries for p in e.patterns})
 GUARDED = [g for group in (incident.RECIPIENT_RES, incident.REMOTE_MTA_RES) for g in group]
 RE2_OPTIONS = re2.Options()
 RE2_OPTIONS.case_sensitive = False
